@@ -1,0 +1,28 @@
+import * as core from '@actions/core';
+import { getErrorMessage, isUserError } from './errors';
+
+/**
+ * The top-level runner every action's index.ts calls. Catches any thrown value and fails the step:
+ * user errors with their message only, anything else as an internal error with the stack in debug.
+ * With `post`, the same entry runs main first and post on the runner's post step.
+ */
+export async function run(main: () => Promise<void>, post?: () => Promise<void>): Promise<void> {
+  const isPost = post !== undefined && core.getState('isPost') === 'true';
+  if (post !== undefined && !isPost) core.saveState('isPost', 'true');
+  try {
+    await (isPost ? post : main)();
+  } catch (e) {
+    reportFailure(e);
+  }
+}
+
+export function reportFailure(e: unknown): void {
+  if (isUserError(e)) {
+    core.setFailed(getErrorMessage(e));
+    return;
+  }
+  const message = getErrorMessage(e);
+  if (e instanceof Error && e.stack) core.debug(e.stack);
+  if (e instanceof Error && e.cause !== undefined) core.debug(`caused by: ${getErrorMessage(e.cause)}`);
+  core.setFailed(`Internal error: ${message}`);
+}
