@@ -11,6 +11,8 @@ export default defineConfig({
     alias: [{ find: /^@deliverkit\/([a-z0-9-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
   },
   test: {
+    // @actions/workflow-parser imports JSON without `with {type:'json'}`; inlining lets Vite load it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
     projects: [
       {
         extends: true,
