@@ -1,0 +1,73 @@
+import * as core from '@actions/core';
+import { ConfigurationError } from '@deliverkit/action-kit';
+import type { IdentityProvider } from '@sigstore/sign';
+import { SignError } from './errors';
+
+/** The audience Fulcio expects on GitHub OIDC tokens. */
+export const SIGSTORE_AUDIENCE = 'sigstore';
+
+/**
+ * Identity tokens from GitHub Actions OIDC (`core.getIDToken('sigstore')`). The runner only sets
+ * ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN when the job has `permissions: id-token: write`, so their absence
+ * is a workflow mistake, reported as such. The token is masked as soon as it is obtained.
+ */
+export function githubIdentityProvider(
+  options: { audience?: string; env?: NodeJS.ProcessEnv; getIDToken?: (aud: string) => Promise<string> } = {},
+): IdentityProvider {
+  const env = options.env ?? process.env;
+  const audience = options.audience ?? SIGSTORE_AUDIENCE;
+  const getIDToken = options.getIDToken ?? ((aud: string) => core.getIDToken(aud));
+  let cached: Promise<string> | undefined;
+  return {
+    getToken: () => {
+      if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        return Promise.reject(
+          new ConfigurationError(
+            'MISSING_PERMISSION',
+            'keyless signing needs a GitHub OIDC token, but this job cannot request one. ' +
+              'Add `permissions: id-token: write` to the job (and keep `contents: read`), or sign with a key instead.',
+          ),
+        );
+      }
+      // One token per run: Fulcio is asked once per bundle, and the runner's endpoint is rate limited.
+      cached ??= getIDToken(audience).then(
+        (token) => {
+          core.setSecret(token);
+          return token;
+        },
+        (e: unknown) => {
+          cached = undefined;
+          throw new SignError(
+            'IDENTITY_TOKEN_FAILED',
+            `could not get a GitHub OIDC token: ${(e as Error).message}`,
+            {
+              cause: e,
+            },
+          );
+        },
+      );
+      return cached;
+    },
+  };
+}
+
+/** A token obtained elsewhere (e.g. SIGSTORE_ID_TOKEN); masked when handed out. */
+export function staticIdentityProvider(token: string): IdentityProvider {
+  return {
+    getToken: async () => {
+      core.setSecret(token);
+      return token;
+    },
+  };
+}
+
+/** Unverified claims of a JWT, for reporting which identity was used (Fulcio does the real check). */
+export function tokenClaims(token: string): Record<string, unknown> {
+  const part = token.split('.')[1];
+  if (!part) return {};
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

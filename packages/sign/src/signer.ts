@@ -1,0 +1,194 @@
+import { sign as cryptoSign } from 'node:crypto';
+import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { X509Certificate } from '@sigstore/core';
+import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
+import {
+  DSSEBundleBuilder,
+  FulcioSigner,
+  RekorWitness,
+  TSAWitness,
+  type IdentityProvider,
+  type Signer,
+  type Witness,
+} from '@sigstore/sign';
+import { SignError } from './errors';
+import type { SigstoreInstance } from './instance';
+import type { SigningKey } from './keys';
+import { IN_TOTO_PAYLOAD_TYPE, type Statement } from './statement';
+
+export const BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+
+export type SigningIdentity =
+  { kind: 'keyless'; identityProvider: IdentityProvider } | { kind: 'key'; key: SigningKey };
+
+export interface StatementSignerOptions {
+  identity: SigningIdentity;
+  instance: SigstoreInstance;
+  /** Attempts after the first for each Sigstore call (5xx, 408, 429, network errors). Default 2. */
+  retries?: number;
+  /** Per-request timeout for Sigstore services. Default 15 s. */
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+/** A signed statement, ready to store: the bundle JSON and who signed it. */
+export interface SignedStatement {
+  bundle: SerializedBundle;
+  /** Canonical bytes stored in the registry (the bundle as JSON). */
+  bytes: Buffer;
+  predicateType: string;
+  /** Keyless only: the Fulcio certificate's identity. */
+  certificateIdentity?: { subjectAlternativeName?: string; issuer?: string };
+  certificatePem?: string;
+  /** The raw DSSE signature, for the legacy `.sig` annotation. */
+  signature: Buffer;
+  payload: Buffer;
+  tlogEntries: number;
+  timestamps: number;
+}
+
+/** Signs in-toto statements as DSSE bundles v0.3, the format `cosign sign` v3 writes. */
+export class StatementSigner {
+  private readonly builder: DSSEBundleBuilder;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: StatementSignerOptions) {
+    this.logger = options.logger ?? silentLogger;
+    const fetchOptions = {
+      retry: { retries: options.retries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+      timeout: options.timeoutMs ?? 15_000,
+    };
+    const { instance, identity } = options;
+    let signer: Signer;
+    if (identity.kind === 'keyless') {
+      if (!instance.fulcioURL) {
+        throw new ConfigurationError(
+          'INVALID_CONFIGURATION',
+          'keyless signing needs a Fulcio URL in `sigstore`',
+        );
+      }
+      signer = new FulcioSigner({
+        fulcioBaseURL: instance.fulcioURL,
+        identityProvider: identity.identityProvider,
+        ...fetchOptions,
+      });
+    } else {
+      signer = keySigner(identity.key);
+    }
+    const witnesses: Witness[] = [];
+    if (instance.rekorURL) {
+      witnesses.push(
+        new RekorWitness({
+          rekorBaseURL: instance.rekorURL,
+          entryType: instance.rekorEntryType ?? 'dsse',
+          fetchOnConflict: true,
+          ...fetchOptions,
+        }),
+      );
+    }
+    if (instance.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: instance.tsaURL, ...fetchOptions }));
+    // certificateChain: false → bundle v0.3 with a single leaf certificate, as cosign v3 writes.
+    this.builder = new DSSEBundleBuilder({ signer, witnesses, certificateChain: false });
+  }
+
+  async sign(statement: Statement): Promise<SignedStatement> {
+    const payload = Buffer.from(JSON.stringify(statement), 'utf8');
+    if (this.options.identity.kind === 'keyless') {
+      // Ask for the token first so a missing `id-token: write` surfaces as itself, not wrapped by sigstore-js.
+      await this.options.identity.identityProvider.getToken();
+    }
+    this.logger.debug(
+      `StatementSigner.sign: ${statement.predicateType} for ${statement.subject[0]?.name ?? '?'}`,
+    );
+    let bundle;
+    try {
+      bundle = await this.builder.create({ data: payload, type: IN_TOTO_PAYLOAD_TYPE });
+    } catch (e) {
+      throw this.translate(e);
+    }
+    const json = bundleToJSON(bundle);
+    const content = bundle.verificationMaterial.content;
+    let certificatePem: string | undefined;
+    let certificateIdentity: SignedStatement['certificateIdentity'];
+    if (content.$case === 'certificate') {
+      const cert = X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
+      certificatePem = cert.toString();
+      certificateIdentity = certificateIdentityOf(cert);
+    }
+    const sig = bundle.content.dsseEnvelope.signatures[0]?.sig ?? Buffer.alloc(0);
+    return {
+      bundle: json,
+      bytes: Buffer.from(JSON.stringify(json), 'utf8'),
+      predicateType: statement.predicateType,
+      certificatePem,
+      certificateIdentity,
+      signature: Buffer.from(sig),
+      payload,
+      tlogEntries: bundle.verificationMaterial.tlogEntries.length,
+      timestamps: bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0,
+    };
+  }
+
+  private translate(e: unknown): Error {
+    if (e instanceof ConfigurationError || e instanceof SignError) return e;
+    const code = (e as { code?: string }).code;
+    const cause = (e as { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    const { instance } = this.options;
+    switch (code) {
+      case 'CA_CREATE_SIGNING_CERTIFICATE_ERROR':
+        return new SignError(
+          'CERTIFICATE_REQUEST_FAILED',
+          `Fulcio at ${instance.fulcioURL} did not issue a signing certificate${detail}`,
+          { cause: e },
+        );
+      case 'IDENTITY_TOKEN_READ_ERROR':
+      case 'IDENTITY_TOKEN_PARSE_ERROR':
+        // sigstore-js puts the raw token into the parse error's message: never pass it on.
+        return new SignError('IDENTITY_TOKEN_FAILED', 'the OIDC identity token could not be read or parsed');
+      case 'TLOG_CREATE_ENTRY_ERROR':
+      case 'TLOG_FETCH_ENTRY_ERROR':
+        return new SignError(
+          'TLOG_FAILED',
+          `Rekor at ${instance.rekorURL} did not record the signature${detail}`,
+          {
+            cause: e,
+          },
+        );
+      case 'TSA_CREATE_TIMESTAMP_ERROR':
+        return new SignError(
+          'TIMESTAMP_FAILED',
+          `the timestamp authority at ${instance.tsaURL} failed${detail}`,
+          {
+            cause: e,
+          },
+        );
+      default:
+        return e instanceof Error ? e : new Error(String(e));
+    }
+  }
+}
+
+/** A @sigstore/sign Signer over a local key: ECDSA P-256 / SHA-256, DER signature, hinted public key. */
+export function keySigner(key: SigningKey): Signer {
+  return {
+    sign: async (data: Buffer) => ({
+      signature: cryptoSign('sha256', data, key.privateKey),
+      key: { $case: 'publicKey', publicKey: key.publicKeyPem, hint: key.hint },
+    }),
+  };
+}
+
+const OID_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+const OID_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+
+export function certificateIdentityOf(cert: X509Certificate): {
+  subjectAlternativeName?: string;
+  issuer?: string;
+} {
+  let issuer: string | undefined;
+  const v2 = cert.extension(OID_ISSUER_V2);
+  if (v2) issuer = v2.valueObj.subs?.[0]?.value.toString('ascii');
+  else issuer = cert.extension(OID_ISSUER_V1)?.value.toString('ascii');
+  return { subjectAlternativeName: cert.subjectAltName, issuer };
+}

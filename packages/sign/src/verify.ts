@@ -1,0 +1,235 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import {
+  toSignedEntity,
+  toTrustMaterial,
+  Verifier,
+  type SignedEntity,
+  type TrustMaterial,
+} from '@sigstore/verify';
+import { certificateIdentityOf, BUNDLE_V03_MEDIA_TYPE } from './signer';
+import { VerifyError, type VerifyErrorCode } from './errors';
+import { IN_TOTO_PAYLOAD_TYPE, type Statement } from './statement';
+import { loadPublicKey } from './keys';
+
+/** Who may have signed: a Fulcio identity (exact or regexp, as cosign) or a public key. */
+export type IdentityPolicy =
+  | {
+      kind: 'certificate';
+      identity?: string;
+      identityRegExp?: string;
+      issuer?: string;
+      issuerRegExp?: string;
+    }
+  | { kind: 'key'; publicKeyPem: string };
+
+export interface VerifyOptions {
+  policy: IdentityPolicy;
+  /** trusted_root.json contents (Sigstore TrustedRoot). Optional for key-based policies with no witnesses. */
+  trustedRoot?: unknown;
+  /** Minimum transparency-log entries. Default: 1 for certificates, 0 for keys. */
+  tlogThreshold?: number;
+  /** Minimum SCTs in the certificate. Default 1. */
+  ctlogThreshold?: number;
+  /** Minimum verified timestamps (tlog integrated time or RFC 3161). Default: 1 for certificates, 0 for keys. */
+  timestampThreshold?: number;
+  /** `cosign verify --insecure-ignore-tlog`: tlog entries are neither required nor checked. */
+  ignoreTlog?: boolean;
+}
+
+export interface VerifiedStatement {
+  statement: Statement;
+  predicateType: string;
+  signer: { subjectAlternativeName?: string; issuer?: string; publicKeyHint?: string };
+  tlogEntries: number;
+  timestamps: number;
+}
+
+/**
+ * Verifies one Sigstore bundle the way `cosign verify` v3 does for an image: bundle ≥ v0.3 with a DSSE
+ * envelope, signature and key material against the trusted root and thresholds, the signer against the
+ * identity policy, and an in-toto statement whose subject includes `digest`.
+ */
+export function verifyBundle(bundleJSON: unknown, digest: string, options: VerifyOptions): VerifiedStatement {
+  const bundle = parseBundle(bundleJSON);
+  const isKeyPolicy = options.policy.kind === 'key';
+  const trust = trustMaterialFor(options);
+  const verifier = new Verifier(trust, {
+    tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKeyPolicy ? 0 : 1)),
+    ctlogThreshold: options.ctlogThreshold ?? 1,
+    timestampThreshold: options.timestampThreshold ?? (isKeyPolicy ? 0 : 1),
+  });
+
+  const keyCase = bundle.verificationMaterial.content.$case;
+  if (isKeyPolicy && keyCase !== 'publicKey') {
+    throw new VerifyError(
+      'PUBLIC_KEY_MISMATCH',
+      'the bundle is signed with a certificate, but a public key was required',
+    );
+  }
+  if (!isKeyPolicy && keyCase === 'publicKey') {
+    throw new VerifyError(
+      'IDENTITY_MISMATCH',
+      'the bundle is signed with a key, but a certificate identity was required',
+    );
+  }
+
+  let entity: SignedEntity = toSignedEntity(bundle);
+  if (options.ignoreTlog) {
+    entity = {
+      ...entity,
+      tlogEntries: [],
+      timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
+    };
+  }
+  let signer;
+  try {
+    signer = verifier.verify(entity);
+  } catch (e) {
+    throw translateVerificationError(e);
+  }
+  if (options.policy.kind === 'certificate') checkIdentity(options.policy, signer.identity);
+
+  const statement = parseStatement(bundle);
+  const [algorithm, hex] = digest.split(':');
+  if (!statement.subject.some((s) => algorithm && s.digest?.[algorithm] === hex)) {
+    const got = statement.subject
+      .map((s) => Object.entries(s.digest ?? {}).map(([a, h]) => `${a}:${h}`))
+      .flat();
+    throw new VerifyError(
+      'SUBJECT_MISMATCH',
+      `the signed statement is for ${got.join(', ') || 'no digest'}, not ${digest}`,
+    );
+  }
+  return {
+    statement,
+    predicateType: statement.predicateType,
+    signer: {
+      subjectAlternativeName: signer.identity?.subjectAlternativeName,
+      issuer: signer.identity?.extensions?.issuer,
+      publicKeyHint: keyCase === 'publicKey' ? bundle.verificationMaterial.content.publicKey.hint : undefined,
+    },
+    tlogEntries: entity.tlogEntries.length,
+    timestamps: entity.timestamps.length,
+  };
+}
+
+export function parseBundle(json: unknown): Bundle {
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON(json);
+  } catch (e) {
+    throw new VerifyError('BUNDLE_INVALID', `not a valid Sigstore bundle: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  // cosign v3 refuses v0.1/v0.2 bundles for images; so do we.
+  if (
+    bundle.mediaType !== BUNDLE_V03_MEDIA_TYPE &&
+    !bundle.mediaType.startsWith('application/vnd.dev.sigstore.bundle+json;version=0.')
+  ) {
+    throw new VerifyError('BUNDLE_INVALID', `bundle media type ${bundle.mediaType} is older than v0.3`);
+  }
+  if (bundle.mediaType.endsWith('version=0.1') || bundle.mediaType.endsWith('version=0.2')) {
+    throw new VerifyError('BUNDLE_INVALID', `bundle media type ${bundle.mediaType} is older than v0.3`);
+  }
+  if (bundle.content.$case !== 'dsseEnvelope') {
+    throw new VerifyError('BUNDLE_INVALID', 'the bundle holds a message signature, not a DSSE envelope');
+  }
+  return bundle;
+}
+
+function parseStatement(bundle: Bundle): Statement {
+  if (bundle.content.$case !== 'dsseEnvelope') throw new VerifyError('BUNDLE_INVALID', 'no DSSE envelope');
+  const env = bundle.content.dsseEnvelope;
+  if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+    throw new VerifyError(
+      'BUNDLE_INVALID',
+      `DSSE payload type is ${env.payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`,
+    );
+  }
+  let statement: Statement;
+  try {
+    statement = JSON.parse(Buffer.from(env.payload).toString('utf8')) as Statement;
+  } catch (e) {
+    throw new VerifyError('BUNDLE_INVALID', 'the DSSE payload is not JSON', { cause: e });
+  }
+  if (!statement || !Array.isArray(statement.subject) || typeof statement.predicateType !== 'string') {
+    throw new VerifyError('BUNDLE_INVALID', 'the DSSE payload is not an in-toto statement');
+  }
+  return statement;
+}
+
+export function trustMaterialFor(options: Pick<VerifyOptions, 'trustedRoot' | 'policy'>): TrustMaterial {
+  const root = TrustedRoot.fromJSON(
+    options.trustedRoot ?? { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' },
+  );
+  const policy = options.policy;
+  if (policy.kind !== 'key') return toTrustMaterial(root);
+  // Like `cosign verify --key`: the given key is the key, whatever hint the bundle carries.
+  const key: KeyObject = loadPublicKey(policy.publicKeyPem);
+  return toTrustMaterial(root, () => ({
+    publicKey: createPublicKey(key.export({ format: 'pem', type: 'spki' })),
+    validFor: () => true,
+  }));
+}
+
+function checkIdentity(
+  policy: Extract<IdentityPolicy, { kind: 'certificate' }>,
+  identity: { subjectAlternativeName?: string; extensions?: { issuer?: string } } | undefined,
+): void {
+  const san = identity?.subjectAlternativeName;
+  const issuer = identity?.extensions?.issuer;
+  if (policy.identity !== undefined && san !== policy.identity) {
+    throw new VerifyError(
+      'IDENTITY_MISMATCH',
+      `certificate identity is ${san ?? 'missing'}, expected ${policy.identity}`,
+    );
+  }
+  // Go's regexp.MatchString semantics: unanchored unless the pattern anchors itself.
+  if (
+    policy.identityRegExp !== undefined &&
+    !(san !== undefined && new RegExp(policy.identityRegExp).test(san))
+  ) {
+    throw new VerifyError(
+      'IDENTITY_MISMATCH',
+      `certificate identity ${san ?? 'missing'} does not match /${policy.identityRegExp}/`,
+    );
+  }
+  if (policy.issuer !== undefined && issuer !== policy.issuer) {
+    throw new VerifyError(
+      'IDENTITY_MISMATCH',
+      `certificate OIDC issuer is ${issuer ?? 'missing'}, expected ${policy.issuer}`,
+    );
+  }
+  if (
+    policy.issuerRegExp !== undefined &&
+    !(issuer !== undefined && new RegExp(policy.issuerRegExp).test(issuer))
+  ) {
+    throw new VerifyError(
+      'IDENTITY_MISMATCH',
+      `certificate OIDC issuer ${issuer ?? 'missing'} does not match /${policy.issuerRegExp}/`,
+    );
+  }
+}
+
+function translateVerificationError(e: unknown): VerifyError {
+  const code = (e as { code?: string }).code ?? '';
+  const message = (e as Error).message ?? String(e);
+  const map: Record<string, VerifyErrorCode> = {
+    SIGNATURE_ERROR: 'SIGNATURE_INVALID',
+    CERTIFICATE_ERROR: 'CERTIFICATE_INVALID',
+    TLOG_ERROR: 'TLOG_INVALID',
+    TLOG_BODY_ERROR: 'TLOG_INVALID',
+    TLOG_INCLUSION_PROOF_ERROR: 'TLOG_INVALID',
+    TLOG_INCLUSION_PROMISE_ERROR: 'TLOG_INVALID',
+    TLOG_MISSING_INCLUSION_ERROR: 'TLOG_INVALID',
+    TIMESTAMP_ERROR: 'TIMESTAMP_INVALID',
+    PUBLIC_KEY_ERROR: 'PUBLIC_KEY_MISMATCH',
+    UNTRUSTED_SIGNER_ERROR: 'IDENTITY_MISMATCH',
+  };
+  return new VerifyError(map[code] ?? 'SIGNATURE_INVALID', `verification failed: ${message}`, { cause: e });
+}
+
+export { certificateIdentityOf };
