@@ -1,0 +1,633 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Readable, type Writable } from 'node:stream';
+import { BaseError, getErrorMessage, InputError, type Logger, silentLogger } from '@deliverkit/action-kit';
+import {
+  type RegistryCapabilities,
+  type Registries,
+  type RegistryClient,
+  referrerDescriptor,
+  referrersTag,
+} from './client';
+import { type ClosureManifest, type ImageClosure, resolveClosure } from './closure';
+import { RegistryError } from './errors';
+import { type Descriptor, isIndex } from './media-types';
+import { type CopyDestination, type CopyPlan, type DestinationState, planCopy } from './plan';
+import { type ImageReference, parseReference } from './reference';
+
+export interface CopyOptions {
+  /** Copy referrers (signatures, SBOMs, attestations) recursively, and legacy cosign tags. Default true. */
+  includeReferrers?: boolean;
+  /** Resolve, check destinations and plan, but write nothing. */
+  dryRun?: boolean;
+  /** Blobs up to this size are held in memory; larger ones stream through a temp-file spool. */
+  memoryBlobLimit?: number;
+  /** Directory for spool files (default: the OS temp dir). */
+  spoolDir?: string;
+  /** Upload in PATCH chunks of this size instead of one PUT per blob. */
+  chunkSize?: number;
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+export interface DestinationReport {
+  /** `registry/repository`. */
+  name: string;
+  registry: string;
+  repository: string;
+  digest: string;
+  tags: string[];
+  status: 'copied' | 'unchanged' | 'planned' | 'failed';
+  blobs: { uploaded: number; mounted: number; skipped: number };
+  manifests: { pushed: number; skipped: number };
+  bytesUploaded: number;
+  /** Referrer manifests now discoverable at the destination (copied or already there). */
+  referrers: number;
+  /** Referrer manifests pushed by this run. */
+  referrersCopied: number;
+  legacyTags: string[];
+  durationMs: number;
+  capabilities: RegistryCapabilities;
+  error?: string;
+}
+
+export interface CopyResult {
+  source: string;
+  digest: string;
+  mediaType: string;
+  /** Blob bytes read from the source registry (each blob once, plus resumed ranges after faults). */
+  sourceBytesRead: number;
+  closure: { manifests: number; blobs: number; bytes: number; referrers: number; legacyTags: string[] };
+  plan: CopyPlan;
+  destinations: DestinationReport[];
+}
+
+export class CopyError extends BaseError<'COPY_FAILED'> {
+  constructor(
+    message: string,
+    readonly result: CopyResult,
+  ) {
+    super('COPY_FAILED', message);
+  }
+}
+
+const DEFAULT_MEMORY_BLOB_LIMIT = 1024 * 1024;
+
+interface Target {
+  index: number;
+  destination: CopyDestination;
+  client: RegistryClient;
+  report: DestinationReport;
+  state: DestinationState;
+  started: number;
+  /** Blobs and manifests written by this run: re-read before tagging. */
+  writtenBlobs: Descriptor[];
+  writtenManifests: ClosureManifest[];
+  failure?: unknown;
+}
+
+/**
+ * Copies an image and everything attached to it to several destinations at once, digest-preserving:
+ * each source blob is read once and streamed to every destination lacking it, destinations on the
+ * source's registry (or sharing one) mount instead of uploading, and tags are written last, only after
+ * every blob and manifest is present and re-verified at that destination — a failure never leaves a
+ * tag on a partial image. Destinations fail independently; any failure throws a CopyError carrying
+ * the per-destination result.
+ */
+export async function copyImage(
+  registries: Registries,
+  source: ImageReference | string,
+  destinations: readonly CopyDestination[],
+  options: CopyOptions = {},
+): Promise<CopyResult> {
+  const logger = options.logger ?? silentLogger;
+  const sourceRef = typeof source === 'string' ? parseReference(source, { input: 'source' }) : source;
+  if (destinations.length === 0) {
+    throw new InputError(
+      'destinations',
+      'No destinations given: name at least one registry/repository:tag',
+      'INPUT_REQUIRED',
+    );
+  }
+  const sourceClient = registries.client(sourceRef.registry);
+  const repository = sourceRef.repository;
+
+  const root = await sourceClient.getManifest(repository, sourceRef.reference);
+  logger.debug(
+    `copyImage: ${sourceRef.toString()} is ${root.descriptor.digest} (${root.descriptor.mediaType})`,
+  );
+  const closure = await resolveClosure(sourceClient, repository, root, {
+    includeReferrers: options.includeReferrers ?? true,
+    logger,
+  });
+  const digest = closure.root.digest;
+
+  const targets: Target[] = await Promise.all(
+    destinations.map(async (destination, index) => {
+      const client = registries.client(destination.registry);
+      const tags =
+        destination.tags.length > 0
+          ? destination.tags
+          : sourceRef.tag && !sourceRef.digest
+            ? [sourceRef.tag]
+            : [];
+      const report: DestinationReport = {
+        name: `${destination.registry}/${destination.repository}`,
+        registry: destination.registry,
+        repository: destination.repository,
+        digest,
+        tags,
+        status: options.dryRun ? 'planned' : 'copied',
+        blobs: { uploaded: 0, mounted: 0, skipped: 0 },
+        manifests: { pushed: 0, skipped: 0 },
+        bytesUploaded: 0,
+        referrers: 0,
+        referrersCopied: 0,
+        legacyTags: closure.legacyTags.map((l) => l.tag),
+        durationMs: 0,
+        capabilities: client.capabilities,
+      };
+      const target: Target = {
+        index,
+        destination: { ...destination, tags },
+        client,
+        report,
+        state: {
+          registry: destination.registry,
+          repository: destination.repository,
+          blobs: new Set(),
+          manifests: new Set(),
+          tags: new Map(),
+        },
+        started: Date.now(),
+        writtenBlobs: [],
+        writtenManifests: [],
+      };
+      try {
+        await client.probeCapabilities(destination.repository);
+        target.state = await inspectDestination(client, destination.repository, closure, tags);
+      } catch (error) {
+        fail(target, error);
+      }
+      return target;
+    }),
+  );
+
+  const plan = planCopy({
+    source: { registry: sourceRef.registry, repository },
+    blobs: closure.blobs,
+    manifests: closure.manifests.map((m) => m.descriptor),
+    tags: targets.flatMap((t) => t.destination.tags.map((tag) => ({ destination: t.index, tag, digest }))),
+    destinations: targets.map((t) => t.state),
+  });
+
+  const result: CopyResult = {
+    source: sourceRef.toString(),
+    digest,
+    mediaType: closure.root.mediaType,
+    sourceBytesRead: 0,
+    closure: {
+      manifests: closure.manifests.length,
+      blobs: closure.blobs.length,
+      bytes: closure.blobs.reduce((n, b) => n + b.size, 0),
+      referrers: closure.referrers.length,
+      legacyTags: closure.legacyTags.map((l) => l.tag),
+    },
+    plan,
+    destinations: targets.map((t) => t.report),
+  };
+
+  for (const t of targets) {
+    t.report.blobs.skipped = plan.blobs.filter((b) => b.skip.includes(t.index)).length;
+    t.report.manifests.skipped = plan.manifests.filter((m) => m.skip.includes(t.index)).length;
+  }
+
+  if (options.dryRun) {
+    for (const t of targets) {
+      t.report.referrers = closure.referrers.length;
+      t.report.durationMs = Date.now() - t.started;
+    }
+    return finish(result, targets);
+  }
+
+  const spoolDir = await mkdtemp(path.join(options.spoolDir ?? os.tmpdir(), 'deliverkit-oci-'));
+  try {
+    const mover = new BlobMover(registries, sourceClient, repository, targets, options, result, spoolDir);
+    await Promise.all(
+      plan.blobs
+        .filter((b) => b.upload.length + b.mountFromSource.length + b.mountFromPeer.length > 0)
+        .map((b) => mover.move(b)),
+    );
+  } finally {
+    await rm(spoolDir, { recursive: true, force: true });
+  }
+
+  await Promise.all(targets.map((t) => finishDestination(t, closure, plan, logger)));
+  return finish(result, targets);
+}
+
+function finish(result: CopyResult, targets: Target[]): CopyResult {
+  const failed = targets.filter((t) => t.failure !== undefined);
+  if (failed.length > 0) {
+    const lines = failed.map((t) => `${t.report.name}: ${getErrorMessage(t.failure)}`);
+    throw new CopyError(
+      `Copy of ${result.source} failed for ${failed.length} of ${targets.length} destination(s); no tag was written there.\n${lines.join('\n')}`,
+      result,
+    );
+  }
+  return result;
+}
+
+function fail(target: Target, error: unknown): void {
+  target.failure ??= error;
+  target.report.status = 'failed';
+  target.report.error ??= getErrorMessage(error);
+}
+
+/**
+ * What is already at a destination: manifests of the closure (HEAD by digest, verified), blobs (an
+ * image manifest that is present implies its blobs are, since registries refuse manifests whose blobs
+ * are missing — the shortcut crane and regctl take too), and the current digest of each tag.
+ */
+async function inspectDestination(
+  client: RegistryClient,
+  repository: string,
+  closure: ImageClosure,
+  tags: string[],
+): Promise<DestinationState> {
+  const manifests = new Set<string>();
+  const blobs = new Set<string>();
+  await Promise.all(
+    closure.manifests.map(async (m) => {
+      const found = await client.headManifest(repository, m.descriptor.digest);
+      if (!found) return;
+      manifests.add(m.descriptor.digest);
+      if (!isIndex(m.manifest))
+        for (const b of [m.manifest.config, ...m.manifest.layers]) blobs.add(b.digest);
+    }),
+  );
+  await Promise.all(
+    closure.blobs
+      .filter((b) => !blobs.has(b.digest))
+      .map(async (b) => {
+        const size = await client.headBlob(repository, b.digest);
+        if (size === b.size) blobs.add(b.digest);
+      }),
+  );
+  const tagDigests = new Map<string, string | undefined>();
+  await Promise.all(
+    tags.map(async (tag) => tagDigests.set(tag, (await client.headManifest(repository, tag))?.digest)),
+  );
+  return { registry: client.registry, repository, blobs, manifests, tags: tagDigests };
+}
+
+/** Moves blobs: mounts first, then one source read fanned out to every uploading destination. */
+class BlobMover {
+  private readonly memoryLimit: number;
+
+  constructor(
+    private readonly registries: Registries,
+    private readonly source: RegistryClient,
+    private readonly sourceRepository: string,
+    private readonly targets: Target[],
+    private readonly options: CopyOptions,
+    private readonly result: CopyResult,
+    private readonly spoolDir: string,
+  ) {
+    this.memoryLimit = options.memoryBlobLimit ?? DEFAULT_MEMORY_BLOB_LIMIT;
+  }
+
+  private alive(index: number): Target | undefined {
+    const t = this.targets[index]!;
+    return t.failure === undefined ? t : undefined;
+  }
+
+  async move(blob: CopyPlan['blobs'][number]): Promise<void> {
+    const descriptor = { digest: blob.digest, size: blob.size };
+    const uploads = new Set(blob.upload);
+    await Promise.all(
+      blob.mountFromSource.map(async (i) => {
+        const t = this.alive(i);
+        if (!t) return;
+        try {
+          if (
+            (await t.client.mountBlob(t.destination.repository, blob.digest, this.sourceRepository)) ===
+            'mounted'
+          ) {
+            t.report.blobs.mounted++;
+            t.writtenBlobs.push({ mediaType: '', ...descriptor });
+          } else uploads.add(i);
+        } catch {
+          uploads.add(i);
+        }
+      }),
+    );
+    // Peers can only mount from a destination that holds the blob; if the planned uploader is gone,
+    // promote the first peer to upload.
+    const peers = blob.mountFromPeer.filter((m) => this.alive(m.destination));
+    for (const m of peers)
+      if (!this.alive(m.from) && ![...uploads].some((u) => this.alive(u))) uploads.add(m.destination);
+
+    const uploadTargets = [...uploads].map((i) => this.alive(i)).filter((t): t is Target => Boolean(t));
+    let data: BlobData | undefined;
+    try {
+      if (uploadTargets.length > 0) data = await this.transfer(descriptor, uploadTargets);
+      const remaining = peers.filter((m) => !uploads.has(m.destination));
+      await Promise.all(
+        remaining.map(async (m) => {
+          const t = this.alive(m.destination);
+          if (!t) return;
+          const from = this.targets[m.from]!;
+          try {
+            if (
+              from.failure === undefined &&
+              (await t.client.mountBlob(
+                t.destination.repository,
+                blob.digest,
+                from.destination.repository,
+              )) === 'mounted'
+            ) {
+              t.report.blobs.mounted++;
+              t.writtenBlobs.push({ mediaType: '', ...descriptor });
+              return;
+            }
+          } catch {
+            // fall through to upload
+          }
+          data ??= await this.transfer(descriptor, []);
+          await this.uploadFrom(t, descriptor, data);
+        }),
+      );
+    } finally {
+      await data?.dispose();
+    }
+  }
+
+  private async uploadFrom(
+    t: Target,
+    descriptor: { digest: string; size: number },
+    data: BlobData,
+  ): Promise<void> {
+    try {
+      await t.client.uploadBlob(
+        t.destination.repository,
+        descriptor,
+        { open: data.open },
+        {
+          chunkSize: this.options.chunkSize,
+          onBytes: (n) => (t.report.bytesUploaded += n),
+          signal: this.options.signal,
+        },
+      );
+      t.report.blobs.uploaded++;
+      t.writtenBlobs.push({ mediaType: '', ...descriptor });
+    } catch (error) {
+      fail(t, error);
+    }
+  }
+
+  /**
+   * Reads the blob from the source once. Small blobs are kept in memory; large ones are streamed
+   * straight into each target's upload while being written to a spool file, so a target whose upload
+   * fails can retry (or a peer whose mount was refused can upload later) without reading the source
+   * again. Memory stays bounded by stream buffers, whatever the blob size.
+   */
+  private async transfer(descriptor: { digest: string; size: number }, targets: Target[]): Promise<BlobData> {
+    const countRead = (n: number) => (this.result.sourceBytesRead += n);
+    if (descriptor.size <= this.memoryLimit) {
+      let bytes: Buffer;
+      try {
+        const chunks: Buffer[] = [];
+        for await (const chunk of this.source.openBlob(this.sourceRepository, descriptor, {
+          onBytes: countRead,
+        }))
+          chunks.push(chunk as Buffer);
+        bytes = Buffer.concat(chunks);
+      } catch (error) {
+        for (const t of targets) fail(t, error);
+        throw error;
+      }
+      const data: BlobData = { open: async () => Readable.from([bytes]), dispose: async () => {} };
+      await Promise.all(targets.map((t) => this.uploadFrom(t, descriptor, data)));
+      return data;
+    }
+
+    const spoolPath = path.join(this.spoolDir, descriptor.digest.replace(':', '-'));
+    const release = await this.registries.acquireTransfer([
+      this.source.registry,
+      ...targets.map((t) => t.client.registry),
+    ]);
+    let spooled: Promise<void>;
+    const sinks = targets.map(() => new PassThrough({ highWaterMark: 1024 * 1024 }));
+    try {
+      const spool = createWriteStream(spoolPath);
+      const input = this.source.openBlob(this.sourceRepository, descriptor, {
+        slotHeld: true,
+        onBytes: countRead,
+        signal: this.options.signal,
+      });
+      spooled = fanOut(input, [spool, ...sinks]);
+      // Uploads from the spool wait until the whole blob has been read and verified.
+      const open = async (offset: number) => {
+        await spooled;
+        return createReadStream(spoolPath, { start: offset });
+      };
+      const uploads = targets.map(async (t, k) => {
+        try {
+          await t.client.uploadBlob(
+            t.destination.repository,
+            descriptor,
+            { first: sinks[k], open },
+            {
+              slotHeld: true,
+              chunkSize: this.options.chunkSize,
+              onBytes: (n) => (t.report.bytesUploaded += n),
+              signal: this.options.signal,
+            },
+          );
+          t.report.blobs.uploaded++;
+          t.writtenBlobs.push({ mediaType: '', ...descriptor });
+        } catch (error) {
+          fail(t, error);
+        }
+      });
+      try {
+        await spooled;
+      } catch (error) {
+        for (const sink of sinks) sink.destroy(error as Error);
+        for (const t of targets) fail(t, error);
+        await Promise.allSettled(uploads);
+        throw error;
+      }
+      await Promise.all(uploads);
+    } finally {
+      release();
+    }
+    return {
+      open: async (offset: number) => createReadStream(spoolPath, { start: offset }),
+      dispose: () => rm(spoolPath, { force: true }),
+    };
+  }
+}
+
+interface BlobData {
+  open: (offset: number) => Promise<Readable>;
+  dispose: () => Promise<void>;
+}
+
+/**
+ * Writes every chunk of `input` to all sinks, waiting for the slowest live sink (backpressure), and
+ * detaches sinks that error or close early. Resolves when the input ended and the first sink (the
+ * spool) has flushed; rejects when the input fails (e.g. digest mismatch) or the spool fails.
+ */
+export async function fanOut(input: Readable, sinks: Writable[]): Promise<void> {
+  const [spool] = sinks;
+  const dead = new Set<Writable>();
+  for (const sink of sinks) {
+    sink.on('error', () => dead.add(sink));
+    sink.on('close', () => dead.add(sink));
+  }
+  try {
+    await writeAll(input, sinks, spool, dead);
+  } catch (error) {
+    for (const sink of sinks) sink.destroy(error as Error);
+    throw error;
+  }
+  for (const sink of sinks) if (!dead.has(sink) && !sink.destroyed && sink !== spool) sink.end();
+  if (spool) {
+    await new Promise<void>((resolve, reject) => {
+      (spool as WriteStream).end(() => resolve());
+      spool.once('error', reject);
+    });
+  }
+}
+
+async function writeAll(
+  input: Readable,
+  sinks: Writable[],
+  spool: Writable | undefined,
+  dead: Set<Writable>,
+): Promise<void> {
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    if (spool && dead.has(spool)) throw new Error('spool file write failed');
+    const waits: Promise<void>[] = [];
+    for (const sink of sinks) {
+      if (dead.has(sink) || sink.destroyed) continue;
+      if (!sink.write(chunk)) {
+        waits.push(
+          new Promise((resolve) => {
+            const done = () => {
+              sink.off('drain', done);
+              sink.off('close', done);
+              resolve();
+            };
+            sink.on('drain', done);
+            sink.on('close', done);
+          }),
+        );
+      }
+    }
+    await Promise.all(waits);
+  }
+}
+
+/** Pushes manifests, re-verifies, then writes referrer indexes, legacy tags and finally the tags. */
+async function finishDestination(
+  t: Target,
+  closure: ImageClosure,
+  plan: CopyPlan,
+  logger: Logger,
+): Promise<void> {
+  if (t.failure !== undefined) return finalize(t);
+  const repo = t.destination.repository;
+  const client = t.client;
+  try {
+    for (const m of closure.manifests) {
+      if (!plan.manifests.find((p) => p.digest === m.descriptor.digest)?.push.includes(t.index)) continue;
+      await client.putManifest(repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
+      t.report.manifests.pushed++;
+      if (m.role === 'referrer') t.report.referrersCopied++;
+      t.writtenManifests.push(m);
+    }
+
+    // Re-read what this run wrote: manifests by digest (bytes hashed again), blobs by HEAD and size.
+    for (const m of t.writtenManifests) await client.getManifest(repo, m.descriptor.digest);
+    await Promise.all(
+      t.writtenBlobs.map(async (b) => {
+        const size = await client.headBlob(repo, b.digest);
+        if (size !== b.size && size !== -1) {
+          throw new RegistryError(
+            'SIZE_MISMATCH',
+            { registry: client.registry, repository: repo, operation: `verify blob ${b.digest}` },
+            `registry has ${size} bytes, expected ${b.size}`,
+          );
+        }
+      }),
+    );
+
+    // Referrers the registry does not index itself go into the `sha256-<hex>` index.
+    const bySubject = new Map<string, Descriptor[]>();
+    for (const r of closure.referrers) {
+      const node = closure.manifests.find((m) => m.descriptor.digest === r.descriptor.digest)!;
+      const list = bySubject.get(r.subject) ?? [];
+      list.push(referrerDescriptor(node.manifest, node.descriptor));
+      bySubject.set(r.subject, list);
+    }
+    for (const [subject, descriptors] of bySubject) {
+      if (client.capabilities.referrersApi !== true) {
+        const initial = closure.tagSchemaIndexes.get(subject);
+        await client.addToReferrersTag(repo, subject, descriptors, initial);
+      }
+      const found = await client.getReferrers(repo, subject);
+      const listed = new Set(found.descriptors.map((d) => d.digest));
+      const missing = descriptors.filter((d) => !listed.has(d.digest));
+      if (missing.length > 0) {
+        throw new RegistryError(
+          'PROTOCOL_ERROR',
+          { registry: client.registry, repository: repo, operation: `verify referrers of ${subject}` },
+          `${missing.length} referrer(s) not discoverable`,
+        );
+      }
+      t.report.referrers += descriptors.length;
+    }
+
+    for (const legacy of closure.legacyTags) {
+      const current = await client.headManifest(repo, legacy.tag);
+      if (current?.digest === legacy.digest) continue;
+      const node = closure.manifests.find((m) => m.descriptor.digest === legacy.digest)!;
+      await client.putManifest(repo, legacy.tag, node.bytes, node.descriptor.mediaType);
+    }
+
+    const root = closure.manifests.find((m) => m.descriptor.digest === closure.root.digest)!;
+    for (const tag of plan.tags.filter((p) => p.destination === t.index)) {
+      if (tag.action !== 'unchanged')
+        await client.putManifest(repo, tag.tag, root.bytes, root.descriptor.mediaType);
+      const now = await client.headManifest(repo, tag.tag);
+      if (now?.digest !== closure.root.digest) {
+        throw new RegistryError(
+          'DIGEST_MISMATCH',
+          { registry: client.registry, repository: repo, operation: `verify tag ${tag.tag}` },
+          `tag points at ${now?.digest ?? 'nothing'}`,
+        );
+      }
+    }
+    const changed =
+      t.report.blobs.uploaded + t.report.blobs.mounted + t.report.manifests.pushed > 0 ||
+      plan.tags.some((p) => p.destination === t.index && p.action !== 'unchanged');
+    t.report.status = changed ? 'copied' : 'unchanged';
+    logger.debug(`copyImage: ${t.report.name} ${t.report.status}`);
+  } catch (error) {
+    fail(t, error);
+  }
+  finalize(t);
+}
+
+function finalize(t: Target): void {
+  t.report.durationMs = Date.now() - t.started;
+  t.report.capabilities = { ...t.client.capabilities };
+}
+
+/** The `sha256-<hex>` tag that lists referrers of `digest` on registries without the API. */
+export { referrersTag };
