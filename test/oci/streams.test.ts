@@ -1,0 +1,113 @@
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { computeDigest, fanOut, KeyedMutex, KeyedSemaphores, Semaphore, VerifyingStream } from '@deliverkit/oci';
+
+function collect(): { sink: Writable; data: () => Buffer } {
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    highWaterMark: 4,
+    write(chunk: Buffer, _e, cb) {
+      chunks.push(chunk);
+      setImmediate(cb);
+    },
+  });
+  return { sink, data: () => Buffer.concat(chunks) };
+}
+
+describe('fanOut', () => {
+  it('writes every byte to every sink', async () => {
+    const parts = Array.from({ length: 50 }, (_, i) => Buffer.alloc(1000, i));
+    const a = collect();
+    const b = collect();
+    await fanOut(Readable.from(parts), [a.sink, b.sink]);
+    expect(a.data().equals(Buffer.concat(parts))).toBe(true);
+    expect(b.data().equals(Buffer.concat(parts))).toBe(true);
+  });
+
+  describe('when one sink fails midway', () => {
+    it('detaches it and keeps feeding the others', async () => {
+      const parts = Array.from({ length: 20 }, (_, i) => Buffer.alloc(100, i));
+      const spool = collect();
+      const dying = new PassThrough({ highWaterMark: 10 });
+      setTimeout(() => dying.destroy(new Error('upload broke')), 5);
+      await fanOut(Readable.from(parts), [spool.sink, dying]);
+      expect(spool.data().length).toBe(2000);
+    });
+  });
+
+  describe('when the input fails (e.g. digest mismatch)', () => {
+    it('rejects and destroys the sinks', async () => {
+      const input = Readable.from([Buffer.from('abc')]).pipe(new VerifyingStream(computeDigest('xyz'), 3));
+      const spool = collect();
+      const sink = new PassThrough();
+      await expect(fanOut(input, [spool.sink, sink])).rejects.toThrow(/does not match/);
+      expect(sink.destroyed).toBe(true);
+    });
+  });
+});
+
+describe('VerifyingStream', () => {
+  it('passes verified content', async () => {
+    const out: Buffer[] = [];
+    for await (const c of Readable.from([Buffer.from('ab'), Buffer.from('c')]).pipe(new VerifyingStream(computeDigest('abc'), 3))) out.push(c);
+    expect(Buffer.concat(out).toString()).toBe('abc');
+  });
+  it('fails early on more bytes than the descriptor size, holding back the last chunk', async () => {
+    const out: Buffer[] = [];
+    const run = async () => {
+      for await (const c of Readable.from([Buffer.from('ab'), Buffer.from('cd')]).pipe(new VerifyingStream(computeDigest('abc'), 3))) out.push(c);
+    };
+    await expect(run()).rejects.toThrow(/expected 3 bytes/);
+    expect(Buffer.concat(out).toString()).toBe('');
+  });
+});
+
+describe('Semaphore', () => {
+  it('never runs more than the limit at once, FIFO', async () => {
+    const s = new Semaphore(2);
+    let running = 0;
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        s.use(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          order.push(i);
+          await new Promise((r) => setTimeout(r, 5));
+          running--;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('acquireAll on overlapping hosts does not deadlock', async () => {
+    const k = new KeyedSemaphores(1);
+    const work = async (keys: string[]) => {
+      const release = await k.acquireAll(keys);
+      await new Promise((r) => setTimeout(r, 2));
+      release();
+    };
+    await Promise.all([work(['a', 'b']), work(['b', 'a']), work(['a', 'a', 'b']), work(['b'])]);
+    expect(k.get('a').inUse + k.get('b').inUse).toBe(0);
+  });
+});
+
+describe('KeyedMutex', () => {
+  it('serializes read-modify-write per key', async () => {
+    const m = new KeyedMutex();
+    let value = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        m.run('k', async () => {
+          const read = value;
+          await new Promise((r) => setTimeout(r, 1));
+          value = read + 1;
+        }),
+      ),
+    );
+    expect(value).toBe(10);
+  });
+});
