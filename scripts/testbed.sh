@@ -9,6 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TB="$ROOT/.testbed"
 PACKAGES=(docker-registry buildah skopeo qemu-user-static binfmt-support apache2-utils openssl busybox-static docker.io)
 BASE_ARCHES=(amd64 arm64)
+# Bump when build_base_image changes what it produces, so cached layouts are rebuilt.
+BASE_RECIPE=2
 
 log() { printf 'testbed: %s\n' "$*" >&2; }
 die() {
@@ -18,6 +20,9 @@ die() {
 
 [[ "$(id -u)" == 0 ]] || die "run as root (it installs Debian packages, mounts binfmt_misc and starts dockerd)"
 mkdir -p "$TB"
+# Several test runs may call this at once: one at a time, the others then find everything done.
+exec 9>"$TB/.testbed.lock"
+flock 9
 
 install_packages() {
   local missing=() pkg status
@@ -174,9 +179,11 @@ build_platform() {
 # The base image lives as an OCI layout (.testbed/base/oci, tag "latest") whose top-level entry is a two-platform
 # index; test/support/images.ts copies it into registries with skopeo.
 build_base_image() {
-  local layout="$TB/base/oci"
-  [[ -f "$TB/base/.done" && -f "$layout/index.json" ]] && return 0
+  local final="$TB/base/oci"
+  [[ -f "$final/index.json" && "$(cat "$TB/base/.done" 2>/dev/null)" == "$BASE_RECIPE" ]] && return 0
   log "building the busybox base image (linux/amd64, linux/arm64)"
+  # Built aside and swapped in, so a test reading the old layout never sees a half-written one.
+  local layout="$TB/base/oci.new"
   rm -rf "$layout" "$TB/base/.done"
   mkdir -p "$layout/blobs/sha256"
   local entries=() arch
@@ -200,7 +207,11 @@ build_base_image() {
     skopeo inspect --override-os linux --override-arch "$arch" "oci:$layout:latest" >/dev/null ||
       die "skopeo cannot read linux/$arch from the base image layout $layout"
   done
-  touch "$TB/base/.done"
+  rm -rf "$TB/base/oci.old"
+  [[ -d "$final" ]] && mv "$final" "$TB/base/oci.old"
+  mv "$layout" "$final"
+  rm -rf "$TB/base/oci.old"
+  printf '%s' "$BASE_RECIPE" >"$TB/base/.done"
 }
 
 install_packages

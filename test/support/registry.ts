@@ -50,8 +50,8 @@ export interface RegistryHandle {
   /** basic/token: a directory with just `ca.crt`, for skopeo/buildah `--cert-dir` style flags. */
   certDir?: string;
   /**
-   * basic/token: a containers/docker auth file with the credentials (`{"auths":{"127.0.0.1:PORT":{"auth":...}}}`)
-   * for `--authfile`; it is named config.json, so its directory also works as `DOCKER_CONFIG`.
+   * basic/token: a containers/docker auth file with the credentials (`{"auths":{"127.0.0.1:PORT":{"auth":...}}}`,
+   * for the proxy's host too) for `--authfile`; it is named config.json, so its directory works as `DOCKER_CONFIG`.
    */
   authFile?: string;
   /** token: the token server the registry's challenges point at. */
@@ -154,15 +154,14 @@ export async function startRegistry(
       throw new Error(`docker-registry (${kind}) did not start: ${outcome}\n${lastLines(log, 15)}`);
     }
 
-    if (authFile && username && password) {
-      const auth64 = Buffer.from(`${username}:${password}`).toString('base64');
-      await writeFile(authFile, JSON.stringify({ auths: { [host]: { auth: auth64 } } }, null, 2), {
-        mode: 0o600,
-      });
-    }
-
     const url = `${ca ? 'https' : 'http'}://${host}`;
     if (options.proxy) proxy = await startFaultProxy(url);
+
+    if (authFile && username && password) {
+      const entry = { auth: Buffer.from(`${username}:${password}`).toString('base64') };
+      const auths = { [host]: entry, ...(proxy ? { [proxy.host]: entry } : {}) };
+      await writeFile(authFile, JSON.stringify({ auths }, null, 2), { mode: 0o600 });
+    }
 
     const started = child!;
     let stopped: Promise<void> | undefined;
@@ -265,4 +264,14 @@ function freePort(): Promise<number> {
 
 function lastLines(text: string, count: number): string {
   return text.trim().split('\n').slice(-count).join('\n');
+}
+
+/**
+ * The same registry as seen through its fault proxy (`startRegistry(kind, { proxy: true })`): host and url are the
+ * proxy's, credentials and CA are the registry's (the auth file has an entry for the proxy's host). Handy for
+ * pushBaseImage and the skopeo helpers. stop() stops the registry.
+ */
+export function viaProxy(registry: RegistryHandle): RegistryHandle {
+  if (!registry.proxy) throw new Error('this registry has no fault proxy: start it with { proxy: true }');
+  return { ...registry, host: registry.proxy.host, url: registry.proxy.url, proxy: undefined };
 }
