@@ -1,0 +1,108 @@
+import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { SbomError } from './errors';
+
+export type Compression = 'gzip' | 'zstd' | 'none';
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+const startsWith = (buf: Buffer, magic: number[]) => magic.every((b, i) => buf[i] === b);
+
+/** Byte counters filled in while a layer streams, for stats and throughput figures. */
+export interface ByteCounts {
+  compressed: number;
+  uncompressed: number;
+}
+
+type ZstdFactory = () => Transform;
+
+/** zlib gained zstd in Node 22.15 / 23.8. GitHub's node24 runtime has it; Node 20 does not. */
+function zstdFactory(): ZstdFactory | undefined {
+  const create = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
+  return typeof create === 'function' ? () => create() : undefined;
+}
+
+export function zstdSupported(): boolean {
+  return zstdFactory() !== undefined;
+}
+
+/**
+ * Decompresses a layer blob by sniffing its first bytes, not by trusting the media type (Docker
+ * v2 manifests call every layer gzip; some registries mislabel). Uncompressed tars pass through.
+ */
+export async function* decompressLayer(
+  blob: Readable | AsyncIterable<Uint8Array>,
+  counts: ByteCounts = { compressed: 0, uncompressed: 0 },
+): AsyncGenerator<Buffer> {
+  const iterator = blob[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.length === 0) first = await iterator.next();
+  if (first.done) throw new SbomError('LAYER_NOT_TAR', 'the layer blob is empty: not a tar archive');
+  const head = Buffer.from(first.value);
+
+  let compression: Compression = 'none';
+  if (startsWith(head, GZIP_MAGIC)) compression = 'gzip';
+  else if (startsWith(head, ZSTD_MAGIC)) compression = 'zstd';
+
+  // Errors of the blob source (network, digest mismatch) pass through unchanged; only the
+  // decoder's own errors mean the bytes are not what they claim to be.
+  let sourceError: unknown;
+  async function* raw(): AsyncGenerator<Buffer> {
+    counts.compressed += head.length;
+    yield head;
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await iterator.next();
+      } catch (e) {
+        sourceError = e;
+        throw e;
+      }
+      if (next.done) return;
+      counts.compressed += next.value.length;
+      yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length);
+    }
+  }
+
+  if (compression === 'none') {
+    for await (const chunk of raw()) {
+      counts.uncompressed += chunk.length;
+      yield chunk;
+    }
+    return;
+  }
+
+  let decoder: Transform;
+  if (compression === 'gzip') {
+    decoder = zlib.createGunzip();
+  } else {
+    const create = zstdFactory();
+    if (!create) {
+      throw new SbomError(
+        'UNSUPPORTED_COMPRESSION',
+        `zstd-compressed layers need Node.js >= 22.15 (GitHub runs this action on node24, which has it); ` +
+          `this Node.js ${process.version} cannot decompress them`,
+      );
+    }
+    decoder = create();
+  }
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  pipeline(Readable.from(raw(), { objectMode: false }), decoder, out, (err) => {
+    if (err) out.destroy(err);
+  });
+  try {
+    for await (const chunk of out as AsyncIterable<Buffer>) {
+      counts.uncompressed += chunk.length;
+      yield chunk;
+    }
+  } catch (e) {
+    if (sourceError !== undefined) throw sourceError;
+    if (e instanceof SbomError) throw e;
+    throw new SbomError('LAYER_NOT_TAR', `the ${compression} layer could not be decompressed: ${String(e)}`, {
+      cause: e,
+    });
+  } finally {
+    out.destroy();
+  }
+}

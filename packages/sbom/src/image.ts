@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { SbomError } from './errors';
+import type { ImageConfig, ImageSubject, LayerBlob, LayerSource, Platform } from './types';
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: Platform & { 'os.version'?: string };
+  annotations?: Record<string, string>;
+}
+
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
+const MANIFEST_TYPES = new Set([
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+]);
+
+/** How the image reader gets bytes: from a registry client, an OCI layout on disk, or a test. */
+export interface BlobStore {
+  /** A manifest or index by digest, as raw bytes (already digest-verified, or verified here). */
+  manifest(digest: string): Promise<Buffer>;
+  /** The config blob. */
+  blob(descriptor: Descriptor): Promise<Buffer>;
+  /** Streams a layer blob. */
+  openBlob(descriptor: Descriptor): Promise<Readable | AsyncIterable<Uint8Array>>;
+}
+
+/** Parses `linux/arm64/v8` (os/arch[/variant]). */
+export function parsePlatform(text: string): Platform {
+  const [os, architecture, variant] = text.trim().split('/');
+  if (!os || !architecture)
+    throw new SbomError('PLATFORM_NOT_FOUND', `"${text}" is not a platform (os/arch[/variant])`);
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+const defaultVariant = (p: Platform) => p.variant ?? (p.architecture === 'arm64' ? 'v8' : undefined);
+
+/** `linux/arm64` matches `linux/arm64/v8`; a requested variant must match exactly otherwise. */
+export function platformMatches(wanted: Platform, actual: Platform): boolean {
+  if (wanted.os !== actual.os || wanted.architecture !== actual.architecture) return false;
+  return !wanted.variant || defaultVariant(wanted) === defaultVariant(actual);
+}
+
+function sha256Of(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+function verify(digest: string, bytes: Buffer, what: string): void {
+  if (digest.startsWith('sha256:') && sha256Of(bytes) !== digest) {
+    throw new SbomError('LAYER_DIGEST_MISMATCH', `${what} ${digest}: the bytes do not match the digest`);
+  }
+}
+
+/** Passes a blob through while hashing it; fails at the end when the digest differs. */
+export function verifyingStream(digest: string, source: Readable | AsyncIterable<Uint8Array>): Readable {
+  if (!digest.startsWith('sha256:')) return Readable.from(source);
+  const hash = createHash('sha256');
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+    flush(cb) {
+      const actual = `sha256:${hash.digest('hex')}`;
+      cb(actual === digest ? null : new SbomError('LAYER_DIGEST_MISMATCH', `blob ${digest}: got ${actual}`));
+    },
+  });
+  const readable = source instanceof Readable ? source : Readable.from(source);
+  readable.on('error', (e) => check.destroy(e));
+  return readable.pipe(check);
+}
+
+export interface ResolveOptions {
+  /** Platforms to read (default: every platform of an index, except attestation manifests). */
+  platforms?: readonly Platform[];
+  tag?: string;
+}
+
+/**
+ * One LayerSource per platform of the image at `digest` (an index or a single manifest), for
+ * the platforms asked for. A requested platform the image lacks is an error naming those it has.
+ */
+export async function resolveImage(
+  store: BlobStore,
+  name: string,
+  digest: string,
+  options: ResolveOptions = {},
+): Promise<LayerSource[]> {
+  const rootBytes = await store.manifest(digest);
+  verify(digest, rootBytes, 'manifest');
+  const root = JSON.parse(rootBytes.toString('utf8')) as {
+    mediaType?: string;
+    manifests?: Descriptor[];
+    layers?: Descriptor[];
+    config?: Descriptor;
+  };
+  const isIndex = (root.mediaType && INDEX_TYPES.has(root.mediaType)) || Array.isArray(root.manifests);
+  if (!isIndex) {
+    const source = await sourceFor(store, { name, digest, tag: options.tag }, rootBytes);
+    if (options.platforms && !options.platforms.some((p) => platformMatches(p, source.platform))) {
+      throw new SbomError(
+        'PLATFORM_NOT_FOUND',
+        `${name}@${digest} is a single-platform image for ${platformText(source.platform)}; ` +
+          `asked for ${options.platforms.map(platformText).join(', ')}`,
+      );
+    }
+    return [source];
+  }
+  const candidates = (root.manifests ?? []).filter(
+    (m) =>
+      (!m.mediaType || MANIFEST_TYPES.has(m.mediaType)) &&
+      m.platform &&
+      m.platform.os !== 'unknown' &&
+      m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest',
+  );
+  let chosen = candidates;
+  if (options.platforms) {
+    const missing = options.platforms.filter((p) => !candidates.some((m) => platformMatches(p, m.platform!)));
+    if (missing.length > 0) {
+      throw new SbomError(
+        'PLATFORM_NOT_FOUND',
+        `${name}@${digest} has no ${missing.map(platformText).join(', ')}; it has ` +
+          (candidates.map((m) => platformText(m.platform!)).join(', ') || 'no platform images'),
+      );
+    }
+    chosen = candidates.filter((m) => options.platforms!.some((p) => platformMatches(p, m.platform!)));
+  }
+  const sources: LayerSource[] = [];
+  for (const m of chosen) {
+    const bytes = await store.manifest(m.digest);
+    verify(m.digest, bytes, 'manifest');
+    sources.push(
+      await sourceFor(
+        store,
+        { name, digest: m.digest, indexDigest: digest, tag: options.tag },
+        bytes,
+        m.platform,
+      ),
+    );
+  }
+  return sources;
+}
+
+export const platformText = (p: Platform) => [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+
+async function sourceFor(
+  store: BlobStore,
+  subject: ImageSubject,
+  manifestBytes: Buffer,
+  indexPlatform?: Platform,
+): Promise<LayerSource> {
+  const manifest = JSON.parse(manifestBytes.toString('utf8')) as {
+    config?: Descriptor;
+    layers?: Descriptor[];
+  };
+  if (!manifest.config || !Array.isArray(manifest.layers)) {
+    throw new SbomError('INVALID_IMAGE', `${subject.name}@${subject.digest} is not an image manifest`);
+  }
+  const configBytes = await store.blob(manifest.config);
+  verify(manifest.config.digest, configBytes, 'config');
+  const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
+  const platform: Platform = indexPlatform
+    ? {
+        os: indexPlatform.os,
+        architecture: indexPlatform.architecture,
+        ...(indexPlatform.variant ? { variant: indexPlatform.variant } : {}),
+      }
+    : {
+        os: config.os ?? 'linux',
+        architecture: config.architecture ?? 'unknown',
+        ...(config.variant ? { variant: config.variant } : {}),
+      };
+  const layers: LayerBlob[] = manifest.layers.map((d) => ({
+    digest: d.digest,
+    mediaType: d.mediaType,
+    size: d.size,
+    open: () => store.openBlob(d),
+  }));
+  return { subject, platform, config, layers };
+}

@@ -1,0 +1,55 @@
+export type {
+  Distro,
+  Ecosystem,
+  ImageCatalog,
+  ImageConfig,
+  ImageSubject,
+  LayerBlob,
+  LayerSource,
+  LayerStats,
+  LicenseDeclaration,
+  Location,
+  Package,
+  Platform,
+  UncataloguedEcosystem,
+} from './types';
+export { SbomError, type SbomErrorCode } from './errors';
+export { catalogImage, catalogedEcosystems, type CatalogOptions } from './catalog';
+export { indexFilesystem, normalizeImagePath, type FileSelector, type ImageFilesystem } from './filesystem';
+export { readTar, type TarEntry } from './tar';
+export { decompressLayer, zstdSupported } from './decompress';
+export {
+  resolveImage,
+  parsePlatform,
+  platformMatches,
+  platformText,
+  verifyingStream,
+  type BlobStore,
+  type Descriptor,
+  type ResolveOptions,
+} from './image';
+export { openOciLayout, ociLayoutStore } from './oci-layout';
+export { toSpdxExpression, declareLicenses } from './licenses';
+export { parseGoBuildInfo, type GoBuildInfo } from './catalogers/golang';
+export { parseDebianCopyright } from './catalogers/dpkg';
+export { parseOsRelease } from './catalogers/os-release';
+export { parseApkInstalled } from './catalogers/apk';
+export {
+  renderSbom,
+  summarizeCatalog,
+  SBOM_FORMATS,
+  PREDICATE_TYPES,
+  FILE_EXTENSIONS,
+  type SbomFormat,
+  type CatalogSummary,
+} from './render';
+export { toCycloneDx } from './writers/cyclonedx';
+export { toSpdx } from './writers/spdx';
+export { imagePurl, deterministicUuid, TOOL_NAME, TOOL_VERSION, type DocumentOptions } from './identity';
+export {
+  syftScanArgs,
+  syftEnvironment,
+  syftReleaseAsset,
+  type SyftScanRequest,
+  type RegistryCredential,
+} from './syft';
