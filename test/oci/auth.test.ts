@@ -16,11 +16,25 @@ describe('parseWwwAuthenticate', () => {
   test.each([
     [
       'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"',
-      [{ scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/nginx:pull' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: {
+            realm: 'https://auth.docker.io/token',
+            service: 'registry.docker.io',
+            scope: 'repository:library/nginx:pull',
+          },
+        },
+      ],
     ],
     [
       'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:o/a:pull,push"',
-      [{ scheme: 'bearer', params: { realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:o/a:pull,push' } }],
+      [
+        {
+          scheme: 'bearer',
+          params: { realm: 'https://ghcr.io/token', service: 'ghcr.io', scope: 'repository:o/a:pull,push' },
+        },
+      ],
     ],
     ['Basic realm="Registry Realm"', [{ scheme: 'basic', params: { realm: 'Registry Realm' } }]],
     ['basic realm=plain', [{ scheme: 'basic', params: { realm: 'plain' } }]],
@@ -31,8 +45,17 @@ describe('parseWwwAuthenticate', () => {
         { scheme: 'bearer', params: { realm: 'https://t/token', service: 'reg' } },
       ],
     ],
-    ['Bearer realm="a\\"b",error="insufficient_scope"', [{ scheme: 'bearer', params: { realm: 'a"b', error: 'insufficient_scope' } }]],
-    ['Negotiate abc==, Basic realm="r"', [{ scheme: 'negotiate', params: {} }, { scheme: 'basic', params: { realm: 'r' } }]],
+    [
+      'Bearer realm="a\\"b",error="insufficient_scope"',
+      [{ scheme: 'bearer', params: { realm: 'a"b', error: 'insufficient_scope' } }],
+    ],
+    [
+      'Negotiate abc==, Basic realm="r"',
+      [
+        { scheme: 'negotiate', params: {} },
+        { scheme: 'basic', params: { realm: 'r' } },
+      ],
+    ],
     ['', []],
   ])('%s', (header, expected) => expect(parseWwwAuthenticate(header)).toEqual(expected));
 });
@@ -60,7 +83,10 @@ describe('parseTokenResponse', () => {
     expect(t).toEqual({ token: 'x', expiresAt: now + 60_000 - 6_000 });
   });
   it('counts from issued_at when it is in the past', () => {
-    const t = parseTokenResponse(JSON.stringify({ token: 'x', expires_in: 100, issued_at: '2025-12-31T23:59:00Z' }), now);
+    const t = parseTokenResponse(
+      JSON.stringify({ token: 'x', expires_in: 100, issued_at: '2025-12-31T23:59:00Z' }),
+      now,
+    );
     expect(t.expiresAt).toBe(now - 60_000 + 100_000 - 10_000);
   });
   it('rejects a response without a token', () => {
@@ -110,13 +136,24 @@ describe('credentials', () => {
 
     it('asks credHelpers first, then credsStore, with the server on stdin', async () => {
       const calls: { cmd: string; input: unknown }[] = [];
-      const file = await configFile({ credHelpers: { 'gcr.io': 'gcloud' }, credsStore: 'desktop', auths: { 'quay.io': { auth: Buffer.from('a:b').toString('base64') } } });
+      const file = await configFile({
+        credHelpers: { 'gcr.io': 'gcloud' },
+        credsStore: 'desktop',
+        auths: { 'quay.io': { auth: Buffer.from('a:b').toString('base64') } },
+      });
       const exec = (async (cmd: string, _args: readonly string[], opts: { input?: unknown }) => {
         calls.push({ cmd, input: opts.input });
-        if (cmd === 'docker-credential-gcloud') return { exitCode: 0, stdout: JSON.stringify({ Username: '_token', Secret: 'gtok' }), stderr: '' };
-        if (opts.input === 'https://index.docker.io/v1/') return { exitCode: 0, stdout: JSON.stringify({ Username: '<token>', Secret: 'idt' }), stderr: '' };
+        if (cmd === 'docker-credential-gcloud')
+          return { exitCode: 0, stdout: JSON.stringify({ Username: '_token', Secret: 'gtok' }), stderr: '' };
+        if (opts.input === 'https://index.docker.io/v1/')
+          return { exitCode: 0, stdout: JSON.stringify({ Username: '<token>', Secret: 'idt' }), stderr: '' };
         const { CommandInvocationError } = await import('@deliverkit/action-kit');
-        throw new CommandInvocationError({ cmd, args: ['get'], exitCode: 1, stderr: 'credentials not found in native keychain' });
+        throw new CommandInvocationError({
+          cmd,
+          args: ['get'],
+          exitCode: 1,
+          stderr: 'credentials not found in native keychain',
+        });
       }) as never;
       const creds = new DockerConfigCredentials({ path: file, exec });
       expect(await creds.get('gcr.io')).toEqual({ username: '_token', password: 'gtok' });
@@ -130,7 +167,9 @@ describe('credentials', () => {
     });
 
     it('treats a missing config file as anonymous', async () => {
-      const creds = new DockerConfigCredentials({ path: path.join(os.tmpdir(), 'nope-does-not-exist', 'config.json') });
+      const creds = new DockerConfigCredentials({
+        path: path.join(os.tmpdir(), 'nope-does-not-exist', 'config.json'),
+      });
       expect(await creds.get('ghcr.io')).toBeUndefined();
     });
   });

@@ -2,7 +2,12 @@ import { InputError } from '@deliverkit/action-kit';
 import { describe, expect, it, test } from 'vitest';
 import { type DestinationState, describePlan, parseDestinations, planCopy } from '@deliverkit/oci';
 
-function dest(registry: string, repository: string, has: string[] = [], tags: [string, string | undefined][] = []): DestinationState {
+function dest(
+  registry: string,
+  repository: string,
+  has: string[] = [],
+  tags: [string, string | undefined][] = [],
+): DestinationState {
   return { registry, repository, blobs: new Set(has), manifests: new Set(has), tags: new Map(tags) };
 }
 
@@ -20,7 +25,14 @@ describe('planCopy', () => {
       tags: [],
       destinations: [dest('a.io', 'x'), dest('b.io', 'y'), dest('a.io', 'z')],
     });
-    expect(plan.blobs[0]).toEqual({ digest: 'sha256:1', size: 10, skip: [], mountFromSource: [], upload: [0, 1], mountFromPeer: [{ destination: 2, from: 0 }] });
+    expect(plan.blobs[0]).toEqual({
+      digest: 'sha256:1',
+      size: 10,
+      skip: [],
+      mountFromSource: [],
+      upload: [0, 1],
+      mountFromPeer: [{ destination: 2, from: 0 }],
+    });
   });
 
   it('mounts from the source repository on the source registry', () => {
@@ -44,10 +56,21 @@ describe('planCopy', () => {
         { destination: 1, tag: 'v1', digest: 'sha256:m' },
         { destination: 1, tag: 'old', digest: 'sha256:m' },
       ],
-      destinations: [dest('a.io', 'x', ['sha256:1', 'sha256:m'], [['v1', 'sha256:m']]), dest('a.io', 'y', [], [['old', 'sha256:0']])],
+      destinations: [
+        dest('a.io', 'x', ['sha256:1', 'sha256:m'], [['v1', 'sha256:m']]),
+        dest('a.io', 'y', [], [['old', 'sha256:0']]),
+      ],
     });
-    expect(plan.blobs[0]).toMatchObject({ skip: [0], upload: [], mountFromPeer: [{ destination: 1, from: 0 }] });
-    expect(plan.blobs[1]).toMatchObject({ skip: [], upload: [0], mountFromPeer: [{ destination: 1, from: 0 }] });
+    expect(plan.blobs[0]).toMatchObject({
+      skip: [0],
+      upload: [],
+      mountFromPeer: [{ destination: 1, from: 0 }],
+    });
+    expect(plan.blobs[1]).toMatchObject({
+      skip: [],
+      upload: [0],
+      mountFromPeer: [{ destination: 1, from: 0 }],
+    });
     expect(plan.manifests[0]).toMatchObject({ push: [1], skip: [0] });
     expect(plan.tags.map((t) => t.action)).toEqual(['unchanged', 'create', 'update']);
   });
@@ -65,7 +88,13 @@ describe('planCopy', () => {
 
   it('describes the plan as dry-run steps', () => {
     const destinations = [dest('a.io', 'x'), dest('a.io', 'y')];
-    const plan = planCopy({ source: { registry: 's', repository: 'a' }, blobs: blobs.slice(0, 1), manifests: [], tags: [{ destination: 0, tag: 't', digest: 'sha256:m' }], destinations });
+    const plan = planCopy({
+      source: { registry: 's', repository: 'a' },
+      blobs: blobs.slice(0, 1),
+      manifests: [],
+      tags: [{ destination: 0, tag: 't', digest: 'sha256:m' }],
+      destinations,
+    });
     expect(describePlan(plan, destinations).map((s) => `${s.action} ${s.target}`)).toEqual([
       'upload blob a.io/x',
       'mount blob a.io/y',
@@ -76,11 +105,13 @@ describe('planCopy', () => {
 
 describe('parseDestinations', () => {
   it('reads one destination per line with comma-separated tags', () => {
-    expect(parseDestinations('ghcr.io/o/app:v1,latest\n\n# comment\nnginx-copy\n127.0.0.1:5000/x:y')).toEqual([
-      { registry: 'ghcr.io', repository: 'o/app', tags: ['v1', 'latest'] },
-      { registry: 'docker.io', repository: 'library/nginx-copy', tags: [] },
-      { registry: '127.0.0.1:5000', repository: 'x', tags: ['y'] },
-    ]);
+    expect(parseDestinations('ghcr.io/o/app:v1,latest\n\n# comment\nnginx-copy\n127.0.0.1:5000/x:y')).toEqual(
+      [
+        { registry: 'ghcr.io', repository: 'o/app', tags: ['v1', 'latest'] },
+        { registry: 'docker.io', repository: 'library/nginx-copy', tags: [] },
+        { registry: '127.0.0.1:5000', repository: 'x', tags: ['y'] },
+      ],
+    );
   });
 
   test.each([

@@ -22,7 +22,13 @@ describe('parseReference', () => {
     ['a.b/c__d/e-f/g.h_i:Tag_1.0-x', 'a.b', 'c__d/e-f/g.h_i', 'Tag_1.0-x', undefined, 'a.b'],
   ])('%s', (input, registry, repository, tag, digest, apiHost) => {
     const ref = parseReference(input);
-    expect({ registry: ref.registry, repository: ref.repository, tag: ref.tag, digest: ref.digest, apiHost: ref.apiHost }).toEqual({
+    expect({
+      registry: ref.registry,
+      repository: ref.repository,
+      tag: ref.tag,
+      digest: ref.digest,
+      apiHost: ref.apiHost,
+    }).toEqual({
       registry,
       repository,
       tag,

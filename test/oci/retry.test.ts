@@ -1,7 +1,19 @@
 import { describe, expect, it, test } from 'vitest';
-import { DEFAULT_RETRY_POLICY, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelay } from '@deliverkit/oci';
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelay,
+} from '@deliverkit/oci';
 
-const policy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000 };
+const policy = {
+  ...DEFAULT_RETRY_POLICY,
+  maxAttempts: 4,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  maxRetryAfterMs: 5000,
+};
 
 describe('retry policy', () => {
   test.each([
@@ -25,7 +37,9 @@ describe('retry policy', () => {
     [{ code: 'CERT_HAS_EXPIRED' }, false],
     [new Error('boom'), false],
     ['text', false],
-  ])('network error %j retryable: %s', (error, retryable) => expect(isRetryableNetworkError(error)).toBe(retryable));
+  ])('network error %j retryable: %s', (error, retryable) =>
+    expect(isRetryableNetworkError(error)).toBe(retryable),
+  );
 
   describe('when the server gives no Retry-After', () => {
     it('uses full jitter below an exponentially growing ceiling', () => {

@@ -1,6 +1,13 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { computeDigest, fanOut, KeyedMutex, KeyedSemaphores, Semaphore, VerifyingStream } from '@deliverkit/oci';
+import {
+  computeDigest,
+  fanOut,
+  KeyedMutex,
+  KeyedSemaphores,
+  Semaphore,
+  VerifyingStream,
+} from '@deliverkit/oci';
 
 function collect(): { sink: Writable; data: () => Buffer } {
   const chunks: Buffer[] = [];
@@ -49,13 +56,19 @@ describe('fanOut', () => {
 describe('VerifyingStream', () => {
   it('passes verified content', async () => {
     const out: Buffer[] = [];
-    for await (const c of Readable.from([Buffer.from('ab'), Buffer.from('c')]).pipe(new VerifyingStream(computeDigest('abc'), 3))) out.push(c);
+    for await (const c of Readable.from([Buffer.from('ab'), Buffer.from('c')]).pipe(
+      new VerifyingStream(computeDigest('abc'), 3),
+    ))
+      out.push(c);
     expect(Buffer.concat(out).toString()).toBe('abc');
   });
   it('fails early on more bytes than the descriptor size, holding back the last chunk', async () => {
     const out: Buffer[] = [];
     const run = async () => {
-      for await (const c of Readable.from([Buffer.from('ab'), Buffer.from('cd')]).pipe(new VerifyingStream(computeDigest('abc'), 3))) out.push(c);
+      for await (const c of Readable.from([Buffer.from('ab'), Buffer.from('cd')]).pipe(
+        new VerifyingStream(computeDigest('abc'), 3),
+      ))
+        out.push(c);
     };
     await expect(run()).rejects.toThrow(/expected 3 bytes/);
     expect(Buffer.concat(out).toString()).toBe('');

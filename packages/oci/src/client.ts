@@ -128,12 +128,16 @@ export class Registries {
       userAgent: options.userAgent,
       idleTimeoutMs: options.idleTimeoutMs,
       tls: (host) => {
+        const caOf = (s: RegistryHostOptions) =>
+          s.ca ?? (s.caFile ? readFileSync(s.caFile, 'utf8') : undefined);
         const settings = hosts[host];
-        if (!settings) return undefined;
-        return {
-          ca: settings.ca ?? (settings.caFile ? readFileSync(settings.caFile, 'utf8') : undefined),
-          insecureSkipVerify: settings.insecureSkipVerify,
-        };
+        if (settings) return { ca: caOf(settings), insecureSkipVerify: settings.insecureSkipVerify };
+        // A token realm or storage redirect is often served under the same private CA as its registry:
+        // trust every CA the user configured (still verifying) for hosts with no settings of their own.
+        const all = Object.values(hosts)
+          .map(caOf)
+          .filter((ca): ca is string => Boolean(ca));
+        return all.length > 0 ? { ca: all.join('\n') } : undefined;
       },
     });
     this.limits = new KeyedSemaphores(options.concurrency ?? 4);
@@ -308,8 +312,10 @@ export class RegistryClient {
     repository?: string,
   ): Promise<TokenResponse> {
     const key = normalizeScopes(scopes).map(formatScope).join(' ');
-    const cached = this.tokens.get(key);
-    if (cached && cached.expiresAt > Date.now() && extra.length === 0) return cached;
+    if (extra.length === 0) {
+      const cached = this.cachedToken(scopes);
+      if (cached) return cached;
+    }
     let pending = this.tokenFetches.get(key);
     if (!pending) {
       pending = this.fetchToken(key ? key.split(' ') : [], extra, operation, repository).finally(() =>
@@ -320,6 +326,29 @@ export class RegistryClient {
     const token = await pending;
     this.tokens.set(key, token);
     return token;
+  }
+
+  /** A live token whose scopes cover `scopes` (a pull,push token serves pull requests too). */
+  private cachedToken(scopes: Scope[]): TokenResponse | undefined {
+    const now = Date.now();
+    const key = normalizeScopes(scopes).map(formatScope).join(' ');
+    const exact = this.tokens.get(key);
+    if (exact && exact.expiresAt > now) return exact;
+    const wanted = normalizeScopes(scopes);
+    for (const [cachedKey, token] of this.tokens) {
+      if (token.expiresAt <= now) continue;
+      const granted = new Map(
+        cachedKey
+          .split(' ')
+          .filter(Boolean)
+          .map((s) => {
+            const parts = s.split(':');
+            return [parts.slice(1, -1).join(':'), new Set(parts[parts.length - 1]!.split(','))] as const;
+          }),
+      );
+      if (wanted.every((w) => w.actions.every((a) => granted.get(w.repository)?.has(a)))) return token;
+    }
+    return undefined;
   }
 
   private async fetchToken(
@@ -418,7 +447,8 @@ export class RegistryClient {
     res: HttpResponse,
     scopes: Scope[],
     operation: string,
-    repository?: string,
+    repository: string | undefined,
+    sent: string | undefined,
   ): Promise<boolean> {
     const challenges = parseWwwAuthenticate(header(res, 'www-authenticate') ?? '');
     const bearer = challenges.find((c) => c.scheme === 'bearer');
@@ -432,6 +462,15 @@ export class RegistryClient {
       const have = new Set(normalizeScopes(scopes).map(formatScope));
       const missing = extra.filter((s) => !have.has(s));
       const key = normalizeScopes(scopes).map(formatScope).join(' ');
+
+      // Parallel first requests all meet a 401: once one of them has fetched a token, the others use it.
+      const fresh = missing.length === 0 ? this.cachedToken(scopes) : undefined;
+      if (fresh && `Bearer ${fresh.token}` !== sent) return true;
+      const pending = this.tokenFetches.get(key);
+      if (pending && missing.length === 0) {
+        await pending;
+        return true;
+      }
       // A rejected cached token may have been revoked early: fetch a fresh one once (the caller
       // retries a 401 only once, so wrong credentials cannot loop).
       this.tokens.delete(key);
@@ -458,8 +497,9 @@ export class RegistryClient {
     for (let attempt = 1; ; attempt++) {
       const release = options.slotHeld ? () => {} : await semaphore.acquire();
       let res: HttpResponse;
+      let authorization: string | undefined;
       try {
-        const authorization = await this.authHeader(options.scopes, options.operation, options.repository);
+        authorization = await this.authHeader(options.scopes, options.operation, options.repository);
         const body = typeof options.body === 'function' ? options.body() : options.body;
         res = await this.shared.transport.request({
           method: options.method,
@@ -499,7 +539,9 @@ export class RegistryClient {
       }
       if (res.status === 401 && !authRetried && replayable) {
         await discardBody(res);
-        if (await this.onChallenge(res, options.scopes, options.operation, options.repository)) {
+        if (
+          await this.onChallenge(res, options.scopes, options.operation, options.repository, authorization)
+        ) {
           authRetried = true;
           attempt--;
           continue;

@@ -1,0 +1,404 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConsoleLogger, InputError } from '@deliverkit/action-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  computeDigest,
+  copyImage,
+  CopyError,
+  type CopyDestination,
+  parseReference,
+  Registries,
+  type RegistriesOptions,
+  RegistryError,
+  referrersTag,
+  StaticCredentials,
+} from '@deliverkit/oci';
+import { pushBaseImage, skopeoInspectRaw } from '../support/images';
+import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
+import { ensureTestbed } from '../support/testbed';
+import { buildFixtureImage, type FixtureImage } from './fixture-image';
+
+let source: RegistryHandle;
+let plain: RegistryHandle;
+let basic: RegistryHandle;
+let token: RegistryHandle;
+let image: FixtureImage;
+let sourceIndexBytes: Buffer;
+
+function registriesFor(handles: RegistryHandle[], extra: Partial<RegistriesOptions> = {}): Registries {
+  const hosts: RegistriesOptions['hosts'] = {};
+  const creds: Record<string, { username: string; password: string }> = {};
+  for (const h of handles) {
+    for (const host of [h.host, h.proxy?.host].filter((x): x is string => Boolean(x))) {
+      if (h.caPem) hosts[host] = { ca: h.caPem };
+      if (h.username && h.password) creds[host] = { username: h.username, password: h.password };
+    }
+  }
+  return new Registries({
+    hosts,
+    credentials: new StaticCredentials(creds),
+    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+    ...extra,
+  });
+}
+
+function blobGets(handle: RegistryHandle): string[] {
+  return handle
+    .proxy!.hits.filter((h) => h.method === 'GET' && /\/blobs\/sha256:/.test(h.path))
+    .map((h) => h.path);
+}
+
+async function expectSameAsSource(dest: RegistryHandle, repository: string, tag: string): Promise<void> {
+  const raw = await skopeoInspectRaw(dest, `${repository}:${tag}`);
+  expect(raw.equals(sourceIndexBytes)).toBe(true);
+  expect(computeDigest(raw)).toBe(image.indexDigest);
+  for (const digest of image.platformDigests) {
+    const child = await skopeoInspectRaw(dest, `${repository}@${digest}`);
+    expect(computeDigest(child)).toBe(digest);
+  }
+  const sig = await skopeoInspectRaw(dest, `${repository}:${image.legacySigTag}`);
+  expect(computeDigest(sig)).toBe(image.legacySigDigest);
+}
+
+beforeAll(async () => {
+  await ensureTestbed({ docker: false, qemu: false });
+  [source, plain, basic, token] = await Promise.all([
+    startRegistry('plain', { proxy: true }),
+    startRegistry('plain'),
+    startRegistry('basic'),
+    startRegistry('token'),
+  ]);
+  await pushBaseImage(source, 'team/app', 'base');
+  const registries = registriesFor([source]);
+  image = await buildFixtureImage(registries.client(source.host), 'team/app');
+  sourceIndexBytes = (await registries.client(source.host).getManifest('team/app', image.indexDigest)).bytes;
+  registries.close();
+});
+
+afterAll(stopAll);
+
+describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
+  const destinations = (): CopyDestination[] => [
+    { registry: plain.host, repository: 'hub/app', tags: ['v1', 'stable'] },
+    { registry: basic.host, repository: 'gcr/app', tags: ['v1'] },
+    { registry: token.host, repository: 'ghcr/app', tags: ['v1'] },
+    // Same registry as the source: blobs must be mounted, not uploaded.
+    { registry: source.proxy!.host, repository: 'team/app-copy', tags: ['v1'] },
+  ];
+
+  it('copies the whole closure digest-identically, reading each source blob once', async () => {
+    const registries = registriesFor([source, plain, basic, token]);
+    source.proxy!.clearHits();
+    const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, destinations());
+    registries.close();
+    // Before skopeo asks for its own tokens below.
+    const issued = token.tokenServer!.issued.map((t) =>
+      t.requested.map((r) => `${r.name}:${r.actions.join(',')}`).join(' '),
+    );
+
+    expect(result.digest).toBe(image.indexDigest);
+    // index + 2 platforms + signature + attestation + its signature + legacy .sig
+    expect(result.closure.manifests).toBe(7);
+    expect(result.closure.referrers).toBe(3);
+    expect(result.closure.legacyTags).toEqual([image.legacySigTag]);
+
+    // Each blob that had to be uploaded somewhere was read from the source exactly once.
+    const gets = blobGets(source);
+    expect(new Set(gets).size).toBe(gets.length);
+    const uploadedBlobs = result.plan.blobs.filter((b) => b.upload.length > 0);
+    expect(gets.length).toBe(uploadedBlobs.length);
+    expect(result.sourceBytesRead).toBe(uploadedBlobs.reduce((n, b) => n + b.size, 0));
+
+    for (const [handle, repo] of [
+      [plain, 'hub/app'],
+      [basic, 'gcr/app'],
+      [token, 'ghcr/app'],
+    ] as const) {
+      await expectSameAsSource(handle, repo, 'v1');
+    }
+    await expectSameAsSource(plain, 'hub/app', 'stable');
+
+    const [toPlain, toBasic, toToken, sameRegistry] = result.destinations;
+    for (const report of [toPlain!, toBasic!, toToken!]) {
+      expect(report.status).toBe('copied');
+      expect(report.blobs.uploaded).toBe(result.closure.blobs);
+      expect(report.manifests.pushed).toBe(7);
+      expect(report.referrersCopied).toBe(3);
+      expect(report.capabilities.referrersApi).toBe(false);
+    }
+    expect(toBasic!.capabilities).toMatchObject({ auth: 'basic', tls: true, ociMediaTypes: true });
+    expect(toToken!.capabilities).toMatchObject({ auth: 'bearer', tls: true });
+    expect(toPlain!.capabilities).toMatchObject({ auth: 'anonymous', tls: false });
+    expect(sameRegistry!.blobs).toEqual({ uploaded: 0, mounted: result.closure.blobs, skipped: 0 });
+    expect(sameRegistry!.capabilities.crossRepoMount).toBe(true);
+
+    // Tokens: one per scope set (catalog-less ping, pull, then pull,push on the destination), reused afterwards.
+    expect(issued).toEqual(['', 'ghcr/app:pull', 'ghcr/app:pull,push']);
+  });
+
+  it('makes the referrers discoverable at every destination, the tag-schema index byte-identical', async () => {
+    const registries = registriesFor([source, plain, basic, token]);
+    const sourceTagIndex = await registries
+      .client(source.host)
+      .getManifest('team/app', referrersTag(image.indexDigest));
+    for (const [handle, repo] of [
+      [plain, 'hub/app'],
+      [basic, 'gcr/app'],
+      [token, 'ghcr/app'],
+    ] as const) {
+      const client = registries.client(handle.host);
+      const onIndex = await client.getReferrers(repo, image.indexDigest);
+      expect(onIndex.via).toBe('tag-schema');
+      expect(onIndex.descriptors.map((d) => d.digest).sort()).toEqual(
+        [image.referrers.signature, image.referrers.attestation].sort(),
+      );
+      expect(onIndex.descriptors.find((d) => d.digest === image.referrers.attestation)?.artifactType).toBe(
+        'application/vnd.in-toto+json',
+      );
+      expect(onIndex.tagSchemaIndex?.descriptor.digest).toBe(sourceTagIndex.descriptor.digest);
+      const onAttestation = await client.getReferrers(repo, image.referrers.attestation);
+      expect(onAttestation.descriptors.map((d) => d.digest)).toEqual([image.referrers.attestationSignature]);
+    }
+    registries.close();
+  });
+
+  describe('when run again', () => {
+    it('uploads, mounts and pushes nothing and reads no source blob', async () => {
+      const registries = registriesFor([source, plain, basic, token]);
+      source.proxy!.clearHits();
+      const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, destinations());
+      registries.close();
+      for (const report of result.destinations) {
+        expect(report.status).toBe('unchanged');
+        expect(report.blobs.uploaded + report.blobs.mounted).toBe(0);
+        expect(report.manifests.pushed).toBe(0);
+        expect(report.bytesUploaded).toBe(0);
+      }
+      expect(blobGets(source)).toEqual([]);
+      expect(result.sourceBytesRead).toBe(0);
+    });
+  });
+
+  describe('when the registry answers 500, 429 with Retry-After and resets connections mid-blob', () => {
+    it('retries and the copy is complete and correct', async () => {
+      const dest = await startRegistry('plain', { proxy: true });
+      const registries = registriesFor([source, dest]);
+      const big = `sha256:[0-9a-f]{64}`;
+      source.proxy!.setFaults([
+        // The 3 MiB layer's download breaks after 1 MiB twice: resumed with Range.
+        {
+          method: 'GET',
+          path: new RegExp(`/blobs/${big}`),
+          times: 2,
+          fault: { resetAfterBytes: 1024 * 1024 },
+        },
+        { method: 'GET', path: /\/manifests\//, times: 1, fault: { status: 500 } },
+      ]);
+      dest.proxy!.setFaults([
+        { method: 'HEAD', path: /\/manifests\//, times: 1, fault: { status: 429, retryAfter: 1 } },
+        { method: 'POST', path: /\/blobs\/uploads\//, times: 1, fault: { status: 503 } },
+        // An upload body cut after 512 KiB: retried from the spool file, not from the source.
+        {
+          method: 'PUT',
+          path: /\/blobs\/uploads\/.*digest=/,
+          times: 1,
+          fault: { resetAfterBytes: 512 * 1024, resetOn: 'request' },
+        },
+        { method: 'PUT', path: /\/manifests\//, times: 1, fault: { status: 502 } },
+      ]);
+      source.proxy!.clearHits();
+      const started = Date.now();
+      const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, [
+        { registry: dest.proxy!.host, repository: 'faulty/app', tags: ['v1'] },
+      ]);
+      const elapsed = Date.now() - started;
+      registries.close();
+      source.proxy!.clearFaults();
+      expect(result.destinations[0]!.status).toBe('copied');
+      expect(elapsed).toBeGreaterThanOrEqual(1000);
+      const injected = [...source.proxy!.hits, ...dest.proxy!.hits].filter((h) => h.fault).length;
+      expect(injected).toBe(7);
+      const raw = await skopeoInspectRaw(dest, 'faulty/app:v1');
+      expect(raw.equals(sourceIndexBytes)).toBe(true);
+      for (const digest of image.platformDigests) {
+        expect(computeDigest(await skopeoInspectRaw(dest, `faulty/app@${digest}`))).toBe(digest);
+      }
+      // The copy's own verification re-read every blob and manifest; check a layer end to end as well.
+      const check = registriesFor([dest]);
+      const platform = await check.client(dest.host).getManifest('faulty/app', image.platformDigests[0]!);
+      for (const layer of (platform.manifest as { layers: { digest: string; size: number }[] }).layers) {
+        let n = 0;
+        for await (const chunk of check.client(dest.host).openBlob('faulty/app', layer))
+          n += (chunk as Buffer).length;
+        expect(n).toBe(layer.size);
+      }
+      check.close();
+      await dest.stop();
+    });
+  });
+
+  describe('when a destination fails permanently', () => {
+    it('writes no tag there, still completes the others, and names what failed', async () => {
+      const broken = await startRegistry('plain', { proxy: true });
+      const fine = await startRegistry('plain');
+      const registries = registriesFor([source, broken, fine], {
+        retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      });
+      broken.proxy!.setFaults([
+        { method: 'PUT', path: new RegExp(`/manifests/${image.platformDigests[1]}`), fault: { status: 500 } },
+      ]);
+      let error: unknown;
+      try {
+        await copyImage(registries, `${source.host}/team/app:v1`, [
+          { registry: broken.proxy!.host, repository: 'x/app', tags: ['v1'] },
+          { registry: fine.host, repository: 'y/app', tags: ['v1'] },
+        ]);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CopyError);
+      const copyError = error as CopyError;
+      expect(copyError.message).toContain(`${broken.proxy!.host}/x/app`);
+      expect(copyError.message).toContain(`PUT manifest ${image.platformDigests[1]}`);
+      expect(copyError.message).toContain('after 2 attempts');
+      expect(copyError.result.destinations[0]!.status).toBe('failed');
+      expect(copyError.result.destinations[1]!.status).toBe('copied');
+      const client = registries.client(broken.host);
+      expect(await client.headManifest('x/app', 'v1')).toBeUndefined();
+      expect(await client.headManifest('x/app', image.legacySigTag)).toBeUndefined();
+      expect(await client.headManifest('x/app', referrersTag(image.indexDigest))).toBeUndefined();
+      expect((await registries.client(fine.host).headManifest('y/app', 'v1'))?.digest).toBe(
+        image.indexDigest,
+      );
+      registries.close();
+      await Promise.all([broken.stop(), fine.stop()]);
+    });
+  });
+});
+
+describe('bad input', () => {
+  it('rejects malformed references and empty destinations as InputError', async () => {
+    const registries = new Registries();
+    await expect(
+      copyImage(registries, 'Not A Ref', [{ registry: plain.host, repository: 'a', tags: [] }]),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      input: 'source',
+    });
+    await expect(copyImage(registries, `${source.host}/team/app:v1`, [])).rejects.toBeInstanceOf(InputError);
+    expect(() => parseReference('ghcr.io/UPPER/x')).toThrow(InputError);
+  });
+
+  it('names an unreachable destination registry', async () => {
+    const registries = registriesFor([source], { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const error = await copyImage(registries, `${source.host}/team/app:v1`, [
+      { registry: '127.0.0.1:9', repository: 'nowhere/app', tags: ['v1'] },
+    ]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CopyError);
+    expect((error as Error).message).toContain('127.0.0.1:9/nowhere/app');
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    registries.close();
+  });
+
+  describe('when the credentials are wrong', () => {
+    it('fails with UNAUTHORIZED for basic and token registries, and no log line or message carries the secret', async () => {
+      const secret = 'wrong-password-do-not-leak-9f3a';
+      const lines: string[] = [];
+      const logger = new ConsoleLogger({ debug: true, write: (l) => lines.push(l) });
+      for (const handle of [basic, token]) {
+        const registries = new Registries({
+          hosts: { [handle.host]: { ca: handle.caPem } },
+          credentials: new StaticCredentials({
+            [handle.host]: { username: handle.username!, password: secret },
+          }),
+          logger,
+          retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+        });
+        const error = await copyImage(
+          registries,
+          `${source.host}/team/app:v1`,
+          [{ registry: handle.host, repository: 'denied/app', tags: ['v1'] }],
+          {
+            logger,
+          },
+        ).catch((e: unknown) => e);
+        registries.close();
+        expect(error).toBeInstanceOf(CopyError);
+        const failure = (error as CopyError).result.destinations[0]!;
+        expect(failure.status).toBe('failed');
+        expect(failure.error).toMatch(/401|credentials/);
+        expect((error as Error).message).toContain(handle.host);
+        expect((error as Error).message).not.toContain(secret);
+        expect((error as Error).message).not.toContain(
+          Buffer.from(`${handle.username}:${secret}`).toString('base64'),
+        );
+      }
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(line).not.toContain(secret);
+        expect(line).not.toContain(Buffer.from(`deliverkit:${secret}`).toString('base64'));
+      }
+    });
+  });
+
+  describe('when a registry serves a manifest that does not match its digest', () => {
+    it('refuses it with DIGEST_MISMATCH and writes nothing', async () => {
+      const corrupting = await startCorruptingProxy(source.url);
+      const dest = await startRegistry('plain');
+      const registries = registriesFor([source, dest]);
+      const error = await copyImage(registries, `${corrupting.host}/team/app@${image.indexDigest}`, [
+        { registry: dest.host, repository: 'never/app', tags: ['v1'] },
+      ]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect((error as RegistryError).code).toBe('DIGEST_MISMATCH');
+      expect((error as Error).message).toContain(`${corrupting.host}/team/app`);
+      // By tag: the body no longer matches the registry's Docker-Content-Digest.
+      const byTag = await registries
+        .client(corrupting.host)
+        .getManifest('team/app', 'v1')
+        .catch((e: unknown) => e);
+      expect((byTag as RegistryError).code).toBe('DIGEST_MISMATCH');
+      expect(await registries.client(dest.host).listTags('never/app')).toEqual([]);
+      registries.close();
+      corrupting.close();
+      await dest.stop();
+    });
+  });
+});
+
+/** A proxy that flips one space in every manifest body it relays: same length, valid JSON, wrong digest. */
+async function startCorruptingProxy(target: string): Promise<{ host: string; close: () => void }> {
+  const upstream = new URL(target);
+  const server = http.createServer((req, res) => {
+    const forward = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: upstream.host },
+      },
+      (up) => {
+        const isManifest = /\/manifests\//.test(req.url ?? '') && req.method === 'GET';
+        if (!isManifest) {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const text = body.toString('utf8');
+          const tampered = Buffer.from(text.replace('"schemaVersion":2', '"schemaVersion": 2'));
+          res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(tampered.length) });
+          res.end(tampered);
+        });
+      },
+    );
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
