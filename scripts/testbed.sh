@@ -81,9 +81,10 @@ start_dockerd() {
     log "dockerd (pid $pid) is running but not answering yet; waiting"
   else
     log "starting dockerd (log: .testbed/dockerd.log)"
-    # setsid + nohup: the daemon must outlive this script and the shell that ran it.
+    # setsid + nohup: the daemon must outlive this script and the shell that ran it. 9>&-: it must not inherit
+    # the lock, or the next run of this script would wait for dockerd to exit.
     setsid nohup dockerd --storage-driver=vfs --iptables=false --host unix:///var/run/docker.sock \
-      >>"$TB/dockerd.log" 2>&1 </dev/null &
+      >>"$TB/dockerd.log" 2>&1 </dev/null 9>&- &
   fi
   local i
   for ((i = 0; i < 120; i++)); do
