@@ -1,0 +1,15 @@
+import { BaseError } from '@deliverkit/action-kit';
+
+export type BuildErrorCode =
+  'BUILD_FAILED' | 'METADATA_INVALID' | 'DIGEST_UNAVAILABLE' | 'PUSH_FAILED' | 'MERGE_INVALID';
+
+/** A build, push or merge that failed for a reason other than the user's configuration. */
+export class BuildError extends BaseError<BuildErrorCode> {
+  /** The platform the failure belongs to, when there is one. */
+  readonly platform?: string;
+
+  constructor(code: BuildErrorCode, message: string, options: { cause?: unknown; platform?: string } = {}) {
+    super(code, message, { cause: options.cause });
+    this.platform = options.platform;
+  }
+}

@@ -1,0 +1,85 @@
+export { BuildError, type BuildErrorCode } from './errors';
+export { CliTool, type ExecFn, type ToolOptions } from './tool';
+export {
+  type Platform,
+  parsePlatform,
+  parsePlatforms,
+  formatPlatform,
+  platformSlug,
+  samePlatform,
+  hostPlatform,
+} from './platform';
+export {
+  type BuildSpec,
+  type BuildSecret,
+  type AnnotationLevel,
+  type LeveledAnnotation,
+  type CacheMode,
+  type CacheRefs,
+  parseAnnotation,
+  annotationsFor,
+  resolveCacheRefs,
+  stripTag,
+} from './spec';
+export {
+  Buildx,
+  type BuildxOptions,
+  type BuildxOutput,
+  type BuildxArgsOptions,
+  type BuildxMetadata,
+  type BuildxDescriptor,
+  buildxBuildArgs,
+  parseBuildxMetadata,
+} from './buildx';
+export {
+  Buildah,
+  type BuildahOptions,
+  type BuildahRegistryOptions,
+  type BuildahBuildOptions,
+  type BuildahCacheStats,
+  buildahBuildArgs,
+  buildahPushLayoutArgs,
+  buildahManifestPushArgs,
+  parseBuildahCacheStats,
+  failingStep,
+} from './buildah';
+export {
+  type BuilderChoice,
+  type Backend,
+  type Availability,
+  selectBackend,
+  parseBuilderChoice,
+} from './builder';
+export { type FromLine, parseFromLines } from './dockerfile';
+export {
+  type PlatformImage,
+  type IndexOptions,
+  type PublishResult,
+  pushLayoutByDigest,
+  readPlatformImage,
+  buildIndex,
+  publishIndex,
+  ensureInRepository,
+} from './registry';
+export {
+  type PlatformResult,
+  type BuildResult,
+  type BuildMode,
+  type BuildahRunOptions,
+  type PlatformCommands,
+  planBuildah,
+  buildWithBuildah,
+} from './run-buildah';
+export { type BuildxRunOptions, planBuildx, buildWithBuildx, buildxOutputFor } from './run-buildx';
+export { type MergeOptions, mergeDigests } from './run-merge';
+export {
+  type ProvenanceStatement,
+  type ProvenanceInput,
+  type BaseImageDigest,
+  type ResourceDescriptor,
+  IN_TOTO_STATEMENT_V1,
+  SLSA_PROVENANCE_V1,
+  GITHUB_WORKFLOW_BUILD_TYPE,
+  buildProvenance,
+  dockerPurl,
+} from './provenance';

@@ -1,0 +1,227 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { type Logger, silentLogger } from '@deliverkit/action-kit';
+import { type Registries, parseReference } from '@deliverkit/oci';
+import {
+  type Buildah,
+  type BuildahCacheStats,
+  type BuildahRegistryOptions,
+  buildahBuildArgs,
+  buildahPushLayoutArgs,
+  failingStep,
+  parseBuildahCacheStats,
+} from './buildah';
+import { BuildError } from './errors';
+import { type Platform, formatPlatform, platformSlug } from './platform';
+import { type PlatformImage, buildIndex, publishIndex, pushLayoutByDigest } from './registry';
+import { type BuildSpec, type CacheMode, annotationsFor, resolveCacheRefs, stripTag } from './spec';
+
+/** Per-platform outcome, for outputs and the summary table. */
+export interface PlatformResult {
+  platform: string;
+  /** Local image ID (config digest). */
+  imageId: string;
+  /** Manifest digest in the registry (when pushed). */
+  digest?: string;
+  /** Compressed size of config and layers (when pushed). */
+  size?: number;
+  durationMs: number;
+  cache: BuildahCacheStats;
+}
+
+export interface BuildResult {
+  /** The index digest (one-shot push), or the one image's digest (`single`). */
+  digest?: string;
+  platforms: PlatformResult[];
+  /** `name:tag` references written. */
+  tags: string[];
+}
+
+export type BuildMode = 'multi' | 'single';
+
+export interface BuildahRunOptions extends BuildahRegistryOptions {
+  buildah: Buildah;
+  /** Needed to push: uploads by digest, assembles and tags the index. */
+  registries?: Registries;
+  /** Scratch directory for image ID files, layouts and logs. */
+  workDir: string;
+  /**
+   * `multi`: build every platform and push an index under every tag. `single`: exactly one platform,
+   * pushed by digest only (no tag), for a later merge.
+   */
+  mode?: BuildMode;
+  /** The repository platform images are pushed to (default: the first tag's repository). */
+  repository?: string;
+  /** Derive per-platform registry cache repositories from this image (`cache: registry`). */
+  cacheImage?: string;
+  cacheMode?: CacheMode;
+  /** Platform builds at once (default: all). */
+  parallel?: number;
+  /** Environment for buildah (STORAGE_DRIVER, BUILDAH_ISOLATION, …). */
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+}
+
+/** The commands one platform runs, in order: what dry-run prints. */
+export interface PlatformCommands {
+  platform: Platform;
+  /** `buildah build …` arguments (without buildah's global storage flags). */
+  buildArgs: string[];
+  /** The full command line, global flags included. */
+  build: { command: string; args: string[] };
+  push?: { command: string; args: string[] };
+}
+
+function platformFiles(workDir: string, p: Platform) {
+  const dir = path.join(workDir, platformSlug(p));
+  return { dir, iid: path.join(dir, 'iid'), layout: path.join(dir, 'oci'), digest: path.join(dir, 'digest') };
+}
+
+/** The buildah commands for every platform, without running anything. */
+export function planBuildah(
+  spec: BuildSpec,
+  options: Omit<BuildahRunOptions, 'registries' | 'logger'>,
+): PlatformCommands[] {
+  validate(spec, options);
+  return spec.platforms.map((platform) => {
+    const files = platformFiles(options.workDir, platform);
+    const derived =
+      options.cacheImage && options.cacheMode !== 'none'
+        ? resolveCacheRefs('buildah', options.cacheImage, [platform], options.cacheMode ?? 'registry')
+        : { from: [], to: [] };
+    const buildArgs = buildahBuildArgs(spec, {
+      platform,
+      iidFile: files.iid,
+      cacheFrom: [...spec.cacheFrom, ...derived.from],
+      cacheTo: [...spec.cacheTo, ...derived.to],
+      authFile: options.authFile,
+      tlsVerify: options.tlsVerify,
+      certDir: options.certDir,
+    });
+    const build = options.buildah.getCommand(buildArgs);
+    const push = spec.push
+      ? options.buildah.getCommand(buildahPushLayoutArgs('<image-id>', files.layout, files.digest))
+      : undefined;
+    return { platform, buildArgs, build, push };
+  });
+}
+
+function validate(spec: BuildSpec, options: Pick<BuildahRunOptions, 'mode' | 'repository'>): void {
+  if (spec.platforms.length === 0) throw new BuildError('BUILD_FAILED', 'No platform to build');
+  if ((options.mode ?? 'multi') === 'single') {
+    if (spec.platforms.length !== 1) {
+      throw new BuildError(
+        'BUILD_FAILED',
+        `mode single builds exactly one platform, got ${spec.platforms.map(formatPlatform).join(', ')}`,
+      );
+    }
+    if (spec.push && !options.repository && spec.tags.length === 0) {
+      throw new BuildError('BUILD_FAILED', 'mode single needs the image repository to push to');
+    }
+  }
+}
+
+/**
+ * Builds every platform with its own buildah process (in parallel, up to `parallel`), each logged
+ * in its own group with its elapsed time. With push, each platform image is uploaded by digest
+ * (the exact bytes buildah wrote to an OCI layout), then — in `multi` mode — one OCI index with the
+ * index annotations is pushed and tagged, and copied to the other repositories among the tags.
+ */
+export async function buildWithBuildah(spec: BuildSpec, options: BuildahRunOptions): Promise<BuildResult> {
+  const logger = options.logger ?? silentLogger;
+  const mode = options.mode ?? 'multi';
+  const commands = planBuildah(spec, options);
+  if (spec.push && !options.registries) throw new BuildError('PUSH_FAILED', 'push needs a registry client');
+  const homeName = options.repository ?? (spec.tags[0] ? stripTag(spec.tags[0]) : undefined);
+  if (spec.push && !homeName)
+    throw new BuildError('PUSH_FAILED', 'push needs at least one tag or a repository');
+  const home = homeName ? parseReference(homeName, { input: 'images' }) : undefined;
+
+  await mkdir(options.workDir, { recursive: true });
+  const limit = Math.max(1, options.parallel ?? commands.length);
+  const results: (PlatformResult & { image?: PlatformImage })[] = new Array(commands.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < commands.length) {
+      const i = next++;
+      results[i] = await buildOne(commands[i] as PlatformCommands, spec, options, home, logger);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, commands.length) }, worker));
+
+  if (!spec.push) return { platforms: results.map(strip), tags: [] };
+  if (mode === 'single') {
+    const only = results[0] as PlatformResult;
+    return { digest: only.digest, platforms: results.map(strip), tags: [] };
+  }
+  const index = buildIndex(
+    results.map((r) => r.image as PlatformImage),
+    {
+      annotations: annotationsFor(spec.annotations, 'index'),
+      descriptorAnnotations: annotationsFor(spec.annotations, 'manifest-descriptor'),
+    },
+  );
+  const published = await publishIndex(options.registries as Registries, home!, index, spec.tags, logger);
+  return { digest: published.digest, platforms: results.map(strip), tags: published.tags };
+}
+
+function strip(r: PlatformResult & { image?: PlatformImage }): PlatformResult {
+  const { image: _image, ...rest } = r;
+  return rest;
+}
+
+async function buildOne(
+  cmds: PlatformCommands,
+  spec: BuildSpec,
+  options: BuildahRunOptions,
+  home: ReturnType<typeof parseReference> | undefined,
+  logger: Logger,
+): Promise<PlatformResult & { image?: PlatformImage }> {
+  const platform = formatPlatform(cmds.platform);
+  const files = platformFiles(options.workDir, cmds.platform);
+  await rm(files.dir, { recursive: true, force: true });
+  await mkdir(files.dir, { recursive: true });
+  const started = Date.now();
+  logger.info(`${platform}: building`);
+  const res = await options.buildah.run(cmds.buildArgs, {
+    env: options.env,
+    ignoreReturnCode: true,
+    timeoutMs: 60 * 60_000,
+  });
+  const log = `${res.stdout}${res.stderr ? `\n${res.stderr}` : ''}`;
+  const elapsed = () => ((Date.now() - started) / 1000).toFixed(1);
+  if (res.exitCode !== 0) {
+    await logger.group(`${platform}: build failed after ${elapsed()}s`, async () => logger.info(log));
+    const step = failingStep(log);
+    throw new BuildError(
+      'BUILD_FAILED',
+      `${platform}: build failed${step ? ` at ${step}` : ` (exit code ${res.exitCode})`}`,
+      { platform },
+    );
+  }
+  const imageId = (await readFile(files.iid, 'utf8')).trim();
+  const cache = parseBuildahCacheStats(log);
+  let image: PlatformImage | undefined;
+  if (spec.push && cmds.push && home && options.registries) {
+    await options.buildah.run(buildahPushLayoutArgs(imageId, files.layout, files.digest), {
+      env: options.env,
+    });
+    image = await pushLayoutByDigest(options.registries, home, files.layout, logger);
+    if (
+      image.platform.os !== cmds.platform.os ||
+      image.platform.architecture !== cmds.platform.architecture
+    ) {
+      throw new BuildError(
+        'BUILD_FAILED',
+        `${platform}: the built image says ${formatPlatform(image.platform)}`,
+        { platform },
+      );
+    }
+  }
+  const durationMs = Date.now() - started;
+  await logger.group(
+    `${platform}: built in ${elapsed()}s (${cache.hits} cached of ${cache.steps} steps)`,
+    async () => logger.info(log),
+  );
+  return { platform, imageId, digest: image?.descriptor.digest, size: image?.size, durationMs, cache, image };
+}

@@ -1,0 +1,121 @@
+import { InputError } from '@deliverkit/action-kit';
+import { type Platform, platformSlug } from './platform';
+
+/** A build secret: a file the builder mounts at /run/secrets/<id>; values never reach argv. */
+export interface BuildSecret {
+  id: string;
+  /** Path of a file holding the value (the action writes `secrets` values to 0600 temp files). */
+  src: string;
+}
+
+/** What to build, independent of the backend. */
+export interface BuildSpec {
+  /** Build context directory. */
+  context: string;
+  /** Dockerfile path (default `<context>/Dockerfile`). */
+  file?: string;
+  platforms: Platform[];
+  /** Full references `registry/repo:tag` to push. */
+  tags: string[];
+  labels: Record<string, string>;
+  /**
+   * Annotations `key=value`, optionally with a level prefix as docker/metadata-action writes them
+   * (`manifest:`, `index:`, `manifest-descriptor:`, `index-descriptor:`).
+   */
+  annotations: string[];
+  buildArgs: Record<string, string>;
+  secrets: BuildSecret[];
+  target?: string;
+  push: boolean;
+  /** Registry cache to read (backend syntax: buildx `type=registry,ref=…`; buildah a repository). */
+  cacheFrom: string[];
+  /** Registry cache to write. */
+  cacheTo: string[];
+  noCache?: boolean;
+}
+
+export type AnnotationLevel = 'manifest' | 'index' | 'manifest-descriptor' | 'index-descriptor';
+const LEVELS: readonly AnnotationLevel[] = ['manifest', 'index', 'manifest-descriptor', 'index-descriptor'];
+
+export interface LeveledAnnotation {
+  levels: AnnotationLevel[];
+  key: string;
+  value: string;
+}
+
+/**
+ * `index,manifest:key=value` → levels and pair, as buildx parses `--annotation`. Without a prefix the
+ * level is `manifest` (buildx's default).
+ */
+export function parseAnnotation(text: string, input = 'annotations'): LeveledAnnotation {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new InputError(input, `Input "${input}" has an annotation without "=": "${text}"`);
+  let head = text.slice(0, eq);
+  const value = text.slice(eq + 1);
+  let levels: AnnotationLevel[] = ['manifest'];
+  const colon = head.indexOf(':');
+  if (colon > 0) {
+    const candidates = head.slice(0, colon).split(',');
+    if (candidates.every((c) => (LEVELS as readonly string[]).includes(c.replace(/\[.*\]$/, '')))) {
+      levels = candidates.map((c) => c.replace(/\[.*\]$/, '') as AnnotationLevel);
+      head = head.slice(colon + 1);
+    }
+  }
+  if (!head) throw new InputError(input, `Input "${input}" has an annotation without a key: "${text}"`);
+  return { levels, key: head, value };
+}
+
+/** Annotations for one level, as a record. */
+export function annotationsFor(
+  annotations: readonly string[],
+  level: AnnotationLevel,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of annotations) {
+    const parsed = parseAnnotation(a);
+    if (parsed.levels.includes(level)) out[parsed.key] = parsed.value;
+  }
+  return out;
+}
+
+export type CacheMode = 'registry' | 'none';
+
+export interface CacheRefs {
+  /** buildx `--cache-from` / `--cache-to` values, or buildah repositories. */
+  from: string[];
+  to: string[];
+}
+
+/**
+ * Registry cache refs derived from the first image. buildx keeps one cache manifest per build under
+ * `<image>:buildcache` (all platforms) or `<image>:buildcache-<os>-<arch>` for one-platform builds, so
+ * matrix jobs never overwrite each other. buildah keeps one layer per cache key as tags of the
+ * repository `<image>-buildcache-<os>-<arch>`; call it with one platform per build process.
+ */
+export function resolveCacheRefs(
+  backend: 'buildx' | 'buildah',
+  image: string,
+  platforms: readonly Platform[],
+  mode: CacheMode,
+): CacheRefs {
+  if (mode === 'none') return { from: [], to: [] };
+  const name = stripTag(image);
+  if (backend === 'buildx') {
+    const ref =
+      platforms.length === 1
+        ? `${name}:buildcache-${platformSlug(platforms[0] as Platform)}`
+        : `${name}:buildcache`;
+    return { from: [`type=registry,ref=${ref}`], to: [`type=registry,ref=${ref},mode=max`] };
+  }
+  const repos = platforms.map((p) => `${name}-buildcache-${platformSlug(p)}`);
+  return { from: repos, to: repos };
+}
+
+/** `registry/repo:tag@digest` → `registry/repo`. */
+export function stripTag(ref: string): string {
+  const at = ref.indexOf('@');
+  const noDigest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}

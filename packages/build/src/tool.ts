@@ -1,0 +1,81 @@
+import * as semver from 'semver';
+import {
+  type ExecOptions,
+  type ExecResult,
+  type Logger,
+  exec as defaultExec,
+  silentLogger,
+} from '@deliverkit/action-kit';
+
+export type ExecFn = (cmd: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
+
+export interface ToolOptions {
+  /** The process seam (default: action-kit's exec). */
+  exec?: ExecFn;
+  logger?: Logger;
+}
+
+/**
+ * A CLI wrapper in docker/actions-toolkit style: the command to run, whether it works here, its
+ * version (asked once), and version range checks.
+ */
+export abstract class CliTool {
+  protected readonly execFn: ExecFn;
+  protected readonly logger: Logger;
+  private versionOnce: Promise<string> | undefined;
+
+  constructor(options: ToolOptions = {}) {
+    this.execFn = options.exec ?? defaultExec;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  protected abstract get name(): string;
+
+  /** The executable and full argument list for a subcommand. */
+  abstract getCommand(args: readonly string[]): { command: string; args: string[] };
+
+  /** Arguments that print the version. */
+  protected abstract versionArgs(): string[];
+
+  /** Extracts the version from the version command's output. */
+  abstract parseVersion(stdout: string): string;
+
+  /** Runs a subcommand through the exec seam (argument array, never a shell string). */
+  run(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const cmd = this.getCommand(args);
+    return this.execFn(cmd.command, cmd.args, { logger: this.logger, ...options });
+  }
+
+  async isAvailable(): Promise<boolean> {
+    const cmd = this.getCommand(this.versionArgs());
+    try {
+      const res = await this.execFn(cmd.command, cmd.args, { ignoreReturnCode: true, logger: this.logger });
+      const ok = res.exitCode === 0;
+      this.logger.debug(
+        `${this.name}.isAvailable: ${ok}${ok ? '' : ` (${res.stderr.trim().split('\n').pop() ?? ''})`}`,
+      );
+      return ok;
+    } catch (e) {
+      this.logger.debug(`${this.name}.isAvailable: false (${(e as Error).message})`);
+      return false;
+    }
+  }
+
+  /** The tool's version, asked once per instance. */
+  version(): Promise<string> {
+    this.versionOnce ??= (async () => {
+      const cmd = this.getCommand(this.versionArgs());
+      const res = await this.execFn(cmd.command, cmd.args, { logger: this.logger });
+      return this.parseVersion(res.stdout.trim());
+    })();
+    return this.versionOnce;
+  }
+
+  /** True when the (given or detected) version is in the semver range; commit-hash versions always are. */
+  async versionSatisfies(range: string, version?: string): Promise<boolean> {
+    const v = version ?? (await this.version());
+    const ok = semver.satisfies(v, range, { loose: true }) || /^[0-9a-f]{7}$/.test(v);
+    this.logger.debug(`${this.name}.versionSatisfies: ${v} in ${range}: ${ok}`);
+    return ok;
+  }
+}

@@ -1,0 +1,296 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, test } from 'vitest';
+import type { ExecOptions, ExecResult } from '@deliverkit/action-kit';
+import {
+  BuildError,
+  type BuildSpec,
+  Buildx,
+  type BuildxArgsOptions,
+  buildxBuildArgs,
+  parseBuildxMetadata,
+  parsePlatforms,
+  resolveCacheRefs,
+} from '@deliverkit/build';
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
+
+function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
+  return {
+    context: '.',
+    platforms: parsePlatforms(['linux/amd64']),
+    tags: [],
+    labels: {},
+    annotations: [],
+    buildArgs: {},
+    secrets: [],
+    push: false,
+    cacheFrom: [],
+    cacheTo: [],
+    ...overrides,
+  };
+}
+
+const push: BuildxArgsOptions = { metadataFile: '/tmp/meta.json', output: { kind: 'push' } };
+
+describe('buildxBuildArgs', () => {
+  test.each<[string, Partial<BuildSpec>, BuildxArgsOptions, string[]]>([
+    [
+      'minimal local build',
+      {},
+      { metadataFile: '/tmp/m.json', output: { kind: 'cache-only' } },
+      ['build', '--platform', 'linux/amd64', '--metadata-file', '/tmp/m.json', '.'],
+    ],
+    [
+      'two platforms pushed under two tags',
+      {
+        platforms: parsePlatforms(['linux/amd64', 'linux/arm64']),
+        tags: ['ghcr.io/o/app:1.2.3', 'ghcr.io/o/app:latest'],
+        push: true,
+      },
+      push,
+      [
+        'build',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--metadata-file',
+        '/tmp/meta.json',
+        '--tag',
+        'ghcr.io/o/app:1.2.3',
+        '--tag',
+        'ghcr.io/o/app:latest',
+        '--push',
+        '.',
+      ],
+    ],
+    [
+      'file, target, build args, labels, annotations in order',
+      {
+        file: 'docker/Dockerfile',
+        target: 'runtime',
+        buildArgs: { VERSION: '1.2.3', GOFLAGS: '-trimpath' },
+        labels: { 'org.opencontainers.image.version': '1.2.3' },
+        annotations: [
+          'index:org.opencontainers.image.version=1.2.3',
+          'manifest:org.opencontainers.image.version=1.2.3',
+        ],
+      },
+      { metadataFile: '/m', output: { kind: 'cache-only' } },
+      [
+        'build',
+        '--platform',
+        'linux/amd64',
+        '--file',
+        'docker/Dockerfile',
+        '--target',
+        'runtime',
+        '--build-arg',
+        'VERSION=1.2.3',
+        '--build-arg',
+        'GOFLAGS=-trimpath',
+        '--label',
+        'org.opencontainers.image.version=1.2.3',
+        '--annotation',
+        'index:org.opencontainers.image.version=1.2.3',
+        '--annotation',
+        'manifest:org.opencontainers.image.version=1.2.3',
+        '--metadata-file',
+        '/m',
+        '.',
+      ],
+    ],
+    [
+      'secrets by file, registry cache, provenance and sbom',
+      {
+        secrets: [{ id: 'npmrc', src: '/run/tmp/secret-1' }],
+        cacheFrom: ['type=registry,ref=ghcr.io/o/app:buildcache'],
+        cacheTo: ['type=registry,ref=ghcr.io/o/app:buildcache,mode=max'],
+        push: true,
+        tags: ['ghcr.io/o/app:main'],
+      },
+      { ...push, provenance: 'mode=max', sbom: 'true' },
+      [
+        'build',
+        '--platform',
+        'linux/amd64',
+        '--secret',
+        'id=npmrc,src=/run/tmp/secret-1',
+        '--cache-from',
+        'type=registry,ref=ghcr.io/o/app:buildcache',
+        '--cache-to',
+        'type=registry,ref=ghcr.io/o/app:buildcache,mode=max',
+        '--provenance',
+        'mode=max',
+        '--sbom',
+        'true',
+        '--metadata-file',
+        '/tmp/meta.json',
+        '--tag',
+        'ghcr.io/o/app:main',
+        '--push',
+        '.',
+      ],
+    ],
+    [
+      'push by digest for a matrix job: no tag, canonical name',
+      { platforms: parsePlatforms(['linux/arm64']), tags: ['ghcr.io/o/app:main'], push: true },
+      { metadataFile: '/m', output: { kind: 'push-by-digest', repository: 'ghcr.io/o/app' }, builder: 'ci' },
+      [
+        'build',
+        '--builder',
+        'ci',
+        '--platform',
+        'linux/arm64',
+        '--metadata-file',
+        '/m',
+        '--output',
+        'type=image,name=ghcr.io/o/app,push-by-digest=true,name-canonical=true,push=true',
+        '.',
+      ],
+    ],
+    [
+      'no cache export when nothing is pushed',
+      { cacheTo: ['type=registry,ref=r/app:c,mode=max'], noCache: true },
+      { metadataFile: '/m', output: { kind: 'cache-only' } },
+      ['build', '--platform', 'linux/amd64', '--no-cache', '--metadata-file', '/m', '.'],
+    ],
+  ])('%s', (_name, overrides, options, expected) => {
+    expect(buildxBuildArgs(spec(overrides), options)).toEqual(expected);
+  });
+
+  it('never puts a secret value in argv', () => {
+    const args = buildxBuildArgs(spec({ secrets: [{ id: 'token', src: '/tmp/s' }] }), push);
+    expect(args.join(' ')).not.toMatch(/env=|value=/);
+    expect(args).toContain('id=token,src=/tmp/s');
+  });
+});
+
+describe('resolveCacheRefs', () => {
+  it('derives per-platform refs for one-platform builds and one ref for multi-platform builds', () => {
+    expect(
+      resolveCacheRefs('buildx', 'ghcr.io/o/app:1.0', parsePlatforms(['linux/arm64']), 'registry'),
+    ).toEqual({
+      from: ['type=registry,ref=ghcr.io/o/app:buildcache-linux-arm64'],
+      to: ['type=registry,ref=ghcr.io/o/app:buildcache-linux-arm64,mode=max'],
+    });
+    expect(
+      resolveCacheRefs(
+        'buildx',
+        'localhost:5000/app',
+        parsePlatforms(['linux/amd64', 'linux/arm/v7']),
+        'registry',
+      ),
+    ).toEqual({
+      from: ['type=registry,ref=localhost:5000/app:buildcache'],
+      to: ['type=registry,ref=localhost:5000/app:buildcache,mode=max'],
+    });
+    expect(
+      resolveCacheRefs('buildah', 'localhost:5000/app:x', parsePlatforms(['linux/arm/v7']), 'registry'),
+    ).toEqual({
+      from: ['localhost:5000/app-buildcache-linux-arm-v7'],
+      to: ['localhost:5000/app-buildcache-linux-arm-v7'],
+    });
+    expect(resolveCacheRefs('buildx', 'a/b', parsePlatforms(['linux/amd64']), 'none')).toEqual({
+      from: [],
+      to: [],
+    });
+  });
+});
+
+describe('parseBuildxMetadata', () => {
+  it('reads a single-platform --load result (buildx docs sample)', () => {
+    const m = parseBuildxMetadata(fixture('buildx-metadata-load.json'));
+    expect(m.digest).toBe('sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3');
+    expect(m.configDigest).toBe('sha256:2937f66a9722f7f4a2df583de2f8cb97fc9196059a410e7f00072fc918930e66');
+    expect(m.descriptor?.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(m.descriptor?.size).toBe(506);
+    expect(m.buildRef).toBe('mybuilder/mybuilder0/0fjb6ubs52xx3vygf6fgdl611');
+    expect(m.imageNames).toEqual([]);
+    expect(m.warnings).toEqual([]);
+  });
+
+  it('reads a multi-platform --push result: index digest, image names, warnings', () => {
+    const m = parseBuildxMetadata(fixture('buildx-metadata-push.json'));
+    expect(m.digest).toBe('sha256:420e82ce58a065f65207ba2c2248de3b7493ff7e9ddafcd641e7de6909fd9511');
+    expect(m.configDigest).toBeUndefined();
+    expect(m.descriptor?.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(m.imageNames).toEqual(['ghcr.io/octo/app:1.2.3', 'ghcr.io/octo/app:latest']);
+    expect(m.warnings).toHaveLength(1);
+    expect((m.provenance as { buildType: string }).buildType).toBe('https://mobyproject.org/buildkit@v1');
+  });
+
+  it('takes the digest from the descriptor when only that is written (imagetools create)', () => {
+    expect(parseBuildxMetadata(fixture('buildx-metadata-imagetools.json')).digest).toBe(
+      'sha256:19ffeab6f8bc9293ac2c3fdf94ebe28396254c993aea0b5a542cfb02e0883fa3',
+    );
+  });
+
+  test.each([
+    ['null', /empty/],
+    ['{', /not JSON/],
+    ['{"containerimage.digest":"sha256:abc"}', /no valid containerimage.digest/],
+    [
+      JSON.stringify({
+        'containerimage.digest': `sha256:${'a'.repeat(64)}`,
+        'containerimage.descriptor': { mediaType: 'x', digest: `sha256:${'b'.repeat(64)}`, size: 1 },
+      }),
+      /differs from its descriptor/,
+    ],
+  ])('rejects %s', (text, message) => {
+    expect(() => parseBuildxMetadata(text)).toThrow(
+      expect.objectContaining({ code: 'METADATA_INVALID', message: expect.stringMatching(message) }),
+    );
+    expect(() => parseBuildxMetadata(text)).toThrow(BuildError);
+  });
+});
+
+describe('Buildx wrapper', () => {
+  // buildx cannot run here: the wrapper is driven through its exec seam with buildx's real output.
+  function fakeExec(reply: (cmd: string, args: readonly string[]) => ExecResult) {
+    const calls: string[][] = [];
+    const exec = async (cmd: string, args: readonly string[], _o?: ExecOptions) => {
+      calls.push([cmd, ...args]);
+      return reply(cmd, args);
+    };
+    return { exec, calls };
+  }
+
+  it('runs the docker plugin by default and standalone buildx when asked', () => {
+    expect(new Buildx().getCommand(['version'])).toEqual({ command: 'docker', args: ['buildx', 'version'] });
+    expect(new Buildx({ standalone: true }).getCommand(['version'])).toEqual({
+      command: 'buildx',
+      args: ['version'],
+    });
+  });
+
+  test.each([
+    ['github.com/docker/buildx v0.19.3 48d6a39', '0.19.3'],
+    ['github.com/docker/buildx 0.12.1-desktop.4 6fe5d5b', '0.12.1'],
+    ['github.com/docker/buildx 6fe5d5b 6fe5d5b', '6fe5d5b'],
+  ])('parses version from %s', (stdout, version) => {
+    expect(Buildx.parseVersion(stdout)).toBe(version);
+  });
+
+  it('asks the version once and checks ranges', async () => {
+    const { exec, calls } = fakeExec(() => ({
+      exitCode: 0,
+      stdout: 'github.com/docker/buildx v0.19.3 48d6a39\n',
+      stderr: '',
+    }));
+    const buildx = new Buildx({ exec });
+    expect(await buildx.version()).toBe('0.19.3');
+    expect(await buildx.version()).toBe('0.19.3');
+    expect(await buildx.versionSatisfies('>=0.10.0')).toBe(true);
+    expect(await buildx.versionSatisfies('<0.19.0')).toBe(false);
+    expect(await buildx.versionSatisfies('>=99', '6fe5d5b')).toBe(true);
+    expect(calls).toEqual([['docker', 'buildx', 'version']]);
+  });
+
+  it('is unavailable when the plugin is missing (the real docker client here has none)', async () => {
+    expect(await new Buildx().isAvailable()).toBe(false);
+  });
+
+  it('is unavailable when the command cannot start', async () => {
+    expect(await new Buildx({ standalone: true }).isAvailable()).toBe(false);
+  });
+});
