@@ -1,0 +1,3 @@
+module example.com/deliverkit/hello
+
+go 1.19
