@@ -5,3 +5,7 @@ export * from './identity';
 export * from './instance';
 export * from './signer';
 export * from './verify';
+export * from './layout';
+export * from './store';
+export * from './verify-image';
+export * from './commands';

@@ -1,10 +1,16 @@
 import { sign as cryptoSign } from 'node:crypto';
 import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
-import { X509Certificate } from '@sigstore/core';
-import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
+import { pem, X509Certificate } from '@sigstore/core';
+import {
+  bundleToJSON,
+  envelopeToJSON,
+  type SerializedBundle,
+  type TransparencyLogEntry,
+} from '@sigstore/bundle';
 import {
   DSSEBundleBuilder,
   FulcioSigner,
+  MessageSignatureBundleBuilder,
   RekorWitness,
   TSAWitness,
   type IdentityProvider,
@@ -45,12 +51,17 @@ export interface SignedStatement {
   payload: Buffer;
   tlogEntries: number;
   timestamps: number;
+  /** For cosign ≤ 2.5's `.att` tag: the DSSE envelope JSON and its layer annotations. */
+  legacyAttestation: { envelope: Buffer; annotations: Record<string, string> };
 }
 
 /** Signs in-toto statements as DSSE bundles v0.3, the format `cosign sign` v3 writes. */
 export class StatementSigner {
   private readonly builder: DSSEBundleBuilder;
+  private readonly legacyBuilder: MessageSignatureBundleBuilder;
   private readonly logger: Logger;
+  /** The last chain Fulcio returned (leaf first), for the legacy `chain` annotation. */
+  private lastChain: string[] = [];
 
   constructor(private readonly options: StatementSignerOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -67,11 +78,13 @@ export class StatementSigner {
           'keyless signing needs a Fulcio URL in `sigstore`',
         );
       }
-      signer = new FulcioSigner({
+      const fulcio = new FulcioSigner({
         fulcioBaseURL: instance.fulcioURL,
         identityProvider: identity.identityProvider,
         ...fetchOptions,
       });
+      this.captureChain(fulcio);
+      signer = fulcio;
     } else {
       signer = keySigner(identity.key);
     }
@@ -89,6 +102,67 @@ export class StatementSigner {
     if (instance.tsaURL) witnesses.push(new TSAWitness({ tsaBaseURL: instance.tsaURL, ...fetchOptions }));
     // certificateChain: false → bundle v0.3 with a single leaf certificate, as cosign v3 writes.
     this.builder = new DSSEBundleBuilder({ signer, witnesses, certificateChain: false });
+    // Only for cosign ≤ 2.5's `.sig` layer, which needs a plain signature over the simple-signing payload
+    // and a hashedrekord entry; the bundle it builds is taken apart into annotations, never stored.
+    this.legacyBuilder = new MessageSignatureBundleBuilder({ signer, witnesses });
+  }
+
+  /**
+   * FulcioSigner keeps only the leaf of the chain Fulcio returns; cosign's legacy `chain` annotation wants
+   * the rest. The CA client is a private field of sigstore-js 4.1: when it is not there the chain is
+   * simply omitted (cosign verifies against its trusted root either way).
+   */
+  private captureChain(fulcio: FulcioSigner): void {
+    const ca = (
+      fulcio as unknown as { ca?: { createSigningCertificate?: (...a: unknown[]) => Promise<string[]> } }
+    ).ca;
+    const original = ca?.createSigningCertificate?.bind(ca);
+    if (!ca || !original) return;
+    ca.createSigningCertificate = async (...args: unknown[]) => {
+      const chain = await original(...args);
+      this.lastChain = chain;
+      return chain;
+    };
+  }
+
+  /** Signs cosign ≤ 2.5's simple-signing payload; returns the `.sig` layer annotations. */
+  async signLegacyPayload(payload: Buffer): Promise<Record<string, string>> {
+    if (this.options.identity.kind === 'keyless') await this.options.identity.identityProvider.getToken();
+    let bundle;
+    try {
+      bundle = await this.legacyBuilder.create({ data: payload });
+    } catch (e) {
+      throw this.translate(e);
+    }
+    if (bundle.content.$case !== 'messageSignature') throw new Error('expected a message signature');
+    const annotations: Record<string, string> = {
+      'dev.cosignproject.cosign/signature': Buffer.from(bundle.content.messageSignature.signature).toString(
+        'base64',
+      ),
+    };
+    const vm = bundle.verificationMaterial;
+    const leaf =
+      vm.content.$case === 'x509CertificateChain'
+        ? vm.content.x509CertificateChain.certificates[0]?.rawBytes
+        : vm.content.$case === 'certificate'
+          ? vm.content.certificate.rawBytes
+          : undefined;
+    if (leaf) {
+      annotations['dev.sigstore.cosign/certificate'] = pem.fromDER(Buffer.from(leaf));
+      const rest = this.lastChain.slice(1).map((c) => (c.endsWith('\n') ? c : `${c}\n`));
+      if (rest.length) annotations['dev.sigstore.cosign/chain'] = rest.join('');
+    }
+    Object.assign(
+      annotations,
+      legacyWitnessAnnotations(vm.tlogEntries, vm.timestampVerificationData?.rfc3161Timestamps ?? []),
+    );
+    return annotations;
+  }
+
+  /** The leaf certificate chain (PEM, without the leaf) from the most recent Fulcio call. */
+  get certificateChainPem(): string | undefined {
+    const rest = this.lastChain.slice(1);
+    return rest.length ? rest.map((c) => (c.endsWith('\n') ? c : `${c}\n`)).join('') : undefined;
   }
 
   async sign(statement: Statement): Promise<SignedStatement> {
@@ -111,12 +185,27 @@ export class StatementSigner {
     let certificatePem: string | undefined;
     let certificateIdentity: SignedStatement['certificateIdentity'];
     if (content.$case === 'certificate') {
-      const cert = X509Certificate.parse(Buffer.from(content.certificate.rawBytes));
-      certificatePem = cert.toString();
+      const der = Buffer.from(content.certificate.rawBytes);
+      const cert = X509Certificate.parse(der);
+      certificatePem = pem.fromDER(der);
       certificateIdentity = certificateIdentityOf(cert);
     }
     const sig = bundle.content.dsseEnvelope.signatures[0]?.sig ?? Buffer.alloc(0);
+    const vm = bundle.verificationMaterial;
+    const attAnnotations: Record<string, string> = {
+      'dev.cosignproject.cosign/signature': '',
+      predicateType: statement.predicateType,
+      ...(certificatePem ? { 'dev.sigstore.cosign/certificate': certificatePem } : {}),
+      ...(certificatePem && this.certificateChainPem
+        ? { 'dev.sigstore.cosign/chain': this.certificateChainPem }
+        : {}),
+      ...legacyWitnessAnnotations(vm.tlogEntries, vm.timestampVerificationData?.rfc3161Timestamps ?? []),
+    };
     return {
+      legacyAttestation: {
+        envelope: Buffer.from(JSON.stringify(envelopeToJSON(bundle.content.dsseEnvelope))),
+        annotations: attAnnotations,
+      },
       bundle: json,
       bytes: Buffer.from(JSON.stringify(json), 'utf8'),
       predicateType: statement.predicateType,
@@ -191,4 +280,34 @@ export function certificateIdentityOf(cert: X509Certificate): {
   if (v2) issuer = v2.valueObj.subs?.[0]?.value.toString('ascii');
   else issuer = cert.extension(OID_ISSUER_V1)?.value.toString('ascii');
   return { subjectAlternativeName: cert.subjectAltName, issuer };
+}
+
+/**
+ * cosign's legacy `bundle` annotation (a Rekor SET: cosign's `RekorBundle` JSON) and RFC 3161 annotation,
+ * from a bundle's witness material.
+ */
+export function legacyWitnessAnnotations(
+  tlogEntries: TransparencyLogEntry[],
+  timestamps: { signedTimestamp: Buffer }[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const entry = tlogEntries[0];
+  if (entry?.inclusionPromise) {
+    out['dev.sigstore.cosign/bundle'] = JSON.stringify({
+      SignedEntryTimestamp: Buffer.from(entry.inclusionPromise.signedEntryTimestamp).toString('base64'),
+      Payload: {
+        body: Buffer.from(entry.canonicalizedBody).toString('base64'),
+        integratedTime: Number(entry.integratedTime),
+        logIndex: Number(entry.logIndex),
+        logID: Buffer.from(entry.logId?.keyId ?? Buffer.alloc(0)).toString('hex'),
+      },
+    });
+  }
+  const ts = timestamps[0];
+  if (ts) {
+    out['dev.sigstore.cosign/rfc3161timestamp'] = JSON.stringify({
+      SignedRFC3161Timestamp: Buffer.from(ts.signedTimestamp).toString('base64'),
+    });
+  }
+  return out;
 }

@@ -39,9 +39,11 @@ export type TrustedRootJSON = Record<string, unknown>;
 export async function startMockSigstore(): Promise<MockSigstore> {
   const now = Date.now();
   // The CA and CT log clock sits a minute before the witnesses' clock: certificates are valid
-  // [caClock, caClock + 10 min], and every timestamp falls inside that window.
+  // [caClock, caClock + 10 min], and every timestamp falls inside that window. The witnesses' clock is
+  // a few seconds ahead of real time because the mock TSA's own certificates take their notBefore from
+  // the real clock: a timestamp earlier than that (same second or not) fails "timestamp could not be verified".
   const caClock = new Date(Math.floor(now / 1000) * 1000 - 60_000);
-  const witnessClock = new Date(Math.floor(now / 1000) * 1000 + 123);
+  const witnessClock = new Date(Math.floor(now / 1000) * 1000 + 5_123);
   const validFrom = new Date(caClock.getTime() - 3600_000).toISOString();
 
   const kp = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });

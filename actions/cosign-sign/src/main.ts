@@ -1,0 +1,235 @@
+import { readFileSync } from 'node:fs';
+import * as core from '@actions/core';
+import {
+  ActionsLogger,
+  ConfigurationError,
+  InputError,
+  setOutputs,
+  SummaryBuilder,
+} from '@deliverkit/action-kit';
+import { chainCredentials, DockerConfigCredentials, Registries, StaticCredentials } from '@deliverkit/oci';
+import {
+  cosignVerifyCommands,
+  githubIdentityProvider,
+  loadSigningKey,
+  parsePredicate,
+  SignError,
+  signImage,
+  StatementSigner,
+  verifyImage,
+  VerifyError,
+  type AttestationInput,
+  type SignImageResult,
+  type VerifyImageResult,
+} from '@deliverkit/sign';
+import { readInputs, type Inputs } from './inputs';
+
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const logger = new ActionsLogger();
+  const registries = new Registries({
+    credentials: chainCredentials(
+      new StaticCredentials(Object.fromEntries(inputs['registry-auths'].map((a) => [a.registry, a]))),
+      new DockerConfigCredentials({ onSecret: (s) => core.setSecret(s) }),
+    ),
+    logger,
+  });
+  const registry = registries.client(inputs.image.registry);
+  const image = {
+    registry: inputs.image.registry,
+    repository: inputs.image.repository,
+    tag: inputs.image.tag,
+    digest: inputs.image.digest,
+  };
+  try {
+    if (inputs.mode === 'verify') {
+      const result = await verifyImage({
+        registry,
+        image,
+        recursive: inputs.recursive,
+        trustedRoot: inputs['trusted-root'],
+        requirePredicateTypes: inputs['require-attestations'],
+        policy: inputs['public-key']
+          ? { kind: 'key', publicKeyPem: inputs['public-key'] }
+          : {
+              kind: 'certificate',
+              identity: inputs['certificate-identity'],
+              identityRegExp: inputs['certificate-identity-regexp'],
+              issuer: inputs['certificate-oidc-issuer'],
+              issuerRegExp: inputs['certificate-oidc-issuer-regexp'],
+            },
+      });
+      await reportVerified(inputs, result);
+      return;
+    }
+    const signer = new StatementSigner({
+      identity: inputs.keyless
+        ? { kind: 'keyless', identityProvider: githubIdentityProvider() }
+        : { kind: 'key', key: await loadSigningKey(inputs.key!, inputs['key-password']) },
+      instance: inputs.sigstore,
+      logger,
+    });
+    const attestations: AttestationInput[] = inputs.attestations.map((a) => {
+      let text: string;
+      try {
+        text = readFileSync(a.path, 'utf8');
+      } catch (e) {
+        throw new InputError(
+          'attestations',
+          `Cannot read ${a.path} (from "${a.source}"): ${(e as Error).message}`,
+        );
+      }
+      return { ...parsePredicate(a.type, text, a.predicateType), source: a.source };
+    });
+    const result = await signImage({
+      registry,
+      image,
+      signer,
+      format: inputs['signature-format'],
+      recursive: inputs.recursive,
+      attestations,
+      dryRun: inputs['dry-run'],
+      logger,
+    });
+    await reportSigned(inputs, result, attestations);
+  } catch (e) {
+    throw asUserFacing(e);
+  } finally {
+    registries.close();
+  }
+}
+
+/** Domain failures are the user's to act on, not internal errors: give them the input they concern. */
+function asUserFacing(e: unknown): unknown {
+  if (e instanceof SignError) {
+    if (e.code === 'KEY_DECRYPT_FAILED')
+      return new InputError('key-password', 'Input "key-password" does not decrypt `key`', 'INPUT_INVALID', {
+        cause: e,
+      });
+    if (e.code === 'KEY_INVALID' || e.code === 'KEY_UNSUPPORTED')
+      return new InputError('key', `Input "key": ${e.message}`, 'INPUT_INVALID', { cause: e });
+    if (e.code === 'IMAGE_NOT_FOUND')
+      return new InputError('image', e.message, 'INPUT_INVALID', { cause: e });
+    if (e.code === 'PREDICATE_INVALID' || e.code === 'PREDICATE_TOO_LARGE')
+      return new InputError('attestations', e.message, 'INPUT_INVALID', { cause: e });
+    return new ConfigurationError('INVALID_CONFIGURATION', e.message, { cause: e });
+  }
+  if (e instanceof VerifyError)
+    return new ConfigurationError('INVALID_CONFIGURATION', `Verification failed (${e.code}): ${e.message}`, {
+      cause: e,
+    });
+  return e;
+}
+
+async function reportSigned(
+  inputs: Inputs,
+  result: SignImageResult,
+  attestations: AttestationInput[],
+): Promise<void> {
+  const ref = `${result.name}@${result.digest}`;
+  const keyBased = !inputs.keyless;
+  const commands = cosignVerifyCommands({
+    image: ref,
+    identity: result.identity,
+    publicKeyPath: keyBased ? 'cosign.pub' : undefined,
+    noTlog: result.tlogEntries === 0,
+    trustedRootPath: inputs.sigstore.name === 'public-good' ? undefined : 'trusted_root.json',
+    predicateTypes: attestations.map((a) => a.predicateType),
+  });
+  const bundles = Object.fromEntries(result.manifests.map((m) => [m.digest, m.bundles]));
+  const signatures = {
+    format: inputs['signature-format'],
+    identity: result.identity,
+    manifests: result.manifests,
+    dryRun: inputs['dry-run'],
+  };
+  const record = { ...(inputs['image-record'] ?? { image: result.name, digest: result.digest }), signatures };
+  setOutputs(
+    {
+      digest: result.digest,
+      'signed-digests': inputs['dry-run'] ? '' : result.manifests.map((m) => m.digest).join('\n'),
+      bundles,
+      'verify-commands': commands.join('\n'),
+      'image-record': record,
+    },
+    { json: 'json' },
+  );
+  const s = new SummaryBuilder().heading(
+    inputs['dry-run'] ? `Would sign ${result.name}` : `Signed ${result.name}`,
+  );
+  if (result.resolvedFromTag)
+    s.paragraph(
+      `Tag \`${result.resolvedFromTag}\` resolved to \`${result.digest}\`; only the digest was signed.`,
+    );
+  const who = result.identity?.subjectAlternativeName
+    ? `${result.identity.subjectAlternativeName} (issuer ${result.identity.issuer ?? '?'})`
+    : keyBased
+      ? 'key'
+      : 'keyless';
+  s.paragraph(
+    `Identity: ${who} · Sigstore: ${inputs.sigstore.name} · format: ${inputs['signature-format']} · tlog entries: ${result.tlogEntries}`,
+  );
+  const rows: string[][] = [];
+  for (const m of result.manifests) {
+    for (const b of m.bundles)
+      rows.push([m.platform ?? 'index/manifest', m.digest, b.predicateType, `referrer ${b.referrerDigest}`]);
+    if (m.legacySignatureTag)
+      rows.push([
+        m.platform ?? 'index/manifest',
+        m.digest,
+        'cosign ≤ 2.5 signature',
+        `tag ${m.legacySignatureTag}`,
+      ]);
+    if (m.legacyAttestationTag)
+      rows.push([
+        m.platform ?? 'index/manifest',
+        m.digest,
+        'cosign ≤ 2.5 attestations',
+        `tag ${m.legacyAttestationTag}`,
+      ]);
+    if (inputs['dry-run']) rows.push([m.platform ?? 'index/manifest', m.digest, 'would sign', '']);
+  }
+  s.table(['manifest', 'digest', 'what', 'stored as'], rows);
+  s.paragraph('Verify with:').code(commands.join('\n'), 'sh');
+  await s.write();
+}
+
+async function reportVerified(inputs: Inputs, result: VerifyImageResult): Promise<void> {
+  const signers = [
+    ...new Set(
+      result.manifests.flatMap((m) =>
+        m.signatures.map((x) => x.signer.subjectAlternativeName ?? x.signer.publicKeyHint ?? 'key'),
+      ),
+    ),
+  ];
+  setOutputs(
+    {
+      digest: result.digest,
+      verified: true,
+      'signed-digests': result.manifests.map((m) => m.digest).join('\n'),
+      attestations: result.attestations.map((a) => a.predicateType),
+      signers,
+      'image-record': {
+        ...(inputs['image-record'] ?? { image: result.name, digest: result.digest }),
+        verification: result,
+      },
+    },
+    { json: 'json' },
+  );
+  const s = new SummaryBuilder().heading(`Verified ${result.name}@${result.digest}`);
+  s.table(
+    ['manifest', 'digest', 'signatures', 'signer'],
+    result.manifests.map((m) => [
+      m.platform ?? 'index/manifest',
+      m.digest,
+      m.signatures.map((x) => `${x.source}: ${x.predicateType}`).join(', '),
+      m.signatures.map((x) => x.signer.subjectAlternativeName ?? x.signer.publicKeyHint ?? 'key').join(', '),
+    ]),
+  );
+  if (result.rejected.length)
+    s.details(
+      `${result.rejected.length} bundle(s) rejected`,
+      result.rejected.map((r) => `- ${r.referrerDigest ?? r.digest}: ${r.reason}`).join('\n'),
+    );
+  await s.write();
+}

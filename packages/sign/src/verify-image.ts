@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
+import { HashAlgorithm } from '@sigstore/protobuf-specs';
+import { toSignedEntity, Verifier } from '@sigstore/verify';
+import { VerifyError } from './errors';
+import {
+  findBundles,
+  findLegacySignatures,
+  resolveImage,
+  signingTargets,
+  type ImageTarget,
+  type SignatureRegistry,
+} from './store';
+import { trustMaterialFor, verifyBundle, type VerifyOptions } from './verify';
+import { COSIGN_SIGN_PREDICATE } from './statement';
+
+export interface VerifyImageOptions extends VerifyOptions {
+  registry: SignatureRegistry;
+  image: ImageTarget;
+  /** Also require a valid signature on every platform manifest of an index. */
+  recursive?: boolean;
+  /** Attestations that must be present and valid on the top-level digest. */
+  requirePredicateTypes?: string[];
+}
+
+export interface VerifiedSignature {
+  source: 'bundle' | 'legacy';
+  predicateType: string;
+  referrerDigest?: string;
+  signer: { subjectAlternativeName?: string; issuer?: string; publicKeyHint?: string };
+}
+
+export interface VerifyImageResult {
+  name: string;
+  digest: string;
+  manifests: { digest: string; platform?: string; signatures: VerifiedSignature[] }[];
+  /** Valid bundles on the top-level digest whose predicate is not the plain signature one. */
+  attestations: VerifiedSignature[];
+  /** Bundles that were found but did not verify, with the reason (kept for the report). */
+  rejected: { digest: string; referrerDigest?: string; reason: string; code: string }[];
+}
+
+/**
+ * `cosign verify` for one image: bundles found by the referrers API or tag schema must verify against
+ * the trusted root and policy and name this digest; with no bundles at all, cosign ≤ 2.5 `.sig` layers
+ * are checked instead. Like cosign v3, any valid bundle counts as a signature, whatever its predicate.
+ */
+export async function verifyImage(options: VerifyImageOptions): Promise<VerifyImageResult> {
+  const { registry, image } = options;
+  const name = `${image.registry}/${image.repository}`;
+  const { digest, fetched } = await resolveImage(registry, image);
+  const targets = signingTargets(fetched, options.recursive ?? false);
+  const result: VerifyImageResult = { name, digest, manifests: [], attestations: [], rejected: [] };
+
+  for (const [i, target] of targets.entries()) {
+    const d = target.descriptor.digest;
+    const signatures: VerifiedSignature[] = [];
+    const bundles = await findBundles(registry, image.repository, d);
+    for (const found of bundles) {
+      try {
+        const v = verifyBundle(found.bundle, d, options);
+        const sig: VerifiedSignature = {
+          source: 'bundle',
+          predicateType: v.predicateType,
+          referrerDigest: found.referrerDigest,
+          signer: v.signer,
+        };
+        signatures.push(sig);
+        if (i === 0 && v.predicateType !== COSIGN_SIGN_PREDICATE) result.attestations.push(sig);
+      } catch (e) {
+        result.rejected.push({
+          digest: d,
+          referrerDigest: found.referrerDigest,
+          reason: (e as Error).message,
+          code: (e as { code?: string }).code ?? 'UNKNOWN',
+        });
+      }
+    }
+    if (bundles.length === 0) {
+      for (const legacy of await findLegacySignatures(registry, image.repository, d)) {
+        try {
+          const signer = verifyLegacySignature(legacy.payload, legacy.annotations, d, options);
+          signatures.push({ source: 'legacy', predicateType: 'cosign container image signature', signer });
+        } catch (e) {
+          result.rejected.push({
+            digest: d,
+            reason: (e as Error).message,
+            code: (e as { code?: string }).code ?? 'UNKNOWN',
+          });
+        }
+      }
+    }
+    result.manifests.push({ digest: d, platform: target.platform, signatures });
+    if (signatures.length === 0) {
+      const why = result.rejected.filter((r) => r.digest === d);
+      const detail = why.length ? `; ${why.length} rejected: ${why.map((r) => r.reason).join(' | ')}` : '';
+      throw Object.assign(
+        new VerifyError(
+          why.length ? (why[0]!.code as never) : 'NO_SIGNATURES',
+          `no valid signature for ${name}@${d}${target.platform ? ` (${target.platform})` : ''}${detail}`,
+        ),
+        { result },
+      );
+    }
+  }
+  for (const type of options.requirePredicateTypes ?? []) {
+    if (!result.attestations.some((a) => a.predicateType === type) && !(type === COSIGN_SIGN_PREDICATE)) {
+      throw Object.assign(
+        new VerifyError('MISSING_ATTESTATION', `no valid ${type} attestation for ${name}@${digest}`),
+        { result },
+      );
+    }
+  }
+  return result;
+}
+
+/**
+ * A cosign ≤ 2.5 `.sig` layer: simple-signing payload for this digest, signature by the key or by the
+ * annotated certificate (chained to the trusted root, SET checked against the Rekor key).
+ */
+export function verifyLegacySignature(
+  payload: Buffer,
+  annotations: Record<string, string>,
+  digest: string,
+  options: VerifyOptions,
+): VerifiedSignature['signer'] {
+  let doc: { critical?: { image?: { 'docker-manifest-digest'?: string } } };
+  try {
+    doc = JSON.parse(payload.toString('utf8'));
+  } catch {
+    throw new VerifyError('BUNDLE_INVALID', 'legacy signature payload is not JSON');
+  }
+  const signed = doc.critical?.image?.['docker-manifest-digest'];
+  if (signed !== digest)
+    throw new VerifyError(
+      'SUBJECT_MISMATCH',
+      `legacy signature is for ${signed ?? 'nothing'}, not ${digest}`,
+    );
+  const signature = Buffer.from(annotations['dev.cosignproject.cosign/signature'] ?? '', 'base64');
+  const certPem = annotations['dev.sigstore.cosign/certificate'];
+  const tlogEntries = legacyTlogEntries(annotations['dev.sigstore.cosign/bundle']);
+  const tsa = annotations['dev.sigstore.cosign/rfc3161timestamp'];
+  const rfc3161Timestamps = tsa
+    ? [
+        {
+          signedTimestamp: Buffer.from(
+            (JSON.parse(tsa) as { SignedRFC3161Timestamp: string }).SignedRFC3161Timestamp,
+            'base64',
+          ),
+        },
+      ]
+    : [];
+  const isKey = options.policy.kind === 'key';
+  if (isKey === Boolean(certPem)) {
+    throw new VerifyError(
+      isKey ? 'PUBLIC_KEY_MISMATCH' : 'IDENTITY_MISMATCH',
+      `legacy signature is ${certPem ? 'certificate' : 'key'}-based`,
+    );
+  }
+  const bundle: Bundle = {
+    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    verificationMaterial: {
+      content: certPem
+        ? { $case: 'certificate', certificate: { rawBytes: pemToDer(certPem) } }
+        : { $case: 'publicKey', publicKey: { hint: '' } },
+      tlogEntries,
+      timestampVerificationData: { rfc3161Timestamps },
+    },
+    content: {
+      $case: 'messageSignature',
+      messageSignature: {
+        messageDigest: {
+          algorithm: HashAlgorithm.SHA2_256,
+          digest: createHash('sha256').update(payload).digest(),
+        },
+        signature,
+      },
+    },
+  };
+  const verifier = new Verifier(trustMaterialFor(options), {
+    tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKey ? 0 : 1)),
+    ctlogThreshold: options.ctlogThreshold ?? 1,
+    timestampThreshold: options.timestampThreshold ?? (isKey ? 0 : 1),
+  });
+  let entity = toSignedEntity(bundle, payload);
+  if (options.ignoreTlog)
+    entity = {
+      ...entity,
+      tlogEntries: [],
+      timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
+    };
+  let signer;
+  try {
+    signer = verifier.verify(entity);
+  } catch (e) {
+    throw new VerifyError('SIGNATURE_INVALID', `legacy signature: ${(e as Error).message}`, { cause: e });
+  }
+  // Identity policy is shared with bundles: re-use verifyBundle's rules through a tiny adapter.
+  if (options.policy.kind === 'certificate') {
+    const san = signer.identity?.subjectAlternativeName;
+    const issuer = signer.identity?.extensions?.issuer;
+    const p = options.policy;
+    const bad =
+      (p.identity !== undefined && san !== p.identity) ||
+      (p.identityRegExp !== undefined && !(san && new RegExp(p.identityRegExp).test(san))) ||
+      (p.issuer !== undefined && issuer !== p.issuer) ||
+      (p.issuerRegExp !== undefined && !(issuer && new RegExp(p.issuerRegExp).test(issuer)));
+    if (bad)
+      throw new VerifyError(
+        'IDENTITY_MISMATCH',
+        `legacy signature by ${san ?? '?'} (${issuer ?? '?'}) does not match the policy`,
+      );
+    return { subjectAlternativeName: san, issuer };
+  }
+  return {};
+}
+
+function pemToDer(pem: string): Buffer {
+  return Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+}
+
+/** cosign's RekorBundle annotation → a bundle tlog entry with an inclusion promise. */
+function legacyTlogEntries(annotation: string | undefined): TransparencyLogEntry[] {
+  if (!annotation) return [];
+  const set = JSON.parse(annotation) as {
+    SignedEntryTimestamp: string;
+    Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
+  };
+  const body = Buffer.from(set.Payload.body, 'base64');
+  const parsed = JSON.parse(body.toString('utf8')) as { kind: string; apiVersion: string };
+  return [
+    {
+      logIndex: String(set.Payload.logIndex),
+      logId: { keyId: Buffer.from(set.Payload.logID, 'hex') },
+      kindVersion: { kind: parsed.kind, version: parsed.apiVersion },
+      integratedTime: String(set.Payload.integratedTime),
+      inclusionPromise: { signedEntryTimestamp: Buffer.from(set.SignedEntryTimestamp, 'base64') },
+      inclusionProof: undefined,
+      canonicalizedBody: body,
+    },
+  ];
+}
