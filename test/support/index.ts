@@ -41,3 +41,4 @@ export {
   type TokenServerOptions,
   type TokenUser,
 } from './token-server';
+export { parseOutputFile, runAction, type ActionRun, type RunActionOptions } from './action-runner';
