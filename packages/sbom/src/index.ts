@@ -29,6 +29,7 @@ export {
   type ResolveOptions,
 } from './image';
 export { openOciLayout, ociLayoutStore } from './oci-layout';
+export { openRegistryImage, registryStore, type RegistryImage } from './registry';
 export { toSpdxExpression, declareLicenses } from './licenses';
 export { parseGoBuildInfo, type GoBuildInfo } from './catalogers/golang';
 export { parseDebianCopyright } from './catalogers/dpkg';

@@ -29,6 +29,9 @@ const ALIASES: Record<string, string> = {
   'lgpl-2': 'LGPL-2.0-only',
   'lgpl-2+': 'LGPL-2.0-or-later',
   'lgpl-2.1': 'LGPL-2.1-only',
+  'lgpl-2.0': 'LGPL-2.0-only',
+  'gpl-2.0': 'GPL-2.0-only',
+  'gpl-3.0': 'GPL-3.0-only',
   'lgpl-2.1+': 'LGPL-2.1-or-later',
   'lgpl-3': 'LGPL-3.0-only',
   'lgpl-3+': 'LGPL-3.0-or-later',
@@ -98,6 +101,9 @@ function mapSingle(name: string): string | undefined {
 export function toSpdxExpression(declared: string): string | undefined {
   const text = declared.trim();
   if (!text) return undefined;
+  // Aliases first: Debian's "LGPL-2.1" is a deprecated SPDX id too, but means LGPL-2.1-only.
+  const alias = ALIASES[text.toLowerCase()];
+  if (alias) return alias;
   if (isValidExpression(text)) return text;
   const single = mapSingle(text);
   if (single) return single;

@@ -1,5 +1,5 @@
 import { PackageURL } from 'packageurl-js';
-import type { FileSelector, IndexedFile } from '../filesystem';
+import type { IndexedFile } from '../filesystem';
 import { declareLicenses } from '../licenses';
 import type { LicenseDeclaration, Package } from '../types';
 import { distroQualifier } from './os-release';
