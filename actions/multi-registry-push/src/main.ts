@@ -1,0 +1,131 @@
+import * as core from '@actions/core';
+import { ActionsLogger, formatPlanText, setOutputs, SummaryBuilder } from '@deliverkit/action-kit';
+import {
+  chainCredentials,
+  copyImage,
+  CopyError,
+  type CopyResult,
+  describePlan,
+  DockerConfigCredentials,
+  formatBytes,
+  Registries,
+  type RegistryHostOptions,
+  StaticCredentials,
+} from '@deliverkit/oci';
+import { readInputs } from './inputs';
+
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const logger = new ActionsLogger();
+  const auths = inputs['registry-auths'];
+  const hosts: Record<string, RegistryHostOptions> = {};
+  for (const a of auths) hosts[a.registry] = { ca: a.ca, insecure: a.insecure };
+  const registries = new Registries({
+    credentials: chainCredentials(
+      new StaticCredentials(
+        Object.fromEntries(
+          auths
+            .filter((a) => a.username)
+            .map((a) => [a.registry, { username: a.username, password: a.password }]),
+        ),
+      ),
+      new DockerConfigCredentials({ onSecret: core.setSecret, logger }),
+    ),
+    hosts,
+    concurrency: inputs.concurrency,
+    logger,
+    onSecret: core.setSecret,
+  });
+
+  let result: CopyResult;
+  try {
+    result = await copyImage(registries, inputs.source, inputs.destinations, {
+      includeReferrers: inputs['include-referrers'],
+      dryRun: inputs['dry-run'],
+      logger,
+    });
+  } catch (error) {
+    // Report what did succeed before failing the step.
+    if (error instanceof CopyError) await report(error.result, inputs['dry-run']);
+    throw error;
+  } finally {
+    registries.close();
+  }
+  await report(result, inputs['dry-run']);
+}
+
+async function report(result: CopyResult, dryRun: boolean): Promise<void> {
+  const capabilities = Object.fromEntries(result.destinations.map((d) => [d.registry, d.capabilities]));
+  const record = {
+    source: result.source,
+    digest: result.digest,
+    mediaType: result.mediaType,
+    referrers: result.closure.referrers,
+    legacyTags: result.closure.legacyTags,
+    destinations: Object.fromEntries(
+      result.destinations.map((d) => [
+        d.name,
+        {
+          digest: d.digest,
+          tags: d.tags,
+          references: [`${d.name}@${d.digest}`, ...d.tags.map((t) => `${d.name}:${t}`)],
+          status: d.status,
+          blobs: d.blobs,
+          manifests: d.manifests,
+          bytesUploaded: d.bytesUploaded,
+          referrers: d.referrers,
+          referrersCopied: d.referrersCopied,
+          durationMs: d.durationMs,
+          ...(d.error ? { error: d.error } : {}),
+        },
+      ]),
+    ),
+    capabilities,
+  };
+  setOutputs(
+    { digest: result.digest, 'image-record': record, 'registry-capabilities': capabilities },
+    { json: 'json' },
+  );
+
+  const summary = new SummaryBuilder().heading(`${dryRun ? 'Dry run: ' : ''}multi-registry-push`);
+  summary.paragraph(
+    `\`${result.source}\` → \`${result.digest}\` (${result.closure.manifests} manifests, ${result.closure.blobs} blobs, ${formatBytes(result.closure.bytes)}, ${result.closure.referrers} referrers)`,
+  );
+  summary.table(
+    [
+      'Destination',
+      'Status',
+      'Tags',
+      'Uploaded',
+      'Mounted',
+      'Skipped',
+      'Bytes',
+      'Referrers',
+      'Referrers API',
+      'Time',
+    ],
+    result.destinations.map((d) => [
+      d.name,
+      d.error ? `${d.status}: ${d.error}` : d.status,
+      d.tags.join(', ') || '(digest only)',
+      String(d.blobs.uploaded),
+      String(d.blobs.mounted),
+      String(d.blobs.skipped),
+      formatBytes(d.bytesUploaded),
+      String(dryRun ? result.closure.referrers : d.referrers),
+      d.capabilities.referrersApi === null ? '?' : d.capabilities.referrersApi ? 'yes' : 'no (tag schema)',
+      `${(d.durationMs / 1000).toFixed(1)} s`,
+    ]),
+  );
+  if (dryRun) {
+    const plan = { title: `copy ${result.source}`, steps: describePlan(result.plan, result.destinations) };
+    core.info(formatPlanText(plan));
+    summary.plan(plan);
+  }
+  await summary.write();
+  for (const d of result.destinations) {
+    core.info(
+      `${d.name}: ${d.status} (${d.blobs.uploaded} uploaded, ${d.blobs.mounted} mounted, ${d.blobs.skipped} skipped)`,
+    );
+  }
+}

@@ -1,0 +1,215 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeDigest, Registries, StaticCredentials } from '@deliverkit/oci';
+import { pushBaseImage, skopeoInspectRaw } from '../support/images';
+import { repoRoot } from '../support/paths';
+import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
+import { ensureTestbed } from '../support/testbed';
+import { buildFixtureImage, type FixtureImage } from '../oci/fixture-image';
+
+const bundle = path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
+
+let source: RegistryHandle;
+let plain: RegistryHandle;
+let basic: RegistryHandle;
+let image: FixtureImage;
+
+interface ActionRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Runs the bundled action the way the runner does: INPUT_* env in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
+async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'mrp-e2e-'));
+  const outputFile = path.join(dir, 'output');
+  const summaryFile = path.join(dir, 'summary');
+  await writeFile(outputFile, '');
+  await writeFile(summaryFile, '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    RUNNER_DEBUG: '1',
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+  };
+}
+
+/** What the runner would print: everything but the `::add-mask::` commands it consumes. */
+function logLines(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+}
+
+function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
+    outputs[m[1]!] = value.join('\n');
+  }
+  return outputs;
+}
+
+beforeAll(async () => {
+  await ensureTestbed({ docker: false, qemu: false });
+  [source, plain, basic] = await Promise.all([
+    startRegistry('plain'),
+    startRegistry('plain'),
+    startRegistry('basic'),
+  ]);
+  await pushBaseImage(source, 'app', 'base');
+  const registries = new Registries({ credentials: new StaticCredentials({}) });
+  image = await buildFixtureImage(registries.client(source.host), 'app', {
+    layerSizes: [2 * 1024 * 1024, 100 * 1024],
+  });
+  registries.close();
+});
+
+afterAll(stopAll);
+
+describe('multi-registry-push (bundled dist)', () => {
+  const auths = () =>
+    JSON.stringify([
+      { registry: basic.host, username: basic.username, password: basic.password, ca: basic.caPem },
+      { registry: plain.host, insecure: true },
+    ]);
+
+  describe('with dry-run', () => {
+    it('prints the plan and writes nothing', async () => {
+      const run = await runAction({
+        source: `${source.host}/app:v1`,
+        destinations: `${plain.host}/mirror/app:v1\n${basic.host}/mirror/app:v1,latest`,
+        'registry-auths': auths(),
+        'dry-run': 'true',
+      });
+      expect(run.stderr + run.stdout).not.toContain('::error::');
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs.digest).toBe(image.indexDigest);
+      expect(run.summary).toContain('Plan: copy');
+      expect(run.summary).toMatch(/upload blob \| .*mirror\/app/);
+      expect(run.summary).toContain(`create tag | ${basic.host}/mirror/app:latest`);
+      const registries = new Registries({
+        hosts: { [basic.host]: { ca: basic.caPem } },
+        credentials: new StaticCredentials({
+          [basic.host]: { username: basic.username, password: basic.password },
+        }),
+      });
+      expect(
+        await registries.client(plain.host).headManifest('mirror/app', image.indexDigest),
+      ).toBeUndefined();
+      expect(await registries.client(basic.host).headManifest('mirror/app', 'v1')).toBeUndefined();
+      registries.close();
+    });
+  });
+
+  it('copies to every destination, sets the outputs and writes one summary row per destination', async () => {
+    const run = await runAction({
+      source: `${source.host}/app:v1`,
+      destinations: `${plain.host}/mirror/app:v1\n${basic.host}/mirror/app:v1,latest`,
+      'registry-auths': auths(),
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs.digest).toBe(image.indexDigest);
+    const record = JSON.parse(run.outputs['image-record']!) as {
+      digest: string;
+      referrers: number;
+      destinations: Record<
+        string,
+        {
+          digest: string;
+          tags: string[];
+          status: string;
+          blobs: { uploaded: number };
+          referrersCopied: number;
+        }
+      >;
+    };
+    expect(record.digest).toBe(image.indexDigest);
+    expect(record.referrers).toBe(3);
+    expect(Object.keys(record.destinations)).toEqual([
+      `${plain.host}/mirror/app`,
+      `${basic.host}/mirror/app`,
+    ]);
+    expect(record.destinations[`${basic.host}/mirror/app`]).toMatchObject({
+      digest: image.indexDigest,
+      tags: ['v1', 'latest'],
+      status: 'copied',
+      referrersCopied: 3,
+    });
+    const capabilities = JSON.parse(run.outputs['registry-capabilities']!) as Record<
+      string,
+      { referrersApi: boolean; auth: string }
+    >;
+    expect(capabilities[basic.host]).toMatchObject({ referrersApi: false, auth: 'basic' });
+    expect(JSON.parse(run.outputs.json!)).toMatchObject({ digest: image.indexDigest });
+
+    const rows = run.summary.split('\n').filter((l) => l.startsWith('| ') && l.includes('mirror/app'));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain('v1, latest');
+    expect(rows[1]).toContain('no (tag schema)');
+
+    for (const tag of ['v1', 'latest'])
+      expect(computeDigest(await skopeoInspectRaw(basic, `mirror/app:${tag}`))).toBe(image.indexDigest);
+    expect(computeDigest(await skopeoInspectRaw(plain, 'mirror/app:v1'))).toBe(image.indexDigest);
+    // The password was masked (registered with ::add-mask::) and never printed.
+    expect(run.stdout.split('\n')).toContain(`::add-mask::${basic.password}`);
+    expect(logLines(run.stdout)).not.toContain(basic.password!);
+  });
+
+  describe('when the credentials are wrong', () => {
+    it('fails the step naming the registry, without printing the password', async () => {
+      const secret = 'e2e-wrong-secret-4b1d';
+      const run = await runAction({
+        source: `${source.host}/app:v1`,
+        destinations: `${basic.host}/denied/app:v1`,
+        'registry-auths': JSON.stringify([
+          { registry: basic.host, username: basic.username, password: secret, ca: basic.caPem },
+        ]),
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toMatch(new RegExp(`::error::.*${basic.host.replace(/\./g, '\\.')}/denied/app`));
+      expect(run.stdout.split('\n')).toContain(`::add-mask::${secret}`);
+      expect(logLines(run.stdout)).not.toContain(secret);
+      expect(run.stderr).not.toContain(secret);
+      expect(run.summary).toContain('failed');
+    });
+  });
+
+  describe('when an input is malformed', () => {
+    it('fails naming the input', async () => {
+      const run = await runAction({ source: 'Not/A Ref', destinations: `${plain.host}/x:v1` });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toMatch(/::error::.*source/);
+      const empty = await runAction({ source: `${source.host}/app:v1`, destinations: '\n# nothing\n' });
+      expect(empty.exitCode).toBe(1);
+      expect(empty.stdout).toMatch(/::error::.*destinations/);
+    });
+  });
+});
