@@ -1,0 +1,39 @@
+import { BaseError } from '@deliverkit/action-kit';
+
+export type DeployErrorCode =
+  | 'API_ERROR'
+  | 'LOCK_HELD'
+  | 'ROLLOUT_FAILED'
+  | 'ROLLOUT_TIMEOUT'
+  | 'ENDPOINTS_NOT_READY'
+  | 'SMOKE_FAILED'
+  | 'VERIFY_FAILED'
+  | 'NOTHING_PENDING'
+  | 'NOTHING_TO_ROLL_BACK'
+  | 'GITOPS_FAILED';
+
+/** A deployment step that failed against the cluster (not a mistake in the inputs). */
+export class DeployError extends BaseError<DeployErrorCode> {}
+
+export type KubeApiErrorCode =
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'CONFLICT'
+  | 'INVALID'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'UNAVAILABLE'
+  | 'UNKNOWN';
+
+/** A Kubernetes API call that answered with an error Status: `status` is that Status' HTTP code. */
+export class KubeApiError extends BaseError<KubeApiErrorCode> {
+  constructor(
+    code: KubeApiErrorCode,
+    message: string,
+    readonly status: number,
+    readonly reason: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}

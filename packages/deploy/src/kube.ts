@@ -1,0 +1,301 @@
+import https from 'node:https';
+import http from 'node:http';
+import {
+  ApiException,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { KubeApiError, type KubeApiErrorCode } from './errors';
+
+/** A Kubernetes object as plain JSON (no client-node model classes, no Date objects). */
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+    generation?: number;
+    uid?: string;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export const FIELD_MANAGER = 'deliverkit';
+
+export interface KubeClientOptions {
+  /** Kubeconfig YAML text (what the `kubeconfig` input holds). */
+  kubeconfig?: string;
+  /** Or a kubeconfig file; neither means the default loading rules ($KUBECONFIG, ~/.kube/config). */
+  kubeconfigPath?: string;
+  context?: string;
+  /** Every write goes out with dryRun=All: the client cannot mutate the cluster. */
+  dryRun?: boolean;
+  logger?: Logger;
+}
+
+export interface ApiCall {
+  verb: 'get' | 'list' | 'apply' | 'create' | 'replace' | 'delete' | 'proxy';
+  kind: string;
+  name?: string;
+  dryRun: boolean;
+}
+
+const STATUS_CODES: Record<number, KubeApiErrorCode> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  422: 'INVALID',
+  429: 'UNAVAILABLE',
+  500: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'UNAVAILABLE',
+};
+
+/** Turns client-node's ApiException (whose body is the Status object) into a KubeApiError with the Status message. */
+export function toKubeApiError(e: unknown, what: string): unknown {
+  if (!(e instanceof ApiException)) return e;
+  let body: unknown = e.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      // Not a Status object: keep the text.
+    }
+  }
+  const status = body && typeof body === 'object' ? (body as { message?: string; reason?: string }) : {};
+  const reason = status.reason;
+  let code: KubeApiErrorCode = STATUS_CODES[e.code] ?? 'UNKNOWN';
+  if (e.code === 409) code = reason === 'AlreadyExists' ? 'ALREADY_EXISTS' : 'CONFLICT';
+  const message = status.message ?? (typeof body === 'string' && body ? body : `HTTP ${e.code}`);
+  return new KubeApiError(code, `${what}: ${message}`, e.code, reason, { cause: e });
+}
+
+/** JSON round trip: client-node returns model instances with Date fields; the deployer works on plain JSON. */
+function plain<T>(v: unknown): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+/**
+ * The deployer's only door to a cluster: generic reads, server-side apply and deletes through
+ * client-node's KubernetesObjectApi, the API server's service proxy for probes, and a log of every
+ * call (for the "API calls per deploy" figure and for proving a dry run wrote nothing).
+ */
+export class KubeClient {
+  readonly calls: ApiCall[] = [];
+  private readonly api: KubernetesObjectApi;
+  private readonly logger: Logger;
+
+  constructor(
+    readonly config: KubeConfig,
+    readonly dryRun: boolean,
+    logger?: Logger,
+  ) {
+    this.api = KubernetesObjectApi.makeApiClient(config);
+    this.logger = logger ?? silentLogger;
+  }
+
+  static create(options: KubeClientOptions): KubeClient {
+    const kc = new KubeConfig();
+    try {
+      if (options.kubeconfig) kc.loadFromString(options.kubeconfig);
+      else if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
+      else kc.loadFromDefault();
+    } catch (e) {
+      throw new ConfigurationError(
+        'INVALID_CONFIGURATION',
+        'The kubeconfig could not be read: it must be a kubeconfig YAML document',
+        { cause: e },
+      );
+    }
+    if (options.context) {
+      if (!kc.getContextObject(options.context)) {
+        throw new ConfigurationError(
+          'INVALID_CONFIGURATION',
+          `The kubeconfig has no context named "${options.context}" (it has: ${
+            kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ') || 'none'
+          })`,
+        );
+      }
+      kc.setCurrentContext(options.context);
+    }
+    if (!kc.getCurrentCluster()) {
+      throw new ConfigurationError(
+        'INVALID_CONFIGURATION',
+        'The kubeconfig names no cluster: set the kubeconfig input or a kube context',
+      );
+    }
+    return new KubeClient(kc, options.dryRun ?? false, options.logger);
+  }
+
+  get server(): string {
+    return this.config.getCurrentCluster()?.server ?? '';
+  }
+
+  private record(verb: ApiCall['verb'], kind: string, name: string | undefined, dryRun = false): void {
+    this.calls.push({ verb, kind, name, dryRun });
+    this.logger.debug(`KubeClient.${verb}: ${kind}${name ? `/${name}` : ''}${dryRun ? ' (dryRun=All)' : ''}`);
+  }
+
+  /** Reads one object; undefined when it does not exist. */
+  async get<T extends KObject = KObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<T | undefined> {
+    this.record('get', kind, name);
+    try {
+      return plain<T>(await this.api.read({ apiVersion, kind, metadata: { name, namespace } }));
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return undefined;
+      throw toKubeApiError(e, `reading ${kind} ${namespace}/${name}`);
+    }
+  }
+
+  async list<T extends KObject = KObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    labelSelector?: string,
+  ): Promise<T[]> {
+    this.record('list', kind, labelSelector);
+    try {
+      const res = await this.api.list(
+        apiVersion,
+        kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        labelSelector,
+      );
+      return plain<T[]>(res.items).map((o) => ({ ...o, apiVersion, kind }));
+    } catch (e) {
+      throw toKubeApiError(e, `listing ${kind} in ${namespace}`);
+    }
+  }
+
+  /** Server-side apply as `fieldManager` (force takes ownership of fields other managers hold). */
+  async apply<T extends KObject = KObject>(
+    obj: KObject,
+    options: { fieldManager?: string; force?: boolean } = {},
+  ): Promise<T> {
+    this.record('apply', obj.kind, obj.metadata.name, this.dryRun);
+    try {
+      const res = await this.api.patch(
+        obj as KubernetesObject,
+        undefined,
+        this.dryRun ? 'All' : undefined,
+        options.fieldManager ?? FIELD_MANAGER,
+        options.force ?? true,
+        PatchStrategy.ServerSideApply,
+      );
+      return plain<T>(res);
+    } catch (e) {
+      throw toKubeApiError(e, `applying ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+    }
+  }
+
+  async create<T extends KObject = KObject>(obj: KObject): Promise<T> {
+    this.record('create', obj.kind, obj.metadata.name, this.dryRun);
+    try {
+      return plain<T>(
+        await this.api.create(
+          obj as KubernetesObject,
+          undefined,
+          this.dryRun ? 'All' : undefined,
+          FIELD_MANAGER,
+        ),
+      );
+    } catch (e) {
+      throw toKubeApiError(e, `creating ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+    }
+  }
+
+  /** PUT with the object's resourceVersion: a CONFLICT error when someone wrote in between. */
+  async replace<T extends KObject = KObject>(obj: KObject): Promise<T> {
+    this.record('replace', obj.kind, obj.metadata.name, this.dryRun);
+    try {
+      return plain<T>(
+        await this.api.replace(
+          obj as KubernetesObject,
+          undefined,
+          this.dryRun ? 'All' : undefined,
+          FIELD_MANAGER,
+        ),
+      );
+    } catch (e) {
+      throw toKubeApiError(e, `updating ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+    }
+  }
+
+  async delete(obj: KObject): Promise<void> {
+    this.record('delete', obj.kind, obj.metadata.name, this.dryRun);
+    try {
+      await this.api.delete(obj as KubernetesObject, undefined, this.dryRun ? 'All' : undefined);
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return;
+      throw toKubeApiError(e, `deleting ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+    }
+  }
+
+  /**
+   * An HTTP request to a Service through the API server's service proxy
+   * (`/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH`): reaches in-cluster Services from a
+   * runner with nothing but the kubeconfig. Never throws for HTTP statuses.
+   */
+  async proxy(
+    namespace: string,
+    service: string,
+    port: string | number | undefined,
+    path: string,
+    options: { method?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<{ status: number; body: string }> {
+    this.record('proxy', 'Service', service);
+    const target = `${service}${port !== undefined ? `:${port}` : ''}`;
+    const url = new URL(
+      `${this.server.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(target)}/proxy${path.startsWith('/') ? path : `/${path}`}`,
+    );
+    return this.request(url, options);
+  }
+
+  /** A plain HTTP(S) request, with the kubeconfig's credentials only when the URL is the API server's. */
+  async request(
+    url: URL,
+    options: { method?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<{ status: number; body: string }> {
+    const opts: https.RequestOptions = {
+      method: options.method ?? 'GET',
+      headers: { ...options.headers },
+      timeout: options.timeoutMs ?? 10_000,
+    };
+    if (url.origin === new URL(this.server).origin) await this.config.applyToHTTPSOptions(opts);
+    const mod = url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(url, opts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => {
+          if (chunks.reduce((s, b) => s + b.length, 0) < 1024 * 1024) chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`timed out after ${opts.timeout} ms`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+}

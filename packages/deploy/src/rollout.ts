@@ -1,0 +1,187 @@
+import { DeployError } from './errors';
+import type { KObject, KubeClient } from './kube';
+
+interface DeploymentStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  conditions?: { type: string; status: string; reason?: string; message?: string }[];
+}
+
+export interface RolloutState {
+  done: boolean;
+  /** Set when the rollout can no longer succeed (progress deadline exceeded). */
+  failed?: string;
+  message: string;
+}
+
+/**
+ * kubectl rollout status's logic (polymorphichelpers.DeploymentStatusViewer): the controller has
+ * seen the latest generation, the progress deadline has not passed, all replicas are updated, no old
+ * replicas remain, and all updated replicas are available.
+ */
+export function rolloutState(d: KObject): RolloutState {
+  const generation = d.metadata.generation ?? 0;
+  const spec = (d.spec ?? {}) as { replicas?: number };
+  const status = (d.status ?? {}) as DeploymentStatus;
+  const want = spec.replicas ?? 1;
+  const name = d.metadata.name;
+  if ((status.observedGeneration ?? 0) < generation)
+    return { done: false, message: `waiting for the controller to observe ${name} generation ${generation}` };
+  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return {
+      done: false,
+      failed: `Deployment ${name} exceeded its progress deadline`,
+      message: progressing.message ?? 'progress deadline exceeded',
+    };
+  }
+  const updated = status.updatedReplicas ?? 0;
+  if (updated < want) return { done: false, message: `${updated} of ${want} updated replicas of ${name}` };
+  if ((status.replicas ?? 0) > updated)
+    return {
+      done: false,
+      message: `${(status.replicas ?? 0) - updated} old replicas of ${name} pending termination`,
+    };
+  if ((status.availableReplicas ?? 0) < updated)
+    return {
+      done: false,
+      message: `${status.availableReplicas ?? 0} of ${updated} updated replicas of ${name} available`,
+    };
+  return { done: true, message: `${name} rolled out (${updated} replicas available)` };
+}
+
+async function podDiagnostics(client: KubeClient, d: KObject): Promise<string> {
+  const sel = (d.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels ?? {};
+  const selector = Object.entries(sel)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  const pods = await client.list('v1', 'Pod', d.metadata.namespace ?? 'default', selector).catch(() => []);
+  const reasons = new Map<string, number>();
+  for (const p of pods) {
+    const statuses =
+      (
+        p.status as {
+          containerStatuses?: { state?: { waiting?: { reason?: string } }; restartCount?: number }[];
+        }
+      )?.containerStatuses ?? [];
+    for (const s of statuses) {
+      const r = s.state?.waiting?.reason;
+      if (r) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    }
+  }
+  return reasons.size ? ` Pods: ${[...reasons].map(([r, n]) => `${n}× ${r}`).join(', ')}.` : '';
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for a Deployment to finish rolling out; DeployError ROLLOUT_FAILED / ROLLOUT_TIMEOUT otherwise. */
+export async function waitForRollout(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  options: WaitOptions,
+): Promise<KObject> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = 'not started';
+  for (;;) {
+    const d = await client.get('apps/v1', 'Deployment', namespace, name);
+    if (!d)
+      throw new DeployError(
+        'ROLLOUT_FAILED',
+        `Deployment ${namespace}/${name} disappeared during the rollout`,
+      );
+    const state = rolloutState(d);
+    if (state.done) return d;
+    last = state.message;
+    if (state.failed)
+      throw new DeployError(
+        'ROLLOUT_FAILED',
+        `${state.failed}: ${state.message}.${await podDiagnostics(client, d)}`,
+      );
+    if (Date.now() > deadline) {
+      throw new DeployError(
+        'ROLLOUT_TIMEOUT',
+        `Deployment ${namespace}/${name} did not roll out within ${Math.round(options.timeoutMs / 1000)}s: ${last}.${await podDiagnostics(client, d)}`,
+      );
+    }
+    await sleep(options.pollMs ?? 500);
+  }
+}
+
+interface EndpointSlice extends KObject {
+  endpoints?: {
+    addresses?: string[];
+    conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
+    targetRef?: { name?: string };
+  }[];
+}
+
+/** Ready endpoint addresses of a Service, from its EndpointSlices. */
+export async function readyEndpoints(
+  client: KubeClient,
+  namespace: string,
+  service: string,
+): Promise<{ ready: string[]; notReady: number }> {
+  const slices = await client.list<EndpointSlice>(
+    'discovery.k8s.io/v1',
+    'EndpointSlice',
+    namespace,
+    `kubernetes.io/service-name=${service}`,
+  );
+  const ready: string[] = [];
+  let notReady = 0;
+  for (const s of slices) {
+    for (const ep of s.endpoints ?? []) {
+      if (ep.conditions?.ready) ready.push(...(ep.addresses ?? []));
+      else notReady++;
+    }
+  }
+  return { ready, notReady };
+}
+
+/**
+ * Waits until a Service's EndpointSlices list `count` ready endpoints whose pods belong to
+ * `podPrefix` (the Deployment's pods) and none of another Deployment — traffic can then only
+ * reach the new colour.
+ */
+export async function waitForEndpoints(
+  client: KubeClient,
+  namespace: string,
+  service: string,
+  count: number,
+  podPrefix: string,
+  options: WaitOptions,
+): Promise<number> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = '';
+  for (;;) {
+    const slices = await client.list<EndpointSlice>(
+      'discovery.k8s.io/v1',
+      'EndpointSlice',
+      namespace,
+      `kubernetes.io/service-name=${service}`,
+    );
+    const eps = slices.flatMap((s) => s.endpoints ?? []);
+    // Pods of a Deployment are named <deployment>-<replicaset hash>-<suffix>.
+    const ours = new RegExp(`^${podPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[a-z0-9]+-[a-z0-9]+$`);
+    const readyOurs = eps.filter((e) => e.conditions?.ready && ours.test(e.targetRef?.name ?? '')).length;
+    const readyOthers = eps.filter((e) => e.conditions?.ready && !ours.test(e.targetRef?.name ?? '')).length;
+    if (readyOurs >= count && readyOthers === 0) return readyOurs;
+    last = `${readyOurs} of ${count} ready endpoints from ${podPrefix}${readyOthers ? `, ${readyOthers} from other pods` : ''}`;
+    if (Date.now() > deadline)
+      throw new DeployError(
+        'ENDPOINTS_NOT_READY',
+        `Service ${namespace}/${service} has ${last} after ${Math.round(options.timeoutMs / 1000)}s`,
+      );
+    await sleep(options.pollMs ?? 250);
+  }
+}
