@@ -133,7 +133,10 @@ async function reportSigned(
     identity: result.identity,
     publicKeyPath: keyBased ? 'cosign.pub' : undefined,
     noTlog: result.tlogEntries === 0,
-    trustedRootPath: inputs.sigstore.name === 'public-good' ? undefined : 'trusted_root.json',
+    trustedRootPath:
+      inputs.sigstore.name === 'github' || inputs.sigstore.name === 'custom'
+        ? 'trusted_root.json'
+        : undefined,
     predicateTypes: attestations.map((a) => a.predicateType),
   });
   const bundles = Object.fromEntries(result.manifests.map((m) => [m.digest, m.bundles]));

@@ -1,0 +1,229 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCosignKeyPair } from '../../packages/sign/src/keys';
+import {
+  GITHUB_ISSUER,
+  startMockSigstore,
+  startOidcTokenEndpoint,
+  type MockSigstore,
+} from '../../packages/sign/testing/mock-sigstore';
+import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
+import { repoRoot } from '../support/paths';
+import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
+import { ensureTestbed } from '../support/testbed';
+
+const bundle = path.join(repoRoot, 'dist', 'cosign-sign', 'index.js');
+const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
+
+interface RunResult {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Runs the bundled action the way the runner does: INPUT_* env in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files out. */
+async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cosign-sign-e2e-'));
+  const outFile = path.join(dir, 'output');
+  const summaryFile = path.join(dir, 'summary');
+  await writeFile(outFile, '');
+  await writeFile(summaryFile, '');
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: dir,
+    GITHUB_OUTPUT: outFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    ...env,
+  };
+  for (const [k, v] of Object.entries(inputs)) childEnv[`INPUT_${k.toUpperCase()}`] = v;
+  const child = spawn(process.execPath, [bundle], { env: childEnv, cwd: dir });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+  return {
+    code,
+    stdout,
+    outputs: parseOutputs(await readFile(outFile, 'utf8')),
+    summary: await readFile(summaryFile, 'utf8'),
+  };
+}
+
+/** GITHUB_OUTPUT's `name<<DELIM\nvalue\nDELIM` format. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+let sigstore: MockSigstore;
+let oidc: Awaited<ReturnType<typeof startOidcTokenEndpoint>>;
+let registry: RegistryHandle;
+let base: BaseImage;
+let trustedRootFile: string;
+
+beforeAll(async () => {
+  await ensureTestbed({ docker: false, qemu: false });
+  sigstore = await startMockSigstore();
+  oidc = await startOidcTokenEndpoint();
+  registry = await startRegistry('plain');
+  base = await pushBaseImage(registry, 'acme/app', 'v1');
+  trustedRootFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'trust-')), 'trusted_root.json');
+  await writeFile(trustedRootFile, JSON.stringify(sigstore.trustedRoot));
+});
+afterAll(async () => {
+  await oidc?.stop();
+  await sigstore?.stop();
+  await stopAll();
+});
+
+describe('cosign-sign (bundled dist) keyless through GitHub OIDC', () => {
+  let signed: RunResult;
+  beforeAll(async () => {
+    const sbom = path.join(await mkdtemp(path.join(os.tmpdir(), 'sbom-')), 'bom.json');
+    await writeFile(
+      sbom,
+      JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [] }),
+    );
+    signed = await runAction(
+      {
+        image: `${registry.host}/acme/app:v1`,
+        recursive: 'true',
+        'signature-format': 'both',
+        sigstore: sigstore.sigstoreSpec,
+        attestations: `type=cyclonedx,path=${sbom}`,
+      },
+      oidc.env,
+    );
+  });
+
+  it('signs the resolved digest and reports outputs', () => {
+    expect(signed.code, signed.stdout).toBe(0);
+    expect(oidc.audiences).toContain('sigstore');
+    expect(signed.outputs.digest).toBe(base.indexDigest);
+    expect(signed.outputs['signed-digests']!.split('\n').sort()).toEqual(
+      [base.indexDigest, ...base.platforms.map((p) => p.digest)].sort(),
+    );
+    const bundles = JSON.parse(signed.outputs.bundles!);
+    expect(bundles[base.indexDigest].map((b: { predicateType: string }) => b.predicateType)).toEqual([
+      'https://sigstore.dev/cosign/sign/v1',
+      'https://cyclonedx.org/bom',
+    ]);
+    expect(signed.outputs['verify-commands']).toContain(
+      `cosign verify --certificate-identity=${IDENTITY} --certificate-oidc-issuer=${GITHUB_ISSUER} --trusted-root=trusted_root.json ${registry.host}/acme/app@${base.indexDigest}`,
+    );
+    expect(signed.outputs['verify-commands']).toContain('cosign verify-attestation --type=cyclonedx');
+    const json = JSON.parse(signed.outputs.json!);
+    expect(json['image-record'].signatures.identity).toEqual({
+      subjectAlternativeName: IDENTITY,
+      issuer: GITHUB_ISSUER,
+    });
+    expect(signed.summary).toContain('Signed');
+    expect(signed.summary).toContain(IDENTITY);
+    expect(signed.summary).toContain('resolved to');
+  });
+
+  it('wrote the referrers tag index and the legacy .sig tag', async () => {
+    const hex = base.indexDigest.slice(7);
+    const index = JSON.parse((await skopeoInspectRaw(registry, `acme/app:sha256-${hex}`)).toString());
+    expect(index.manifests).toHaveLength(2);
+    const sig = JSON.parse((await skopeoInspectRaw(registry, `acme/app:sha256-${hex}.sig`)).toString());
+    expect(sig.layers[0].mediaType).toBe('application/vnd.dev.cosign.simplesigning.v1+json');
+  });
+
+  it('passes the verify gate with the right identity and required attestation', async () => {
+    const verified = await runAction({
+      image: `${registry.host}/acme/app@${base.indexDigest}`,
+      mode: 'verify',
+      recursive: 'true',
+      'certificate-identity': IDENTITY,
+      'certificate-oidc-issuer': GITHUB_ISSUER,
+      'trusted-root': trustedRootFile,
+      'require-attestations': 'cyclonedx',
+    });
+    expect(verified.code, verified.stdout).toBe(0);
+    expect(verified.outputs.verified).toBe('true');
+    expect(JSON.parse(verified.outputs.attestations!)).toEqual(['https://cyclonedx.org/bom']);
+    expect(verified.summary).toContain('Verified');
+  });
+
+  it('fails the verify gate for another identity', async () => {
+    const rejected = await runAction({
+      image: `${registry.host}/acme/app@${base.indexDigest}`,
+      mode: 'verify',
+      'certificate-identity': 'https://github.com/evil/fork/.github/workflows/release.yml@refs/heads/main',
+      'certificate-oidc-issuer': GITHUB_ISSUER,
+      'trusted-root': trustedRootFile,
+    });
+    expect(rejected.code).not.toBe(0);
+    expect(rejected.stdout).toMatch(/::error::Verification failed \(IDENTITY_MISMATCH\)/);
+  });
+});
+
+describe('cosign-sign (bundled dist) failures', () => {
+  it('names id-token: write when the job has no OIDC permission', async () => {
+    const r = await runAction({
+      image: `${registry.host}/acme/app@${base.indexDigest}`,
+      sigstore: sigstore.sigstoreSpec,
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toContain('id-token: write');
+    expect(r.stdout).not.toContain('Internal error');
+  });
+
+  it('signs with a cosign.key and never prints the wrong password', async () => {
+    const pair = await generateCosignKeyPair('good-password-1');
+    const image = `${registry.host}/acme/app@${base.indexDigest}`;
+    const bad = await runAction({
+      image,
+      key: pair.privateKeyPem,
+      'key-password': 'wrong-password-xyz',
+      sigstore: 'none',
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toContain('key-password');
+    expect(bad.stdout.replace(/::add-mask::.*\n/g, '')).not.toContain('wrong-password-xyz');
+
+    const good = await runAction(
+      { image, key: pair.privateKeyPem, sigstore: 'none' },
+      { COSIGN_PASSWORD: 'good-password-1' },
+    );
+    expect(good.code, good.stdout).toBe(0);
+    expect(good.outputs['verify-commands']).toContain(
+      `cosign verify --key=cosign.pub --insecure-ignore-tlog=true ${image}`,
+    );
+    const keyFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'pub-')), 'cosign.pub');
+    await writeFile(keyFile, pair.publicKeyPem);
+    const gate = await runAction({ image, mode: 'verify', 'public-key': keyFile });
+    expect(gate.code, gate.stdout).toBe(0);
+  });
+
+  it('reports an image that does not exist against the image input', async () => {
+    const r = await runAction(
+      { image: `${registry.host}/acme/missing:v1`, sigstore: sigstore.sigstoreSpec },
+      oidc.env,
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/::error::.*acme\/missing:v1 does not exist/);
+  });
+
+  it('dry-run resolves and pushes nothing', async () => {
+    const img = await pushBaseImage(registry, 'acme/dry', 'v1');
+    const r = await runAction(
+      { image: `${registry.host}/acme/dry:v1`, 'dry-run': 'true', sigstore: sigstore.sigstoreSpec },
+      oidc.env,
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.digest).toBe(img.indexDigest);
+    await expect(skopeoInspectRaw(registry, `acme/dry:sha256-${img.indexDigest.slice(7)}`)).rejects.toThrow();
+  });
+});
