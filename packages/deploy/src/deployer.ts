@@ -747,7 +747,7 @@ export class BlueGreenDeployer {
       await this.client.apply(stableService(model, to, {}), { fieldManager: MANAGERS.apply, force: true });
     }
     const record = this.stateRecord(to, digest, from, fromDigest, 'verifying');
-    const objs = await this.rec.step(
+    await this.rec.step(
       'switch',
       () => this.switchTo(to, from, state, record),
       (o) => `${o.join(', ')}: ${from ?? 'none'} → ${to}`,

@@ -417,12 +417,10 @@ describe('the simulated controllers', () => {
     );
     expect(done.status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True');
     const slices = await until(async () => {
-      const l = await kc
-        .makeApiClient(DiscoveryV1Api)
-        .listNamespacedEndpointSlice({
-          namespace: 'default',
-          labelSelector: 'kubernetes.io/service-name=web',
-        });
+      const l = await kc.makeApiClient(DiscoveryV1Api).listNamespacedEndpointSlice({
+        namespace: 'default',
+        labelSelector: 'kubernetes.io/service-name=web',
+      });
       const ready = l.items.flatMap((s) => s.endpoints).filter((e) => e.conditions?.ready);
       return ready.length === 2 ? l : undefined;
     });
