@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigurationError, InputError, run, setOutputs } from '@deliverkit/action-kit';
+import { BaseError, ConfigurationError, InputError, run, setOutputs } from '@deliverkit/action-kit';
 
 let stdout: string[];
 let outputFile: string;
@@ -48,6 +48,18 @@ describe('run', () => {
       throw new ConfigurationError('MISSING_TOOL', 'buildx not found. Add docker/setup-buildx-action');
     });
     expect(text()).toContain('::error::buildx not found');
+  });
+
+  it('reports an anticipated domain failure with its message and the cause in debug', async () => {
+    await run(async () => {
+      throw new BaseError('DIGEST_MISMATCH', 'ghcr.io/acme/app: manifest digest does not match', {
+        cause: new Error('sha256:aa != sha256:bb'),
+      });
+    });
+    expect(process.exitCode).toBe(1);
+    expect(text()).toContain('::error::ghcr.io/acme/app: manifest digest does not match');
+    expect(text()).not.toContain('Internal error');
+    expect(text()).toContain('::debug::caused by: sha256:aa != sha256:bb');
   });
 
   it('reports anything else as an internal error with the stack in debug', async () => {

@@ -1,9 +1,11 @@
 import * as core from '@actions/core';
-import { getErrorMessage, isUserError } from './errors';
+import { BaseError, getErrorMessage, isUserError } from './errors';
 
 /**
  * The top-level runner every action's index.ts calls. Catches any thrown value and fails the step:
- * user errors with their message only, anything else as an internal error with the stack in debug.
+ * user errors with their message only; anticipated domain failures (any BaseError: a registry that
+ * refuses, a signature that does not verify) with their message and the cause in debug; anything
+ * else as an internal error with the stack in debug.
  * With `post`, the same entry runs main first and post on the runner's post step.
  */
 export async function run(main: () => Promise<void>, post?: () => Promise<void>): Promise<void> {
@@ -24,5 +26,5 @@ export function reportFailure(e: unknown): void {
   const message = getErrorMessage(e);
   if (e instanceof Error && e.stack) core.debug(e.stack);
   if (e instanceof Error && e.cause !== undefined) core.debug(`caused by: ${getErrorMessage(e.cause)}`);
-  core.setFailed(`Internal error: ${message}`);
+  core.setFailed(e instanceof BaseError ? message : `Internal error: ${message}`);
 }
