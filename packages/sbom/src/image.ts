@@ -125,7 +125,10 @@ export async function resolveImage(
       throw new SbomError(
         'PLATFORM_NOT_FOUND',
         `${name}@${digest} has no ${missing.map(platformText).join(', ')}; it has ` +
-          (candidates.map((m) => platformText(m.platform!)).join(', ') || 'no platform images'),
+          (candidates
+            .map((m) => platformText(m.platform!))
+            .sort()
+            .join(', ') || 'no platform images'),
       );
     }
     chosen = candidates.filter((m) => options.platforms!.some((p) => platformMatches(p, m.platform!)));

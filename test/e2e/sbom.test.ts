@@ -1,0 +1,270 @@
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction } from '../support/action-runner';
+import { runCommand } from '../support/exec';
+import { pushBaseImage } from '../support/images';
+import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
+import { containersEnv, ensureTestbed } from '../support/testbed';
+import { FIXTURES, requireFromSbom } from '../sbom/helpers';
+
+let registry: RegistryHandle;
+let scratch: string;
+let image: string;
+
+/**
+ * The fixture image: the test bed's two-platform busybox base, plus real Debian 12 dpkg status
+ * entries and copyright files, an npm app, Python dist-info, the prebuilt Go binary of each
+ * platform, a package only arm64 gets (RUN under qemu), and a RUN that deletes an npm package and a
+ * Python distribution, so buildah writes real whiteouts.
+ */
+async function buildFixtureImage(): Promise<void> {
+  const context = path.join(scratch, 'context');
+  const root = path.join(context, 'rootfs');
+  const put = async (rel: string, content: string | Buffer) => {
+    await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+    await writeFile(path.join(root, rel), content);
+  };
+  await put('usr/lib/os-release', await readFile(path.join(FIXTURES, 'debian', 'os-release')));
+  await put('var/lib/dpkg/status', await readFile(path.join(FIXTURES, 'debian', 'status')));
+  for (const p of ['base-files', 'zlib1g', 'libc6', 'tzdata', 'libgcc-s1']) {
+    await put(`usr/share/doc/${p}/copyright`, await readFile(path.join(FIXTURES, 'debian', 'copyright', p)));
+  }
+  await put(
+    'app/package.json',
+    JSON.stringify({ name: 'e2e-app', version: '3.2.1', dependencies: { ms: '2' } }),
+  );
+  await put(
+    'app/node_modules/ms/package.json',
+    JSON.stringify({ name: 'ms', version: '2.1.3', license: 'MIT' }),
+  );
+  await put(
+    'app/node_modules/left-pad/package.json',
+    JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL' }),
+  );
+  await put(
+    'usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA',
+    await readFile(path.join(FIXTURES, 'python', 'six.METADATA')),
+  );
+  await put(
+    'usr/lib/python3/dist-packages/requests-2.31.0.dist-info/METADATA',
+    await readFile(path.join(FIXTURES, 'python', 'requests.METADATA')),
+  );
+  for (const arch of ['amd64', 'arm64'])
+    await cp(path.join(FIXTURES, `go-app-${arch}`), path.join(context, `go-app-${arch}`));
+  await writeFile(
+    path.join(context, 'Containerfile'),
+    [
+      `FROM ${registry.host}/base/busybox:latest`,
+      'ARG TARGETARCH',
+      'COPY rootfs/ /',
+      'COPY go-app-${TARGETARCH} /usr/local/bin/app',
+      `RUN if [ "$TARGETARCH" = arm64 ]; then mkdir -p /app/node_modules/arm-only && echo '{"name":"arm-only","version":"0.1.0","license":"ISC"}' > /app/node_modules/arm-only/package.json; fi`,
+      'RUN rm -rf /app/node_modules/left-pad /usr/lib/python3/dist-packages/requests-2.31.0.dist-info',
+      '',
+    ].join('\n'),
+  );
+  const buildah = (args: string[]) =>
+    runCommand(
+      'buildah',
+      [
+        '--root',
+        path.join(scratch, 'storage'),
+        '--runroot',
+        path.join(scratch, 'run'),
+        '--storage-driver',
+        'vfs',
+        ...args,
+      ],
+      { env: containersEnv(), timeoutMs: 240_000 },
+    );
+  await buildah([
+    'build',
+    '--tls-verify=false',
+    '--platform',
+    'linux/amd64,linux/arm64',
+    '--manifest',
+    'localhost/sbom-e2e',
+    '--file',
+    path.join(context, 'Containerfile'),
+    context,
+  ]);
+  await buildah([
+    'manifest',
+    'push',
+    '--all',
+    '--tls-verify=false',
+    'localhost/sbom-e2e',
+    `docker://${image}`,
+  ]);
+}
+
+beforeAll(async () => {
+  await ensureTestbed({ qemu: true });
+  scratch = await mkdtemp(path.join(os.tmpdir(), 'sbom-e2e-'));
+  registry = await startRegistry('plain');
+  await pushBaseImage(registry, 'base/busybox', 'latest');
+  image = `${registry.host}/acme/app:v1`;
+  await buildFixtureImage();
+});
+
+afterAll(async () => {
+  await stopAll();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const spdxSchema = async () =>
+  JSON.parse(await readFile(path.join(FIXTURES, 'spdx-2.3', 'spdx-schema.json'), 'utf8'));
+
+interface SbomsOutput {
+  [platform: string]: {
+    digest: string;
+    files: Record<string, { path: string; predicateType: string }>;
+    packages: number;
+  };
+}
+
+describe('the bundled sbom action against a registry image', () => {
+  let outDir: string;
+  let run: Awaited<ReturnType<typeof runAction>>;
+
+  beforeAll(async () => {
+    outDir = path.join(scratch, 'out-1');
+    run = await runAction('sbom', { image, 'output-dir': outDir, 'upload-artifact': 'true' });
+  });
+
+  it('succeeds and reports both platforms with both formats', () => {
+    expect(run.exitCode, run.stderr + run.stdout).toBe(0);
+    const sboms = JSON.parse(run.outputs.sboms!) as SbomsOutput;
+    expect(Object.keys(sboms).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    for (const [platform, entry] of Object.entries(sboms)) {
+      expect(entry.files['spdx-json']).toEqual({
+        path: path.join(outDir, `${platform.replace('/', '-')}.spdx.json`),
+        predicateType: 'https://spdx.dev/Document',
+      });
+      expect(entry.files['cyclonedx-json']!.predicateType).toBe('https://cyclonedx.org/bom');
+    }
+    expect(run.outputs.paths!.split('\n')).toHaveLength(4);
+    const record = JSON.parse(run.outputs['image-record']!);
+    expect(record.digest).toBe(run.outputs.digest);
+    expect(run.stdout).toContain('upload-artifact skipped');
+  });
+
+  it('writes schema-valid SPDX 2.3 and CycloneDX 1.6 documents', async () => {
+    const sboms = JSON.parse(run.outputs.sboms!) as SbomsOutput;
+    const Ajv = requireFromSbom('ajv').default;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(await spdxSchema());
+    const { Validation } = requireFromSbom('@cyclonedx/cyclonedx-library');
+    const { Version } = requireFromSbom('@cyclonedx/cyclonedx-library/Spec');
+    const cdx = new Validation.JsonStrictValidator(Version.v1dot6);
+    for (const entry of Object.values(sboms)) {
+      const spdx = JSON.parse(await readFile(entry.files['spdx-json']!.path, 'utf8'));
+      expect(validate(spdx), JSON.stringify(validate.errors)).toBe(true);
+      expect(await cdx.validate(await readFile(entry.files['cyclonedx-json']!.path, 'utf8'))).toBeNull();
+    }
+  });
+
+  it('lists exactly the packages of each platform, without the ones deleted by whiteout', async () => {
+    const sboms = JSON.parse(run.outputs.sboms!) as SbomsOutput;
+    const purlsOf = async (platform: string) => {
+      const bom = JSON.parse(await readFile(sboms[platform]!.files['cyclonedx-json']!.path, 'utf8'));
+      return (bom.components as { purl?: string }[])
+        .map((c) => c.purl)
+        .filter(Boolean)
+        .sort() as string[];
+    };
+    const common = [
+      'pkg:golang/example.com/sbomfixture@(devel)',
+      'pkg:golang/github.com/acme/left@v1.2.3',
+      'pkg:golang/github.com/acme/right-fork@v1.0.1',
+      'pkg:golang/stdlib@1.19.8',
+      'pkg:npm/e2e-app@3.2.1',
+      'pkg:npm/ms@2.1.3',
+      'pkg:pypi/six@1.16.0',
+    ];
+    const amd = await purlsOf('linux/amd64');
+    const arm = await purlsOf('linux/arm64');
+    expect(amd.filter((p) => !p.startsWith('pkg:deb/'))).toEqual(common);
+    expect(arm.filter((p) => !p.startsWith('pkg:deb/'))).toEqual(
+      [...common, 'pkg:npm/arm-only@0.1.0'].sort(),
+    );
+    expect(amd.filter((p) => p.startsWith('pkg:deb/'))).toHaveLength(6);
+    expect(amd).toContain('pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12&upstream=zlib');
+    expect(sboms['linux/amd64']!.packages).toBe(amd.length);
+    const arm64Bom = JSON.parse(await readFile(sboms['linux/arm64']!.files['cyclonedx-json']!.path, 'utf8'));
+    const goMain = arm64Bom.components.find((c: { name: string }) => c.name === 'example.com/sbomfixture');
+    expect(goMain.properties).toContainEqual({ name: 'deliverkit:go:GOARCH', value: 'arm64' });
+    expect(arm64Bom.metadata.component.purl).toBe(
+      `pkg:oci/app@${sboms['linux/arm64']!.digest}?arch=arm64&repository_url=${encodeURIComponent(`${registry.host}/acme/app`)}&tag=v1`,
+    );
+  });
+
+  it('writes a job summary with package counts per ecosystem and top licenses', () => {
+    expect(run.summary).toContain(
+      '| platform | packages | deb | golang | npm | pypi | top licenses | not catalogued |',
+    );
+    expect(run.summary).toMatch(
+      /\| linux\/amd64 \| 13 \| 6 \| 4 \| 2 \| 1 \| GPL \(2\), GPL-2.0-only \(2\), MIT \(2\)/,
+    );
+    expect(run.summary).toMatch(/\| linux\/arm64 \| 14 \| 6 \| 4 \| 3 \| 1 \|/);
+  });
+
+  it('produces byte-identical files when run again', async () => {
+    const again = await runAction('sbom', {
+      image,
+      'output-dir': path.join(scratch, 'out-2'),
+      'upload-artifact': 'false',
+    });
+    expect(again.exitCode, again.stderr).toBe(0);
+    const first = JSON.parse(run.outputs.sboms!) as SbomsOutput;
+    const second = JSON.parse(again.outputs.sboms!) as SbomsOutput;
+    for (const platform of Object.keys(first)) {
+      for (const format of ['spdx-json', 'cyclonedx-json']) {
+        const a = await readFile(first[platform]!.files[format]!.path);
+        const b = await readFile(second[platform]!.files[format]!.path);
+        expect(a.equals(b), `${platform} ${format}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('when asked for one platform in dry-run', () => {
+  it('plans the files without reading layers or writing anything', async () => {
+    const outDir = path.join(scratch, 'dry');
+    const run = await runAction('sbom', {
+      image,
+      platforms: 'linux/arm64',
+      'output-dir': outDir,
+      'dry-run': 'true',
+    });
+    expect(run.exitCode, run.stderr + run.stdout).toBe(0);
+    expect(Object.keys(JSON.parse(run.outputs.sboms!))).toEqual(['linux/arm64']);
+    expect(run.summary).toContain('Plan: SBOMs for');
+    expect(run.summary).toContain(path.join(outDir, 'linux-arm64.spdx.json'));
+    await expect(readFile(path.join(outDir, 'linux-arm64.spdx.json'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('when the image does not exist', () => {
+  it('fails the step naming the image', async () => {
+    const run = await runAction('sbom', {
+      image: `${registry.host}/acme/missing:v1`,
+      'output-dir': path.join(scratch, 'x'),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*acme\/missing.*was not found/);
+  });
+});
+
+describe('when a platform the image lacks is asked for', () => {
+  it('fails naming the platforms it has', async () => {
+    const run = await runAction('sbom', {
+      image,
+      platforms: 'linux/s390x',
+      'output-dir': path.join(scratch, 'y'),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::.*has no linux\/s390x; it has linux\/amd64, linux\/arm64/);
+  });
+});
