@@ -491,6 +491,7 @@ export class RegistryClient {
   private async call(options: CallOptions): Promise<HttpResponse> {
     const base = await this.baseUrl();
     const url = /^https?:\/\//.test(options.path) ? new URL(options.path) : new URL(`${base}${options.path}`);
+    options = { ...options, scopes: this.widen(options.scopes) };
     const replayable = !(options.body instanceof Readable);
     const semaphore = this.shared.limits.get(this.host);
     let authRetried = false;
@@ -537,7 +538,7 @@ export class RegistryClient {
         this.authScheme = 'anonymous';
         this.capabilities.auth ??= 'anonymous';
       }
-      if (res.status === 401 && !authRetried && replayable) {
+      if (res.status === 401 && !authRetried && replayable && !options.expect.includes(401)) {
         await discardBody(res);
         if (
           await this.onChallenge(res, options.scopes, options.operation, options.repository, authorization)
@@ -626,8 +627,50 @@ export class RegistryClient {
   }
 
   /** GET /v2/: checks the registry answers and learns its auth scheme. */
+  /**
+   * GET /v2/: checks the registry answers and learns its auth scheme from the challenge, without
+   * fetching a token (the next request asks for one with the scopes it needs).
+   */
   async ping(): Promise<void> {
-    await this.exchange({ operation: 'ping', scopes: [], method: 'GET', path: '/v2/', expect: [200] });
+    const res = await this.exchange({
+      operation: 'ping',
+      scopes: [],
+      method: 'GET',
+      path: '/v2/',
+      expect: [200, 401],
+    });
+    if (res.status === 401) this.learnChallenge(res);
+  }
+
+  /** Records the scheme (and token realm) a 401 names. */
+  private learnChallenge(res: HttpResponse): void {
+    const challenges = parseWwwAuthenticate(header(res, 'www-authenticate') ?? '');
+    const bearer = challenges.find((c) => c.scheme === 'bearer');
+    if (bearer?.params.realm) {
+      this.authScheme = 'bearer';
+      this.capabilities.auth = 'bearer';
+      this.bearer = { realm: bearer.params.realm, service: bearer.params.service };
+    } else if (challenges.some((c) => c.scheme === 'basic')) {
+      this.authScheme = 'basic';
+      this.capabilities.auth = 'basic';
+    }
+  }
+
+  /**
+   * Declares that this run will push to `repository`: pull requests on it then ask for a pull,push
+   * token right away, so one token serves the whole copy instead of one per scope set.
+   */
+  declarePush(repository: string): void {
+    this.pushRepositories.add(repository);
+  }
+  private readonly pushRepositories = new Set<string>();
+
+  private widen(scopes: Scope[]): Scope[] {
+    return scopes.map((s) =>
+      this.pushRepositories.has(s.repository) && !s.actions.includes('push')
+        ? { ...s, actions: [...s.actions, 'push'] }
+        : s,
+    );
   }
 
   async headManifest(
@@ -1380,8 +1423,21 @@ export class RegistryClient {
   ): Promise<RegistryCapabilities> {
     await this.ping().catch(() => undefined);
     if (this.capabilities.referrersApi === null) {
-      const empty = computeDigest('{}');
-      await this.getReferrers(repository, empty).catch(() => undefined);
+      // Any digest will do: a registry with the API answers 200 and an empty index even for unknown ones.
+      const res = await this.call({
+        operation: 'probe referrers API',
+        repository,
+        scopes: pull(repository),
+        method: 'GET',
+        path: `/v2/${repository}/referrers/${computeDigest('{}')}`,
+        headers: { accept: MediaType.OciIndex },
+        expect: [200, 400, 404, 405, 406],
+      }).catch(() => undefined);
+      if (res) {
+        this.capabilities.referrersApi =
+          res.status === 200 && (header(res, 'content-type') ?? '').startsWith(MediaType.OciIndex);
+        await discardBody(res);
+      }
     }
     if (options.write && this.capabilities.chunkedUpload === null) {
       try {

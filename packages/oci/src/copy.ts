@@ -127,6 +127,7 @@ export async function copyImage(
   const targets: Target[] = await Promise.all(
     destinations.map(async (destination, index) => {
       const client = registries.client(destination.registry);
+      if (!options.dryRun) client.declarePush(destination.repository);
       const tags =
         destination.tags.length > 0
           ? destination.tags
@@ -602,8 +603,9 @@ async function finishDestination(
 
     const root = closure.manifests.find((m) => m.descriptor.digest === closure.root.digest)!;
     for (const tag of plan.tags.filter((p) => p.destination === t.index)) {
-      if (tag.action !== 'unchanged')
-        await client.putManifest(repo, tag.tag, root.bytes, root.descriptor.mediaType);
+      // An unchanged tag was read (and its digest checked) by the presence check moments ago.
+      if (tag.action === 'unchanged') continue;
+      await client.putManifest(repo, tag.tag, root.bytes, root.descriptor.mediaType);
       const now = await client.headManifest(repo, tag.tag);
       if (now?.digest !== closure.root.digest) {
         throw new RegistryError(

@@ -1,0 +1,326 @@
+/**
+ * Copy benchmark: the bundled multi-registry-push action vs `skopeo copy --all` once per destination, same run,
+ * same image, same three local registries (plain HTTP, basic auth + TLS, token auth + TLS).
+ *
+ *   bash scripts/testbed.sh && node scripts/build.mjs multi-registry-push && npx tsx bench/copy.bench.ts
+ *
+ * Env: BENCH_LAYER_MB (per-platform layer sizes, default "40,12" → ~104 MB over two platforms),
+ *      BENCH_BIG_MB (the single big layer for the RSS run, default 1024; 0 skips it).
+ *
+ * Prints: wall-time ratio (target ≤ 0.5), bytes read from the source (target 1× vs skopeo's 3×), re-run time as a
+ * fraction of the first run (target ≤ 5 %), and peak RSS of the action process with one 1 GiB layer (< 200 MB).
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  computeDigest,
+  copyImage,
+  type Descriptor,
+  type ImageIndex,
+  type ImageManifest,
+  MediaType,
+  Registries,
+  type RegistryClient,
+  StaticCredentials,
+} from '@deliverkit/oci';
+import { skopeoRegistryFlags } from '../test/support/images';
+import { repoRoot } from '../test/support/paths';
+import { type RegistryHandle, startRegistry, stopAll } from '../test/support/registry';
+import { containersEnv } from '../test/support/testbed';
+
+const bundle = path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
+const layerMb = (process.env.BENCH_LAYER_MB ?? '40,12').split(',').map(Number);
+const bigMb = Number(process.env.BENCH_BIG_MB ?? '1024');
+const MiB = 1024 * 1024;
+
+interface CountingProxy {
+  host: string;
+  blobBytes: number;
+  reset(): void;
+  close(): void;
+}
+
+/** Relays to the source registry and counts blob bytes served (GET /v2/…/blobs/…). */
+async function startCountingProxy(target: RegistryHandle): Promise<CountingProxy> {
+  const upstream = new URL(target.url);
+  const agent = new http.Agent({ keepAlive: true });
+  const state = { blobBytes: 0 };
+  const server = http.createServer((req, res) => {
+    const forward = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: upstream.host },
+        agent,
+      },
+      (up) => {
+        const headers = { ...up.headers };
+        if (typeof headers.location === 'string')
+          headers.location = headers.location.replace(upstream.origin, `http://${proxy.host}`);
+        res.writeHead(up.statusCode ?? 502, headers);
+        const isBlob = req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '');
+        if (isBlob) up.on('data', (c: Buffer) => (state.blobBytes += c.length));
+        up.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxy: CountingProxy = {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get blobBytes() {
+      return state.blobBytes;
+    },
+    reset: () => (state.blobBytes = 0),
+    close: () => {
+      server.close();
+      server.closeAllConnections();
+      agent.destroy();
+    },
+  };
+  return proxy;
+}
+
+/** Writes `size` random bytes to a file, hashing as it goes; never holds the layer in memory. */
+async function randomLayerFile(
+  dir: string,
+  size: number,
+): Promise<{ file: string; digest: string; size: number }> {
+  const file = path.join(dir, `layer-${randomBytes(4).toString('hex')}`);
+  const hash = createHash('sha256');
+  const out = createWriteStream(file);
+  for (let left = size; left > 0;) {
+    const chunk = randomBytes(Math.min(left, 4 * MiB));
+    hash.update(chunk);
+    left -= chunk.length;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  return { file, digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+async function pushImage(
+  client: RegistryClient,
+  repo: string,
+  tag: string,
+  platforms: number[][],
+  dir: string,
+): Promise<{ digest: string; bytes: number }> {
+  const entries: Descriptor[] = [];
+  let bytes = 0;
+  for (const [i, sizes] of platforms.entries()) {
+    const layers: Descriptor[] = [];
+    for (const size of sizes) {
+      const layer = await randomLayerFile(dir, size);
+      await client.uploadBlob(repo, layer, {
+        open: async (offset) => createReadStream(layer.file, { start: offset }),
+      });
+      await rm(layer.file);
+      layers.push({ mediaType: MediaType.OciLayer, digest: layer.digest, size: layer.size });
+      bytes += size;
+    }
+    const arch = i === 0 ? 'amd64' : 'arm64';
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: arch,
+        os: 'linux',
+        rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+      }),
+    );
+    const configDescriptor = await client.pushBlob(repo, config, MediaType.OciConfig);
+    const manifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.OciManifest,
+      config: configDescriptor,
+      layers,
+    };
+    const manifestBytes = Buffer.from(JSON.stringify(manifest));
+    const { digest } = await client.putManifest(
+      repo,
+      computeDigest(manifestBytes),
+      manifestBytes,
+      MediaType.OciManifest,
+    );
+    entries.push({
+      mediaType: MediaType.OciManifest,
+      digest,
+      size: manifestBytes.length,
+      platform: { architecture: arch, os: 'linux' },
+    });
+  }
+  const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: entries };
+  const indexBytes = Buffer.from(JSON.stringify(index));
+  const { digest } = await client.putManifest(repo, tag, indexBytes, MediaType.OciIndex);
+  return { digest, bytes };
+}
+
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) =>
+      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - started }),
+    );
+  });
+}
+
+async function runAction(inputs: Record<string, string>): Promise<{ ms: number; maxRssMb: number }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-action-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    GITHUB_OUTPUT: path.join(dir, 'out'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
+    RUNNER_TEMP: dir,
+  };
+  await writeFile(env.GITHUB_OUTPUT!, '');
+  await writeFile(env.GITHUB_STEP_SUMMARY!, '');
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const res = await run('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', process.execPath, bundle], env);
+  await rm(dir, { recursive: true, force: true });
+  if (res.code !== 0) throw new Error(`action failed:\n${res.stdout}\n${res.stderr}`);
+  const rss = /MAXRSS_KB=(\d+)/.exec(res.stderr);
+  return { ms: res.ms, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN };
+}
+
+async function main(): Promise<void> {
+  const [source, plain, basic, token] = await Promise.all([
+    startRegistry('plain'),
+    startRegistry('plain'),
+    startRegistry('basic'),
+    startRegistry('token'),
+  ]);
+  const dests = [plain!, basic!, token!];
+  const proxy = await startCountingProxy(source!);
+  const work = await mkdtemp(path.join(os.tmpdir(), 'bench-layers-'));
+  try {
+    const registries = new Registries();
+    const client = registries.client(source!.host);
+    const platforms = [
+      layerMb.map((m) => Math.round(m * MiB)),
+      layerMb.map((m) => Math.round(m * MiB) + 4096),
+    ];
+    const image = await pushImage(client, 'bench/app', 'v1', platforms, work);
+    console.log(`image: ${image.digest}, two platforms, ${(image.bytes / MiB).toFixed(1)} MiB of layers`);
+
+    const auths = JSON.stringify([
+      { registry: proxy.host, insecure: true },
+      ...dests
+        .filter((d) => d.username)
+        .map((d) => ({ registry: d.host, username: d.username, password: d.password, ca: d.caPem })),
+    ]);
+    const actionInputs = (repo: string, tag = 'v1') => ({
+      source: `${proxy.host}/bench/app:${tag}`,
+      destinations: dests.map((d) => `${d.host}/${repo}:${tag}`).join('\n'),
+      'registry-auths': auths,
+    });
+
+    // skopeo first (cold destinations), one copy per destination, as a workflow would run it.
+    proxy.reset();
+    let skopeoMs = 0;
+    for (const d of dests) {
+      const res = await run(
+        'skopeo',
+        [
+          'copy',
+          '--all',
+          '--preserve-digests',
+          '--src-tls-verify=false',
+          '--src-no-creds',
+          ...skopeoRegistryFlags(d, 'dest'),
+          `docker://${proxy.host}/bench/app:v1`,
+          `docker://${d.host}/skopeo/app:v1`,
+        ],
+        containersEnv(),
+      );
+      if (res.code !== 0) throw new Error(`skopeo failed: ${res.stderr}`);
+      skopeoMs += res.ms;
+    }
+    const skopeoBytes = proxy.blobBytes;
+
+    proxy.reset();
+    const first = await runAction(actionInputs('ours/app'));
+    const oursBytes = proxy.blobBytes;
+    proxy.reset();
+    const again = await runAction(actionInputs('ours/app'));
+    const rerunBytes = proxy.blobBytes;
+
+    // The same copy through the library in this process: the re-run figure without Node's start-up.
+    const hosts = Object.fromEntries(dests.filter((d) => d.caPem).map((d) => [d.host, { ca: d.caPem }]));
+    const credentials = new StaticCredentials(
+      Object.fromEntries(
+        dests.filter((d) => d.username).map((d) => [d.host, { username: d.username, password: d.password }]),
+      ),
+    );
+    const libCopy = async () => {
+      const lib = new Registries({ hosts, credentials });
+      const started = performance.now();
+      await copyImage(
+        lib,
+        `${proxy.host}/bench/app:v1`,
+        dests.map((d) => ({ registry: d.host, repository: 'lib/app', tags: ['v1'] })),
+      );
+      lib.close();
+      return performance.now() - started;
+    };
+    const libFirst = await libCopy();
+    const libAgain = await libCopy();
+
+    const line = (k: string, v: string) => console.log(`${k.padEnd(44)} ${v}`);
+    console.log('\n== two-platform image to 3 registries (plain, basic+TLS, token+TLS) ==');
+    line('skopeo copy --all ×3 (wall)', `${(skopeoMs / 1000).toFixed(2)} s`);
+    line('multi-registry-push (wall, one process)', `${(first.ms / 1000).toFixed(2)} s`);
+    line('wall-time ratio ours/skopeo (target ≤ 0.5)', (first.ms / skopeoMs).toFixed(3));
+    line(
+      'source blob bytes read: skopeo',
+      `${(skopeoBytes / MiB).toFixed(1)} MiB = ${(skopeoBytes / image.bytes).toFixed(2)}× the layers`,
+    );
+    line(
+      'source blob bytes read: ours (target 1×)',
+      `${(oursBytes / MiB).toFixed(1)} MiB = ${(oursBytes / image.bytes).toFixed(2)}× the layers`,
+    );
+    line('re-run (wall)', `${(again.ms / 1000).toFixed(3)} s, ${rerunBytes} blob bytes read`);
+    line('re-run / first run (target ≤ 5 %)', `${((again.ms / first.ms) * 100).toFixed(1)} %`);
+    line(
+      'library in-process: first / re-run',
+      `${(libFirst / 1000).toFixed(2)} s / ${(libAgain / 1000).toFixed(3)} s = ${((libAgain / libFirst) * 100).toFixed(1)} %`,
+    );
+    line('peak RSS of the action, first run', `${first.maxRssMb.toFixed(0)} MB`);
+
+    if (bigMb > 0) {
+      const big = await pushImage(client, 'bench/big', 'v1', [[bigMb * MiB]], work);
+      console.log(`\n== single ${bigMb} MiB layer (${big.digest}) to the same 3 registries ==`);
+      const bigRun = await runAction({
+        source: `${proxy.host}/bench/big:v1`,
+        destinations: dests.map((d) => `${d.host}/ours/big:v1`).join('\n'),
+        'registry-auths': auths,
+      });
+      line('wall', `${(bigRun.ms / 1000).toFixed(2)} s`);
+      line('peak RSS of the action (target < 200 MB)', `${bigRun.maxRssMb.toFixed(0)} MB`);
+    }
+    registries.close();
+  } finally {
+    proxy.close();
+    await rm(work, { recursive: true, force: true });
+    await stopAll();
+  }
+}
+
+await main();
