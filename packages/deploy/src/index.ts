@@ -63,3 +63,4 @@ export {
   type GitopsResult,
 } from './gitops';
 export { diffObjects, diffLines } from './diff';
+export { runDeployment, type DeploymentRequest, type DeploymentReport, type ClusterSpec } from './run';

@@ -203,6 +203,8 @@ export interface LoadManifestsOptions {
   images: ImageOverride[];
   kubectl?: string;
   logger?: Logger;
+  /** Checks on the parsed objects before images are substituted (so a missing Deployment is reported as such). */
+  validate?: (objects: KObject[]) => void;
 }
 
 /** Loads, renders, substitutes images and writes the result to a new temp dir. */

@@ -1,0 +1,111 @@
+import * as core from '@actions/core';
+import {
+  InputError,
+  getBoolean,
+  getDuration,
+  getEnum,
+  getList,
+  getString,
+  getStructured,
+} from '@deliverkit/action-kit';
+import {
+  parseImageOverrides,
+  parseSmokeChecks,
+  type ClusterSpec,
+  type DeployAction,
+  type ImageOverride,
+  type RouteMethod,
+  type SmokeCheck,
+} from '@deliverkit/deploy';
+
+export interface Inputs {
+  action: DeployAction;
+  manifests: string[];
+  'kustomize-dir': string | undefined;
+  images: ImageOverride[];
+  app: string | undefined;
+  namespace: string;
+  'route-method': RouteMethod;
+  'smoke-checks': SmokeCheck[];
+  'verify-window': number;
+  'scale-down-delay': number;
+  timeout: number;
+  'auto-promote': boolean;
+  clusters: ClusterSpec[];
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  'dry-run': boolean;
+  mode: 'cluster' | 'gitops';
+  'gitops-repo': string | undefined;
+  'gitops-base-branch': string;
+  'gitops-path': string | undefined;
+  'gitops-branch': string | undefined;
+  'gitops-pull-request': boolean;
+  'gitops-token': string | undefined;
+}
+
+/** `clusters`: a YAML list of context names or `{name, context, kubeconfig}` mappings. */
+export function parseClusters(value: unknown): ClusterSpec[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new InputError('clusters', 'Input "clusters" must be a YAML list');
+  const specs = value.map((item, i): ClusterSpec => {
+    if (typeof item === 'string') return { name: item, context: item };
+    if (typeof item !== 'object' || item === null)
+      throw new InputError('clusters', `Input "clusters" item ${i + 1} must be a context name or a mapping`);
+    const c = item as Record<string, unknown>;
+    for (const k of Object.keys(c)) {
+      if (!['name', 'context', 'kubeconfig'].includes(k))
+        throw new InputError(
+          'clusters',
+          `Input "clusters" item ${i + 1} has unknown key ${JSON.stringify(k)}`,
+        );
+    }
+    if (c.kubeconfig !== undefined && typeof c.kubeconfig !== 'string')
+      throw new InputError('clusters', `Input "clusters" item ${i + 1}: kubeconfig must be YAML text`);
+    if (typeof c.kubeconfig === 'string') core.setSecret(c.kubeconfig);
+    const name =
+      typeof c.name === 'string' ? c.name : typeof c.context === 'string' ? c.context : `cluster-${i + 1}`;
+    return {
+      name,
+      context: typeof c.context === 'string' ? c.context : undefined,
+      kubeconfig: c.kubeconfig as string | undefined,
+    };
+  });
+  const names = new Set<string>();
+  for (const s of specs) {
+    if (names.has(s.name))
+      throw new InputError('clusters', `Input "clusters" names ${JSON.stringify(s.name)} twice`);
+    names.add(s.name);
+  }
+  return specs;
+}
+
+export function readInputs(): Inputs {
+  const context = getString('context');
+  const clusters = parseClusters(getStructured('clusters', { secret: true }));
+  return {
+    action: getEnum('action', ['deploy', 'promote', 'reject', 'rollback'] as const, 'deploy'),
+    manifests: getList('manifests'),
+    'kustomize-dir': getString('kustomize-dir'),
+    images: parseImageOverrides(getList('images')),
+    app: getString('app'),
+    namespace: getString('namespace') ?? 'default',
+    'route-method': getEnum('route-method', ['service', 'gateway-api', 'ingress'] as const, 'service'),
+    'smoke-checks': parseSmokeChecks(getStructured('smoke-checks')),
+    'verify-window': getDuration('verify-window', '60s'),
+    'scale-down-delay': getDuration('scale-down-delay', '5m'),
+    timeout: getDuration('timeout', '10m'),
+    'auto-promote': getBoolean('auto-promote', true),
+    clusters: clusters.length || !context ? clusters : [{ name: context, context }],
+    kubeconfig: getString('kubeconfig', { secret: true }),
+    context,
+    'dry-run': getBoolean('dry-run', false),
+    mode: getEnum('mode', ['cluster', 'gitops'] as const, 'cluster'),
+    'gitops-repo': getString('gitops-repo'),
+    'gitops-base-branch': getString('gitops-base-branch') ?? 'main',
+    'gitops-path': getString('gitops-path'),
+    'gitops-branch': getString('gitops-branch'),
+    'gitops-pull-request': getBoolean('gitops-pull-request', true),
+    'gitops-token': getString('gitops-token', { secret: true }),
+  };
+}

@@ -1,0 +1,176 @@
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { ActionsLogger, SummaryBuilder, formatPlanText, setOutputs, type Plan } from '@deliverkit/action-kit';
+import { runDeployment, type DeploymentReport, type DeployResult } from '@deliverkit/deploy';
+import { readInputs, type Inputs } from './inputs';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** `owner/name` → a clone URL on this GitHub server plus a PR opener; anything else is a git URL or path. */
+function gitopsTarget(inputs: Inputs) {
+  const repo = inputs['gitops-repo'] as string;
+  const slug = /^[\w.-]+\/[\w.-]+$/.test(repo) ? repo : undefined;
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const token = inputs['gitops-token'];
+  const openPullRequest =
+    slug && token
+      ? async (pr: { head: string; base: string; title: string; body: string }) => {
+          const [owner, name] = slug.split('/') as [string, string];
+          const octokit = github.getOctokit(token);
+          const open = await octokit.rest.pulls.list({
+            owner,
+            repo: name,
+            head: `${owner}:${pr.head}`,
+            state: 'open',
+          });
+          if (open.data[0]) return open.data[0].html_url;
+          const created = await octokit.rest.pulls.create({
+            owner,
+            repo: name,
+            head: pr.head,
+            base: pr.base,
+            title: pr.title,
+            body: pr.body,
+          });
+          return created.data.html_url;
+        }
+      : undefined;
+  return { repo: slug ? `${server}/${slug}.git` : repo, openPullRequest };
+}
+
+function toPlan(r: DeployResult): Plan | undefined {
+  if (!r.plan) return undefined;
+  const p = r.plan;
+  return {
+    title: `${r.app} in ${r.namespace}${r.cluster ? ` (${r.cluster})` : ''}: ${p.from ?? 'nothing'} → ${p.to}`,
+    steps: [
+      ...p.changes.map((c) => ({
+        action: c.change,
+        target: c.object,
+        detail: c.diff ? `${c.diff.split('\n').length} diff lines` : undefined,
+      })),
+      {
+        action: 'switch',
+        target: p.switch.objects.join(', '),
+        detail: `${p.switch.from ?? 'none'} → ${p.switch.to}`,
+      },
+    ],
+    notes: p.notes,
+  };
+}
+
+function writeSummary(report: DeploymentReport): SummaryBuilder {
+  const s = new SummaryBuilder().heading(
+    `blue-green-deploy: ${report.action}${report.dryRun ? ' (dry run)' : ''}`,
+  );
+  if (report.gitops) {
+    const g = report.gitops;
+    s.paragraph(
+      g.changed
+        ? `Committed ${g.commit} to ${g.branch} (${g.file})${g.pullRequestUrl ? `: ${g.pullRequestUrl}` : ''}`
+        : `${g.file} already pins these digests: nothing to commit.`,
+    );
+    if (g.diff) s.code(g.diff, 'diff');
+    return s;
+  }
+  if (report.table.length) s.table(['Cluster', 'Outcome', 'Active colour', 'Detail'], report.table);
+  for (const r of report.clusters) {
+    const title = `${r.cluster ?? 'cluster'}: ${r.outcome}`;
+    if (r.timeline.length) {
+      s.heading(`Timeline — ${title}`, 3);
+      s.table(
+        ['Step', 'Status', 'Duration', 'Detail'],
+        r.timeline.map((t) => [t.step, t.status, seconds(t.durationMs), t.detail ?? '']),
+      );
+    }
+    if (r.probes.length) {
+      s.table(
+        ['Probe', 'Phase', 'Target', 'Result', 'Attempts', 'Detail'],
+        r.probes.map((p) => [
+          p.check,
+          p.phase,
+          p.target,
+          p.ok ? 'pass' : 'FAIL',
+          String(p.attempts),
+          p.detail,
+        ]),
+      );
+    }
+    const plan = toPlan(r);
+    if (plan) {
+      s.plan(plan);
+      for (const c of r.plan!.changes.filter((x) => x.diff))
+        s.details(`${c.change} ${c.object}`, `\n\`\`\`diff\n${c.diff}\n\`\`\`\n`);
+    }
+    if (r.readyToSwitchMs !== undefined)
+      s.paragraph(`Ready → switch: ${r.readyToSwitchMs} ms; API calls: ${r.apiCalls}.`);
+  }
+  if (report.error) s.paragraph(`**Failed:** ${report.error.message}`);
+  return s;
+}
+
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const logger = new ActionsLogger();
+  const ctx = github.context;
+  const runUrl = process.env.GITHUB_RUN_ID
+    ? `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}/actions/runs/${ctx.runId}`
+    : undefined;
+  const gitops =
+    inputs.mode === 'gitops' && inputs['gitops-repo'] && inputs['gitops-path']
+      ? gitopsTarget(inputs)
+      : undefined;
+  const report = await runDeployment({
+    action: inputs.action,
+    mode: inputs.mode,
+    app: inputs.app,
+    namespace: inputs.namespace,
+    manifests: inputs.manifests,
+    kustomizeDir: inputs['kustomize-dir'],
+    images: inputs.images,
+    routeMethod: inputs['route-method'],
+    smokeChecks: inputs['smoke-checks'],
+    verifyWindowMs: inputs['verify-window'],
+    scaleDownDelayMs: inputs['scale-down-delay'],
+    timeoutMs: inputs.timeout,
+    autoPromote: inputs['auto-promote'],
+    dryRun: inputs['dry-run'],
+    kubeconfig: inputs.kubeconfig,
+    clusters: inputs.clusters,
+    runId: `${process.env.GITHUB_REPOSITORY ?? 'local'}/${process.env.GITHUB_RUN_ID ?? process.pid}`,
+    runUrl,
+    gitops: gitops && {
+      repo: gitops.repo,
+      baseBranch: inputs['gitops-base-branch'],
+      path: inputs['gitops-path'] as string,
+      mode: inputs['gitops-pull-request'] ? 'pull-request' : 'push',
+      branch: inputs['gitops-branch'],
+      token: inputs['gitops-token'],
+      openPullRequest: gitops.openPullRequest,
+    },
+    logger,
+  });
+  for (const r of report.clusters) {
+    for (const t of r.timeline)
+      core.info(
+        `[${r.cluster ?? 'cluster'}] ${t.status === 'ok' ? '✓' : t.status === 'skipped' ? '–' : '✗'} ${t.step} (${seconds(t.durationMs)})${t.detail ? `: ${t.detail}` : ''}`,
+      );
+    const plan = toPlan(r);
+    if (plan) core.info(formatPlanText(plan));
+  }
+  const plan = report.clusters.find((r) => r.plan)?.plan;
+  setOutputs({
+    'active-color': report.activeColor,
+    'previous-color': report.previousColor,
+    switched: report.switched,
+    'rolled-back': report.rolledBack,
+    'image-digest': report.imageDigest,
+    plan,
+    'gitops-commit': report.gitops?.commit,
+    'pull-request-url': report.gitops?.pullRequestUrl,
+  });
+  // The JSON record: the plain outputs plus every cluster's timeline and probe results.
+  core.setOutput('result', JSON.stringify({ ...report, plan }));
+  await writeSummary(report).write();
+  if (!report.ok) core.setFailed(report.error?.message ?? 'The deployment failed');
+}

@@ -1,0 +1,201 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/paths';
+import { runAction } from '../support/action-runner';
+import { startK8sEmulator, startLoad, startTrafficProxy, type K8sEmulator } from '../support/k8s-emulator';
+import { IMAGE, appManifests, digest } from '../deploy/fixtures';
+
+// The bundled dist/blue-green-deploy/index.js, driven through GitHub's env contract (INPUT_*,
+// GITHUB_OUTPUT, GITHUB_STEP_SUMMARY), against the emulated API server via the kubeconfig input.
+
+const A = digest('a');
+const B = digest('b');
+const C = digest('c');
+let emu: K8sEmulator;
+let dir: string;
+
+const SMOKE = `
+- name: self-test
+  path: /smoke
+  expect-status: 200
+  expect-body: '"status":"ok"'
+  retries: 2
+  interval: 200ms
+`;
+
+function inputs(image: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    manifests: path.join(dir, 'app'),
+    images: `${IMAGE}@${image}`,
+    namespace: 'default',
+    kubeconfig: emu.kubeconfig,
+    'smoke-checks': SMOKE,
+    'verify-window': '1s',
+    'scale-down-delay': '0s',
+    timeout: '60s',
+    ...extra,
+  };
+}
+
+const ENV = {
+  GITHUB_REPOSITORY: 'octo/shop',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_SERVER_URL: 'https://github.com',
+};
+
+beforeAll(async () => {
+  emu = await startK8sEmulator();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'bgd-e2e-'));
+  await import('node:fs/promises').then((fs) => fs.mkdir(path.join(dir, 'app')));
+  await writeFile(path.join(dir, 'app', 'app.yaml'), appManifests());
+});
+
+afterAll(async () => {
+  await emu.stop();
+});
+
+describe('blue-green-deploy (bundled)', () => {
+  it('deploys, then switches with zero failed requests and reports outputs, JSON record and summary', async () => {
+    const first = await runAction('blue-green-deploy', inputs(A), { env: ENV });
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0);
+    expect(first.outputs['active-color']).toBe('blue');
+
+    const proxy = await startTrafficProxy({
+      store: emu.store,
+      namespace: 'default',
+      via: { kind: 'Service', name: 'web' },
+    });
+    const load = startLoad(proxy.url);
+    const second = await runAction('blue-green-deploy', inputs(B), { env: ENV });
+    const report = await load.stop();
+    await proxy.stop();
+    expect(second.exitCode, second.stdout + second.stderr).toBe(0);
+    expect(second.outputs).toMatchObject({
+      'active-color': 'green',
+      'previous-color': 'blue',
+      switched: 'true',
+      'rolled-back': 'false',
+      'image-digest': B,
+    });
+    const record = JSON.parse(second.outputs.result ?? '{}') as {
+      ok: boolean;
+      clusters: { timeline: { step: string }[]; probes: { ok: boolean }[] }[];
+    };
+    expect(record.ok).toBe(true);
+    expect(record.clusters[0]!.timeline.map((t) => t.step)).toEqual(
+      expect.arrayContaining([
+        'lock',
+        'wait for rollout',
+        'smoke checks',
+        'switch',
+        'verify window',
+        'scale down old colour',
+        'record state',
+        'release lock',
+      ]),
+    );
+    expect(second.summary).toContain('| switch | ok |');
+    expect(second.summary).toContain('self-test');
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(report.byImage[`${IMAGE}@${B}`]).toBeGreaterThan(0);
+    // The kubeconfig is a secret: masked as soon as read.
+    expect(second.stdout).toContain('::add-mask::');
+  });
+
+  it('plans a dry run without one mutating request', async () => {
+    const before = emu.requests.length;
+    const run = await runAction('blue-green-deploy', inputs(C, { 'dry-run': 'true' }), { env: ENV });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(emu.requests.slice(before).filter((r) => r.mutating)).toEqual([]);
+    const plan = JSON.parse(run.outputs.plan ?? '{}') as { mode: string; from: string; to: string };
+    expect(plan).toMatchObject({ mode: 'cluster', from: 'green', to: 'blue' });
+    expect(run.summary).toContain('Plan: web in default');
+    expect(run.summary).toContain('```diff');
+  });
+
+  it('plans offline against an empty cluster when there is no kubeconfig', async () => {
+    const run = await runAction(
+      'blue-green-deploy',
+      { ...inputs(C, { 'dry-run': 'true' }), kubeconfig: '' },
+      { env: { ...ENV, HOME: dir, KUBECONFIG: '' } },
+    );
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.outputs.plan ?? '{}')).toMatchObject({ mode: 'offline', to: 'blue' });
+    expect(run.summary).toContain('No cluster access');
+  });
+
+  it('converges when a run killed mid-way is re-run', async () => {
+    // Kill the action the moment it applies the new colour: it leaves the lock held and nothing switched.
+    const out = path.join(dir, 'killed-output');
+    await writeFile(out, '');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      GITHUB_OUTPUT: out,
+      GITHUB_STEP_SUMMARY: path.join(dir, 'killed-summary'),
+      ...ENV,
+    };
+    for (const [k, v] of Object.entries(inputs(C))) env[`INPUT_${k.toUpperCase()}`] = v;
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'blue-green-deploy', 'index.js')], {
+      env,
+      stdio: 'ignore',
+    });
+    const killed = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const off = emu.onRequest((r) => {
+      if (
+        r.method === 'PATCH' &&
+        r.path.endsWith('/deployments/web-blue') &&
+        r.query.fieldManager === 'deliverkit'
+      )
+        child.kill('SIGKILL');
+    });
+    await killed;
+    off();
+    const svc = await fetchJson(`/api/v1/namespaces/default/services/web`);
+    expect(svc.spec.selector['deliverkit.dev/color']).toBe('green');
+    const lease = await fetchJson(
+      `/apis/coordination.k8s.io/v1/namespaces/default/leases/web-deliverkit-lock`,
+    );
+    expect(lease.spec.holderIdentity).toBe('octo/shop/4242');
+
+    const rerun = await runAction('blue-green-deploy', inputs(C), { env: ENV });
+    expect(rerun.exitCode, rerun.stdout + rerun.stderr).toBe(0);
+    expect(rerun.outputs).toMatchObject({ 'active-color': 'blue', switched: 'true', 'image-digest': C });
+    const again = await runAction('blue-green-deploy', inputs(C), { env: ENV });
+    expect(again.outputs).toMatchObject({ 'active-color': 'blue', switched: 'false' });
+    expect(JSON.parse(again.outputs.result ?? '{}').clusters[0].outcome).toBe('unchanged');
+  });
+
+  it('fails with the input named when the manifests hold no Deployment', async () => {
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.join(dir, 'bad'), { recursive: true }));
+    await writeFile(
+      path.join(dir, 'bad', 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    );
+    const run = await runAction('blue-green-deploy', inputs(C, { manifests: path.join(dir, 'bad') }), {
+      env: ENV,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::Input "manifests" holds no apps/v1 Deployment');
+  });
+});
+
+interface LiveObject {
+  spec: { selector: Record<string, string>; holderIdentity: string };
+}
+
+async function fetchJson(p: string): Promise<LiveObject> {
+  const https = await import('node:https');
+  return new Promise((resolve, reject) => {
+    https
+      .get(`${emu.url}${p}`, { ca: emu.caPem, headers: { authorization: `Bearer ${emu.token}` } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(JSON.parse(body) as LiveObject));
+      })
+      .on('error', reject);
+  });
+}
