@@ -1,3 +1,4 @@
+/// <reference path="./pep440.d.ts" />
 import * as semver from 'semver';
 import * as pep440 from '@renovate/pep440';
 import { InputError, getErrorMessage } from '@deliverkit/action-kit';

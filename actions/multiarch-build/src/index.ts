@@ -1,0 +1,4 @@
+import { run } from '@deliverkit/action-kit';
+import { main } from './main';
+
+await run(main);

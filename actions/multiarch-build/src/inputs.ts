@@ -1,0 +1,112 @@
+import * as core from '@actions/core';
+import {
+  InputError,
+  getBoolean,
+  getEnum,
+  getString,
+  parseKeyValues,
+  parseList,
+  parseWith,
+} from '@deliverkit/action-kit';
+import {
+  type BuilderChoice,
+  type CacheMode,
+  type Platform,
+  parseBuilderChoice,
+  parsePlatforms,
+} from '@deliverkit/build';
+import { parseMetadataList } from '@deliverkit/meta';
+
+export type Mode = 'multi' | 'single' | 'merge';
+
+/** Every input, read once; keys are the action.yml names. */
+export interface Inputs {
+  context: string;
+  file: string | undefined;
+  platforms: Platform[];
+  images: string[];
+  tags: string[];
+  flavor: string[];
+  labels: string[];
+  annotations: string[];
+  'build-args': Record<string, string>;
+  secrets: { id: string; value: string }[];
+  'secret-files': { id: string; path: string }[];
+  target: string | undefined;
+  push: boolean;
+  cache: CacheMode;
+  'cache-from': string[];
+  'cache-to': string[];
+  builder: BuilderChoice;
+  mode: Mode;
+  digests: string[];
+  provenance: boolean;
+  'insecure-registries': string[];
+  'dry-run': boolean;
+}
+
+/** docker/metadata-action's list inputs: one entry per line, `#` comments, CSV quoting. */
+function metaList(name: string): string[] {
+  const raw = getString(name);
+  return raw === undefined ? [] : parseWith(name, raw, parseMetadataList);
+}
+
+/** `id=value` lines of a secret input; the whole input and each value are masked at once. */
+export function parseSecrets(
+  raw: string | undefined,
+  mask: (s: string) => void = core.setSecret,
+): { id: string; value: string }[] {
+  if (raw === undefined) return [];
+  const out: { id: string; value: string }[] = [];
+  for (const line of raw.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const eq = line.indexOf('=');
+    const id = eq > 0 ? line.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z0-9_.-]+$/.test(id))
+      throw new InputError(
+        'secrets',
+        'Input "secrets" must hold id=value lines (the id is letters, digits, . _ -)',
+      );
+    const value = line.slice(eq + 1);
+    mask(value);
+    out.push({ id, value });
+  }
+  return out;
+}
+
+export function readInputs(): Inputs {
+  const mode = getEnum<Mode>('mode', ['multi', 'single', 'merge'], 'multi');
+  const platforms = parsePlatforms(parseList(getString('platforms') ?? 'linux/amd64', { comma: true }));
+  if (mode === 'single' && platforms.length !== 1) {
+    throw new InputError(
+      'platforms',
+      `Input "platforms" must name exactly one platform with mode: single, got ${platforms.length}`,
+    );
+  }
+  return {
+    context: getString('context') ?? '.',
+    file: getString('file'),
+    platforms,
+    images: metaList('images'),
+    tags: metaList('tags'),
+    flavor: metaList('flavor'),
+    labels: metaList('labels'),
+    annotations: metaList('annotations'),
+    'build-args': parseKeyValues('build-args', getString('build-args') ?? ''),
+    secrets: parseSecrets(getString('secrets', { secret: true })),
+    'secret-files': Object.entries(parseKeyValues('secret-files', getString('secret-files') ?? '')).map(
+      ([id, p]) => ({ id, path: p }),
+    ),
+    target: getString('target'),
+    push: getBoolean('push', false),
+    cache: getEnum<CacheMode>('cache', ['registry', 'none'], 'registry'),
+    'cache-from': parseList(getString('cache-from') ?? ''),
+    'cache-to': parseList(getString('cache-to') ?? ''),
+    builder: parseBuilderChoice(getString('builder')),
+    mode,
+    digests: parseList(getString('digests') ?? '', { comma: true }),
+    provenance: getBoolean('provenance', true),
+    'insecure-registries': parseList(getString('insecure-registries') ?? '', { comma: true }),
+    'dry-run': getBoolean('dry-run', false),
+  };
+}

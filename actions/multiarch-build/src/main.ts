@@ -1,0 +1,79 @@
+import { ActionsLogger, SummaryBuilder, setOutputs } from '@deliverkit/action-kit';
+import { stripTag } from '@deliverkit/build';
+import { readInputs } from './inputs';
+import { platformDigests, runPipeline } from './pipeline';
+
+const mb = (n: number | undefined) => (n === undefined ? '—' : `${(n / 1024 / 1024).toFixed(1)} MB`);
+
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const logger = new ActionsLogger();
+  const { meta, backend, result, commands, provenancePath } = await runPipeline(inputs, process.env, logger);
+
+  const digest = result?.digest;
+  const byRepo = new Map<string, string[]>();
+  for (const t of result?.tags ?? [])
+    byRepo.set(stripTag(t), [...(byRepo.get(stripTag(t)) ?? []), t.slice(stripTag(t).length + 1)]);
+  const imageRecord = digest
+    ? {
+        source: inputs.mode === 'merge' ? inputs.digests.join(',') : inputs.context,
+        digest,
+        mediaType:
+          inputs.mode === 'single'
+            ? 'application/vnd.oci.image.manifest.v1+json'
+            : 'application/vnd.oci.image.index.v1+json',
+        destinations: Object.fromEntries(
+          [...byRepo].map(([name, tags]) => [
+            name,
+            {
+              digest,
+              tags,
+              references: [`${name}@${digest}`, ...tags.map((t) => `${name}:${t}`)],
+              status: 'pushed',
+            },
+          ]),
+        ),
+      }
+    : undefined;
+  setOutputs(
+    {
+      digest,
+      'platform-digests': platformDigests(result),
+      tags: meta.tags.join('\n'),
+      labels: meta.labels.join('\n'),
+      annotations: meta.leveledAnnotations.join('\n'),
+      version: meta.version.main ?? '',
+      'image-record': imageRecord,
+      'provenance-path': provenancePath,
+      metadata: {
+        ...meta.json,
+        builder: backend ?? 'none',
+        mode: inputs.mode,
+        platforms: result?.platforms ?? [],
+      },
+    },
+    { json: 'json' },
+  );
+
+  const summary = new SummaryBuilder().heading(`multiarch-build${inputs['dry-run'] ? ' (dry run)' : ''}`);
+  if (commands.length > 0)
+    summary
+      .paragraph(`Builder: ${backend ?? 'none'}. Commands that would run:`)
+      .code(commands.join('\n'), 'sh');
+  for (const c of commands) logger.info(c);
+  if (result) {
+    summary.table(
+      ['Platform', 'Digest', 'Size', 'Duration', 'Cache'],
+      result.platforms.map((p) => [
+        p.platform,
+        p.digest ?? p.imageId,
+        mb(p.size),
+        `${(p.durationMs / 1000).toFixed(1)}s`,
+        p.cache.steps ? `${p.cache.hits}/${p.cache.steps} steps (${p.cache.pulled} from registry)` : '—',
+      ]),
+    );
+    if (digest) summary.paragraph(`Digest: \`${digest}\``);
+  }
+  if (meta.tags.length > 0) summary.details('Tags', meta.tags.map((t) => `- \`${t}\``).join('\n'));
+  await summary.write();
+}

@@ -1,0 +1,273 @@
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushBaseImage, skopeoInspectRaw } from '../support/images';
+import { repoRoot } from '../support/paths';
+import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
+import { ensureTestbed } from '../support/testbed';
+
+// The bundled action, driven through GitHub's contract: INPUT_* and GITHUB_* in, GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY out. Real buildah and qemu against a plain registry; buildx cannot run here
+// (its path is covered by the argument-builder tests and .github/workflows/buildx-real.yml).
+const bundle = path.join(repoRoot, 'dist', 'multiarch-build', 'index.js');
+const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
+
+let registry: RegistryHandle;
+let work: string;
+let context: string;
+
+interface RunResult {
+  exitCode: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+async function runAction(
+  inputs: Record<string, string>,
+  event: { name: string; ref: string; payload: object },
+): Promise<RunResult> {
+  const dir = await mkdtemp(path.join(work, 'run-'));
+  const files = {
+    output: path.join(dir, 'output'),
+    summary: path.join(dir, 'summary'),
+    event: path.join(dir, 'event.json'),
+    storage: path.join(dir, 'storage.conf'),
+  };
+  await writeFile(files.output, '');
+  await writeFile(files.summary, '');
+  await writeFile(files.event, JSON.stringify(event.payload));
+  // A private containers store per run: nothing is reused from another run's local layers.
+  await writeFile(
+    files.storage,
+    `[storage]\ndriver = "vfs"\nrunroot = "${dir}/run"\ngraphroot = "${dir}/root"\n`,
+  );
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    RUNNER_TEMP: dir,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_REF: event.ref,
+    GITHUB_SHA: SHA,
+    GITHUB_REPOSITORY: 'octo/app',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_WORKFLOW_REF: `octo/app/.github/workflows/release.yml@${event.ref}`,
+    GITHUB_RUN_ID: '7',
+    GITHUB_RUN_ATTEMPT: '1',
+    CONTAINERS_STORAGE_CONF: files.storage,
+    BUILDAH_ISOLATION: 'chroot',
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const child = spawn(process.execPath, [bundle], { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  return {
+    exitCode,
+    // What the runner prints: it consumes the ::add-mask:: commands.
+    stdout: stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+    outputs: parseOutputFile(await readFile(files.output, 'utf8')),
+    summary: await readFile(files.summary, 'utf8'),
+  };
+}
+
+function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
+    if (!m) continue;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
+    outputs[m[1]!] = value.join('\n');
+  }
+  return outputs;
+}
+
+const repository = {
+  name: 'app',
+  default_branch: 'main',
+  html_url: 'https://github.com/octo/app',
+  description: 'demo',
+  license: { spdx_id: 'MIT' },
+};
+const pushMain = {
+  name: 'push',
+  ref: 'refs/heads/main',
+  payload: { repository, head_commit: { id: SHA, timestamp: '2026-11-20T10:00:00Z' } },
+};
+const pushTag = {
+  name: 'push',
+  ref: 'refs/tags/v1.2.3',
+  payload: { repository, base_ref: 'refs/heads/main' },
+};
+
+function common(): Record<string, string> {
+  return {
+    context,
+    images: `${registry.host}/octo/app`,
+    'build-args': `BASE=${registry.host}/base:latest\nBUILDER=${registry.host}/builder:latest`,
+    secrets: 'token=s3cret-value',
+    builder: 'buildah',
+    'insecure-registries': registry.host,
+  };
+}
+
+beforeAll(async () => {
+  await ensureTestbed({ docker: false });
+  registry = await startRegistry('plain');
+  await pushBaseImage(registry, 'base');
+  await pushBaseImage(registry, 'builder');
+  work = await mkdtemp(path.join(os.tmpdir(), 'multiarch-e2e-'));
+  context = path.join(work, 'app');
+  await cp(path.join(repoRoot, 'test/fixtures/multiarch-app'), context, { recursive: true });
+});
+
+afterAll(async () => {
+  await stopAll();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('multiarch-build (bundled dist)', () => {
+  it('dry-run on a tag resolves metadata-action tags and prints the buildah commands without building', async () => {
+    const run = await runAction(
+      {
+        ...common(),
+        platforms: 'linux/amd64,linux/arm64',
+        tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=sha',
+        push: 'true',
+        'dry-run': 'true',
+      },
+      pushTag,
+    );
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.tags!.split('\n')).toEqual([
+      `${registry.host}/octo/app:1.2.3`,
+      `${registry.host}/octo/app:1.2`,
+      `${registry.host}/octo/app:sha-860c190`,
+      `${registry.host}/octo/app:latest`,
+    ]);
+    expect(run.outputs.version).toBe('1.2.3');
+    expect(run.outputs.labels).toContain('org.opencontainers.image.version=1.2.3');
+    expect(run.outputs.annotations).toContain('index:org.opencontainers.image.version=1.2.3');
+    expect(run.outputs.digest).toBeUndefined();
+    expect(run.summary).toMatch(/buildah build --platform linux\/amd64 --layers/);
+    expect(run.summary).toMatch(/buildah build --platform linux\/arm64 --layers/);
+    expect(run.summary).toContain(`--cache-to ${registry.host}/octo/app-buildcache-linux-arm64`);
+    expect(run.summary).toContain('--secret id=token,src=');
+    expect(run.stdout + run.summary).not.toContain('s3cret-value');
+    // Nothing was pushed.
+    await expect(skopeoInspectRaw(registry, 'octo/app:1.2.3')).rejects.toThrow();
+  });
+
+  let digest = '';
+  it('builds linux/amd64 and linux/arm64 with buildah, pushes the index, and writes outputs, provenance and summary', async () => {
+    const run = await runAction(
+      {
+        ...common(),
+        platforms: 'linux/amd64,linux/arm64',
+        tags: 'type=ref,event=branch\ntype=sha',
+        push: 'true',
+      },
+      pushMain,
+    );
+    expect(run.stdout).not.toContain('::error::');
+    expect(run.exitCode).toBe(0);
+    digest = run.outputs.digest!;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const index = JSON.parse((await skopeoInspectRaw(registry, 'octo/app:main')).toString()) as {
+      manifests: { digest: string; platform: { architecture: string } }[];
+    };
+    expect(index.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+    const platformDigests = JSON.parse(run.outputs['platform-digests']!) as Record<string, string>;
+    expect(platformDigests).toEqual({
+      'linux/amd64': index.manifests[0]!.digest,
+      'linux/arm64': index.manifests[1]!.digest,
+    });
+    const record = JSON.parse(run.outputs['image-record']!) as {
+      digest: string;
+      destinations: Record<string, { tags: string[] }>;
+    };
+    expect(record.digest).toBe(digest);
+    expect(record.destinations[`${registry.host}/octo/app`]!.tags).toEqual(['main', 'sha-860c190']);
+    const statement = JSON.parse(await readFile(run.outputs['provenance-path']!, 'utf8')) as {
+      subject: { name: string; digest: { sha256: string } }[];
+      predicate: {
+        buildDefinition: { resolvedDependencies: { uri: string; digest: Record<string, string> }[] };
+      };
+    };
+    expect(statement.subject).toEqual([
+      { name: `${registry.host}/octo/app`, digest: { sha256: digest.slice(7) } },
+    ]);
+    const deps = statement.predicate.buildDefinition.resolvedDependencies;
+    expect(deps[0]).toEqual({
+      uri: 'git+https://github.com/octo/app@refs/heads/main',
+      digest: { gitCommit: SHA },
+    });
+    expect(deps.map((d) => d.uri)).toContain(
+      `pkg:docker/base@latest?repository_url=${encodeURIComponent(registry.host)}`,
+    );
+    const metadata = JSON.parse(run.outputs.metadata!) as { labels: Record<string, string>; builder: string };
+    expect(metadata.builder).toBe('buildah');
+    expect(metadata.labels['org.opencontainers.image.created']).toBeDefined();
+    expect(run.summary).toMatch(/\| linux\/arm64 \| sha256:[0-9a-f]{64} \| [\d.]+ MB \| [\d.]+s \|/);
+    expect(run.stdout).toMatch(/::group::linux\/arm64: built in [\d.]+s/);
+    expect(run.stdout).not.toContain('s3cret-value');
+  });
+
+  it('single per platform then merge: the index gets the tags, no rebuild in merge', async () => {
+    const digests: string[] = [];
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      const run = await runAction(
+        { ...common(), platforms: platform, mode: 'single', push: 'true', tags: 'type=ref,event=tag' },
+        pushTag,
+      );
+      expect(run.stdout).not.toContain('::error::');
+      expect(run.outputs.digest).toMatch(/^sha256:/);
+      expect(JSON.parse(run.outputs['platform-digests']!)).toEqual({ [platform]: run.outputs.digest });
+      digests.push(`${registry.host}/octo/app@${run.outputs.digest}`);
+    }
+    await expect(skopeoInspectRaw(registry, 'octo/app:v1.2.3')).rejects.toThrow();
+    const merge = await runAction(
+      { ...common(), mode: 'merge', digests: digests.join('\n'), tags: 'type=ref,event=tag', push: 'true' },
+      pushTag,
+    );
+    expect(merge.stdout).not.toContain('::error::');
+    expect(merge.stdout).not.toContain('buildah build');
+    const index = JSON.parse((await skopeoInspectRaw(registry, 'octo/app:v1.2.3')).toString()) as {
+      manifests: { digest: string }[];
+      annotations: Record<string, string>;
+    };
+    expect(index.manifests.map((m) => `${registry.host}/octo/app@${m.digest}`)).toEqual(digests);
+    expect(index.annotations['org.opencontainers.image.version']).toBe('v1.2.3');
+    expect(merge.outputs.digest).toMatch(/^sha256:/);
+    expect(JSON.parse(merge.outputs['platform-digests']!)).toEqual({
+      'linux/amd64': digests[0]!.split('@')[1],
+      'linux/arm64': digests[1]!.split('@')[1],
+    });
+  });
+
+  it('fails on an unknown platform, naming the input', async () => {
+    const run = await runAction({ ...common(), platforms: 'linux/amd64,linux/amd65' }, pushMain);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stdout).toMatch(/::error::Input "platforms" has an unknown platform "linux\/amd65"/);
+  });
+
+  it('fails on a wrong tag rule, naming the rule', async () => {
+    const run = await runAction({ ...common(), tags: 'type=ref,event=push' }, pushMain);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stdout).toMatch(
+      /::error::Input "tags" has an invalid entry "type=ref,event=push": invalid event "push"/,
+    );
+  });
+});
