@@ -222,10 +222,9 @@ export async function loadManifests(options: LoadManifestsOptions): Promise<Rend
   }
   if (!text)
     throw new InputError('manifests', 'Set the manifests input (files or directories) or kustomize-dir');
-  const objects = substituteImages(
-    parseManifests(text, options.kustomizeDir ? 'kustomize-dir' : 'manifests'),
-    options.images,
-  );
+  const parsed = parseManifests(text, options.kustomizeDir ? 'kustomize-dir' : 'manifests');
+  options.validate?.(parsed);
+  const objects = substituteImages(parsed, options.images);
   const dir = await mkdtemp(path.join(tmpdir(), 'deliverkit-manifests-'));
   const file = path.join(dir, 'rendered.yaml');
   await writeFile(file, objects.map((o) => stringify(o)).join('---\n'));
