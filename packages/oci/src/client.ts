@@ -1113,6 +1113,9 @@ export class RegistryClient {
           (isRetryableNetworkError(error) ||
             (error instanceof RegistryError &&
               (error.code === 'NETWORK_ERROR' ||
+                // A streamed body cannot be replayed after a 401 (token expired mid-copy): the next
+                // attempt starts with a fresh session, which re-authenticates.
+                (error.code === 'UNAUTHORIZED' && attempt === 1) ||
                 (error.status !== undefined && isRetryableStatus(error.status)))));
         this.logger.debug(
           `RegistryClient.uploadBlob: ${digest} attempt ${attempt} failed: ${describeError(error)}`,
@@ -1223,7 +1226,8 @@ export class RegistryClient {
           retryDelay(failures, this.shared.policy, undefined, () => this.shared.random()) ?? 0,
           options.signal,
         );
-        // Ask the registry how much it has and resume from there.
+        // Ask the registry how much it has and resume from there. A registry that dropped the session
+        // (distribution does after a body cut mid-PATCH) gets a new one, from the start.
         const status = await this.exchange({
           ...options,
           operation: `${operation} (status)`,
@@ -1231,10 +1235,23 @@ export class RegistryClient {
           scopes: push(repository),
           method: 'GET',
           path: location,
-          expect: [204, 200],
+          expect: [204, 200, 404],
         });
+        if (status.status === 404) {
+          this.logger.debug(`RegistryClient.uploadChunked: ${digest} session lost, restarting`);
+          location = (await this.startUpload(repository, options)).location;
+          offset = 0;
+          continue;
+        }
         const range = /^(?:bytes=)?0-(\d+)$/.exec(header(status, 'range') ?? '');
-        offset = range ? Number(range[1]) + 1 : 0;
+        if (!range || range[1] === '0') {
+          // No range, or `0-0`, which distribution answers both for 0 and for 1 byte received: start over.
+          await this.cancelUpload(repository, location, options).catch(() => undefined);
+          location = (await this.startUpload(repository, options)).location;
+          offset = 0;
+          continue;
+        }
+        offset = Number(range[1]) + 1;
         location = new URL(header(status, 'location') ?? location, location).toString();
       }
     }

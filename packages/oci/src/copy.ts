@@ -113,6 +113,15 @@ export async function copyImage(
   }
   const sourceClient = registries.client(sourceRef.registry);
   const repository = sourceRef.repository;
+  // Connect, authenticate and probe the destinations while the source closure is being resolved.
+  const probes = destinations.map((d) => {
+    const client = registries.client(d.registry);
+    if (!options.dryRun) client.declarePush(d.repository);
+    return client.probeCapabilities(d.repository).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  });
 
   const root = await sourceClient.getManifest(repository, sourceRef.reference);
   logger.debug(
@@ -127,7 +136,6 @@ export async function copyImage(
   const targets: Target[] = await Promise.all(
     destinations.map(async (destination, index) => {
       const client = registries.client(destination.registry);
-      if (!options.dryRun) client.declarePush(destination.repository);
       const tags =
         destination.tags.length > 0
           ? destination.tags
@@ -167,7 +175,8 @@ export async function copyImage(
         writtenManifests: [],
       };
       try {
-        await client.probeCapabilities(destination.repository);
+        const probeError = await probes[index];
+        if (probeError !== undefined) throw probeError;
         target.state = await inspectDestination(client, destination.repository, closure, tags);
       } catch (error) {
         fail(target, error);
