@@ -1,3 +1,6 @@
+// @renovate/pep440 ships no types; the reference carries ours into every type check that imports this
+// module (an action bundled with its own tsconfig does not include packages/meta/src/*.d.ts).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./pep440.d.ts" />
 import * as semver from 'semver';
 import * as pep440 from '@renovate/pep440';
