@@ -134,7 +134,8 @@ export async function runPipeline(
   const registries = registriesFor(inputs, logger);
   try {
     if (inputs.mode === 'merge') {
-      if (inputs['dry-run']) {
+      // Without push the single jobs pushed nothing either: show what the merge would do.
+      if (inputs['dry-run'] || !inputs.push) {
         return { meta, commands: [`merge ${inputs.digests.join(' ')} → ${meta.tags.join(' ')}`] };
       }
       const result = await mergeDigests(registries, {
