@@ -181,7 +181,9 @@ function run(
   });
 }
 
-async function runAction(inputs: Record<string, string>): Promise<{ ms: number; maxRssMb: number }> {
+async function runAction(
+  inputs: Record<string, string>,
+): Promise<{ ms: number; maxRssMb: number; cpuS: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-action-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -193,11 +195,15 @@ async function runAction(inputs: Record<string, string>): Promise<{ ms: number; 
   await writeFile(env.GITHUB_OUTPUT!, '');
   await writeFile(env.GITHUB_STEP_SUMMARY!, '');
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const res = await run('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', process.execPath, bundle], env);
+  const res = await run('/usr/bin/time', ['-f', 'MAXRSS_KB=%M CPU_S=%U+%S', process.execPath, bundle], env);
   await rm(dir, { recursive: true, force: true });
   if (res.code !== 0) throw new Error(`action failed:\n${res.stdout}\n${res.stderr}`);
-  const rss = /MAXRSS_KB=(\d+)/.exec(res.stderr);
-  return { ms: res.ms, maxRssMb: rss ? Number(rss[1]) / 1024 : NaN };
+  const rss = /MAXRSS_KB=(\d+) CPU_S=([\d.]+)\+([\d.]+)/.exec(res.stderr);
+  return {
+    ms: res.ms,
+    maxRssMb: rss ? Number(rss[1]) / 1024 : NaN,
+    cpuS: rss ? Number(rss[2]) + Number(rss[3]) : NaN,
+  };
 }
 
 async function main(): Promise<void> {
@@ -235,10 +241,14 @@ async function main(): Promise<void> {
     // skopeo first (cold destinations), one copy per destination, as a workflow would run it.
     proxy.reset();
     let skopeoMs = 0;
+    let skopeoCpu = 0;
     for (const d of dests) {
       const res = await run(
-        'skopeo',
+        '/usr/bin/time',
         [
+          '-f',
+          'CPU_S=%U+%S',
+          'skopeo',
           'copy',
           '--all',
           '--preserve-digests',
@@ -252,6 +262,8 @@ async function main(): Promise<void> {
       );
       if (res.code !== 0) throw new Error(`skopeo failed: ${res.stderr}`);
       skopeoMs += res.ms;
+      const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(res.stderr);
+      skopeoCpu += cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN;
     }
     const skopeoBytes = proxy.blobBytes;
 
@@ -288,6 +300,14 @@ async function main(): Promise<void> {
     line('skopeo copy --all ×3 (wall)', `${(skopeoMs / 1000).toFixed(2)} s`);
     line('multi-registry-push (wall, one process)', `${(first.ms / 1000).toFixed(2)} s`);
     line('wall-time ratio ours/skopeo (target ≤ 0.5)', (first.ms / skopeoMs).toFixed(3));
+    line('client CPU: skopeo ×3 / ours', `${skopeoCpu.toFixed(2)} s / ${first.cpuS.toFixed(2)} s`);
+    line(
+      'load average at the end (2 cores)',
+      os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' '),
+    );
     line(
       'source blob bytes read: skopeo',
       `${(skopeoBytes / MiB).toFixed(1)} MiB = ${(skopeoBytes / image.bytes).toFixed(2)}× the layers`,
