@@ -41,6 +41,10 @@ interface SimPod {
   containerPorts: number[];
   namedPorts: Record<string, number>;
   readinessPath?: string;
+  /** Consecutive failed probes before a ready pod turns unready (probe.failureThreshold, default 3). */
+  failureThreshold: number;
+  failures: number;
+  lastProbe: number;
   ip: string;
   servers: http.Server[];
   createdAt: number;
@@ -277,6 +281,7 @@ export class SimulatedCluster {
     const ports: number[] = [];
     const namedPorts: Record<string, number> = {};
     let readinessPath: string | undefined;
+    let failureThreshold = 3;
     for (const c of containers) {
       for (const p of Array.isArray(c.ports) ? (c.ports as JsonObject[]) : [])
         if (typeof p.containerPort === 'number') {
@@ -287,7 +292,11 @@ export class SimulatedCluster {
         isObject(c.readinessProbe) && isObject(c.readinessProbe.httpGet)
           ? c.readinessProbe.httpGet
           : undefined;
-      if (probe && readinessPath === undefined) readinessPath = String(probe.path ?? '/');
+      if (probe && readinessPath === undefined) {
+        readinessPath = String(probe.path ?? '/');
+        const threshold = (c.readinessProbe as JsonObject).failureThreshold;
+        if (typeof threshold === 'number' && threshold > 0) failureThreshold = threshold;
+      }
     }
     const name = `${String(m.name)}-${hash}-${randomBytes(3).toString('hex').slice(0, 5)}`;
     const pod: SimPod = {
@@ -301,6 +310,9 @@ export class SimulatedCluster {
       containerPorts: ports.length ? ports : [8080],
       namedPorts,
       readinessPath,
+      failureThreshold,
+      failures: 0,
+      lastProbe: 0,
       ip: this.allocateIp(),
       servers: [],
       createdAt: now,
@@ -388,14 +400,20 @@ export class SimulatedCluster {
         p.runningAt = now;
         this.writePod(p);
       }
-      if (p.runningAt !== undefined && !p.probing && now - p.runningAt >= this.options.readyDelayMs) {
+      // Not-ready pods are probed every tick; ready ones about once a second (periodSeconds, compressed).
+      const due = !p.ready || now - p.lastProbe >= 1000;
+      if (p.runningAt !== undefined && !p.probing && due && now - p.runningAt >= this.options.readyDelayMs) {
         p.probing = true;
+        p.lastProbe = now;
         void this.probeReadiness(p).then((ok) => {
           p.probing = false;
           if (p.deletingAt !== undefined || this.stopped) return;
-          if (ok !== p.ready) {
-            p.ready = ok;
-            p.readySince = ok ? Date.now() : undefined;
+          p.failures = ok ? 0 : p.failures + 1;
+          // As the kubelet: one success makes a pod ready, failureThreshold failures in a row unready.
+          const ready = ok || (p.ready && p.failures < p.failureThreshold);
+          if (ready !== p.ready) {
+            p.ready = ready;
+            p.readySince = ready ? Date.now() : undefined;
             this.writePod(p);
           }
         });

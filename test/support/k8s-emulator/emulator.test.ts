@@ -187,6 +187,8 @@ describe('create, read, update, delete', () => {
     const live = await apps.readNamespacedDeployment({ namespace: 'default', name: 'crud' });
     live.spec!.selector = { matchLabels: { app: 'crud', extra: 'x' } };
     live.spec!.template.metadata!.labels = { app: 'crud', extra: 'x' };
+    // An unconditional update (no resourceVersion), so the controller's status writes cannot race it.
+    delete live.metadata!.resourceVersion;
     const err2 = await apps
       .replaceNamespacedDeployment({ namespace: 'default', name: 'crud', body: live })
       .catch((e: unknown) => e);
