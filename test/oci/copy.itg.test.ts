@@ -7,6 +7,7 @@ import {
   copyImage,
   CopyError,
   type CopyDestination,
+  MediaType,
   parseReference,
   Registries,
   type RegistriesOptions,
@@ -274,6 +275,98 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
       registries.close();
       await Promise.all([broken.stop(), fine.stop()]);
     });
+  });
+});
+
+describe('Docker v2 media types and BuildKit attestation manifests', () => {
+  it('copies a Docker manifest list with an attestation entry byte for byte', async () => {
+    const registries = registriesFor([source, plain]);
+    const src = registries.client(source.host);
+    const base = (await src.getManifest('team/app', 'base')).manifest as {
+      manifests: { digest: string; platform?: object }[];
+    };
+    const entries = [];
+    for (const entry of base.manifests) {
+      const m = (await src.getManifest('team/app', entry.digest)).manifest as {
+        config: { digest: string; size: number };
+        layers: { digest: string; size: number }[];
+      };
+      const docker = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaType.DockerManifest,
+          config: { mediaType: MediaType.DockerConfig, digest: m.config.digest, size: m.config.size },
+          layers: m.layers.map((l) => ({
+            mediaType: MediaType.DockerLayerGzip,
+            digest: l.digest,
+            size: l.size,
+          })),
+        }),
+        'utf8',
+      );
+      const { digest } = await src.putManifest(
+        'team/app',
+        computeDigest(docker),
+        docker,
+        MediaType.DockerManifest,
+      );
+      entries.push({
+        mediaType: MediaType.DockerManifest,
+        digest,
+        size: docker.length,
+        platform: entry.platform,
+      });
+    }
+    // What BuildKit adds for provenance: an OCI manifest with platform unknown/unknown pointing at an image.
+    const statement = await src.pushBlob(
+      'team/app',
+      Buffer.from('{"_type":"https://in-toto.io/Statement/v0.1"}'),
+      'application/vnd.in-toto+json',
+    );
+    const empty = await src.pushBlob('team/app', Buffer.from('{}'), MediaType.OciConfig);
+    const attestation = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        config: empty,
+        layers: [statement],
+      }),
+    );
+    const { digest: attDigest } = await src.putManifest(
+      'team/app',
+      computeDigest(attestation),
+      attestation,
+      MediaType.OciManifest,
+    );
+    entries.push({
+      mediaType: MediaType.OciManifest,
+      digest: attDigest,
+      size: attestation.length,
+      platform: { architecture: 'unknown', os: 'unknown' },
+      annotations: {
+        'vnd.docker.reference.digest': entries[0]!.digest,
+        'vnd.docker.reference.type': 'attestation-manifest',
+      },
+    });
+    const list = Buffer.from(
+      JSON.stringify(
+        { schemaVersion: 2, mediaType: MediaType.DockerManifestList, manifests: entries },
+        null,
+        3,
+      ),
+    );
+    await src.putManifest('team/app', 'docker', list, MediaType.DockerManifestList);
+
+    const result = await copyImage(registries, `${source.host}/team/app:docker`, [
+      { registry: plain.host, repository: 'docker/app', tags: [] },
+    ]);
+    registries.close();
+    expect(result.mediaType).toBe(MediaType.DockerManifestList);
+    expect(result.closure.manifests).toBe(entries.length + 1);
+    expect(result.destinations[0]!.tags).toEqual(['docker']);
+    const raw = await skopeoInspectRaw(plain, 'docker/app:docker');
+    expect(raw.equals(list)).toBe(true);
+    expect(computeDigest(await skopeoInspectRaw(plain, `docker/app@${attDigest}`))).toBe(attDigest);
   });
 });
 

@@ -132,13 +132,11 @@ export class HttpTransport {
     if (!agent) {
       if (url.protocol === 'https:') {
         const settings = this.options.tls?.(url.host);
-        // One secure context per host: building one from ~150 root certificates per connection costs
-        // tens of milliseconds each time.
+        // Building a secure context from ~150 root certificates costs tens of milliseconds: one per
+        // distinct CA, shared by every host trusting it, not one per connection.
         agent = new https.Agent({
           keepAlive: true,
-          secureContext: settings?.ca
-            ? tls.createSecureContext({ ca: [...tls.rootCertificates, settings.ca.toString()] })
-            : undefined,
+          secureContext: settings?.ca ? secureContextFor(settings.ca.toString()) : undefined,
           rejectUnauthorized: !settings?.insecureSkipVerify,
         });
       } else {
@@ -154,6 +152,17 @@ export class HttpTransport {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();
   }
+}
+
+const secureContexts = new Map<string, tls.SecureContext>();
+
+function secureContextFor(ca: string): tls.SecureContext {
+  let context = secureContexts.get(ca);
+  if (!context) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ca] });
+    secureContexts.set(ca, context);
+  }
+  return context;
 }
 
 /** Reads a whole (small) response body; fails rather than buffer more than `maxBytes`. */
