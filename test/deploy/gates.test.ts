@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
-import { diffLines, parseSmokeChecks, rolloutState, type KObject } from '@deliverkit/deploy';
+import { diffLines, parseSmokeChecks, rolloutState, runCheck, type KObject } from '@deliverkit/deploy';
 
 const dep = (generation: number, replicas: number, status: Record<string, unknown>): KObject => ({
   apiVersion: 'apps/v1',
@@ -121,5 +121,29 @@ describe('diffLines', () => {
     const b = ['a', 'b', 'c', 'D', 'e', 'f', 'g', 'h'];
     expect(diffLines(a, b, 1)).toBe('  c\n- d\n+ D\n  e');
     expect(diffLines(a, a)).toBe('');
+  });
+});
+
+describe('command checks', () => {
+  const check = (code: string) =>
+    parseSmokeChecks([
+      { name: 'cmd', command: [process.execPath, '-e', code], retries: 1, interval: '10ms' },
+    ])[0]!;
+  const target = { phase: 'smoke' as const, namespace: 'shop', service: 'web-preview', color: 'green' };
+
+  it('passes when the command exits 0, with the target in its environment (argv untouched by a shell)', async () => {
+    const r = await runCheck(
+      undefined,
+      check(
+        'process.exit(process.env.DELIVERKIT_SERVICE === "web-preview" && process.env.DELIVERKIT_COLOR === "green" ? 0 : 3)',
+      ),
+      target,
+    );
+    expect(r).toMatchObject({ ok: true, attempts: 1, phase: 'smoke', target: 'command' });
+  });
+
+  it('fails after its retries with the exit code and last output line', async () => {
+    const r = await runCheck(undefined, check('console.error("db unreachable"); process.exit(4)'), target);
+    expect(r).toMatchObject({ ok: false, attempts: 2, detail: 'exit 4: db unreachable' });
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -167,6 +167,47 @@ describe('blue-green-deploy (bundled)', () => {
     const again = await runAction('blue-green-deploy', inputs(C), { env: ENV });
     expect(again.outputs).toMatchObject({ 'active-color': 'blue', switched: 'false' });
     expect(JSON.parse(again.outputs.result ?? '{}').clusters[0].outcome).toBe('unchanged');
+  });
+
+  it('commits the digest into a Kustomize overlay in gitops mode (a local bare repository), once', async () => {
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', args, {
+        cwd,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@e',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@e',
+        },
+      }).trim();
+    const bare = path.join(dir, 'config.git');
+    git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+    const seed = path.join(dir, 'config-seed');
+    git(dir, 'clone', '--quiet', bare, seed);
+    await import('node:fs/promises').then((fs) => fs.mkdir(path.join(seed, 'prod'), { recursive: true }));
+    const overlay = `resources:\n  - ../base # shared\nimages:\n  - name: ${IMAGE}\n    digest: ${A}\n`;
+    await writeFile(path.join(seed, 'prod', 'kustomization.yaml'), overlay);
+    git(seed, 'add', '.');
+    git(seed, 'commit', '--quiet', '-m', 'seed');
+    git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+    const gitops = {
+      mode: 'gitops',
+      images: `${IMAGE}@${B}`,
+      'gitops-repo': bare,
+      'gitops-path': 'prod',
+      'gitops-pull-request': 'false',
+      'gitops-token': '',
+    };
+    const run = await runAction('blue-green-deploy', gitops, { env: ENV });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs['gitops-commit']).toBe(git(bare, 'rev-parse', 'main'));
+    expect(git(bare, 'show', 'main:prod/kustomization.yaml')).toBe(overlay.replace(A, B).trimEnd());
+    const again = await runAction('blue-green-deploy', gitops, { env: ENV });
+    expect(again.exitCode).toBe(0);
+    expect(again.outputs['gitops-commit'] ?? '').toBe('');
+    expect(again.summary).toContain('already pins these digests');
   });
 
   it('fails with the input named when the manifests hold no Deployment', async () => {
