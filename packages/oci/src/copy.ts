@@ -13,6 +13,7 @@ import {
 } from './client';
 import { type ClosureManifest, type ImageClosure, resolveClosure } from './closure';
 import { RegistryError } from './errors';
+import { Semaphore } from './limiter';
 import { type Descriptor, isIndex } from './media-types';
 import { type CopyDestination, type CopyPlan, type DestinationState, planCopy } from './plan';
 import { type ImageReference, parseReference } from './reference';
@@ -28,6 +29,8 @@ export interface CopyOptions {
   spoolDir?: string;
   /** Upload in PATCH chunks of this size instead of one PUT per blob. */
   chunkSize?: number;
+  /** Blobs moved at once (default 8); each host's request limit applies on top. */
+  blobConcurrency?: number;
   logger?: Logger;
   signal?: AbortSignal;
 }
@@ -225,10 +228,12 @@ export async function copyImage(
   const spoolDir = await mkdtemp(path.join(options.spoolDir ?? os.tmpdir(), 'deliverkit-oci-'));
   try {
     const mover = new BlobMover(registries, sourceClient, repository, targets, options, result, spoolDir);
+    // Bounds blobs in flight (memory for small ones, spool files for large ones), whatever the image size.
+    const inFlight = new Semaphore(options.blobConcurrency ?? 8);
     await Promise.all(
       plan.blobs
         .filter((b) => b.upload.length + b.mountFromSource.length + b.mountFromPeer.length > 0)
-        .map((b) => mover.move(b)),
+        .map((b) => inFlight.use(() => mover.move(b))),
     );
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
@@ -554,16 +559,37 @@ async function finishDestination(
   const repo = t.destination.repository;
   const client = t.client;
   try {
-    for (const m of closure.manifests) {
-      if (!plan.manifests.find((p) => p.digest === m.descriptor.digest)?.push.includes(t.index)) continue;
-      await client.putManifest(repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
-      t.report.manifests.pushed++;
-      if (m.role === 'referrer') t.report.referrersCopied++;
-      t.writtenManifests.push(m);
-    }
+    // Each manifest goes up as soon as the manifests it lists and its subject are there: independent
+    // ones in parallel, dependants after (registries may refuse an index whose entries are missing).
+    const pushed = new Map<string, Promise<void>>();
+    const pushManifest = (m: ClosureManifest): Promise<void> => {
+      let done = pushed.get(m.descriptor.digest);
+      if (!done) {
+        done = (async () => {
+          const deps = [
+            ...(isIndex(m.manifest) ? m.manifest.manifests : []),
+            ...(m.manifest.subject ? [m.manifest.subject] : []),
+          ];
+          await Promise.all(
+            deps
+              .map((d) => closure.manifests.find((n) => n.descriptor.digest === d.digest))
+              .filter((n): n is ClosureManifest => Boolean(n))
+              .map(pushManifest),
+          );
+          if (!plan.manifests.find((p) => p.digest === m.descriptor.digest)?.push.includes(t.index)) return;
+          await client.putManifest(repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
+          t.report.manifests.pushed++;
+          if (m.role === 'referrer') t.report.referrersCopied++;
+          t.writtenManifests.push(m);
+        })();
+        pushed.set(m.descriptor.digest, done);
+      }
+      return done;
+    };
+    await Promise.all(closure.manifests.map(pushManifest));
 
     // Re-read what this run wrote: manifests by digest (bytes hashed again), blobs by HEAD and size.
-    for (const m of t.writtenManifests) await client.getManifest(repo, m.descriptor.digest);
+    await Promise.all(t.writtenManifests.map((m) => client.getManifest(repo, m.descriptor.digest)));
     await Promise.all(
       t.writtenBlobs.map(async (b) => {
         const size = await client.headBlob(repo, b.digest);
