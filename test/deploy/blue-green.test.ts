@@ -218,6 +218,27 @@ describe('auto-promote false', () => {
   });
 });
 
+describe('auto-promote false on the very first deploy', () => {
+  it('promotes without manifests, creating the stable Service from the preview', async () => {
+    const pending = await deploy(emu, A, { options: { autoPromote: false } });
+    expect(pending.outcome).toBe('pending-promotion');
+    expect(get('Service', 'web')).toBeUndefined();
+    const promoted = await new BlueGreenDeployer(
+      client(emu),
+      { app: 'web', namespace: 'default' },
+      options(),
+    ).promote();
+    expect(promoted.error).toBeUndefined();
+    expect(promoted).toMatchObject({ outcome: 'promoted', activeColor: 'blue', imageDigest: A });
+    const svc = get('Service', 'web')!;
+    expect((svc.spec as { ports: { port: number }[] }).ports[0]!.port).toBe(80);
+    expect(selectorOf('web')).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
+    await startTraffic();
+    await new Promise((res) => setTimeout(res, 300));
+    expect((await stopTraffic()).failed).toBe(0);
+  });
+});
+
 describe('rollback', () => {
   it('switches back to the warm previous colour', async () => {
     await deploy(emu, A);

@@ -742,9 +742,11 @@ export class BlueGreenDeployer {
     const from = state.active;
     const fromDigest = state.activeDigest;
     const model = this.model;
-    if (!state.stable && model) {
+    if (!state.stable) {
       // First deploy: the stable Service does not exist yet; creating it pointed at `to` is the switch.
-      await this.client.apply(stableService(model, to, {}), { fieldManager: MANAGERS.apply, force: true });
+      // Without manifests (a promote), it is derived from the live preview Service.
+      const stable = model ? stableService(model, to, {}) : await this.stableFromPreview(to);
+      await this.client.apply(stable, { fieldManager: MANAGERS.apply, force: true });
     }
     const record = this.stateRecord(to, digest, from, fromDigest, 'verifying');
     await this.rec.step(
@@ -786,6 +788,36 @@ export class BlueGreenDeployer {
       previousDigest: fromDigest,
       readyToSwitchMs,
     });
+  }
+
+  private async stableFromPreview(to: Slot): Promise<KObject> {
+    const preview = await this.client.get('v1', 'Service', this.ns, `${this.serviceName}-preview`);
+    if (!preview)
+      throw new DeployError(
+        'NOTHING_PENDING',
+        `Service ${this.ns}/${this.serviceName}-preview does not exist: deploy first`,
+      );
+    const spec = structuredClone(preview.spec) as Record<string, unknown> & {
+      selector?: Record<string, string>;
+    };
+    for (const k of [
+      'clusterIP',
+      'clusterIPs',
+      'ipFamilies',
+      'ipFamilyPolicy',
+      'internalTrafficPolicy',
+      'sessionAffinity',
+      'type',
+    ])
+      delete spec[k];
+    spec.selector = { ...(spec.selector ?? {}), [COLOR_LABEL]: to };
+    const labels = preview.metadata.labels;
+    return {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.serviceName, namespace: this.ns, ...(labels ? { labels } : {}) },
+      spec,
+    };
   }
 
   private failure(action: DeployAction, e: unknown, extra: Partial<DeployResult>): DeployResult {
