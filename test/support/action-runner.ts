@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './paths';
@@ -38,7 +38,14 @@ export async function runAction(
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
   const stateFile = path.join(dir, 'state');
-  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, ''), writeFile(stateFile, '')]);
+  // The runner creates RUNNER_TEMP and the tool cache before any step runs.
+  await Promise.all([
+    writeFile(outputFile, ''),
+    writeFile(summaryFile, ''),
+    writeFile(stateFile, ''),
+    mkdir(path.join(dir, 'tmp')),
+    mkdir(path.join(dir, 'toolcache')),
+  ]);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? dir,

@@ -1,0 +1,303 @@
+// The local pipeline behind `npm run demo`: build → SBOM → sign + attest → verify → push to three
+// registries → verify at each → blue-green deploy (or its dry-run plan). Each step runs a bundled
+// action through GitHub's env contract; the report at the end lists each step's duration and key
+// outputs, and .demo/report.md / report.html hold every step summary.
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pushBaseImage, startRegistry, stopAll, type RegistryHandle } from '../test/support';
+import { runAction, type ActionRun } from '../test/support/action-runner';
+import { repoRoot } from '../test/support/paths';
+
+const out = path.join(repoRoot, '.demo');
+mkdirSync(out, { recursive: true });
+
+interface StepResult {
+  name: string;
+  action: string;
+  status: 'ok' | 'failed' | 'skipped';
+  seconds: number;
+  facts: string[];
+  summary: string;
+}
+const results: StepResult[] = [];
+
+function bundleExists(action: string): boolean {
+  return existsSync(path.join(repoRoot, 'dist', action, 'index.js'));
+}
+
+/** Runs one bundled action; a failure ends the pipeline with its error lines. */
+async function step(
+  name: string,
+  action: string,
+  inputs: Record<string, string | undefined>,
+  facts: (run: ActionRun) => string[],
+  env: Record<string, string | undefined> = {},
+): Promise<ActionRun | undefined> {
+  if (!bundleExists(action)) {
+    results.push({
+      name,
+      action,
+      status: 'skipped',
+      seconds: 0,
+      facts: [`dist/${action} is not built`],
+      summary: '',
+    });
+    console.log(`- ${name}: skipped (dist/${action}/index.js does not exist)`);
+    return undefined;
+  }
+  process.stdout.write(`- ${name} (${action}) … `);
+  const run = await runAction(action, inputs, { env: { ...githubContext, ...env }, cwd: repoRoot });
+  const seconds = run.durationMs / 1000;
+  if (run.exitCode !== 0) {
+    const errors = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => l.startsWith('::error::'));
+    console.log(`failed after ${seconds.toFixed(1)}s`);
+    for (const e of errors) console.log(`    ${e.replace('::error::', '')}`);
+    results.push({ name, action, status: 'failed', seconds, facts: errors, summary: run.summary });
+    throw new Error(`step "${name}" failed`);
+  }
+  const lines = facts(run);
+  console.log(`ok in ${seconds.toFixed(1)}s`);
+  for (const l of lines) console.log(`    ${l}`);
+  results.push({ name, action, status: 'ok', seconds, facts: lines, summary: run.summary });
+  return run;
+}
+
+// What a runner would set for a push to main of a repository called acme/hello.
+const githubContext: Record<string, string> = {
+  GITHUB_REPOSITORY: 'acme/hello',
+  GITHUB_REPOSITORY_OWNER: 'acme',
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_EVENT_NAME: 'push',
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_REF_TYPE: 'branch',
+  GITHUB_SHA: process.env.DEMO_SHA ?? '5f3c1a7e9b2d4c6f8a0e1b3d5c7f9a2b4d6e8f01',
+  GITHUB_RUN_ID: String(Date.now()),
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_WORKFLOW: 'ci-cd',
+  GITHUB_WORKFLOW_REF: 'acme/hello/.github/workflows/ci-cd.yml@refs/heads/main',
+  GITHUB_ACTOR: 'demo',
+  GITHUB_WORKSPACE: repoRoot,
+  GITHUB_EVENT_PATH: '',
+};
+
+function auths(...registries: RegistryHandle[]): string {
+  return JSON.stringify(
+    registries.map((r) =>
+      r.insecure
+        ? { registry: r.host, insecure: true }
+        : { registry: r.host, username: r.username, password: r.password, ca: r.caPem },
+    ),
+  );
+}
+
+interface PlatformSbom {
+  packages: number;
+  byEcosystem?: Record<string, number>;
+  files: Record<string, { path: string }>;
+}
+function sbomsOf(run: ActionRun): Record<string, PlatformSbom> {
+  return JSON.parse(run.outputs.sboms ?? '{}') as Record<string, PlatformSbom>;
+}
+
+function writeReport(): void {
+  const md: string[] = ['# deliverkit local pipeline', ''];
+  md.push('| step | action | status | seconds |', '| --- | --- | --- | --- |');
+  for (const r of results) md.push(`| ${r.name} | ${r.action} | ${r.status} | ${r.seconds.toFixed(1)} |`);
+  md.push('');
+  for (const r of results) {
+    md.push(`## ${r.name}`, '', ...r.facts.map((f) => `- ${f}`), '', r.summary, '');
+  }
+  const markdown = md.join('\n');
+  writeFileSync(path.join(out, 'report.md'), markdown);
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  writeFileSync(
+    path.join(out, 'report.html'),
+    `<!doctype html><meta charset="utf-8"><title>deliverkit local pipeline</title><pre style="white-space:pre-wrap">${escape(markdown)}</pre>`,
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log('deliverkit local pipeline');
+  console.log(
+    'starting registries: local (build target), docker.io (token), gcr (basic + TLS), ghcr (token) …',
+  );
+  const [local, dockerhub, gcr, ghcr] = await Promise.all([
+    startRegistry('plain'),
+    startRegistry('token'),
+    startRegistry('basic'),
+    startRegistry('token'),
+  ]);
+  const registries = { local: local!, dockerhub: dockerhub!, gcr: gcr!, ghcr: ghcr! };
+  for (const [name, r] of Object.entries(registries)) console.log(`    ${name.padEnd(9)} ${r.url}`);
+  // Children (buildah, skopeo, the actions' Node) must trust the test bed's CA like a runner trusts a real one.
+  const caEnv = { NODE_EXTRA_CA_CERTS: registries.gcr.caFile };
+  const base = await pushBaseImage(registries.local, 'library/busybox', 'latest');
+  console.log(`    base image ${registries.local.host}/library/busybox@${base.indexDigest}`);
+
+  const image = `${registries.local.host}/acme/hello`;
+  const build = await step(
+    'build linux/amd64 + linux/arm64',
+    'multiarch-build',
+    {
+      context: 'examples/hello/app',
+      file: 'examples/hello/app/Dockerfile',
+      platforms: 'linux/amd64,linux/arm64',
+      images: image,
+      tags: 'type=sha\ntype=ref,event=branch',
+      'build-args': `BASE=${registries.local.host}/library/busybox:latest`,
+      push: 'true',
+      provenance: 'true',
+      builder: 'buildah',
+      'insecure-registries': registries.local.host,
+    },
+    (r) => [
+      `digest ${r.outputs.digest}`,
+      `tags ${r.outputs.tags?.replace(/\n/g, ', ')}`,
+      `platforms ${r.outputs['platform-digests']}`,
+    ],
+    { STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
+  );
+  const digest = build?.outputs.digest;
+  if (!digest) {
+    console.log('no image was built; the remaining steps need one');
+    return;
+  }
+  const ref = `${image}@${digest}`;
+
+  const sbomDir = path.join(out, 'sbom');
+  const sbom = await step(
+    'SBOM per platform (SPDX 2.3 + CycloneDX 1.6)',
+    'sbom',
+    {
+      image: ref,
+      formats: 'spdx-json,cyclonedx-json',
+      'output-dir': sbomDir,
+      'registry-auths': auths(registries.local),
+    },
+    (r) =>
+      Object.entries(sbomsOf(r)).map(
+        ([platform, s]) =>
+          `${platform}: ${s.packages} packages (${Object.entries(s.byEcosystem ?? {})
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}) → ${Object.values(s.files)
+            .map((f) => path.relative(repoRoot, f.path))
+            .join(', ')}`,
+      ),
+  );
+
+  const keyFile = path.join(out, 'cosign.key.pem');
+  const pubFile = path.join(out, 'cosign.pub.pem');
+  if (!existsSync(keyFile)) {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(pubFile, publicKey.export({ type: 'spki', format: 'pem' }));
+  }
+  // Every platform's SBOMs and the build's provenance are attested on the index digest.
+  const attestations = [
+    ...Object.values(sbom ? sbomsOf(sbom) : {}).flatMap((s) =>
+      Object.entries(s.files).map(
+        ([format, f]) => `type=${format.startsWith('spdx') ? 'spdx' : 'cyclonedx'},path=${f.path}`,
+      ),
+    ),
+    ...(build?.outputs['provenance-path']
+      ? [`type=slsaprovenance1,path=${build.outputs['provenance-path']}`]
+      : []),
+  ];
+  await step(
+    'sign + attest (key-based)',
+    'cosign-sign',
+    {
+      image: ref,
+      key: keyFile,
+      recursive: 'true',
+      'signature-format': 'both',
+      attestations: attestations.join('\n'),
+      'registry-auths': auths(registries.local),
+    },
+    (r) => [`signed ${r.outputs['signed-digests'] ?? r.outputs.digest}`],
+  );
+  await step(
+    'verify before promotion',
+    'cosign-sign',
+    { image: ref, mode: 'verify', 'public-key': pubFile, 'registry-auths': auths(registries.local) },
+    (r) => [`verified ${r.outputs.verified}`, `attestations ${r.outputs.attestations ?? ''}`],
+  );
+
+  const destinations = [
+    `${registries.dockerhub.host}/acme/hello:demo,latest`,
+    `${registries.gcr.host}/acme-project/hello:demo`,
+    `${registries.ghcr.host}/acme/hello:demo`,
+  ];
+  await step(
+    'push to docker.io, gcr, ghcr stand-ins',
+    'multi-registry-push',
+    {
+      source: ref,
+      destinations: destinations.join('\n'),
+      'registry-auths': auths(...Object.values(registries)),
+    },
+    (r) => {
+      const record = JSON.parse(r.outputs['image-record'] ?? '{}') as {
+        destinations?: Record<
+          string,
+          { status: string; blobs?: { uploaded: number; mounted: number; skipped: number } }
+        >;
+      };
+      return Object.entries(record.destinations ?? {}).map(
+        ([name, d]) =>
+          `${name}: ${d.status} (${d.blobs?.uploaded ?? 0} uploaded, ${d.blobs?.mounted ?? 0} mounted, ${d.blobs?.skipped ?? 0} skipped)`,
+      );
+    },
+    caEnv,
+  );
+  for (const dest of [registries.dockerhub, registries.gcr, registries.ghcr]) {
+    const repo = dest === registries.gcr ? 'acme-project/hello' : 'acme/hello';
+    await step(
+      `verify at ${dest === registries.dockerhub ? 'docker.io' : dest === registries.gcr ? 'gcr' : 'ghcr'} stand-in`,
+      'cosign-sign',
+      {
+        image: `${dest.host}/${repo}@${digest}`,
+        mode: 'verify',
+        'public-key': pubFile,
+        'registry-auths': auths(dest),
+      },
+      (r) => [`verified ${r.outputs.verified}`],
+      caEnv,
+    );
+  }
+
+  const kubeconfig = process.env.KUBECONFIG;
+  await step(
+    kubeconfig ? 'blue-green deploy to staging' : 'blue-green deploy plan for staging (dry-run, no cluster)',
+    'blue-green-deploy',
+    {
+      manifests: 'examples/hello/deploy/overlays/staging',
+      images: `registry.local/hello=${registries.ghcr.host}/acme/hello@${digest}`,
+      app: 'hello',
+      namespace: 'hello-staging',
+      'dry-run': kubeconfig ? 'false' : 'true',
+      kubeconfig: kubeconfig,
+    },
+    (r) => [
+      `active ${r.outputs['active-color'] ?? '?'}`,
+      `plan ${r.outputs.plan ? 'written to the summary' : 'n/a'}`,
+    ],
+  );
+  console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+main()
+  .catch((e: unknown) => {
+    console.error(`\ndemo: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    writeReport();
+    console.log('\n| step | status | seconds |');
+    for (const r of results) console.log(`| ${r.name} | ${r.status} | ${r.seconds.toFixed(1)} |`);
+    console.log(`\nreport: ${path.relative(repoRoot, path.join(out, 'report.md'))} and report.html`);
+    await stopAll();
+  });
