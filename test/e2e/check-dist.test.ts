@@ -25,9 +25,13 @@ describe('check-dist', () => {
       cpSync(path.join(root, 'dist', name), path.join(stale, name), { recursive: true });
       appendFileSync(path.join(stale, name, 'index.js'), '\n// edited by hand\n');
       rmSync(path.join(stale, name, 'package.json'));
-      const res = spawnSync(process.execPath, [path.join(root, 'scripts', 'check-dist.mjs'), '--dist', stale, name], {
-        encoding: 'utf8',
-      });
+      const res = spawnSync(
+        process.execPath,
+        [path.join(root, 'scripts', 'check-dist.mjs'), '--dist', stale, name],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(res.status).toBe(1);
       expect(res.stderr).toContain('dist/ is stale');
       expect(res.stderr).toContain(`${name}/differs: index.js`);
