@@ -37,7 +37,9 @@ import { containersEnv, ensureTestbed } from '../test/support/testbed';
 
 const runs = Number(process.argv[2] ?? 1);
 const variants = (process.argv[3] ?? 'both') === 'both' ? ['plain', 'deps'] : [process.argv[3] as string];
-// Inserted before `COPY src/` and before the runtime stage's RUN: work that does not depend on src/.
+// Work that does not depend on src/, right after each stage's FROM: buildah 1.28 cannot pull a cached
+// layer for a step that follows a layer-less step (ARG, ENV) it had to redo, so a cacheable dependency
+// step goes before the stage's ARGs — where a Dockerfile written for layer caching puts it anyway.
 const DEPS_STEP = 'RUN dd if=/dev/zero bs=1M count=64 2>/dev/null | sha256sum > /deps.sha256';
 const env = containersEnv() as Record<string, string>;
 
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
       await writeFile(
         file,
         text
-          .replace('COPY src/ /src/', `${DEPS_STEP}\nCOPY src/ /src/`)
+          .replace(/^(FROM --platform=\$BUILDPLATFORM .* AS build)$/m, `$1\n${DEPS_STEP}`)
           .replace('RUN uname -m', `${DEPS_STEP}\nRUN uname -m`),
       );
     }
