@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -206,6 +206,24 @@ async function runAction(
   };
 }
 
+/** CPU seconds (user+system) used so far by the docker-registry processes serving these registries. */
+async function registriesCpu(handles: RegistryHandle[]): Promise<number> {
+  const tick = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+      if (!handles.some((h) => cmdline.includes(h.dir))) continue;
+      const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      total += (Number(stat[11]) + Number(stat[12])) / tick;
+    } catch {
+      // process went away
+    }
+  }
+  return total;
+}
+
 async function main(): Promise<void> {
   const [source, plain, basic, token] = await Promise.all([
     startRegistry('plain'),
@@ -239,6 +257,8 @@ async function main(): Promise<void> {
     });
 
     // skopeo first (cold destinations), one copy per destination, as a workflow would run it.
+    const all = [source!, ...dests];
+    const regCpu0 = await registriesCpu(all);
     proxy.reset();
     let skopeoMs = 0;
     let skopeoCpu = 0;
@@ -266,10 +286,12 @@ async function main(): Promise<void> {
       skopeoCpu += cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN;
     }
     const skopeoBytes = proxy.blobBytes;
+    const regCpu1 = await registriesCpu(all);
 
     proxy.reset();
     const first = await runAction(actionInputs('ours/app'));
     const oursBytes = proxy.blobBytes;
+    const regCpu2 = await registriesCpu(all);
     proxy.reset();
     const again = await runAction(actionInputs('ours/app'));
     const rerunBytes = proxy.blobBytes;
@@ -301,6 +323,10 @@ async function main(): Promise<void> {
     line('multi-registry-push (wall, one process)', `${(first.ms / 1000).toFixed(2)} s`);
     line('wall-time ratio ours/skopeo (target ≤ 0.5)', (first.ms / skopeoMs).toFixed(3));
     line('client CPU: skopeo ×3 / ours', `${skopeoCpu.toFixed(2)} s / ${first.cpuS.toFixed(2)} s`);
+    line(
+      'registries CPU: skopeo ×3 / ours',
+      `${(regCpu1 - regCpu0).toFixed(2)} s / ${(regCpu2 - regCpu1).toFixed(2)} s`,
+    );
     line(
       'load average at the end (2 cores)',
       os

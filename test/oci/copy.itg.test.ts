@@ -124,6 +124,7 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     for (const report of [toPlain!, toBasic!, toToken!]) {
       expect(report.status).toBe('copied');
       expect(report.blobs.uploaded).toBe(result.closure.blobs);
+      expect(report.bytesUploaded).toBe(result.closure.bytes);
       expect(report.manifests.pushed).toBe(7);
       expect(report.referrersCopied).toBe(3);
       expect(report.capabilities.referrersApi).toBe(false);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { pipeline, Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
 import {
   type Credential,
@@ -107,7 +107,7 @@ export interface BlobSource {
 export interface UploadOptions extends TransferOptions {
   /** Upload in PATCH chunks of this size (resumable after a failure) instead of one PUT. */
   chunkSize?: number;
-  /** Called with bytes sent per attempt, for accounting. */
+  /** Called with the bytes the registry accepted (per PUT, or per PATCH chunk), for accounting. */
   onBytes?: (n: number) => void;
 }
 
@@ -884,10 +884,11 @@ export class RegistryClient {
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     options: TransferOptions & { onBytes?: (n: number) => void } = {},
   ): Readable {
-    return Readable.from(this.blobChunks(repository, descriptor, options), { objectMode: false });
+    return Readable.from(this.readBlob(repository, descriptor, options), { objectMode: false });
   }
 
-  private async *blobChunks(
+  /** openBlob's chunks as an async iterable, without a stream around them (one hop less per chunk). */
+  async *readBlob(
     repository: string,
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     options: TransferOptions & { onBytes?: (n: number) => void },
@@ -1145,21 +1146,6 @@ export class RegistryClient {
     operation: string,
     options: UploadOptions,
   ): Promise<void> {
-    let payload = body;
-    if (options.onBytes && body instanceof Readable) {
-      const onBytes = options.onBytes;
-      // A counting stage, not a 'data' listener: that would start the flow before the request pipes it.
-      payload = pipeline(
-        body,
-        new Transform({
-          transform(chunk: Buffer, _enc, callback) {
-            onBytes(chunk.length);
-            callback(null, chunk);
-          },
-        }),
-        () => {},
-      );
-    }
     const res = await this.exchange({
       ...options,
       operation,
@@ -1168,9 +1154,10 @@ export class RegistryClient {
       method: 'PUT',
       path: url,
       headers: { 'content-type': 'application/octet-stream', 'content-length': size },
-      body: payload,
+      body,
       expect: [201, 204],
     });
+    options.onBytes?.(size);
     const reported = header(res, 'docker-content-digest');
     if (reported && reported !== digest) {
       throw new RegistryError(

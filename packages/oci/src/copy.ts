@@ -438,7 +438,7 @@ class BlobMover {
     const sinks = targets.map(() => new PassThrough({ highWaterMark: 1024 * 1024 }));
     try {
       const spool = createWriteStream(spoolPath);
-      const input = this.source.openBlob(this.sourceRepository, descriptor, {
+      const input = this.source.readBlob(this.sourceRepository, descriptor, {
         slotHeld: true,
         onBytes: countRead,
         signal: this.options.signal,
@@ -497,7 +497,7 @@ interface BlobData {
  * detaches sinks that error or close early. Resolves when the input ended and the first sink (the
  * spool) has flushed; rejects when the input fails (e.g. digest mismatch) or the spool fails.
  */
-export async function fanOut(input: Readable, sinks: Writable[]): Promise<void> {
+export async function fanOut(input: AsyncIterable<Buffer>, sinks: Writable[]): Promise<void> {
   const [spool] = sinks;
   const dead = new Set<Writable>();
   for (const sink of sinks) {
@@ -520,12 +520,12 @@ export async function fanOut(input: Readable, sinks: Writable[]): Promise<void> 
 }
 
 async function writeAll(
-  input: Readable,
+  input: AsyncIterable<Buffer>,
   sinks: Writable[],
   spool: Writable | undefined,
   dead: Set<Writable>,
 ): Promise<void> {
-  for await (const chunk of input as AsyncIterable<Buffer>) {
+  for await (const chunk of input) {
     if (spool && dead.has(spool)) throw new Error('spool file write failed');
     const waits: Promise<void>[] = [];
     for (const sink of sinks) {
