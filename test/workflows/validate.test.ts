@@ -72,3 +72,14 @@ describe.runIf(actions.length > 0)('action.yml files', () => {
     expect(doc.runs.main).toBe(`../../dist/${name}/index.js`);
   });
 });
+
+describe('README', () => {
+  it('documents every reusable workflow input as the workflow files declare it', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const res = spawnSync(process.execPath, [path.join(root, 'scripts', 'workflow-docs.mjs'), '--check'], {
+      encoding: 'utf8',
+    });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+  });
+});
