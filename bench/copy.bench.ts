@@ -5,7 +5,8 @@
  *   bash scripts/testbed.sh && node scripts/build.mjs multi-registry-push && npx tsx bench/copy.bench.ts
  *
  * Env: BENCH_LAYER_MB (per-platform layer sizes, default "40,12" → ~104 MB over two platforms),
- *      BENCH_BIG_MB (the single big layer for the RSS run, default 1024; 0 skips it).
+ *      BENCH_BIG_MB (the single big layer for the RSS run, default 1024; 0 skips it),
+ *      BENCH_PROFILE (a directory: V8 CPU profiles of the action runs).
  *
  * Prints: wall-time ratio (target ≤ 0.5), bytes read from the source (target 1× vs skopeo's 3×), re-run time as a
  * fraction of the first run (target ≤ 5 %), and peak RSS of the action process with one 1 GiB layer (< 200 MB).
@@ -195,7 +196,15 @@ async function runAction(
   await writeFile(env.GITHUB_OUTPUT!, '');
   await writeFile(env.GITHUB_STEP_SUMMARY!, '');
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const res = await run('/usr/bin/time', ['-f', 'MAXRSS_KB=%M CPU_S=%U+%S', process.execPath, bundle], env);
+  // BENCH_PROFILE=DIR writes a V8 CPU profile of each action run there (open in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const res = await run(
+    '/usr/bin/time',
+    ['-f', 'MAXRSS_KB=%M CPU_S=%U+%S', process.execPath, ...profile, bundle],
+    env,
+  );
   await rm(dir, { recursive: true, force: true });
   if (res.code !== 0) throw new Error(`action failed:\n${res.stdout}\n${res.stderr}`);
   const rss = /MAXRSS_KB=(\d+) CPU_S=([\d.]+)\+([\d.]+)/.exec(res.stderr);

@@ -200,7 +200,7 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
       dest.proxy!.setFaults([
         { method: 'HEAD', path: /\/manifests\//, times: 1, fault: { status: 429, retryAfter: 1 } },
         { method: 'POST', path: /\/blobs\/uploads\//, times: 1, fault: { status: 503 } },
-        // An upload body cut after 512 KiB: retried from the spool file, not from the source.
+        // An upload body cut after 512 KiB: retried by re-reading the source (no spool by default).
         {
           method: 'PUT',
           path: /\/blobs\/uploads\/.*digest=/,
@@ -236,6 +236,38 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
         expect(n).toBe(layer.size);
       }
       check.close();
+      await dest.stop();
+    });
+  });
+
+  describe('with spool: true, when an upload is cut mid-body', () => {
+    it('retries from the spool file and reads the source blob only once', async () => {
+      const dest = await startRegistry('plain', { proxy: true });
+      const registries = registriesFor([source, dest]);
+      dest.proxy!.setFaults([
+        {
+          method: 'PUT',
+          path: /\/blobs\/uploads\/.*digest=/,
+          times: 1,
+          fault: { resetAfterBytes: 256 * 1024, resetOn: 'request' },
+        },
+      ]);
+      source.proxy!.clearHits();
+      const result = await copyImage(
+        registries,
+        `${source.proxy!.host}/team/app:v1`,
+        [{ registry: dest.proxy!.host, repository: 'spooled/app', tags: ['v1'] }],
+        {
+          spool: true,
+        },
+      );
+      registries.close();
+      expect(dest.proxy!.hits.filter((h) => h.fault)).toHaveLength(1);
+      expect(result.destinations[0]!.status).toBe('copied');
+      const gets = blobGets(source);
+      expect(new Set(gets).size).toBe(gets.length);
+      expect(result.sourceBytesRead).toBe(result.closure.bytes);
+      expect((await skopeoInspectRaw(dest, 'spooled/app:v1')).equals(sourceIndexBytes)).toBe(true);
       await dest.stop();
     });
   });

@@ -31,13 +31,22 @@ describe('fanOut', () => {
     expect(b.data().equals(Buffer.concat(parts))).toBe(true);
   });
 
+  it('also writes the spool, and resolves only when it is flushed', async () => {
+    const parts = Array.from({ length: 10 }, (_, i) => Buffer.alloc(500, i));
+    const spool = collect();
+    const upload = collect();
+    await fanOut(Readable.from(parts), [upload.sink], spool.sink);
+    expect(spool.data().equals(Buffer.concat(parts))).toBe(true);
+    expect(upload.data().length).toBe(5000);
+  });
+
   describe('when one sink fails midway', () => {
     it('detaches it and keeps feeding the others', async () => {
       const parts = Array.from({ length: 20 }, (_, i) => Buffer.alloc(100, i));
       const spool = collect();
       const dying = new PassThrough({ highWaterMark: 10 });
       setTimeout(() => dying.destroy(new Error('upload broke')), 5);
-      await fanOut(Readable.from(parts), [spool.sink, dying]);
+      await fanOut(Readable.from(parts), [dying], spool.sink);
       expect(spool.data().length).toBe(2000);
     });
   });

@@ -27,6 +27,12 @@ export interface CopyOptions {
   memoryBlobLimit?: number;
   /** Directory for spool files (default: the OS temp dir). */
   spoolDir?: string;
+  /**
+   * Also write large blobs to a temp file while streaming them, so a failed upload retries from disk
+   * instead of reading the source again (a slow or rate-limited source). Default false: retries
+   * re-read the source, verified, and the happy path touches no disk.
+   */
+  spool?: boolean;
   /** Upload in PATCH chunks of this size instead of one PUT per blob. */
   chunkSize?: number;
   /** Blobs moved at once (default 8); each host's request limit applies on top. */
@@ -243,6 +249,19 @@ export async function copyImage(
   return finish(result, targets);
 }
 
+/** Drops the first `n` bytes of a chunk sequence. */
+async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenerator<Buffer> {
+  let left = n;
+  for await (const chunk of chunks) {
+    if (left >= chunk.length) {
+      left -= chunk.length;
+      continue;
+    }
+    yield left > 0 ? chunk.subarray(left) : chunk;
+    left = 0;
+  }
+}
+
 function finish(result: CopyResult, targets: Target[]): CopyResult {
   const failed = targets.filter((t) => t.failure !== undefined);
   if (failed.length > 0) {
@@ -436,18 +455,31 @@ class BlobMover {
     ]);
     let spooled: Promise<void>;
     const sinks = targets.map(() => new PassThrough({ highWaterMark: 1024 * 1024 }));
+    const useSpool = this.options.spool ?? false;
+    // Without a spool, a retry re-reads the source (verified, skipping what the registry already has).
+    const reread = (offset: number, slotHeld: boolean) =>
+      Readable.from(
+        skipBytes(
+          this.source.readBlob(this.sourceRepository, descriptor, {
+            slotHeld,
+            onBytes: countRead,
+            signal: this.options.signal,
+          }),
+          offset,
+        ),
+        { objectMode: false },
+      );
     try {
-      const spool = createWriteStream(spoolPath);
       const input = this.source.readBlob(this.sourceRepository, descriptor, {
         slotHeld: true,
         onBytes: countRead,
         signal: this.options.signal,
       });
-      spooled = fanOut(input, [spool, ...sinks]);
-      // Uploads from the spool wait until the whole blob has been read and verified.
+      spooled = fanOut(input, sinks, useSpool ? createWriteStream(spoolPath) : undefined);
+      // Retries wait until the whole blob has been read and verified once.
       const open = async (offset: number) => {
         await spooled;
-        return createReadStream(spoolPath, { start: offset });
+        return useSpool ? createReadStream(spoolPath, { start: offset }) : reread(offset, true);
       };
       const uploads = targets.map(async (t, k) => {
         try {
@@ -481,7 +513,8 @@ class BlobMover {
       release();
     }
     return {
-      open: async (offset: number) => createReadStream(spoolPath, { start: offset }),
+      open: async (offset: number) =>
+        useSpool ? createReadStream(spoolPath, { start: offset }) : reread(offset, false),
       dispose: () => rm(spoolPath, { force: true }),
     };
   }
@@ -493,12 +526,17 @@ interface BlobData {
 }
 
 /**
- * Writes every chunk of `input` to all sinks, waiting for the slowest live sink (backpressure), and
- * detaches sinks that error or close early. Resolves when the input ended and the first sink (the
- * spool) has flushed; rejects when the input fails (e.g. digest mismatch) or the spool fails.
+ * Writes every chunk of `input` to all sinks (and the spool file, if any), waiting for the slowest
+ * live sink (backpressure), and detaches sinks that error or close early. Resolves when the input
+ * ended and the spool has flushed; rejects when the input fails (e.g. digest mismatch) or the spool
+ * fails.
  */
-export async function fanOut(input: AsyncIterable<Buffer>, sinks: Writable[]): Promise<void> {
-  const [spool] = sinks;
+export async function fanOut(
+  input: AsyncIterable<Buffer>,
+  uploads: Writable[],
+  spool?: Writable,
+): Promise<void> {
+  const sinks = spool ? [spool, ...uploads] : uploads;
   const dead = new Set<Writable>();
   for (const sink of sinks) {
     sink.on('error', () => dead.add(sink));
