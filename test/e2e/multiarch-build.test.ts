@@ -235,6 +235,13 @@ describe('multiarch-build (bundled dist)', () => {
       expect(run.stdout).not.toContain('::error::');
       expect(run.outputs.digest).toMatch(/^sha256:/);
       expect(JSON.parse(run.outputs['platform-digests']!)).toEqual({ [platform]: run.outputs.digest });
+      const record = JSON.parse(run.outputs['image-record']!) as {
+        destinations: Record<string, { references: string[]; tags: string[] }>;
+      };
+      expect(record.destinations[`${registry.host}/octo/app`]).toMatchObject({
+        tags: [],
+        references: [`${registry.host}/octo/app@${run.outputs.digest}`],
+      });
       digests.push(`${registry.host}/octo/app@${run.outputs.digest}`);
     }
     await expect(skopeoInspectRaw(registry, 'octo/app:v1.2.3')).rejects.toThrow();

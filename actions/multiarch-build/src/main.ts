@@ -14,6 +14,8 @@ export async function main(): Promise<void> {
   const byRepo = new Map<string, string[]>();
   for (const t of result?.tags ?? [])
     byRepo.set(stripTag(t), [...(byRepo.get(stripTag(t)) ?? []), t.slice(stripTag(t).length + 1)]);
+  // A single-platform push has no tag, but it has a home: the first image.
+  if (digest && byRepo.size === 0 && meta.images[0]) byRepo.set(meta.images[0], []);
   const imageRecord = digest
     ? {
         source: inputs.mode === 'merge' ? inputs.digests.join(',') : inputs.context,
