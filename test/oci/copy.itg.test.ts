@@ -165,6 +165,29 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     registries.close();
   });
 
+  describe('with includeReferrers: false', () => {
+    it('copies the image only, in dry-run planning no referrer and writing nothing', async () => {
+      const registries = registriesFor([source, plain]);
+      const result = await copyImage(
+        registries,
+        `${source.host}/team/app:v1`,
+        [{ registry: plain.host, repository: 'plain-only/app', tags: ['v1'] }],
+        {
+          includeReferrers: false,
+          dryRun: true,
+        },
+      );
+      expect(result.closure).toMatchObject({ manifests: 3, referrers: 0, legacyTags: [] });
+      expect(result.destinations[0]!.status).toBe('planned');
+      expect(result.plan.blobs.every((b) => b.upload.length === 1)).toBe(true);
+      expect(result.plan.tags).toEqual([
+        { destination: 0, tag: 'v1', digest: image.indexDigest, action: 'create' },
+      ]);
+      expect(await registries.client(plain.host).listTags('plain-only/app')).toEqual([]);
+      registries.close();
+    });
+  });
+
   describe('when run again', () => {
     it('uploads, mounts and pushes nothing and reads no source blob', async () => {
       const registries = registriesFor([source, plain, basic, token]);
