@@ -264,6 +264,14 @@ describe('multiarch-build (bundled dist)', () => {
     });
   });
 
+  it('fails with what to do when the chosen builder is missing (no buildx here)', async () => {
+    const run = await runAction({ ...common(), builder: 'buildx' }, pushMain);
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stdout).toContain(
+      '::error::docker buildx was not found. Add docker/setup-buildx-action before this step, or set builder: buildah',
+    );
+  });
+
   it('fails on an unknown platform, naming the input', async () => {
     const run = await runAction({ ...common(), platforms: 'linux/amd64,linux/amd65' }, pushMain);
     expect(run.exitCode).not.toBe(0);
