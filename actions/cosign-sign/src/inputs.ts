@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import * as core from '@actions/core';
 import {
   ConfigurationError,
   getBoolean,
@@ -6,11 +7,12 @@ import {
   getImageReference,
   getList,
   getString,
+  getStructured,
   InputError,
   parseWith,
   readRaw,
 } from '@deliverkit/action-kit';
-import { parseReference, type ImageReference } from '@deliverkit/oci';
+import { parseReference, parseRegistryAuths, type ImageReference, type RegistryAuth } from '@deliverkit/oci';
 import {
   parseSigstoreInstance,
   PREDICATE_TYPES,
@@ -24,12 +26,6 @@ export interface AttestationSpec {
   path: string;
   predicateType?: string;
   source: string;
-}
-
-export interface RegistryAuth {
-  registry: string;
-  username: string;
-  password: string;
 }
 
 /** Every input, read once; keys are the action.yml names. */
@@ -89,7 +85,10 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     'require-attestations': getList('require-attestations', { comma: true }).map((t) =>
       t in PREDICATE_TYPES ? PREDICATE_TYPES[t as keyof typeof PREDICATE_TYPES] : t,
     ),
-    'registry-auths': parseRegistryAuths(readRaw('registry-auths', { secret: true })),
+    'registry-auths': parseRegistryAuths(
+      getStructured<unknown>('registry-auths', { secret: true }),
+      core.setSecret,
+    ),
     'image-record': readImageRecord(getString('image-record')),
     'dry-run': getBoolean('dry-run', false),
   };
@@ -140,24 +139,6 @@ export function parseAttestation(line: string): AttestationSpec {
   if (!fields.path) throw new Error('path is required');
   if (type === 'custom' && !fields['predicate-type']) throw new Error('type=custom needs predicate-type=URL');
   return { type, path: fields.path, predicateType: fields['predicate-type'], source: line.trim() };
-}
-
-export function parseRegistryAuths(raw: string | undefined): RegistryAuth[] {
-  if (!raw) return [];
-  return parseWith(
-    'registry-auths',
-    raw,
-    (text) => {
-      const list = JSON.parse(text) as unknown;
-      if (!Array.isArray(list)) throw new Error('expected a JSON array of {registry, username, password}');
-      return list.map((e: Partial<RegistryAuth>) => {
-        if (!e.registry || !e.username || !e.password)
-          throw new Error('each entry needs registry, username and password');
-        return { registry: e.registry, username: e.username, password: e.password };
-      });
-    },
-    { secret: true },
-  );
 }
 
 function pemOrFile(name: string, value: string | undefined, secret: boolean): string | undefined {

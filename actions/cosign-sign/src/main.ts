@@ -7,7 +7,7 @@ import {
   setOutputs,
   SummaryBuilder,
 } from '@deliverkit/action-kit';
-import { chainCredentials, DockerConfigCredentials, Registries, StaticCredentials } from '@deliverkit/oci';
+import { openRegistries } from '@deliverkit/oci';
 import {
   cosignVerifyCommands,
   githubIdentityProvider,
@@ -27,12 +27,9 @@ import { readInputs, type Inputs } from './inputs';
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const logger = new ActionsLogger();
-  const registries = new Registries({
-    credentials: chainCredentials(
-      new StaticCredentials(Object.fromEntries(inputs['registry-auths'].map((a) => [a.registry, a]))),
-      new DockerConfigCredentials({ onSecret: (s) => core.setSecret(s) }),
-    ),
+  const registries = openRegistries(inputs['registry-auths'], {
     logger,
+    onSecret: (secret: string) => core.setSecret(secret),
   });
   const registry = registries.client(inputs.image.registry);
   const image = {

@@ -1,37 +1,19 @@
 import * as core from '@actions/core';
 import { ActionsLogger, formatPlanText, setOutputs, SummaryBuilder } from '@deliverkit/action-kit';
 import {
-  chainCredentials,
   copyImage,
   CopyError,
   type CopyResult,
   describePlan,
-  DockerConfigCredentials,
   formatBytes,
-  Registries,
-  type RegistryHostOptions,
-  StaticCredentials,
+  openRegistries,
 } from '@deliverkit/oci';
 import { readInputs } from './inputs';
 
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const logger = new ActionsLogger();
-  const auths = inputs['registry-auths'];
-  const hosts: Record<string, RegistryHostOptions> = {};
-  for (const a of auths) hosts[a.registry] = { ca: a.ca, insecure: a.insecure };
-  const registries = new Registries({
-    credentials: chainCredentials(
-      new StaticCredentials(
-        Object.fromEntries(
-          auths
-            .filter((a) => a.username)
-            .map((a) => [a.registry, { username: a.username, password: a.password }]),
-        ),
-      ),
-      new DockerConfigCredentials({ onSecret: core.setSecret, logger }),
-    ),
-    hosts,
+  const registries = openRegistries(inputs['registry-auths'], {
     concurrency: inputs.concurrency,
     logger,
     onSecret: core.setSecret,

@@ -30,12 +30,7 @@ import {
   labelRecord,
   repoFromPayload,
 } from '@deliverkit/meta';
-import {
-  DockerConfigCredentials,
-  Registries,
-  type RegistryHostOptions,
-  parseReference,
-} from '@deliverkit/oci';
+import { Registries, parseReference, openRegistries } from '@deliverkit/oci';
 import type { Inputs } from './inputs';
 
 export interface PipelineResult {
@@ -96,11 +91,8 @@ async function gitCommitDate(
 }
 
 function registriesFor(inputs: Inputs, logger: Logger): Registries {
-  const hosts: Record<string, RegistryHostOptions> = {};
-  for (const host of inputs['insecure-registries']) hosts[host] = { insecure: true };
-  return new Registries({
-    hosts,
-    credentials: new DockerConfigCredentials({ onSecret: core.setSecret, logger }),
+  return openRegistries([], {
+    insecureHosts: inputs['insecure-registries'],
     logger,
     onSecret: core.setSecret,
   });

@@ -11,14 +11,7 @@ import {
   setOutputs,
   SummaryBuilder,
 } from '@deliverkit/action-kit';
-import {
-  chainCredentials,
-  DockerConfigCredentials,
-  formatBytes,
-  Registries,
-  type RegistryHostOptions,
-  StaticCredentials,
-} from '@deliverkit/oci';
+import { formatBytes, openRegistries } from '@deliverkit/oci';
 import {
   catalogImage,
   type CatalogSummary,
@@ -50,7 +43,7 @@ interface PlatformResult {
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const logger = new ActionsLogger();
-  const registries = openRegistries(inputs, logger);
+  const registries = openRegistries(inputs['registry-auths'], { logger, onSecret: core.setSecret });
   try {
     const image = await openRegistryImage(registries, inputs.image, { platforms: inputs.platforms }).catch(
       (e: unknown) => {
@@ -131,27 +124,6 @@ export async function main(): Promise<void> {
   } finally {
     registries.close();
   }
-}
-
-function openRegistries(inputs: Inputs, logger: Logger): Registries {
-  const auths = inputs['registry-auths'];
-  const hosts: Record<string, RegistryHostOptions> = {};
-  for (const a of auths) hosts[a.registry] = { ca: a.ca, insecure: a.insecure };
-  return new Registries({
-    credentials: chainCredentials(
-      new StaticCredentials(
-        Object.fromEntries(
-          auths
-            .filter((a) => a.username)
-            .map((a) => [a.registry, { username: a.username!, password: a.password! }]),
-        ),
-      ),
-      new DockerConfigCredentials({ onSecret: core.setSecret, logger }),
-    ),
-    hosts,
-    logger,
-    onSecret: core.setSecret,
-  });
 }
 
 async function runSyft(

@@ -85,3 +85,9 @@ export {
   type CopyResult,
   type DestinationReport,
 } from './copy';
+export {
+  openRegistries,
+  parseRegistryAuths,
+  type OpenRegistriesOptions,
+  type RegistryAuth,
+} from './registry-auths';
