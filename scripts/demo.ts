@@ -47,7 +47,11 @@ async function step(
     return undefined;
   }
   process.stdout.write(`- ${name} (${action}) … `);
-  const run = await runAction(action, inputs, { env: { ...githubContext, ...env }, cwd: repoRoot });
+  const run = await runAction(action, inputs, {
+    env: { ...githubContext, ...env },
+    cwd: repoRoot,
+    runnerTemp: path.join(out, 'runner-temp'),
+  });
   const seconds = run.durationMs / 1000;
   if (run.exitCode !== 0) {
     const errors = `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => l.startsWith('::error::'));
@@ -212,6 +216,8 @@ async function main(): Promise<void> {
     {
       image: ref,
       key: keyFile,
+      // Local signing: no transparency log to reach from here.
+      sigstore: 'none',
       recursive: 'true',
       'signature-format': 'both',
       attestations: attestations.join('\n'),
@@ -222,7 +228,13 @@ async function main(): Promise<void> {
   await step(
     'verify before promotion',
     'cosign-sign',
-    { image: ref, mode: 'verify', 'public-key': pubFile, 'registry-auths': auths(registries.local) },
+    {
+      image: ref,
+      mode: 'verify',
+      sigstore: 'none',
+      'public-key': pubFile,
+      'registry-auths': auths(registries.local),
+    },
     (r) => [`verified ${r.outputs.verified}`, `attestations ${r.outputs.attestations ?? ''}`],
   );
 
@@ -274,7 +286,7 @@ async function main(): Promise<void> {
     kubeconfig ? 'blue-green deploy to staging' : 'blue-green deploy plan for staging (dry-run, no cluster)',
     'blue-green-deploy',
     {
-      manifests: 'examples/hello/deploy/overlays/staging',
+      'kustomize-dir': 'examples/hello/deploy/overlays/staging',
       images: `registry.local/hello=${registries.ghcr.host}/acme/hello@${digest}`,
       app: 'hello',
       namespace: 'hello-staging',

@@ -22,6 +22,11 @@ export interface RunActionOptions {
   /** Bundle path; default dist/<name>/index.js of this checkout. */
   bundle?: string;
   timeoutMs?: number;
+  /**
+   * RUNNER_TEMP shared by the steps of one job (files one action writes there, e.g. a provenance
+   * statement, are read by the next). Default: a fresh directory removed after the run.
+   */
+  runnerTemp?: string;
 }
 
 /**
@@ -43,7 +48,7 @@ export async function runAction(
     writeFile(outputFile, ''),
     writeFile(summaryFile, ''),
     writeFile(stateFile, ''),
-    mkdir(path.join(dir, 'tmp')),
+    mkdir(options.runnerTemp ?? path.join(dir, 'tmp'), { recursive: true }),
     mkdir(path.join(dir, 'toolcache')),
   ]);
   const env: Record<string, string> = {
@@ -52,7 +57,7 @@ export async function runAction(
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_STATE: stateFile,
-    RUNNER_TEMP: path.join(dir, 'tmp'),
+    RUNNER_TEMP: options.runnerTemp ?? path.join(dir, 'tmp'),
     RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
     GITHUB_ACTIONS: 'true',
   };
