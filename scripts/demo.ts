@@ -293,10 +293,12 @@ async function main(): Promise<void> {
       'dry-run': kubeconfig ? 'false' : 'true',
       kubeconfig: kubeconfig,
     },
-    (r) => [
-      `active ${r.outputs['active-color'] ?? '?'}`,
-      `plan ${r.outputs.plan ? 'written to the summary' : 'n/a'}`,
-    ],
+    (r) => {
+      if (r.outputs['active-color'])
+        return [`active colour ${r.outputs['active-color']}`, `digest ${r.outputs['image-digest']}`];
+      const plan = JSON.parse(r.outputs.plan || '{}') as { changes?: unknown[] };
+      return [`dry-run plan: ${plan.changes?.length ?? 0} object changes (full diff in the report)`];
+    },
   );
   console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
