@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/imag
 import { repoRoot } from '../support/paths';
 import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
+import { runAction as runBundledAction } from '../support/action-runner';
 
 const bundle = path.join(repoRoot, 'dist', 'cosign-sign', 'index.js');
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
@@ -30,39 +30,9 @@ async function runAction(
   inputs: Record<string, string>,
   env: Record<string, string> = {},
 ): Promise<RunResult> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cosign-sign-e2e-'));
-  const outFile = path.join(dir, 'output');
-  const summaryFile = path.join(dir, 'summary');
-  await writeFile(outFile, '');
-  await writeFile(summaryFile, '');
-  const childEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    GITHUB_OUTPUT: outFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dir,
-    ...env,
-  };
-  for (const [k, v] of Object.entries(inputs)) childEnv[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [bundle], { env: childEnv, cwd: dir });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
-  return {
-    code,
-    stdout,
-    outputs: parseOutputs(await readFile(outFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
-  };
-}
-
-/** GITHUB_OUTPUT's `name<<DELIM\nvalue\nDELIM` format. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
-  return out;
+  const runnerTemp = await mkdtemp(path.join(os.tmpdir(), 'cosign-sign-e2e-'));
+  const run = await runBundledAction('cosign-sign', inputs, { env, bundle, runnerTemp, cwd: runnerTemp });
+  return { code: run.exitCode, stdout: run.stdout + run.stderr, outputs: run.outputs, summary: run.summary };
 }
 
 let sigstore: MockSigstore;

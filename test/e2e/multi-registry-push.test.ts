@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, Registries, StaticCredentials } from '@deliverkit/oci';
@@ -8,6 +5,7 @@ import { pushBaseImage, skopeoInspectRaw } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
+import { runAction as runBundledAction } from '../support/action-runner';
 import { buildFixtureImage, type FixtureImage } from '../oci/fixture-image';
 
 const bundle = path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
@@ -17,44 +15,9 @@ let plain: RegistryHandle;
 let basic: RegistryHandle;
 let image: FixtureImage;
 
-interface ActionRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
 /** Runs the bundled action the way the runner does: INPUT_* env in, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY out. */
-async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'mrp-e2e-'));
-  const outputFile = path.join(dir, 'output');
-  const summaryFile = path.join(dir, 'summary');
-  await writeFile(outputFile, '');
-  await writeFile(summaryFile, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_TEMP: dir,
-    RUNNER_DEBUG: '1',
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [bundle], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-  return {
-    exitCode,
-    stdout,
-    stderr,
-    outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
-    summary: await readFile(summaryFile, 'utf8'),
-  };
-}
+const runAction = (inputs: Record<string, string>) =>
+  runBundledAction('multi-registry-push', inputs, { env: { RUNNER_DEBUG: '1' }, bundle });
 
 /** What the runner would print: everything but the `::add-mask::` commands it consumes. */
 function logLines(stdout: string): string {
@@ -62,19 +25,6 @@ function logLines(stdout: string): string {
     .split('\n')
     .filter((l) => !l.startsWith('::add-mask::'))
     .join('\n');
-}
-
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    outputs[m[1]!] = value.join('\n');
-  }
-  return outputs;
 }
 
 beforeAll(async () => {

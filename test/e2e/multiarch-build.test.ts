@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { pushBaseImage, skopeoInspectRaw } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
+import { runAction as runBundledAction } from '../support/action-runner';
 
 // The bundled action, driven through GitHub's contract: INPUT_* and GITHUB_* in, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY out. Real buildah and qemu against a plain registry; buildx cannot run here
@@ -44,53 +44,34 @@ async function runAction(
     files.storage,
     `[storage]\ndriver = "vfs"\nrunroot = "${dir}/run"\ngraphroot = "${dir}/root"\n`,
   );
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_EVENT_NAME: event.name,
-    GITHUB_REF: event.ref,
-    GITHUB_SHA: SHA,
-    GITHUB_REPOSITORY: 'octo/app',
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_WORKFLOW_REF: `octo/app/.github/workflows/release.yml@${event.ref}`,
-    GITHUB_RUN_ID: '7',
-    GITHUB_RUN_ATTEMPT: '1',
-    CONTAINERS_STORAGE_CONF: files.storage,
-    BUILDAH_ISOLATION: 'chroot',
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [bundle], { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  const run = await runBundledAction('multiarch-build', inputs, {
+    bundle,
+    cwd: work,
+    runnerTemp: dir,
+    env: {
+      GITHUB_EVENT_PATH: files.event,
+      GITHUB_EVENT_NAME: event.name,
+      GITHUB_REF: event.ref,
+      GITHUB_SHA: SHA,
+      GITHUB_REPOSITORY: 'octo/app',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_WORKFLOW_REF: `octo/app/.github/workflows/release.yml@${event.ref}`,
+      GITHUB_RUN_ID: '7',
+      GITHUB_RUN_ATTEMPT: '1',
+      CONTAINERS_STORAGE_CONF: files.storage,
+      BUILDAH_ISOLATION: 'chroot',
+    },
+  });
   return {
-    exitCode,
+    exitCode: run.exitCode,
     // What the runner prints: it consumes the ::add-mask:: commands.
-    stdout: stdout
+    stdout: (run.stdout + run.stderr)
       .split('\n')
       .filter((l) => !l.startsWith('::add-mask::'))
       .join('\n'),
-    outputs: parseOutputFile(await readFile(files.output, 'utf8')),
-    summary: await readFile(files.summary, 'utf8'),
+    outputs: run.outputs,
+    summary: run.summary,
   };
-}
-
-function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]!);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]!);
-    outputs[m[1]!] = value.join('\n');
-  }
-  return outputs;
 }
 
 const repository = {

@@ -53,13 +53,13 @@ export async function runAction(
   ]);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? dir,
+    // A fresh HOME, like a fresh runner: no ~/.docker/config.json from this machine leaks in.
+    HOME: dir,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_STATE: stateFile,
     RUNNER_TEMP: options.runnerTemp ?? path.join(dir, 'tmp'),
     RUNNER_TOOL_CACHE: path.join(dir, 'toolcache'),
-    GITHUB_ACTIONS: 'true',
   };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
   for (const [k, v] of Object.entries(inputs)) {
