@@ -1,11 +1,5 @@
 import * as core from '@actions/core';
-import {
-  getBoolean,
-  getInteger,
-  getRequiredString,
-  getStructured,
-  parseWith,
-} from '@deliverkit/action-kit';
+import { getBoolean, getInteger, getRequiredString, getStructured, parseWith } from '@deliverkit/action-kit';
 import {
   type CopyDestination,
   type ImageReference,
