@@ -128,11 +128,18 @@ async function main(): Promise<void> {
   console.log(
     'starting registries: local (build target), docker.io (token), gcr (basic + TLS), ghcr (token) …',
   );
+  // Fixed ports and storage under .demo/registries: a second run finds the first run's layers
+  // (registry cache, blobs already at every destination) and says what it skipped.
+  const portBase = Number(process.env.DEMO_PORT_BASE ?? 5055);
+  const persistent = (name: string, offset: number) => ({
+    storageDir: path.join(out, 'registries', name),
+    port: portBase + offset,
+  });
   const [local, dockerhub, gcr, ghcr] = await Promise.all([
-    startRegistry('plain'),
-    startRegistry('token'),
-    startRegistry('basic'),
-    startRegistry('token'),
+    startRegistry('plain', persistent('local', 0)),
+    startRegistry('token', persistent('dockerhub', 1)),
+    startRegistry('basic', persistent('gcr', 2)),
+    startRegistry('token', persistent('ghcr', 3)),
   ]);
   const registries = { local: local!, dockerhub: dockerhub!, gcr: gcr!, ghcr: ghcr! };
   for (const [name, r] of Object.entries(registries)) console.log(`    ${name.padEnd(9)} ${r.url}`);

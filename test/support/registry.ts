@@ -31,6 +31,12 @@ export interface StartRegistryOptions {
   anonymousPull?: boolean;
   /** `token` only: initial token lifetime (default 300 s); see TokenServerHandle.setTokenLifetime. */
   tokenLifetimeSeconds?: number;
+  /**
+   * Keep the registry's content here across runs (not removed by stop), with a fixed `port`, so a
+   * second run of the local pipeline finds what the first pushed. Tests leave both unset.
+   */
+  storageDir?: string;
+  port?: number;
 }
 
 export interface RegistryHandle {
@@ -124,13 +130,13 @@ export async function startRegistry(
     const logFile = path.join(dir, 'registry.log');
     let host = '';
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = options.port ?? (await freePort());
       host = `127.0.0.1:${port}`;
       const config = {
         version: '0.1',
         log: { level: 'info', formatter: 'text', accesslog: { disabled: false } },
         storage: {
-          filesystem: { rootdirectory: path.join(dir, 'storage') },
+          filesystem: { rootdirectory: options.storageDir ?? path.join(dir, 'storage') },
           delete: { enabled: options.deleteEnabled ?? true },
           maintenance: { uploadpurging: { enabled: false } },
         },
