@@ -2,6 +2,7 @@
 // registries → verify at each → blue-green deploy (or its dry-run plan). Each step runs a bundled
 // action through GitHub's env contract; the report at the end lists each step's duration and key
 // outputs, and .demo/report.md / report.html hold every step summary.
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -67,6 +68,16 @@ async function step(
   return run;
 }
 
+const headCommit = (() => {
+  const [sha, epoch] = execFileSync('git', ['log', '-1', '--format=%H %ct'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  })
+    .trim()
+    .split(' ');
+  return { sha: sha!, epoch: epoch! };
+})();
+
 // What a runner would set for a push to main of a repository called acme/hello.
 const githubContext: Record<string, string> = {
   GITHUB_REPOSITORY: 'acme/hello',
@@ -76,7 +87,7 @@ const githubContext: Record<string, string> = {
   GITHUB_REF: 'refs/heads/main',
   GITHUB_REF_NAME: 'main',
   GITHUB_REF_TYPE: 'branch',
-  GITHUB_SHA: process.env.DEMO_SHA ?? '5f3c1a7e9b2d4c6f8a0e1b3d5c7f9a2b4d6e8f01',
+  GITHUB_SHA: headCommit.sha,
   GITHUB_RUN_ID: String(Date.now()),
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_WORKFLOW: 'ci-cd',

@@ -17,6 +17,7 @@ import {
   formatPlatform,
   mergeDigests,
   parseFromLines,
+  parseSourceDateEpoch,
   planBuildah,
   planBuildx,
   resolveCacheRefs,
@@ -180,6 +181,7 @@ export async function runPipeline(
       push,
       cacheFrom: [...inputs['cache-from'], ...derived.from],
       cacheTo: [...inputs['cache-to'], ...(push ? derived.to : [])],
+      sourceDateEpoch: parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']),
     };
     const mode = inputs.mode === 'single' ? 'single' : 'multi';
     const insecure = (ref: string | undefined) =>

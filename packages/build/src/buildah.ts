@@ -96,6 +96,7 @@ export function buildahBuildArgs(spec: BuildSpec, options: BuildahBuildOptions):
     for (const c of options.cacheFrom ?? []) args.push('--cache-from', c);
     for (const c of options.cacheTo ?? []) args.push('--cache-to', c);
   }
+  if (spec.sourceDateEpoch !== undefined) args.push('--timestamp', String(spec.sourceDateEpoch));
   if (options.jobs !== undefined) args.push('--jobs', String(options.jobs));
   args.push(...registryFlags(options));
   args.push('--iidfile', options.iidFile);

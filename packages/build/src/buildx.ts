@@ -75,6 +75,10 @@ export function buildxBuildArgs(spec: BuildSpec, options: BuildxArgsOptions): st
   if (spec.file) args.push('--file', spec.file);
   if (spec.target) args.push('--target', spec.target);
   for (const [k, v] of Object.entries(spec.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+  // BuildKit reads SOURCE_DATE_EPOCH as a build argument (an explicit build-arg wins).
+  if (spec.sourceDateEpoch !== undefined && !('SOURCE_DATE_EPOCH' in spec.buildArgs)) {
+    args.push('--build-arg', `SOURCE_DATE_EPOCH=${spec.sourceDateEpoch}`);
+  }
   for (const [k, v] of Object.entries(spec.labels)) args.push('--label', `${k}=${v}`);
   for (const a of spec.annotations) args.push('--annotation', a);
   for (const s of spec.secrets) args.push('--secret', `id=${s.id},src=${s.src}`);

@@ -20,6 +20,7 @@ export {
   annotationsFor,
   resolveCacheRefs,
   stripTag,
+  parseSourceDateEpoch,
 } from './spec';
 export {
   Buildx,

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@deliverkit/action-kit';
 import { InputError } from '@deliverkit/action-kit';
 import { type Platform, platformSlug } from './platform';
 
@@ -32,6 +33,23 @@ export interface BuildSpec {
   /** Registry cache to write. */
   cacheTo: string[];
   noCache?: boolean;
+  /**
+   * SOURCE_DATE_EPOCH (reproducible-builds.org): clamps the image's created time and layer file
+   * timestamps, so rebuilding the same sources gives the same digests.
+   */
+  sourceDateEpoch?: number;
+}
+
+/** Reads SOURCE_DATE_EPOCH (whole seconds since 1970); undefined when unset or empty. */
+export function parseSourceDateEpoch(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new ConfigurationError(
+      'INVALID_CONFIGURATION',
+      `SOURCE_DATE_EPOCH must be whole seconds since 1970, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return Number(raw.trim());
 }
 
 export type AnnotationLevel = 'manifest' | 'index' | 'manifest-descriptor' | 'index-descriptor';
