@@ -88,6 +88,8 @@ const githubContext: Record<string, string> = {
   GITHUB_REF_NAME: 'main',
   GITHUB_REF_TYPE: 'branch',
   GITHUB_SHA: headCommit.sha,
+  // Rebuilding the same commit clamps timestamps to the commit time (see multiarch-build's README).
+  SOURCE_DATE_EPOCH: headCommit.epoch,
   GITHUB_RUN_ID: String(Date.now()),
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_WORKFLOW: 'ci-cd',

@@ -28,6 +28,7 @@ interface RunResult {
 async function runAction(
   inputs: Record<string, string>,
   event: { name: string; ref: string; payload: object },
+  extraEnv: Record<string, string> = {},
 ): Promise<RunResult> {
   const dir = await mkdtemp(path.join(work, 'run-'));
   const files = {
@@ -60,6 +61,7 @@ async function runAction(
       GITHUB_RUN_ATTEMPT: '1',
       CONTAINERS_STORAGE_CONF: files.storage,
       BUILDAH_ISOLATION: 'chroot',
+      ...extraEnv,
     },
   });
   return {
@@ -149,6 +151,17 @@ describe('multiarch-build (bundled dist)', () => {
     expect(run.stdout + run.summary).not.toContain('s3cret-value');
     // Nothing was pushed.
     await expect(skopeoInspectRaw(registry, 'octo/app:1.2.3')).rejects.toThrow();
+  });
+
+  it('with SOURCE_DATE_EPOCH, clamps build timestamps and dates the created label to it', async () => {
+    const run = await runAction(
+      { ...common(), platforms: 'linux/amd64', tags: 'type=sha', push: 'true', 'dry-run': 'true' },
+      pushTag,
+      { SOURCE_DATE_EPOCH: '1700000000' },
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.labels).toContain('org.opencontainers.image.created=2023-11-14T22:13:20.000Z');
+    expect(run.summary).toContain('--timestamp 1700000000');
   });
 
   let digest = '';

@@ -70,11 +70,19 @@ export async function computeMeta(inputs: Inputs, env: NodeJS.ProcessEnv): Promi
     context,
     repoFromPayload(payload, env),
     {
+      // With SOURCE_DATE_EPOCH the created label/annotation is that time, as BuildKit does, so a
+      // rebuild of the same commit carries the same metadata.
+      now: sourceDateEpochDate(env['SOURCE_DATE_EPOCH']),
       shortShaLength: shortSha ? Number(shortSha) : undefined,
       // The index and every manifest carry the annotations (metadata-action's default is manifest only).
       annotationLevels: (env['DOCKER_METADATA_ANNOTATIONS_LEVELS'] ?? 'manifest,index').split(','),
     },
   );
+}
+
+function sourceDateEpochDate(raw: string | undefined): Date | undefined {
+  const epoch = parseSourceDateEpoch(raw);
+  return epoch === undefined ? undefined : new Date(epoch * 1000);
 }
 
 /** The committer date of the commit, when the workspace is a git checkout that has it. */
