@@ -152,7 +152,7 @@ export async function startRegistry(
       await writeFile(configFile, JSON.stringify(config, null, 2));
       child = spawnRegistry(configFile, logFile);
       const url = `${ca ? 'https' : 'http'}://${host}`;
-      const outcome = await waitUntilReady(child, url, ca?.caPem);
+      const outcome = await waitUntilReady(child, url, ca?.caPem, logFile, host);
       if (outcome === 'ready') break;
       const log = await readFile(logFile, 'utf8').catch(() => '');
       // Another process may grab the port between freePort() and the registry's bind.
@@ -219,7 +219,18 @@ function spawnRegistry(configFile: string, logFile: string): ChildProcess {
   }
 }
 
-async function waitUntilReady(child: ChildProcess, url: string, ca: string | undefined): Promise<string> {
+/**
+ * Ready means *this* registry answers: a /v2/ reply alone could come from another server that took
+ * the port between freePort() and our bind (then our child exits with "address already in use"), so
+ * the child's own log must also say it is listening on the address.
+ */
+async function waitUntilReady(
+  child: ChildProcess,
+  url: string,
+  ca: string | undefined,
+  logFile: string,
+  host: string,
+): Promise<string> {
   let exited: string | undefined;
   const onExit = (code: number | null, signal: string | null) => {
     exited = `exited with ${code ?? signal}`;
@@ -234,7 +245,8 @@ async function waitUntilReady(child: ChildProcess, url: string, ca: string | und
       if (exited) return exited;
       try {
         const res = await httpRequest(`${url}/v2/`, { ca, timeoutMs: 2_000 });
-        if (res.status === 200 || res.status === 401) return 'ready';
+        const listening = (await readFile(logFile, 'utf8').catch(() => '')).includes(`listening on ${host}`);
+        if ((res.status === 200 || res.status === 401) && listening && !exited) return 'ready';
       } catch {
         // Not listening yet.
       }
