@@ -17,22 +17,9 @@ import {
   planBuildah,
   selectBackend,
 } from '@deliverkit/build';
+import { buildSpec } from './spec';
 
-function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
-  return {
-    context: 'app',
-    platforms: parsePlatforms(['linux/amd64']),
-    tags: [],
-    labels: {},
-    annotations: [],
-    buildArgs: {},
-    secrets: [],
-    push: false,
-    cacheFrom: [],
-    cacheTo: [],
-    ...overrides,
-  };
-}
+const spec = (overrides: Partial<BuildSpec> = {}) => buildSpec({ context: 'app', ...overrides });
 
 describe('buildahBuildArgs', () => {
   it('builds one platform with layers, cache repos, secrets by file and registry access by auth file', () => {

@@ -12,24 +12,11 @@ import {
   parsePlatforms,
   resolveCacheRefs,
 } from '@deliverkit/build';
+import { buildSpec } from './spec';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
-function spec(overrides: Partial<BuildSpec> = {}): BuildSpec {
-  return {
-    context: '.',
-    platforms: parsePlatforms(['linux/amd64']),
-    tags: [],
-    labels: {},
-    annotations: [],
-    buildArgs: {},
-    secrets: [],
-    push: false,
-    cacheFrom: [],
-    cacheTo: [],
-    ...overrides,
-  };
-}
+const spec = buildSpec;
 
 const push: BuildxArgsOptions = { metadataFile: '/tmp/meta.json', output: { kind: 'push' } };
 

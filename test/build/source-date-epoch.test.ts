@@ -6,23 +6,11 @@ import {
   buildahBuildArgs,
   buildxBuildArgs,
   parsePlatform,
-  parsePlatforms,
   parseSourceDateEpoch,
 } from '@deliverkit/build';
+import { buildSpec } from './spec';
 
-const spec = (overrides: Partial<BuildSpec> = {}): BuildSpec => ({
-  context: 'app',
-  platforms: parsePlatforms(['linux/amd64']),
-  tags: [],
-  labels: {},
-  annotations: [],
-  buildArgs: {},
-  secrets: [],
-  push: false,
-  cacheFrom: [],
-  cacheTo: [],
-  ...overrides,
-});
+const spec = (overrides: Partial<BuildSpec> = {}) => buildSpec({ context: 'app', ...overrides });
 
 describe('SOURCE_DATE_EPOCH', () => {
   it.each([
