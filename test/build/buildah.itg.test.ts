@@ -9,12 +9,14 @@ import {
   type BuildResult,
   type BuildSpec,
   buildWithBuildah,
+  formatPlatform,
+  hostPlatform,
   mergeDigests,
   parsePlatforms,
 } from '@deliverkit/build';
 import { containersEnv, ensureTestbed } from '../support/testbed';
 import { type RegistryHandle, startRegistry } from '../support/registry';
-import { pushBaseImage } from '../support/images';
+import { pushBaseImage, readBaseImage } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { readConfig, readImageFile, readIndex } from './image-files';
 
@@ -48,7 +50,8 @@ function appSpec(context: string, overrides: Partial<BuildSpec> = {}): BuildSpec
       'manifest:org.opencontainers.image.version=1.0.0',
       'manifest-descriptor:org.opencontainers.image.source=https://github.com/octo/app',
     ],
-    buildArgs: { BASE: `${registry.host}/base:latest`, BUILDER: `${registry.host}/builder:latest` },
+    // One base name for both stages: the build stage must still get the build host's platform.
+    buildArgs: { BASE: `${registry.host}/base:latest`, BUILDER: `${registry.host}/base:latest` },
     secrets: [{ id: 'token', src: secretFile }],
     push: true,
     cacheFrom: [],
@@ -150,6 +153,46 @@ describe('a two-platform build with buildah and qemu', () => {
     expect(await readImageFile(registries, app, amd64!.digest!, 'app/app.sh')).toContain(
       'hello from amd64 (v1)',
     );
+  });
+
+  it('ran the FROM --platform=$BUILDPLATFORM stage natively on the build host for every target', async () => {
+    const app = parseReference(`${registry.host}/app`);
+    const host = hostPlatform();
+    const hostUname = host.architecture === 'amd64' ? 'x86_64' : 'aarch64';
+    const base = await readBaseImage();
+    for (const p of first.platforms) {
+      expect((await readImageFile(registries, app, p.digest!, 'app/build-arch'))?.trim(), p.platform).toBe(
+        hostUname,
+      );
+      expect(await readImageFile(registries, app, p.digest!, 'app/build-info')).toContain(
+        `build-platform=${formatPlatform(host)}`,
+      );
+      // Both stages pinned by digest: the build stage to the host's manifest, the runtime to the target's.
+      const manifestOf = (platform: string) => base.platforms.find((b) => b.platform === platform)?.digest;
+      expect(p.baseImages).toEqual([
+        expect.objectContaining({
+          reference: `${registry.host}/base:latest`,
+          platform: formatPlatform(host),
+          digest: base.indexDigest,
+          manifestDigest: manifestOf(formatPlatform(host)),
+          stage: 'build',
+          final: false,
+        }),
+        expect.objectContaining({
+          reference: `${registry.host}/base:latest`,
+          platform: p.platform,
+          manifestDigest: manifestOf(p.platform),
+          pinned: `${registry.host}/base@${manifestOf(p.platform)}`,
+          final: true,
+        }),
+      ]);
+      // The manifest names the runtime stage's base as written, and that platform's manifest.
+      const { manifest } = await readConfig(registries, app, p.digest!);
+      expect(manifest.annotations?.['org.opencontainers.image.base.name']).toBe(
+        `${registry.host}/base:latest`,
+      );
+      expect(manifest.annotations?.['org.opencontainers.image.base.digest']).toBe(manifestOf(p.platform));
+    }
   });
 
   it('reuses cached layers from the registry after a source-only change, in a fresh store', async () => {

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushBaseImage, skopeoInspectRaw } from '../support/images';
+import { pushBaseImage, readBaseImage, skopeoInspectRaw } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
@@ -208,9 +208,15 @@ describe('multiarch-build (bundled dist)', () => {
       uri: 'git+https://github.com/octo/app@refs/heads/main',
       digest: { gitCommit: SHA },
     });
-    expect(deps.map((d) => d.uri)).toContain(
-      `pkg:docker/base@latest?repository_url=${encodeURIComponent(registry.host)}`,
-    );
+    // The base images each platform was pinned to, by that platform's manifest digest.
+    const base = await readBaseImage();
+    for (const { platform, digest: manifest } of base.platforms) {
+      expect(deps).toContainEqual({
+        uri: `pkg:docker/base@latest?platform=${encodeURIComponent(platform)}&repository_url=${encodeURIComponent(registry.host)}`,
+        digest: { sha256: manifest.slice(7) },
+        name: `${registry.host}/base:latest`,
+      });
+    }
     const metadata = JSON.parse(run.outputs.metadata!) as { labels: Record<string, string>; builder: string };
     expect(metadata.builder).toBe('buildah');
     expect(metadata.labels['org.opencontainers.image.created']).toBeDefined();

@@ -18,6 +18,7 @@ import {
   mergeDigests,
   parseFromLines,
   parseSourceDateEpoch,
+  pinBuildahBases,
   planBuildah,
   planBuildx,
   resolveCacheRefs,
@@ -217,13 +218,30 @@ export async function runPipeline(
     } as const;
 
     if (inputs['dry-run']) {
-      const commands =
-        backend === 'buildx'
-          ? [commandLine(planBuildx({ ...spec, push: inputs.push }, buildxOptions))]
-          : planBuildah({ ...spec, push: inputs.push }, buildahOptions).flatMap((p) => [
-              commandLine(p.build),
-              ...(p.push ? [commandLine(p.push)] : []),
-            ]);
+      if (backend === 'buildx') {
+        return {
+          meta,
+          backend,
+          commands: [commandLine(planBuildx({ ...spec, push: inputs.push }, buildxOptions))],
+        };
+      }
+      // The plan shows the base images as they resolve now (read-only); offline, the Dockerfile as written.
+      const pinned = await pinBuildahBases(spec, { ...buildahOptions, registries }).catch((e: unknown) => {
+        logger.warning(`Base images not resolved for the plan: ${(e as Error).message}`);
+        return [];
+      });
+      const dockerfiles = new Map(pinned.map((p) => [formatPlatform(p.platform), p.file]));
+      const commands = [
+        ...pinned.flatMap((p) =>
+          p.pins.map(
+            (b) => `# ${formatPlatform(p.platform)}: FROM ${b.reference} → ${b.pinned} (${b.platform})`,
+          ),
+        ),
+        ...planBuildah({ ...spec, push: inputs.push }, { ...buildahOptions, dockerfiles }).flatMap((p) => [
+          commandLine(p.build),
+          ...(p.push ? [commandLine(p.push)] : []),
+        ]),
+      ];
       return { meta, backend, commands };
     }
     const result =
@@ -257,7 +275,14 @@ async function writeProvenance(
   if (!inputs.provenance || !result.digest) return undefined;
   const baseImages: BaseImageDigest[] = [];
   const file = inputs.file ?? path.join(inputs.context, 'Dockerfile');
-  if (backend !== 'merge' && existsSync(file)) {
+  // buildah builds record the exact per-platform manifests they were pinned to.
+  for (const p of result.platforms) {
+    for (const b of p.baseImages ?? []) {
+      if (!baseImages.some((x) => x.reference === b.reference && x.digest === b.manifestDigest))
+        baseImages.push({ reference: b.reference, digest: b.manifestDigest, platform: b.platform });
+    }
+  }
+  if (backend !== 'merge' && baseImages.length === 0 && existsSync(file)) {
     for (const from of parseFromLines(await readFile(file, 'utf8'), inputs['build-args'])) {
       if (from.internal || !from.image) continue;
       try {

@@ -7,6 +7,7 @@ export {
   formatPlatform,
   platformSlug,
   samePlatform,
+  platformMatches,
   hostPlatform,
 } from './platform';
 export {
@@ -51,12 +52,27 @@ export {
   selectBackend,
   parseBuilderChoice,
 } from './builder';
-export { type FromLine, parseFromLines } from './dockerfile';
+export {
+  type FromLine,
+  type LocatedFromLine,
+  parseFromLines,
+  locateFromLines,
+  rewriteFromLines,
+  platformArgs,
+} from './dockerfile';
+export {
+  type PinnedBase,
+  type UnpinnedBase,
+  type PinnedDockerfile,
+  type PinOptions,
+  pinBaseImages,
+} from './base-images';
 export {
   type PlatformImage,
   type IndexOptions,
   type PublishResult,
   pushLayoutByDigest,
+  setLayoutAnnotations,
   readPlatformImage,
   buildIndex,
   publishIndex,
@@ -68,8 +84,12 @@ export {
   type BuildMode,
   type BuildahRunOptions,
   type PlatformCommands,
+  type BuildahPlanOptions,
   planBuildah,
   buildWithBuildah,
+  pinBuildahBases,
+  dockerfilePath,
+  manifestAnnotations,
 } from './run-buildah';
 export { type BuildxRunOptions, planBuildx, buildWithBuildx, buildxOutputFor } from './run-buildx';
 export { type MergeOptions, mergeDigests } from './run-merge';

@@ -37,6 +37,8 @@ export interface BaseImageDigest {
   reference: string;
   /** `sha256:…` of what it resolved to. */
   digest: string;
+  /** The platform whose manifest `digest` is, when the base was resolved per platform. */
+  platform?: string;
 }
 
 export interface ProvenanceInput {
@@ -66,8 +68,11 @@ function hexOf(digest: string): [string, string] {
   return [algorithm, hex];
 }
 
-/** `docker.io/library/alpine:3.20` → `pkg:docker/library/alpine@3.20?repository_url=docker.io`. */
-export function dockerPurl(reference: string): string {
+/**
+ * `docker.io/library/alpine:3.20` → `pkg:docker/library/alpine@3.20?repository_url=docker.io`;
+ * with a platform, BuildKit's `platform=linux%2Farm64` qualifier too (qualifiers sorted, as purl wants).
+ */
+export function dockerPurl(reference: string, platform?: string): string {
   const at = reference.indexOf('@');
   const base = at >= 0 ? reference.slice(0, at) : reference;
   const slash = base.indexOf('/');
@@ -82,7 +87,8 @@ export function dockerPurl(reference: string): string {
     name = name.slice(0, colon);
   }
   if (registry === 'docker.io' && !name.includes('/')) name = `library/${name}`;
-  return `pkg:docker/${name}${version ? `@${version}` : ''}?repository_url=${encodeURIComponent(registry)}`;
+  const qualifiers = `${platform ? `platform=${encodeURIComponent(platform)}&` : ''}repository_url=${encodeURIComponent(registry)}`;
+  return `pkg:docker/${name}${version ? `@${version}` : ''}?${qualifiers}`;
 }
 
 export function buildProvenance(input: ProvenanceInput): ProvenanceStatement {
@@ -104,7 +110,11 @@ export function buildProvenance(input: ProvenanceInput): ProvenanceStatement {
   }
   for (const base of input.baseImages ?? []) {
     const [a, h] = hexOf(base.digest);
-    resolvedDependencies.push({ uri: dockerPurl(base.reference), digest: { [a]: h }, name: base.reference });
+    resolvedDependencies.push({
+      uri: dockerPurl(base.reference, base.platform),
+      digest: { [a]: h },
+      name: base.reference,
+    });
   }
   return {
     _type: IN_TOTO_STATEMENT_V1,

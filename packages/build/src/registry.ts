@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Descriptor,
@@ -29,6 +29,46 @@ export interface PlatformImage {
 function blobPath(layoutDir: string, digest: string): string {
   const [algorithm, hex] = digest.split(':') as [string, string];
   return path.join(layoutDir, 'blobs', algorithm, hex);
+}
+
+/**
+ * Rewrites the annotations of the single image manifest in an OCI layout: `remove` first, then `set`.
+ * The manifest is re-serialized under its new digest and index.json updated; config and layers are
+ * untouched. Returns the manifest digest (unchanged when nothing differs).
+ *
+ * Why: buildah 1.28 keeps a cached image's annotations when every step is a cache hit, and writes
+ * `org.opencontainers.image.base.*` from whatever image it last pulled (the cache image, or a pinned
+ * digest); the pushed manifest must carry exactly the annotations the build asked for.
+ */
+export async function setLayoutAnnotations(
+  layoutDir: string,
+  set: Record<string, string>,
+  remove: readonly string[] = [],
+): Promise<string> {
+  const indexFile = path.join(layoutDir, 'index.json');
+  const layoutIndex = JSON.parse(await readFile(indexFile, 'utf8')) as ImageIndex;
+  const top = layoutIndex.manifests[0];
+  if (!top || layoutIndex.manifests.length !== 1) {
+    throw new BuildError('PUSH_FAILED', `OCI layout ${layoutDir} should hold exactly one image`);
+  }
+  const manifest = JSON.parse(await readFile(blobPath(layoutDir, top.digest), 'utf8')) as ImageManifest;
+  const current = manifest.annotations ?? {};
+  const changed =
+    remove.some((key) => key in current) ||
+    Object.entries(set).some(([key, value]) => current[key] !== value);
+  if (!changed) return top.digest;
+  const annotations: Record<string, string> = { ...current };
+  for (const key of remove) delete annotations[key];
+  Object.assign(annotations, set);
+  const next: ImageManifest = { ...manifest };
+  if (Object.keys(annotations).length > 0) next.annotations = annotations;
+  else delete next.annotations;
+  const bytes = Buffer.from(JSON.stringify(next));
+  const digest = computeDigest(bytes);
+  await writeFile(blobPath(layoutDir, digest), bytes);
+  layoutIndex.manifests = [{ ...top, digest, size: bytes.length }];
+  await writeFile(indexFile, JSON.stringify(layoutIndex));
+  return digest;
 }
 
 /**

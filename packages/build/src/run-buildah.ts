@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
@@ -11,9 +12,16 @@ import {
   failingStep,
   parseBuildahCacheStats,
 } from './buildah';
+import { type PinnedBase, type PinnedDockerfile, pinBaseImages } from './base-images';
 import { BuildError } from './errors';
-import { type Platform, formatPlatform, platformSlug } from './platform';
-import { type PlatformImage, buildIndex, publishIndex, pushLayoutByDigest } from './registry';
+import { type Platform, formatPlatform, hostPlatform, platformSlug } from './platform';
+import {
+  type PlatformImage,
+  buildIndex,
+  publishIndex,
+  pushLayoutByDigest,
+  setLayoutAnnotations,
+} from './registry';
 import { type BuildSpec, type CacheMode, annotationsFor, resolveCacheRefs, stripTag } from './spec';
 
 /** Per-platform outcome, for outputs and the summary table. */
@@ -27,6 +35,8 @@ export interface PlatformResult {
   size?: number;
   durationMs: number;
   cache: BuildahCacheStats;
+  /** The base images this platform was built from, pinned by digest (buildah; see base-images.ts). */
+  baseImages?: PinnedBase[];
 }
 
 export interface BuildResult {
@@ -59,8 +69,21 @@ export interface BuildahRunOptions extends BuildahRegistryOptions {
   parallel?: number;
   /** Environment for buildah (STORAGE_DRIVER, BUILDAH_ISOLATION, …). */
   env?: Record<string, string | undefined>;
+  /**
+   * Resolve base images once and build each platform from a Dockerfile whose FROM lines name that
+   * platform's manifest by digest (default: true when a registry client is given).
+   */
+  pinBaseImages?: boolean;
+  /** BUILDPLATFORM (default: this host). */
+  buildPlatform?: Platform;
   logger?: Logger;
 }
+
+/** Options of {@link planBuildah}: the run options plus per-platform pinned Dockerfiles. */
+export type BuildahPlanOptions = Omit<BuildahRunOptions, 'registries' | 'logger'> & {
+  /** Dockerfile per platform (`linux/amd64` → path), e.g. from {@link pinBuildahBases}. */
+  dockerfiles?: ReadonlyMap<string, string>;
+};
 
 /** The commands one platform runs, in order: what dry-run prints. */
 export interface PlatformCommands {
@@ -78,10 +101,7 @@ function platformFiles(workDir: string, p: Platform) {
 }
 
 /** The buildah commands for every platform, without running anything. */
-export function planBuildah(
-  spec: BuildSpec,
-  options: Omit<BuildahRunOptions, 'registries' | 'logger'>,
-): PlatformCommands[] {
+export function planBuildah(spec: BuildSpec, options: BuildahPlanOptions): PlatformCommands[] {
   validate(spec, options);
   return spec.platforms.map((platform) => {
     const files = platformFiles(options.workDir, platform);
@@ -89,7 +109,8 @@ export function planBuildah(
       options.cacheImage && options.cacheMode !== 'none'
         ? resolveCacheRefs('buildah', options.cacheImage, [platform], options.cacheMode ?? 'registry')
         : { from: [], to: [] };
-    const buildArgs = buildahBuildArgs(spec, {
+    const file = options.dockerfiles?.get(formatPlatform(platform)) ?? spec.file;
+    const buildArgs = buildahBuildArgs(file === spec.file ? spec : { ...spec, file }, {
       platform,
       iidFile: files.iid,
       cacheFrom: [...spec.cacheFrom, ...derived.from],
@@ -121,6 +142,41 @@ function validate(spec: BuildSpec, options: Pick<BuildahRunOptions, 'mode' | 're
   }
 }
 
+/** The Dockerfile buildah would read: `file` (relative to the working directory, else the context), or the context's Containerfile/Dockerfile. */
+export function dockerfilePath(spec: Pick<BuildSpec, 'context' | 'file'>): string {
+  if (spec.file) {
+    if (path.isAbsolute(spec.file) || existsSync(spec.file)) return spec.file;
+    const inContext = path.join(spec.context, spec.file);
+    return existsSync(inContext) ? inContext : spec.file;
+  }
+  const containerfile = path.join(spec.context, 'Containerfile');
+  return existsSync(containerfile) ? containerfile : path.join(spec.context, 'Dockerfile');
+}
+
+/**
+ * Resolves the spec's base images in the registry and writes one pinned Dockerfile per platform
+ * under `workDir` (see base-images.ts for why). Read-only towards registries: dry-run uses it too.
+ */
+export async function pinBuildahBases(
+  spec: BuildSpec,
+  options: Pick<BuildahRunOptions, 'workDir' | 'buildPlatform' | 'logger'> & { registries: Registries },
+): Promise<PinnedDockerfile[]> {
+  const file = dockerfilePath(spec);
+  if (!existsSync(file)) {
+    throw new BuildError('BUILD_FAILED', `No Dockerfile at ${file} (inputs "context" and "file")`);
+  }
+  return pinBaseImages({
+    registries: options.registries,
+    file,
+    buildArgs: spec.buildArgs,
+    target: spec.target,
+    platforms: spec.platforms,
+    buildPlatform: options.buildPlatform ?? hostPlatform(),
+    outDir: (p) => path.join(options.workDir, 'dockerfiles', platformSlug(p)),
+    logger: options.logger,
+  });
+}
+
 /**
  * Builds every platform with its own buildah process (in parallel, up to `parallel`), each logged
  * in its own group with its elapsed time. With push, each platform image is uploaded by digest
@@ -130,7 +186,20 @@ function validate(spec: BuildSpec, options: Pick<BuildahRunOptions, 'mode' | 're
 export async function buildWithBuildah(spec: BuildSpec, options: BuildahRunOptions): Promise<BuildResult> {
   const logger = options.logger ?? silentLogger;
   const mode = options.mode ?? 'multi';
-  const commands = planBuildah(spec, options);
+  validate(spec, options);
+  const pinned =
+    options.registries && options.pinBaseImages !== false
+      ? await pinBuildahBases(spec, { ...options, registries: options.registries, logger })
+      : [];
+  for (const p of pinned) {
+    for (const b of p.pins) logger.info(`${formatPlatform(p.platform)}: FROM ${b.reference} → ${b.pinned}`);
+  }
+  const commands = planBuildah(spec, {
+    ...options,
+    dockerfiles: new Map(pinned.map((p) => [formatPlatform(p.platform), p.file])),
+  });
+  const basesOf = (p: Platform) =>
+    pinned.find((x) => formatPlatform(x.platform) === formatPlatform(p))?.pins ?? [];
   if (spec.push && !options.registries) throw new BuildError('PUSH_FAILED', 'push needs a registry client');
   const homeName = options.repository ?? (spec.tags[0] ? stripTag(spec.tags[0]) : undefined);
   if (spec.push && !homeName)
@@ -144,7 +213,8 @@ export async function buildWithBuildah(spec: BuildSpec, options: BuildahRunOptio
   const worker = async () => {
     while (next < commands.length) {
       const i = next++;
-      results[i] = await buildOne(commands[i] as PlatformCommands, spec, options, home, logger);
+      const cmds = commands[i] as PlatformCommands;
+      results[i] = await buildOne(cmds, spec, options, home, basesOf(cmds.platform), logger);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, commands.length) }, worker));
@@ -175,6 +245,7 @@ async function buildOne(
   spec: BuildSpec,
   options: BuildahRunOptions,
   home: ReturnType<typeof parseReference> | undefined,
+  baseImages: PinnedBase[],
   logger: Logger,
 ): Promise<PlatformResult & { image?: PlatformImage }> {
   const platform = formatPlatform(cmds.platform);
@@ -199,6 +270,7 @@ async function buildOne(
       { platform },
     );
   }
+  const buildMs = Date.now() - started;
   const imageId = (await readFile(files.iid, 'utf8')).trim();
   const cache = parseBuildahCacheStats(log);
   let image: PlatformImage | undefined;
@@ -206,6 +278,7 @@ async function buildOne(
     await options.buildah.run(buildahPushLayoutArgs(imageId, files.layout, files.digest), {
       env: options.env,
     });
+    await setLayoutAnnotations(files.layout, manifestAnnotations(spec, baseImages), BASE_ANNOTATIONS);
     image = await pushLayoutByDigest(options.registries, home, files.layout, logger);
     if (
       image.platform.os !== cmds.platform.os ||
@@ -220,8 +293,40 @@ async function buildOne(
   }
   const durationMs = Date.now() - started;
   await logger.group(
-    `${platform}: built in ${elapsed()}s (${cache.hits} cached of ${cache.steps} steps)`,
+    `${platform}: built in ${elapsed()}s (${cache.hits} cached of ${cache.steps} steps` +
+      `${image ? `; build ${(buildMs / 1000).toFixed(1)}s, push ${((durationMs - buildMs) / 1000).toFixed(1)}s` : ''})`,
     async () => logger.info(log),
   );
-  return { platform, imageId, digest: image?.descriptor.digest, size: image?.size, durationMs, cache, image };
+  return {
+    platform,
+    imageId,
+    digest: image?.descriptor.digest,
+    size: image?.size,
+    durationMs,
+    cache,
+    baseImages,
+    image,
+  };
+}
+
+const BASE_NAME = 'org.opencontainers.image.base.name';
+const BASE_DIGEST = 'org.opencontainers.image.base.digest';
+const BASE_ANNOTATIONS = [BASE_NAME, BASE_DIGEST];
+
+/**
+ * The annotations the pushed manifest must carry: the spec's manifest-level ones, and the base image
+ * of the final stage as resolved here (none when it is scratch or was not pinned: no annotation is
+ * better than buildah's guess).
+ */
+export function manifestAnnotations(
+  spec: BuildSpec,
+  baseImages: readonly PinnedBase[],
+): Record<string, string> {
+  const out = annotationsFor(spec.annotations, 'manifest');
+  const base = baseImages.find((b) => b.final);
+  if (base && !(BASE_NAME in out)) {
+    out[BASE_NAME] = parseReference(base.reference).toString();
+    out[BASE_DIGEST] = base.manifestDigest;
+  }
+  return out;
 }
