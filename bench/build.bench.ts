@@ -1,9 +1,8 @@
-// multiarch-build, buildah backend, on the test fixture (test/fixtures/multiarch-app: a build stage and a
-// runtime stage whose RUN executes under qemu for arm64), linux/amd64 + linux/arm64, pushed to a loopback
-// distribution 2.8.2 registry:
+// multiarch-build, buildah backend, linux/amd64 + linux/arm64, pushed to a loopback distribution 2.8.2
+// registry with the registry cache (`cache: registry`):
 //
 //   cold  — fresh buildah store, empty registry cache
-//   warm  — fresh buildah store (a new CI runner), one-line change in src/, layers from the registry cache
+//   warm  — fresh buildah store (a new CI runner), a one-line change in the source, layers from the cache
 //
 // Target (the seed's "50% faster builds"): warm / cold ≤ 0.5.
 //
@@ -12,13 +11,19 @@
 // rebuild is a cold build again; the best case it can reach is a rebuild in the same, still-warm store,
 // which a CI runner rarely has. Both are reported.
 //
-// Two variants: the fixture as the tests use it (every step is cheap, so fixed costs — pulling bases,
-// pushing images — dominate and a cache cannot halve anything), and the fixture with a dependency step
-// like `npm ci` or `go mod download` before the source is copied (here: hashing 64 MiB, which is slow
-// under qemu), the step a registry cache exists to skip.
+// Fixtures:
+//   fixture — test/fixtures/multiarch-app as the tests use it: every step is cheap (a COPY, a shell
+//             line, one `uname` under qemu), so buildah's fixed cost per step and the image pulls and
+//             pushes are most of the time and a cache has little to save;
+//   go      — the seed's service: examples/hello/app's Go sources built by bench/fixtures/go-app
+//             (cross-compiled on the build platform, the standard library in its own cacheable layer,
+//             a qemu self-test), with a Go toolchain image made here from Debian's golang-go.
 //
-//   bash scripts/testbed.sh && npx tsx bench/build.bench.ts [runs] [plain|deps|both]
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// Storage: overlay when this kernel mounts it (buildah's default on GitHub's runners), else vfs.
+//
+//   bash scripts/testbed.sh && npx tsx bench/build.bench.ts [runs] [fixture|go|both]
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -31,59 +36,138 @@ import {
 } from '../packages/build/src/index';
 import { DockerConfigCredentials, Registries } from '../packages/oci/src/index';
 import { runCommand } from '../test/support/exec';
-import { pushBaseImage } from '../test/support/images';
+import { pushBaseImage, readBaseImage } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
-import { startRegistry, stopAll } from '../test/support/registry';
+import { type RegistryHandle, startRegistry, stopAll } from '../test/support/registry';
 import { containersEnv, ensureTestbed } from '../test/support/testbed';
 
 const runs = Number(process.argv[2] ?? 1);
-const variants = (process.argv[3] ?? 'both') === 'both' ? ['plain', 'deps'] : [process.argv[3] as string];
-// Work that does not depend on src/, right after each stage's FROM: buildah 1.28 cannot pull a cached
-// layer for a step that follows a layer-less step (ARG, ENV) it had to redo, so a cacheable dependency
-// step goes before the stage's ARGs — where a Dockerfile written for layer caching puts it anyway.
-const DEPS_STEP = 'RUN dd if=/dev/zero bs=1M count=64 2>/dev/null | sha256sum > /deps.sha256';
-const env = containersEnv() as Record<string, string>;
+const which = process.argv[3] ?? 'both';
+const variants = which === 'both' ? ['fixture', 'go'] : [which];
+if (!variants.every((v) => v === 'fixture' || v === 'go')) {
+  throw new Error(`unknown fixture "${which}": fixture, go or both`);
+}
+
+/** overlay when the kernel mounts it here (as buildah's default store would), else vfs. */
+async function storageDriver(work: string): Promise<string> {
+  const dir = path.join(work, 'overlay-probe');
+  for (const d of ['lower', 'upper', 'work', 'merged']) await mkdir(path.join(dir, d), { recursive: true });
+  try {
+    const o = `lowerdir=${dir}/lower,upperdir=${dir}/upper,workdir=${dir}/work`;
+    await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', o, `${dir}/merged`]);
+  } catch {
+    return 'vfs';
+  }
+  await runCommand('umount', [`${dir}/merged`]);
+  return 'overlay';
+}
+
+/**
+ * A Go toolchain image for the build platform (there is no golang image to pull here): the test bed's
+ * busybox plus Debian's Go tree (symlinks resolved) and the libc its binaries need, pushed as
+ * `golang:local`. Set-up, not timed.
+ */
+async function pushGoToolchain(registry: RegistryHandle, work: string, env: Record<string, string>) {
+  if (!existsSync('/usr/lib/go-1.19/bin/go')) {
+    throw new Error('the go fixture needs Debian golang-go 1.19: apt-get install -y golang-go');
+  }
+  const stage = path.join(work, 'go-rootfs');
+  const goroot = path.join(stage, 'usr/lib/go-1.19');
+  await mkdir(goroot, { recursive: true });
+  for (const d of ['bin', 'pkg', 'src', 'VERSION'])
+    await runCommand('cp', ['-rL', `/usr/lib/go-1.19/${d}`, goroot]);
+  for (const lib of ['/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']) {
+    await mkdir(path.join(stage, path.dirname(lib)), { recursive: true });
+    await runCommand('cp', ['-L', lib, path.join(stage, lib)]);
+  }
+  const base = await readBaseImage();
+  const amd64 = base.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
+  const store = [
+    '--root',
+    path.join(work, 'go-store', 'root'),
+    '--runroot',
+    path.join(work, 'go-store', 'run'),
+  ];
+  const buildah = async (...args: string[]) =>
+    (await runCommand('buildah', [...store, ...args], { env, timeoutMs: 10 * 60_000 })).stdout
+      .toString('utf8')
+      .trim();
+  const ctr = (await buildah('from', '--quiet', '--tls-verify=false', `${registry.host}/base@${amd64}`))
+    .split('\n')
+    .at(-1)!;
+  await buildah('copy', ctr, `${stage}/`, '/');
+  await buildah(
+    'config',
+    '--env',
+    'PATH=/usr/lib/go-1.19/bin:/bin:/usr/bin',
+    '--env',
+    'GOROOT=/usr/lib/go-1.19',
+    '--env',
+    'HOME=/root',
+    ctr,
+  );
+  await buildah('commit', '--quiet', ctr, 'golang-local');
+  await buildah(
+    'push',
+    '--quiet',
+    '--tls-verify=false',
+    'golang-local',
+    `docker://${registry.host}/golang:local`,
+  );
+  await rm(path.join(work, 'go-store'), { recursive: true, force: true }).catch(() => undefined);
+  await rm(stage, { recursive: true, force: true });
+}
 
 async function main(): Promise<void> {
   await ensureTestbed({ docker: false });
+  const work = await mkdtemp(path.join(os.tmpdir(), 'build-bench-'));
+  const driver = await storageDriver(work);
+  const env = { ...(containersEnv() as Record<string, string>), STORAGE_DRIVER: driver };
   const registry = await startRegistry('plain');
   await pushBaseImage(registry, 'base');
   await pushBaseImage(registry, 'builder');
+  if (variants.includes('go')) await pushGoToolchain(registry, work, env);
   const registries = new Registries({
     hosts: { [registry.host]: { insecure: true } },
     credentials: new DockerConfigCredentials({ path: '/nonexistent' }),
   });
-  const work = await mkdtemp(path.join(os.tmpdir(), 'build-bench-'));
   const secret = path.join(work, 'token');
   await writeFile(secret, 's3cret-value', { mode: 0o600 });
   const platforms = parsePlatforms(['linux/amd64', 'linux/arm64']);
+  const buildArgsOf = (variant: string): Record<string, string> =>
+    variant === 'go'
+      ? { GOLANG: `${registry.host}/golang:local`, BASE: `${registry.host}/base:latest` }
+      : { BASE: `${registry.host}/base:latest`, BUILDER: `${registry.host}/builder:latest` };
 
+  /** A build context of the fixture, with a one-line difference between versions. */
   async function fixture(name: string, version: string, variant: string): Promise<string> {
     const dir = path.join(work, name);
-    await cp(path.join(repoRoot, 'test/fixtures/multiarch-app'), dir, { recursive: true });
-    if (variant === 'deps') {
-      const file = path.join(dir, 'Dockerfile');
-      const text = await readFile(file, 'utf8');
-      await writeFile(
-        file,
-        text
-          .replace(/^(FROM --platform=\$BUILDPLATFORM .* AS build)$/m, `$1\n${DEPS_STEP}`)
-          .replace('RUN uname -m', `${DEPS_STEP}\nRUN uname -m`),
-      );
+    if (variant === 'go') {
+      await mkdir(dir, { recursive: true });
+      await cp(path.join(repoRoot, 'bench/fixtures/go-app/Dockerfile'), path.join(dir, 'Dockerfile'));
+      for (const f of ['main.go', 'go.mod'])
+        await cp(path.join(repoRoot, 'examples/hello/app', f), path.join(dir, f));
+      const main = path.join(dir, 'main.go');
+      const text = await readFile(main, 'utf8');
+      if (!/^var version = "dev"$/m.test(text))
+        throw new Error('examples/hello/app/main.go: no `var version = "dev"` line');
+      await writeFile(main, text.replace(/^var version = "dev"$/m, `var version = "${version}"`));
+      return dir;
     }
+    await cp(path.join(repoRoot, 'test/fixtures/multiarch-app'), dir, { recursive: true });
     await writeFile(path.join(dir, 'src/app.sh'), `#!/bin/sh\necho "hello from @ARCH@ (${version})"\n`, {
       mode: 0o755,
     });
     return dir;
   }
-  const spec = (context: string, repo: string): BuildSpec => ({
+  const spec = (context: string, repo: string, variant: string): BuildSpec => ({
     context,
     platforms,
     tags: [`${registry.host}/${repo}:latest`],
     labels: {},
     annotations: [],
-    buildArgs: { BASE: `${registry.host}/base:latest`, BUILDER: `${registry.host}/builder:latest` },
-    secrets: [{ id: 'token', src: secret }],
+    buildArgs: buildArgsOf(variant),
+    secrets: variant === 'go' ? [] : [{ id: 'token', src: secret }],
     push: true,
     cacheFrom: [],
     cacheTo: [],
@@ -97,9 +181,10 @@ async function main(): Promise<void> {
     name: string,
     context: string,
     repo: string,
+    variant: string,
   ): Promise<{ ms: number; result: BuildResult }> {
     const started = performance.now();
-    const result = await buildWithBuildah(spec(context, repo), {
+    const result = await buildWithBuildah(spec(context, repo, variant), {
       buildah: new Buildah(store(`store-${name}`)),
       registries,
       workDir: path.join(work, `w-${name}`),
@@ -110,7 +195,7 @@ async function main(): Promise<void> {
     return { ms: performance.now() - started, result };
   }
 
-  async function peer(storeName: string, context: string, repo: string): Promise<number> {
+  async function peer(storeName: string, context: string, repo: string, variant: string): Promise<number> {
     const s = store(storeName);
     const buildah = (...args: string[]) =>
       runCommand('buildah', ['--root', s.root, '--runroot', s.runroot, ...args], {
@@ -125,12 +210,8 @@ async function main(): Promise<void> {
       'linux/amd64,linux/arm64',
       '--layers',
       '--tls-verify=false',
-      '--build-arg',
-      `BASE=${registry.host}/base:latest`,
-      '--build-arg',
-      `BUILDER=${registry.host}/builder:latest`,
-      '--secret',
-      `id=token,src=${secret}`,
+      ...Object.entries(buildArgsOf(variant)).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]),
+      ...(variant === 'go' ? [] : ['--secret', `id=token,src=${secret}`]),
       '--manifest',
       'peer-list',
       context,
@@ -148,26 +229,39 @@ async function main(): Promise<void> {
 
   const rows: string[][] = [];
   const s = (ms: number) => (ms / 1000).toFixed(1);
+  console.log(`storage driver: ${driver}; ${os.cpus().length} CPUs`);
   for (const variant of variants) {
     for (let i = 0; i < runs; i++) {
       const tag = `${variant}${i}`;
-      const cold = await ours(`cold-${tag}`, await fixture(`cold-${tag}`, 'v1', variant), `bench-${tag}`);
-      const warm = await ours(`warm-${tag}`, await fixture(`warm-${tag}`, 'v2', variant), `bench-${tag}`);
+      const cold = await ours(
+        `cold-${tag}`,
+        await fixture(`cold-${tag}`, 'v1', variant),
+        `bench-${tag}`,
+        variant,
+      );
+      const warm = await ours(
+        `warm-${tag}`,
+        await fixture(`warm-${tag}`, 'v2', variant),
+        `bench-${tag}`,
+        variant,
+      );
       const peerCold = await peer(
         `peer-${tag}`,
         await fixture(`peer-cold-${tag}`, 'v1', variant),
         `peer-${tag}`,
+        variant,
       );
       const peerWarmSameStore = await peer(
         `peer-${tag}`,
         await fixture(`peer-warm-${tag}`, 'v2', variant),
         `peer-${tag}`,
+        variant,
       );
       const perPlatform = (r: BuildResult) =>
         r.platforms
           .map(
             (p) =>
-              `${p.platform} ${s(p.durationMs)}s (${p.cache.hits}/${p.cache.steps} cached, ${p.cache.pulled} from registry)`,
+              `${p.platform} ${s(p.durationMs)}s (${p.cache.hits}/${p.cache.steps} cached, ${p.cache.pulled} from registry, ${p.cache.primed} ARG steps primed)`,
           )
           .join('; ');
       console.log(`${variant} run ${i + 1}: cold ${s(cold.ms)}s [${perPlatform(cold.result)}]`);

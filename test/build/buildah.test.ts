@@ -16,6 +16,7 @@ import {
   parsePlatforms,
   planBuildah,
   selectBackend,
+  argStepCaches,
 } from '@deliverkit/build';
 import { buildSpec } from './spec';
 
@@ -169,7 +170,7 @@ describe('buildah log parsing', () => {
   ].join('\n');
 
   it('counts cache hits, remote pulls, pushes and steps', () => {
-    expect(parseBuildahCacheStats(log)).toEqual({ hits: 1, pulled: 1, pushed: 1, steps: 5 });
+    expect(parseBuildahCacheStats(log)).toEqual({ hits: 1, pulled: 1, pushed: 1, steps: 5, primed: 0 });
   });
 
   it('names the failing step and the error', () => {
@@ -315,5 +316,28 @@ describe('buildIndex', () => {
     expect(() => buildIndex([image('amd64', 'a'), image('amd64', 'b')])).toThrow(
       expect.objectContaining({ code: 'MERGE_INVALID' }),
     );
+  });
+});
+
+describe('argStepCaches', () => {
+  it('pairs each ARG step with the cache image buildah pushed for it, ignoring other steps', () => {
+    const log = [
+      '[1/2] STEP 1/5: FROM r/golang@sha256:aa AS build',
+      '[1/2] STEP 2/5: ARG TARGETOS',
+      '--> Using cache 12849c1219a8',
+      '--> Pushing cache r/app-buildcache-linux-arm64:b2ead2',
+      '[1/2] STEP 3/5: ARG TARGETARCH',
+      '--> Pushing cache r/app-buildcache-linux-arm64:3b1e99',
+      '[1/2] STEP 4/5: WORKDIR /src',
+      '--> Cache pulled from remote r/app-buildcache-linux-arm64:0cc803',
+      '[1/2] STEP 5/5: RUN go build std',
+      '--> Pushing cache r/app-buildcache-linux-arm64:fe0374',
+      'STEP 1/2: ARG X=1',
+      'STEP 2/2: CMD ["/x"]',
+    ].join('\n');
+    expect(argStepCaches(log)).toEqual([
+      { instruction: 'ARG TARGETOS', ref: 'r/app-buildcache-linux-arm64:b2ead2' },
+      { instruction: 'ARG TARGETARCH', ref: 'r/app-buildcache-linux-arm64:3b1e99' },
+    ]);
   });
 });

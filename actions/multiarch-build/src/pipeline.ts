@@ -20,6 +20,7 @@ import {
   parseSourceDateEpoch,
   pinBuildahBases,
   planBuildah,
+  platformBuildahs,
   planBuildx,
   resolveCacheRefs,
   selectBackend,
@@ -231,16 +232,16 @@ export async function runPipeline(
         return [];
       });
       const dockerfiles = new Map(pinned.map((p) => [formatPlatform(p.platform), p.file]));
+      const buildahs = await platformBuildahs(spec, buildahOptions).catch(() => undefined);
       const commands = [
         ...pinned.flatMap((p) =>
           p.pins.map(
             (b) => `# ${formatPlatform(p.platform)}: FROM ${b.reference} → ${b.pinned} (${b.platform})`,
           ),
         ),
-        ...planBuildah({ ...spec, push: inputs.push }, { ...buildahOptions, dockerfiles }).flatMap((p) => [
-          commandLine(p.build),
-          ...(p.push ? [commandLine(p.push)] : []),
-        ]),
+        ...planBuildah({ ...spec, push: inputs.push }, { ...buildahOptions, dockerfiles, buildahs }).flatMap(
+          (p) => [commandLine(p.build), ...(p.push ? [commandLine(p.push)] : [])],
+        ),
       ];
       return { meta, backend, commands };
     }

@@ -34,6 +34,19 @@ export class Buildah extends CliTool {
     return ['--version'];
   }
 
+  /** The same buildah with another store (`--root`/`--runroot`). */
+  withStore(root: string, runroot: string): Buildah {
+    return new Buildah({ ...this.options, root, runroot });
+  }
+
+  /** Where this buildah keeps images: `buildah info`'s store paths (storage.conf, or `--root`). */
+  async storePaths(env?: Record<string, string | undefined>): Promise<{ root: string; runroot: string }> {
+    const res = await this.run(['info', '--format', '{{.store.GraphRoot}}\t{{.store.RunRoot}}'], { env });
+    const [root, runroot] = res.stdout.trim().split('\t');
+    if (!root || !runroot) throw new Error(`buildah info gave no store paths: "${res.stdout.trim()}"`);
+    return { root, runroot };
+  }
+
   /** `buildah version 1.28.2 (image-spec 1.1.0-rc2, runtime-spec 1.0.2-dev)` → `1.28.2`. */
   parseVersion(stdout: string): string {
     return Buildah.parseVersion(stdout);
@@ -143,6 +156,8 @@ export interface BuildahCacheStats {
   pushed: number;
   /** Steps executed. */
   steps: number;
+  /** ARG-step images pulled into the store before the build (see buildah-cache.ts). */
+  primed: number;
 }
 
 /** Counts cache use from buildah's build output (stdout and stderr mixed as it prints them). */
@@ -153,6 +168,7 @@ export function parseBuildahCacheStats(log: string): BuildahCacheStats {
     pulled: count(/^--> Cache pulled from remote /gm),
     pushed: count(/^--> Pushing cache /gm),
     steps: count(/^(\[\d+\/\d+\] )?STEP \d+\/\d+: /gm),
+    primed: 0,
   };
 }
 

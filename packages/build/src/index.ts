@@ -61,6 +61,13 @@ export {
   platformArgs,
 } from './dockerfile';
 export {
+  type ArgStepCache,
+  PRIME_TAG,
+  argStepCaches,
+  primeBuildahCache,
+  recordBuildahPrime,
+} from './buildah-cache';
+export {
   type PinnedBase,
   type UnpinnedBase,
   type PinnedDockerfile,
@@ -88,6 +95,7 @@ export {
   planBuildah,
   buildWithBuildah,
   pinBuildahBases,
+  platformBuildahs,
   dockerfilePath,
   manifestAnnotations,
 } from './run-buildah';

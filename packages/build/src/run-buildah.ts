@@ -13,6 +13,7 @@ import {
   parseBuildahCacheStats,
 } from './buildah';
 import { type PinnedBase, type PinnedDockerfile, pinBaseImages } from './base-images';
+import { argStepCaches, primeBuildahCache, recordBuildahPrime } from './buildah-cache';
 import { BuildError } from './errors';
 import { type Platform, formatPlatform, hostPlatform, platformSlug } from './platform';
 import {
@@ -76,6 +77,13 @@ export interface BuildahRunOptions extends BuildahRegistryOptions {
   pinBaseImages?: boolean;
   /** BUILDPLATFORM (default: this host). */
   buildPlatform?: Platform;
+  /**
+   * Give each platform its own store next to buildah's (`<root>-<os>-<arch>`) when building several
+   * at once (default: true). In one store, platforms that build the same stage for BUILDPLATFORM
+   * share each other's images by race — buildah 1.28's key for `ARG X` does not include X's value —
+   * so which image became a parent, and every cache key after it, changed from run to run.
+   */
+  storePerPlatform?: boolean;
   logger?: Logger;
 }
 
@@ -83,15 +91,22 @@ export interface BuildahRunOptions extends BuildahRegistryOptions {
 export type BuildahPlanOptions = Omit<BuildahRunOptions, 'registries' | 'logger'> & {
   /** Dockerfile per platform (`linux/amd64` → path), e.g. from {@link pinBuildahBases}. */
   dockerfiles?: ReadonlyMap<string, string>;
+  /** buildah per platform (`linux/amd64` → its own store), e.g. from {@link platformBuildahs}. */
+  buildahs?: ReadonlyMap<string, Buildah>;
 };
 
 /** The commands one platform runs, in order: what dry-run prints. */
 export interface PlatformCommands {
   platform: Platform;
+  /** The buildah (and so the store) this platform builds with. */
+  buildah: Buildah;
   /** `buildah build …` arguments (without buildah's global storage flags). */
   buildArgs: string[];
   /** The full command line, global flags included. */
   build: { command: string; args: string[] };
+  /** buildah cache repositories read and written (`--cache-from` / `--cache-to`). */
+  cacheFrom: string[];
+  cacheTo: string[];
   push?: { command: string; args: string[] };
 }
 
@@ -110,20 +125,23 @@ export function planBuildah(spec: BuildSpec, options: BuildahPlanOptions): Platf
         ? resolveCacheRefs('buildah', options.cacheImage, [platform], options.cacheMode ?? 'registry')
         : { from: [], to: [] };
     const file = options.dockerfiles?.get(formatPlatform(platform)) ?? spec.file;
+    const cacheFrom = spec.noCache ? [] : [...spec.cacheFrom, ...derived.from];
+    const cacheTo = spec.noCache ? [] : [...spec.cacheTo, ...derived.to];
     const buildArgs = buildahBuildArgs(file === spec.file ? spec : { ...spec, file }, {
       platform,
       iidFile: files.iid,
-      cacheFrom: [...spec.cacheFrom, ...derived.from],
-      cacheTo: [...spec.cacheTo, ...derived.to],
+      cacheFrom,
+      cacheTo,
       authFile: options.authFile,
       tlsVerify: options.tlsVerify,
       certDir: options.certDir,
     });
-    const build = options.buildah.getCommand(buildArgs);
+    const buildah = options.buildahs?.get(formatPlatform(platform)) ?? options.buildah;
+    const build = buildah.getCommand(buildArgs);
     const push = spec.push
-      ? options.buildah.getCommand(buildahPushLayoutArgs('<image-id>', files.layout, files.digest))
+      ? buildah.getCommand(buildahPushLayoutArgs('<image-id>', files.layout, files.digest))
       : undefined;
-    return { platform, buildArgs, build, push };
+    return { platform, buildah, buildArgs, build, push, cacheFrom, cacheTo };
   });
 }
 
@@ -140,6 +158,24 @@ function validate(spec: BuildSpec, options: Pick<BuildahRunOptions, 'mode' | 're
       throw new BuildError('BUILD_FAILED', 'mode single needs the image repository to push to');
     }
   }
+}
+
+/**
+ * One buildah per platform, each with its own store beside the configured one, when several
+ * platforms build at once (see `storePerPlatform`); undefined when they share the configured store.
+ */
+export async function platformBuildahs(
+  spec: Pick<BuildSpec, 'platforms'>,
+  options: Pick<BuildahRunOptions, 'buildah' | 'storePerPlatform' | 'env'>,
+): Promise<Map<string, Buildah> | undefined> {
+  if (spec.platforms.length < 2 || options.storePerPlatform === false) return undefined;
+  const store = await options.buildah.storePaths(options.env);
+  return new Map(
+    spec.platforms.map((p) => [
+      formatPlatform(p),
+      options.buildah.withStore(`${store.root}-${platformSlug(p)}`, `${store.runroot}-${platformSlug(p)}`),
+    ]),
+  );
 }
 
 /** The Dockerfile buildah would read: `file` (relative to the working directory, else the context), or the context's Containerfile/Dockerfile. */
@@ -197,6 +233,7 @@ export async function buildWithBuildah(spec: BuildSpec, options: BuildahRunOptio
   const commands = planBuildah(spec, {
     ...options,
     dockerfiles: new Map(pinned.map((p) => [formatPlatform(p.platform), p.file])),
+    buildahs: await platformBuildahs(spec, options),
   });
   const basesOf = (p: Platform) =>
     pinned.find((x) => formatPlatform(x.platform) === formatPlatform(p))?.pins ?? [];
@@ -253,8 +290,19 @@ async function buildOne(
   await rm(files.dir, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });
   const started = Date.now();
-  logger.info(`${platform}: building`);
-  const res = await options.buildah.run(cmds.buildArgs, {
+  const primed =
+    options.registries && cmds.cacheFrom.length > 0
+      ? await primeBuildahCache(
+          options.registries,
+          cmds.cacheFrom,
+          cmds.buildah,
+          options,
+          options.env,
+          logger,
+        )
+      : 0;
+  logger.info(`${platform}: building${primed ? ` (${primed} ARG steps primed from the cache)` : ''}`);
+  const res = await cmds.buildah.run(cmds.buildArgs, {
     env: options.env,
     ignoreReturnCode: true,
     timeoutMs: 60 * 60_000,
@@ -272,10 +320,13 @@ async function buildOne(
   }
   const buildMs = Date.now() - started;
   const imageId = (await readFile(files.iid, 'utf8')).trim();
-  const cache = parseBuildahCacheStats(log);
+  const cache = { ...parseBuildahCacheStats(log), primed };
+  if (options.registries && cmds.cacheTo.length > 0) {
+    await recordBuildahPrime(options.registries, argStepCaches(log), logger);
+  }
   let image: PlatformImage | undefined;
   if (spec.push && cmds.push && home && options.registries) {
-    await options.buildah.run(buildahPushLayoutArgs(imageId, files.layout, files.digest), {
+    await cmds.buildah.run(buildahPushLayoutArgs(imageId, files.layout, files.digest), {
       env: options.env,
     });
     await setLayoutAnnotations(files.layout, manifestAnnotations(spec, baseImages), BASE_ANNOTATIONS);

@@ -105,5 +105,5 @@ export async function buildWithBuildx(spec: BuildSpec, options: BuildxRunOptions
 }
 
 function emptyResult(platform: string, durationMs: number): PlatformResult {
-  return { platform, imageId: '', durationMs, cache: { hits: 0, pulled: 0, pushed: 0, steps: 0 } };
+  return { platform, imageId: '', durationMs, cache: { hits: 0, pulled: 0, pushed: 0, steps: 0, primed: 0 } };
 }

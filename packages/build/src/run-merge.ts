@@ -79,7 +79,7 @@ export async function mergeDigests(registries: Registries, options: MergeOptions
       digest: i.descriptor.digest,
       size: i.size,
       durationMs: 0,
-      cache: { hits: 0, pulled: 0, pushed: 0, steps: 0 },
+      cache: { hits: 0, pulled: 0, pushed: 0, steps: 0, primed: 0 },
     })),
   };
 }
