@@ -144,8 +144,18 @@ describe('multiarch-build (bundled dist)', () => {
     expect(run.outputs.labels).toContain('org.opencontainers.image.version=1.2.3');
     expect(run.outputs.annotations).toContain('index:org.opencontainers.image.version=1.2.3');
     expect(run.outputs.digest).toBeUndefined();
-    expect(run.summary).toMatch(/buildah build --platform linux\/amd64 --layers/);
-    expect(run.summary).toMatch(/buildah build --platform linux\/arm64 --layers/);
+    const base = await readBaseImage();
+    const amd64Base = base.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
+    // Each platform in its own store, from a Dockerfile whose FROM lines are pinned for it.
+    expect(run.summary).toMatch(
+      /buildah --root \S+-linux-amd64 --runroot \S+-linux-amd64 build --platform linux\/amd64 --layers --file \S+\/linux-amd64\/Dockerfile /,
+    );
+    expect(run.summary).toMatch(
+      /buildah --root \S+-linux-arm64 --runroot \S+-linux-arm64 build --platform linux\/arm64 --layers --file \S+\/linux-arm64\/Dockerfile /,
+    );
+    expect(run.summary).toContain(
+      `# linux/arm64: FROM ${registry.host}/builder:latest → ${registry.host}/builder@${amd64Base} (linux/amd64)`,
+    );
     expect(run.summary).toContain(`--cache-to ${registry.host}/octo/app-buildcache-linux-arm64`);
     expect(run.summary).toContain('--secret id=token,src=');
     expect(run.stdout + run.summary).not.toContain('s3cret-value');
