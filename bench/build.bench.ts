@@ -19,7 +19,8 @@
 //             (cross-compiled on the build platform, the standard library in its own cacheable layer,
 //             a qemu self-test), with a Go toolchain image made here from Debian's golang-go.
 //
-// Storage: overlay when this kernel mounts it (buildah's default on GitHub's runners), else vfs.
+// Storage: overlay when this kernel mounts it (buildah's default on GitHub's runners), else vfs;
+// BENCH_STORAGE_DRIVER=vfs forces one.
 //
 //   bash scripts/testbed.sh && npx tsx bench/build.bench.ts [runs] [fixture|go|both]
 import { existsSync } from 'node:fs';
@@ -121,7 +122,7 @@ async function pushGoToolchain(registry: RegistryHandle, work: string, env: Reco
 async function main(): Promise<void> {
   await ensureTestbed({ docker: false });
   const work = await mkdtemp(path.join(os.tmpdir(), 'build-bench-'));
-  const driver = await storageDriver(work);
+  const driver = process.env['BENCH_STORAGE_DRIVER'] ?? (await storageDriver(work));
   const env = { ...(containersEnv() as Record<string, string>), STORAGE_DRIVER: driver };
   const registry = await startRegistry('plain');
   await pushBaseImage(registry, 'base');

@@ -71,7 +71,10 @@ export async function main(): Promise<void> {
         p.digest ?? p.imageId,
         mb(p.size),
         `${(p.durationMs / 1000).toFixed(1)}s`,
-        p.cache.steps ? `${p.cache.hits}/${p.cache.steps} steps (${p.cache.pulled} from registry)` : '—',
+        p.cache.steps
+          ? `${p.cache.hits}/${p.cache.steps} steps (${p.cache.pulled} from registry` +
+            `${p.cache.primed ? `, ${p.cache.primed} ARG steps primed` : ''})`
+          : '—',
       ]),
     );
     if (digest) summary.paragraph(`Digest: \`${digest}\``);
