@@ -15,16 +15,15 @@
 //   fixture — test/fixtures/multiarch-app as the tests use it: every step is cheap (a COPY, a shell
 //             line, one `uname` under qemu), so buildah's fixed cost per step and the image pulls and
 //             pushes are most of the time and a cache has little to save;
-//   go      — the seed's service: examples/hello/app's Go sources built by bench/fixtures/go-app
-//             (cross-compiled on the build platform, the standard library in its own cacheable layer,
-//             a qemu self-test), with a Go toolchain image made here from Debian's golang-go.
+//   go      — the seed's service, examples/hello/app as `npm run demo` builds it: Go cross-compiled on
+//             the build platform, the standard library in its own cacheable layer, a qemu self-test;
+//             the Go toolchain image is made from Debian's golang-go (scripts/lib/go-toolchain.ts).
 //
 // Storage: overlay when this kernel mounts it (buildah's default on GitHub's runners), else vfs;
 // BENCH_STORAGE_DRIVER=vfs forces one.
 //
 //   bash scripts/testbed.sh && npx tsx bench/build.bench.ts [runs] [fixture|go|both]
-import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -33,13 +32,16 @@ import {
   type BuildSpec,
   buildahManifestPushArgs,
   buildWithBuildah,
+  formatPlatform,
+  hostPlatform,
   parsePlatforms,
 } from '../packages/build/src/index';
+import { ensureGoToolchainImage, storageDriver } from '../scripts/lib/go-toolchain';
 import { DockerConfigCredentials, Registries } from '../packages/oci/src/index';
 import { runCommand } from '../test/support/exec';
 import { pushBaseImage, readBaseImage } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
-import { type RegistryHandle, startRegistry, stopAll } from '../test/support/registry';
+import { startRegistry, stopAll } from '../test/support/registry';
 import { containersEnv, ensureTestbed } from '../test/support/testbed';
 
 const runs = Number(process.argv[2] ?? 1);
@@ -49,85 +51,24 @@ if (!variants.every((v) => v === 'fixture' || v === 'go')) {
   throw new Error(`unknown fixture "${which}": fixture, go or both`);
 }
 
-/** overlay when the kernel mounts it here (as buildah's default store would), else vfs. */
-async function storageDriver(work: string): Promise<string> {
-  const dir = path.join(work, 'overlay-probe');
-  for (const d of ['lower', 'upper', 'work', 'merged']) await mkdir(path.join(dir, d), { recursive: true });
-  try {
-    const o = `lowerdir=${dir}/lower,upperdir=${dir}/upper,workdir=${dir}/work`;
-    await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', o, `${dir}/merged`]);
-  } catch {
-    return 'vfs';
-  }
-  await runCommand('umount', [`${dir}/merged`]);
-  return 'overlay';
-}
-
-/**
- * A Go toolchain image for the build platform (there is no golang image to pull here): the test bed's
- * busybox plus Debian's Go tree (symlinks resolved) and the libc its binaries need, pushed as
- * `golang:local`. Set-up, not timed.
- */
-async function pushGoToolchain(registry: RegistryHandle, work: string, env: Record<string, string>) {
-  if (!existsSync('/usr/lib/go-1.19/bin/go')) {
-    throw new Error('the go fixture needs Debian golang-go 1.19: apt-get install -y golang-go');
-  }
-  const stage = path.join(work, 'go-rootfs');
-  const goroot = path.join(stage, 'usr/lib/go-1.19');
-  await mkdir(goroot, { recursive: true });
-  for (const d of ['bin', 'pkg', 'src', 'VERSION'])
-    await runCommand('cp', ['-rL', `/usr/lib/go-1.19/${d}`, goroot]);
-  for (const lib of ['/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']) {
-    await mkdir(path.join(stage, path.dirname(lib)), { recursive: true });
-    await runCommand('cp', ['-L', lib, path.join(stage, lib)]);
-  }
-  const base = await readBaseImage();
-  const amd64 = base.platforms.find((p) => p.platform === 'linux/amd64')!.digest;
-  const store = [
-    '--root',
-    path.join(work, 'go-store', 'root'),
-    '--runroot',
-    path.join(work, 'go-store', 'run'),
-  ];
-  const buildah = async (...args: string[]) =>
-    (await runCommand('buildah', [...store, ...args], { env, timeoutMs: 10 * 60_000 })).stdout
-      .toString('utf8')
-      .trim();
-  const ctr = (await buildah('from', '--quiet', '--tls-verify=false', `${registry.host}/base@${amd64}`))
-    .split('\n')
-    .at(-1)!;
-  await buildah('copy', ctr, `${stage}/`, '/');
-  await buildah(
-    'config',
-    '--env',
-    'PATH=/usr/lib/go-1.19/bin:/bin:/usr/bin',
-    '--env',
-    'GOROOT=/usr/lib/go-1.19',
-    '--env',
-    'HOME=/root',
-    ctr,
-  );
-  await buildah('commit', '--quiet', ctr, 'golang-local');
-  await buildah(
-    'push',
-    '--quiet',
-    '--tls-verify=false',
-    'golang-local',
-    `docker://${registry.host}/golang:local`,
-  );
-  await rm(path.join(work, 'go-store'), { recursive: true, force: true }).catch(() => undefined);
-  await rm(stage, { recursive: true, force: true });
-}
-
 async function main(): Promise<void> {
   await ensureTestbed({ docker: false });
   const work = await mkdtemp(path.join(os.tmpdir(), 'build-bench-'));
-  const driver = process.env['BENCH_STORAGE_DRIVER'] ?? (await storageDriver(work));
+  const driver = process.env['BENCH_STORAGE_DRIVER'] ?? (await storageDriver());
   const env = { ...(containersEnv() as Record<string, string>), STORAGE_DRIVER: driver };
   const registry = await startRegistry('plain');
   await pushBaseImage(registry, 'base');
   await pushBaseImage(registry, 'builder');
-  if (variants.includes('go')) await pushGoToolchain(registry, work, env);
+  const base = await readBaseImage();
+  const golang = variants.includes('go')
+    ? await ensureGoToolchainImage({
+        repository: `${registry.host}/golang`,
+        base: `${registry.host}/base@${base.platforms.find((p) => p.platform === formatPlatform(hostPlatform()))!.digest}`,
+        registryFlags: ['--tls-verify=false'],
+        exists: async () => false,
+        env,
+      })
+    : '';
   const registries = new Registries({
     hosts: { [registry.host]: { insecure: true } },
     credentials: new DockerConfigCredentials({ path: '/nonexistent' }),
@@ -137,22 +78,19 @@ async function main(): Promise<void> {
   const platforms = parsePlatforms(['linux/amd64', 'linux/arm64']);
   const buildArgsOf = (variant: string): Record<string, string> =>
     variant === 'go'
-      ? { GOLANG: `${registry.host}/golang:local`, BASE: `${registry.host}/base:latest` }
+      ? { GOLANG: golang, BASE: `${registry.host}/base:latest` }
       : { BASE: `${registry.host}/base:latest`, BUILDER: `${registry.host}/builder:latest` };
 
   /** A build context of the fixture, with a one-line difference between versions. */
   async function fixture(name: string, version: string, variant: string): Promise<string> {
     const dir = path.join(work, name);
     if (variant === 'go') {
-      await mkdir(dir, { recursive: true });
-      await cp(path.join(repoRoot, 'bench/fixtures/go-app/Dockerfile'), path.join(dir, 'Dockerfile'));
-      for (const f of ['main.go', 'go.mod'])
-        await cp(path.join(repoRoot, 'examples/hello/app', f), path.join(dir, f));
+      await cp(path.join(repoRoot, 'examples/hello/app'), dir, { recursive: true });
       const main = path.join(dir, 'main.go');
       const text = await readFile(main, 'utf8');
-      if (!/^var version = "dev"$/m.test(text))
-        throw new Error('examples/hello/app/main.go: no `var version = "dev"` line');
-      await writeFile(main, text.replace(/^var version = "dev"$/m, `var version = "${version}"`));
+      const line = '"hello from %s/%s (%s)\\n"';
+      if (!text.includes(line)) throw new Error(`examples/hello/app/main.go: no ${line} to change`);
+      await writeFile(main, text.replace(line, line.replace('(%s)', `(%s) [${version}]`)));
       return dir;
     }
     await cp(path.join(repoRoot, 'test/fixtures/multiarch-app'), dir, { recursive: true });

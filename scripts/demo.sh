@@ -12,12 +12,12 @@ source scripts/lib/setup.sh
 ensure_pnpm
 ensure_node_modules
 bash scripts/testbed.sh
-# The example service is Go, cross-compiled on this host for each platform (examples/hello/build.sh).
+# The example service is Go; its image is built with a Go toolchain image made from this host's golang-go
+# (scripts/lib/go-toolchain.ts), compiling on the build platform for each target platform.
 if ! command -v go >/dev/null 2>&1; then
   echo "demo: installing Debian's golang-go to cross-compile the example service"
   export DEBIAN_FRONTEND=noninteractive
   apt-get -q -y -o DPkg::Lock::Timeout=300 install golang-go >/dev/null ||
     { apt-get -q -o DPkg::Lock::Timeout=300 update >/dev/null && apt-get -q -y -o DPkg::Lock::Timeout=300 install golang-go >/dev/null; }
 fi
-bash examples/hello/build.sh
 exec node node_modules/tsx/dist/cli.mjs scripts/demo.ts "$@"

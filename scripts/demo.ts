@@ -7,6 +7,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pushBaseImage, startRegistry, stopAll, type RegistryHandle } from '../test/support';
+import { skopeoInspectRaw } from '../test/support/images';
+import { containersEnv } from '../test/support/testbed';
+import { ensureGoToolchainImage, storageDriver } from './lib/go-toolchain';
 import { runAction, type ActionRun } from '../test/support/action-runner';
 import { repoRoot } from '../test/support/paths';
 
@@ -161,6 +164,23 @@ async function main(): Promise<void> {
   const base = await pushBaseImage(registries.local, 'library/busybox', 'latest');
   console.log(`    base image ${registries.local.host}/library/busybox@${base.indexDigest}`);
 
+  // The Go toolchain the example compiles with, for this host (the build platform), made once from
+  // Debian's golang-go and kept in the local registry across runs.
+  const hostArch = process.arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+  const driver = await storageDriver();
+  const golang = await ensureGoToolchainImage({
+    repository: `${registries.local.host}/library/golang`,
+    base: `${registries.local.host}/library/busybox@${base.platforms.find((p) => p.platform === hostArch)?.digest}`,
+    registryFlags: ['--tls-verify=false'],
+    exists: (tag) =>
+      skopeoInspectRaw(registries.local, `library/golang:${tag}`).then(
+        () => true,
+        () => false,
+      ),
+    env: containersEnv({ STORAGE_DRIVER: driver }),
+  });
+  console.log(`    Go toolchain ${golang} (buildah storage: ${driver})`);
+
   const image = `${registries.local.host}/acme/hello`;
   const build = await step(
     'build linux/amd64 + linux/arm64',
@@ -171,7 +191,11 @@ async function main(): Promise<void> {
       platforms: 'linux/amd64,linux/arm64',
       images: image,
       tags: 'type=sha\ntype=ref,event=branch',
-      'build-args': `BASE=${registries.local.host}/library/busybox:latest`,
+      'build-args': [
+        `GOLANG=${golang}`,
+        `BASE=${registries.local.host}/library/busybox:latest`,
+        `VERSION=${headCommit.sha.slice(0, 7)}`,
+      ].join('\n'),
       push: 'true',
       provenance: 'true',
       builder: 'buildah',
@@ -182,7 +206,7 @@ async function main(): Promise<void> {
       `tags ${r.outputs.tags?.replace(/\n/g, ', ')}`,
       `platforms ${r.outputs['platform-digests']}`,
     ],
-    { STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
+    { STORAGE_DRIVER: driver, BUILDAH_ISOLATION: 'chroot' },
   );
   const digest = build?.outputs.digest;
   if (!digest) {
