@@ -20,7 +20,7 @@ import { runCommand } from '../test/support/exec';
 import { pushBaseImage } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
 import { startRegistry, stopAll } from '../test/support/registry';
-import { containersEnv, ensureTestbed } from '../test/support/testbed';
+import { ensureTestbed, privateBuildah } from '../test/support/testbed';
 
 interface Measured {
   ms: number;
@@ -124,20 +124,7 @@ async function main(): Promise<void> {
       path.join(context, 'Containerfile'),
       `FROM ${registry.host}/base/busybox:latest\nCOPY rootfs/ /\n`,
     );
-    const buildah = (args: string[]) =>
-      runCommand(
-        'buildah',
-        [
-          '--root',
-          path.join(scratch, 'storage'),
-          '--runroot',
-          path.join(scratch, 'run'),
-          '--storage-driver',
-          'vfs',
-          ...args,
-        ],
-        { env: containersEnv(), timeoutMs: 900_000 },
-      );
+    const buildah = privateBuildah(scratch, 900_000);
     const image = `${registry.host}/bench/big:v1`;
     await buildah([
       'build',

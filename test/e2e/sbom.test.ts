@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../support/action-runner';
-import { runCommand } from '../support/exec';
 import { pushBaseImage } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { containersEnv, ensureTestbed } from '../support/testbed';
+import { ensureTestbed, privateBuildah } from '../support/testbed';
 import { FIXTURES, requireFromSbom } from '../sbom/helpers';
 
 let registry: RegistryHandle;
@@ -65,20 +64,7 @@ async function buildFixtureImage(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const buildah = (args: string[]) =>
-    runCommand(
-      'buildah',
-      [
-        '--root',
-        path.join(scratch, 'storage'),
-        '--runroot',
-        path.join(scratch, 'run'),
-        '--storage-driver',
-        'vfs',
-        ...args,
-      ],
-      { env: containersEnv(), timeoutMs: 240_000 },
-    );
+  const buildah = privateBuildah(scratch, 240_000);
   await buildah([
     'build',
     '--tls-verify=false',

@@ -30,7 +30,7 @@ export {
   type StartRegistryOptions,
 } from './registry';
 export { fetchToken, OCI_ACCEPT, registryRequest, type RegistryRequestOptions } from './registry-client';
-export { containersEnv, ensureTestbed, type EnsureTestbedOptions } from './testbed';
+export { containersEnv, ensureTestbed, privateBuildah, type EnsureTestbedOptions } from './testbed';
 export {
   parseScope,
   startTokenServer,

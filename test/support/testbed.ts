@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { baseImageLayout } from './paths';
+import { type RunResult, runCommand } from './exec';
 
 const REQUIRED_TOOLS = [
   'docker-registry',
@@ -87,4 +88,25 @@ function dockerAnswers(): Promise<boolean> {
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
   });
+}
+
+/**
+ * buildah on a private vfs store under `dir` (`dir/storage`, `dir/run`), with the test bed's environment:
+ * keeps the host's store clean and goes away with `dir`. Returns a runner taking buildah's arguments.
+ */
+export function privateBuildah(dir: string, timeoutMs: number): (args: string[]) => Promise<RunResult> {
+  return (args) =>
+    runCommand(
+      'buildah',
+      [
+        '--root',
+        path.join(dir, 'storage'),
+        '--runroot',
+        path.join(dir, 'run'),
+        '--storage-driver',
+        'vfs',
+        ...args,
+      ],
+      { env: containersEnv(), timeoutMs },
+    );
 }

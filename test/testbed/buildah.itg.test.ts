@@ -2,12 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../support/exec';
 import { pushBaseImage } from '../support/images';
 import { readLayerFile } from '../support/layers';
 import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
 import { registryRequest } from '../support/registry-client';
-import { containersEnv, ensureTestbed } from '../support/testbed';
+import { ensureTestbed, privateBuildah } from '../support/testbed';
 
 interface Index {
   manifests: { digest: string; platform: { os: string; architecture: string } }[];
@@ -26,20 +25,7 @@ afterAll(async () => {
 
 // A private storage root per build keeps the host's buildah storage clean and is removed with `scratch`.
 function buildah(name: string, args: string[]) {
-  const root = path.join(scratch, name);
-  return runCommand(
-    'buildah',
-    [
-      '--root',
-      path.join(root, 'storage'),
-      '--runroot',
-      path.join(root, 'run'),
-      '--storage-driver',
-      'vfs',
-      ...args,
-    ],
-    { env: containersEnv(), timeoutMs: 150_000 },
-  );
+  return privateBuildah(path.join(scratch, name), 150_000)(args);
 }
 
 function registryFlags(registry: RegistryHandle): string[] {
