@@ -19,6 +19,7 @@ import {
   type MockSigstore,
 } from '../../packages/sign/testing/mock-sigstore';
 import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
+import { startReferrersProxy } from '../support/referrers-proxy';
 import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
 
@@ -231,6 +232,40 @@ describe('keyless, recursive, both formats, with attestations, on distribution 2
         requirePredicateTypes: ['https://example.com/vuln/v1'],
       }),
     ).rejects.toMatchObject({ code: 'MISSING_ATTESTATION' });
+  });
+});
+
+describe('on a registry with the OCI 1.1 referrers API', () => {
+  it('attaches bundles the registry indexes itself (no sha256- tag) and verifies them through the API', async () => {
+    const backing = await startRegistry('plain');
+    const api = await startReferrersProxy(backing);
+    await pushBaseImage({ ...backing, host: api.host, url: `http://${api.host}` }, 'acme/api', 'v1');
+    const regs = new Registries({ hosts: { [api.host]: { insecure: true } } });
+    const client = regs.client(api.host);
+    const signed = await signImage({
+      registry: client,
+      image: { registry: api.host, repository: 'acme/api', tag: 'v1' },
+      signer: keyless(),
+      attestations: [{ predicateType: SPDX_PREDICATE, predicate: sbom }],
+    });
+    const found = await client.getReferrers('acme/api', signed.digest);
+    expect(found.via).toBe('api');
+    expect(found.descriptors).toHaveLength(2);
+    expect(found.descriptors.every((d) => d.artifactType === BUNDLE_TYPE)).toBe(true);
+    const tags = await regs.client(backing.host).listTags('acme/api');
+    expect(tags.filter((t) => /^sha256-[a-f0-9]{64}$/.test(t))).toEqual([]);
+    const before = api.referrersRequests;
+    const v = await verifyImage({
+      registry: client,
+      image: { registry: api.host, repository: 'acme/api', digest: signed.digest },
+      trustedRoot: sigstore.trustedRoot,
+      policy: { kind: 'certificate', identity: IDENTITY, issuer: GITHUB_ISSUER },
+      requirePredicateTypes: [SPDX_PREDICATE],
+    });
+    expect(api.referrersRequests).toBeGreaterThan(before);
+    expect(v.manifests[0]!.signatures[0]).toMatchObject({ signer: { subjectAlternativeName: IDENTITY } });
+    regs.close();
+    await api.close();
   });
 });
 

@@ -1,0 +1,142 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  computeDigest,
+  copyImage,
+  MediaType,
+  Registries,
+  referrersTag,
+  StaticCredentials,
+} from '@deliverkit/oci';
+import { pushBaseImage } from '../support/images';
+import { startReferrersProxy, type ReferrersProxy } from '../support/referrers-proxy';
+import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
+import { ensureTestbed } from '../support/testbed';
+import { buildFixtureImage, type FixtureImage } from './fixture-image';
+
+// The OCI 1.1 referrers API path of the client and the copy engine, against a real distribution registry
+// behind test/support/referrers-proxy.ts (what registries with the API — Docker Hub, ECR, ACR, Artifact
+// Registry — do on a PUT with a subject and on GET /referrers). The tag-schema path is copy.itg.test.ts's.
+let tagSchema: RegistryHandle;
+let apiBacking: RegistryHandle;
+let api: ReferrersProxy;
+let image: FixtureImage;
+
+const registries = () =>
+  new Registries({
+    hosts: {},
+    credentials: new StaticCredentials({}),
+    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+  });
+
+/** The tags the backing registry really holds: a `sha256-<hex>` tag there means the client fell back. */
+async function backingTags(client: ReturnType<Registries['client']>, repo: string): Promise<string[]> {
+  return client.listTags(repo).catch(() => []);
+}
+
+beforeAll(async () => {
+  await ensureTestbed({ docker: false, qemu: false });
+  [tagSchema, apiBacking] = await Promise.all([startRegistry('plain'), startRegistry('plain')]);
+  api = await startReferrersProxy(apiBacking);
+  await pushBaseImage(tagSchema, 'team/app', 'base');
+  const r = registries();
+  image = await buildFixtureImage(r.client(tagSchema.host), 'team/app');
+  r.close();
+});
+
+afterAll(async () => {
+  await api?.close();
+  await stopAll();
+});
+
+describe('on a registry with the referrers API', () => {
+  it('probes the API, pushes a referrer without a tag-schema tag and lists it, filtered by artifactType', async () => {
+    const r = registries();
+    const client = r.client(api.host);
+    await pushBaseImage({ ...apiBacking, host: api.host, url: `http://${api.host}` }, 'solo/app', 'v1');
+    const subject = (await client.headManifest('solo/app', 'v1'))!;
+    expect((await client.probeCapabilities('solo/app')).referrersApi).toBe(true);
+
+    const config = Buffer.from('{}');
+    const empty = { mediaType: MediaType.OciEmpty, digest: computeDigest(config), size: config.length };
+    await client.uploadBlob('solo/app', empty, { open: async () => Readable.from([config]) });
+    const sbomManifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        artifactType: 'application/spdx+json',
+        config: empty,
+        layers: [empty],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        annotations: { 'org.opencontainers.image.created': '2026-11-26T00:00:00Z' },
+      }),
+    );
+    const pushed = await client.pushReferrer('solo/app', sbomManifest, MediaType.OciManifest);
+    expect(pushed.digest).toBe(computeDigest(sbomManifest));
+
+    const all = await client.getReferrers('solo/app', subject.digest);
+    expect(all.via).toBe('api');
+    expect(all.descriptors).toEqual([
+      expect.objectContaining({
+        digest: pushed.digest,
+        artifactType: 'application/spdx+json',
+        size: sbomManifest.length,
+      }),
+    ]);
+    expect(
+      (await client.getReferrers('solo/app', subject.digest, { artifactType: 'application/spdx+json' }))
+        .descriptors,
+    ).toHaveLength(1);
+    expect(
+      (
+        await client.getReferrers('solo/app', subject.digest, {
+          artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        })
+      ).descriptors,
+    ).toHaveLength(0);
+    // The registry indexed it: no fallback tag was written.
+    expect(await backingTags(r.client(apiBacking.host), 'solo/app')).not.toContain(
+      referrersTag(subject.digest),
+    );
+    r.close();
+  });
+
+  it('copy from a tag-schema registry: referrers become discoverable through the API, no sha256- tag is written', async () => {
+    const r = registries();
+    const report = await copyImage(r, `${tagSchema.host}/team/app@${image.indexDigest}`, [
+      { registry: api.host, repository: 'hub/app', tags: ['v1'] },
+    ]);
+    expect(report.destinations[0]).toMatchObject({ referrers: 3, referrersCopied: 3 });
+    const client = r.client(api.host);
+    const onIndex = await client.getReferrers('hub/app', image.indexDigest);
+    expect(onIndex.via).toBe('api');
+    expect(onIndex.descriptors.map((d) => d.digest).sort()).toEqual(
+      [image.referrers.signature, image.referrers.attestation].sort(),
+    );
+    expect(onIndex.descriptors.find((d) => d.digest === image.referrers.attestation)?.artifactType).toBe(
+      'application/vnd.in-toto+json',
+    );
+    const onAttestation = await client.getReferrers('hub/app', image.referrers.attestation);
+    expect(onAttestation.descriptors.map((d) => d.digest)).toEqual([image.referrers.attestationSignature]);
+    const tags = await backingTags(r.client(apiBacking.host), 'hub/app');
+    // Only the legacy cosign `.sig` tag (copied as it is); no `sha256-<hex>` referrers index.
+    expect(tags.filter((t) => /^sha256-[a-f0-9]{64}$/.test(t))).toEqual([]);
+    expect(tags.sort()).toEqual([image.legacySigTag, 'v1'].sort());
+    r.close();
+  });
+
+  it('copy from the API registry to one without it: the tag-schema index is written at the destination', async () => {
+    const r = registries();
+    const before = api.referrersRequests;
+    await copyImage(r, `${api.host}/hub/app@${image.indexDigest}`, [
+      { registry: tagSchema.host, repository: 'back/app', tags: ['v1'] },
+    ]);
+    expect(api.referrersRequests).toBeGreaterThan(before);
+    const onIndex = await r.client(tagSchema.host).getReferrers('back/app', image.indexDigest);
+    expect(onIndex.via).toBe('tag-schema');
+    expect(onIndex.descriptors.map((d) => d.digest).sort()).toEqual(
+      [image.referrers.signature, image.referrers.attestation].sort(),
+    );
+    r.close();
+  });
+});
