@@ -30,6 +30,7 @@ import {
   type RegistryClient,
   StaticCredentials,
 } from '@deliverkit/oci';
+import { relayRequest } from '../test/support/http';
 import { skopeoRegistryFlags } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../test/support/registry';
@@ -53,15 +54,10 @@ async function startCountingProxy(target: RegistryHandle): Promise<CountingProxy
   const agent = new http.Agent({ keepAlive: true });
   const state = { blobBytes: 0 };
   const server = http.createServer((req, res) => {
-    const forward = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        path: req.url,
-        method: req.method,
-        headers: { ...req.headers, host: upstream.host },
-        agent,
-      },
+    relayRequest(
+      upstream,
+      req,
+      res,
       (up) => {
         const headers = { ...up.headers };
         if (typeof headers.location === 'string')
@@ -71,9 +67,8 @@ async function startCountingProxy(target: RegistryHandle): Promise<CountingProxy
         if (isBlob) up.on('data', (c: Buffer) => (state.blobBytes += c.length));
         up.pipe(res);
       },
+      { agent },
     );
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const proxy: CountingProxy = {

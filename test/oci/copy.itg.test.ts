@@ -15,6 +15,7 @@ import {
   referrersTag,
   StaticCredentials,
 } from '@deliverkit/oci';
+import { relayRequest } from '../support/http';
 import { pushBaseImage, skopeoInspectRaw } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
@@ -520,33 +521,23 @@ describe('bad input', () => {
 async function startCorruptingProxy(target: string): Promise<{ host: string; close: () => void }> {
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
-    const forward = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        path: req.url,
-        method: req.method,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      (up) => {
-        const isManifest = /\/manifests\//.test(req.url ?? '') && req.method === 'GET';
-        if (!isManifest) {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        up.on('data', (c: Buffer) => chunks.push(c));
-        up.on('end', () => {
-          const body = Buffer.concat(chunks);
-          const text = body.toString('utf8');
-          const tampered = Buffer.from(text.replace('"schemaVersion":2', '"schemaVersion": 2'));
-          res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(tampered.length) });
-          res.end(tampered);
-        });
-      },
-    );
-    req.pipe(forward);
+    relayRequest(upstream, req, res, (up) => {
+      const isManifest = /\/manifests\//.test(req.url ?? '') && req.method === 'GET';
+      if (!isManifest) {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const text = body.toString('utf8');
+        const tampered = Buffer.from(text.replace('"schemaVersion":2', '"schemaVersion": 2'));
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, 'content-length': String(tampered.length) });
+        res.end(tampered);
+      });
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { host: `127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };

@@ -70,3 +70,31 @@ export function parseChallenge(header: string | undefined): {
   for (const match of header.slice(space + 1).matchAll(pattern)) params[match[1]!] = match[2]!;
   return { scheme, params };
 }
+
+/**
+ * Forwards one request a test proxy received to a plain-HTTP `upstream` (same path, method and headers, Host
+ * rewritten), sending `body` when given (else the request stream), and hands the answer to `onResponse`.
+ * A failed upstream connection drops the client's.
+ */
+export function relayRequest(
+  upstream: URL,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  onResponse: (up: http.IncomingMessage) => void,
+  options: { agent?: http.Agent; body?: Buffer } = {},
+): void {
+  const forward = http.request(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      path: req.url,
+      method: req.method,
+      headers: { ...req.headers, host: upstream.host },
+      agent: options.agent,
+    },
+    onResponse,
+  );
+  forward.on('error', () => res.destroy());
+  if (options.body) forward.end(options.body);
+  else req.pipe(forward);
+}

@@ -10,7 +10,13 @@ export {
   type FaultRule,
   type ProxyHit,
 } from './fault-proxy';
-export { httpRequest, parseChallenge, type HttpRequestOptions, type HttpResponse } from './http';
+export {
+  httpRequest,
+  parseChallenge,
+  relayRequest,
+  type HttpRequestOptions,
+  type HttpResponse,
+} from './http';
 export {
   pushBaseImage,
   readBaseImage,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerStopper } from './cleanup';
+import { relayRequest } from './http';
 import type { RegistryHandle } from './registry';
 
 // The OCI Distribution 1.1 referrers API in front of a real registry. Debian's docker-registry (distribution
@@ -43,24 +44,17 @@ export async function startReferrersProxy(target: RegistryHandle): Promise<Refer
     body: Buffer | undefined,
     onDone?: (status: number, headers: http.IncomingHttpHeaders) => Record<string, string>,
   ) => {
-    const forward = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        path: req.url,
-        method: req.method,
-        headers: { ...req.headers, host: upstream.host },
-        agent,
-      },
+    relayRequest(
+      upstream,
+      req,
+      res,
       (up) => {
         const extra = onDone ? onDone(up.statusCode ?? 502, up.headers) : {};
         res.writeHead(up.statusCode ?? 502, { ...up.headers, ...extra });
         up.pipe(res);
       },
+      { agent, body },
     );
-    forward.on('error', () => res.destroy());
-    if (body) forward.end(body);
-    else req.pipe(forward);
   };
 
   const server = http.createServer((req, res) => {
