@@ -96,8 +96,9 @@ function finalStageIndex(lines: LocatedFromLine[], target: string | undefined): 
 
 /**
  * Resolves every base image of the Dockerfile for every platform and writes one pinned Dockerfile
- * per platform. Unresolvable bases (no access, an image only in the local store) are left as written
- * and reported, with a warning when their stage asked for another platform than the target.
+ * per platform. Unresolvable bases (no access, an image only in the local store, no image for the
+ * stage's platform) are left as written and reported with a warning: the stage may not be built at
+ * all, and when it is, buildah's own error applies.
  */
 export async function pinBaseImages(options: PinOptions): Promise<PinnedDockerfile[]> {
   const logger = options.logger ?? silentLogger;
@@ -150,13 +151,11 @@ export async function pinBaseImages(options: PinOptions): Promise<PinnedDockerfi
           );
         }
         if (!match) {
+          // Not an error here: the stage may not be needed for the target (buildah fails clearly if it is).
           const has = resolved.manifests
             .map((m) => (m.platform ? formatPlatform(m.platform) : '?'))
             .join(', ');
-          throw new BuildError(
-            'BUILD_FAILED',
-            `Base image ${line.image} has no ${wanted} image (it has ${has || 'none'})`,
-          );
+          throw new Error(`it has no ${wanted} image, only ${has || 'none'}`);
         }
         const pinned = `${ref.name}@${match.digest}`;
         replacements.set(i, pinned);
@@ -170,7 +169,6 @@ export async function pinBaseImages(options: PinOptions): Promise<PinnedDockerfi
           final: i === final,
         });
       } catch (error) {
-        if (error instanceof BuildError) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         unpinned.push({ reference: line.image, platform: wanted, reason });
         const differs = wanted !== formatPlatform(platform);
