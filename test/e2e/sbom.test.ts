@@ -6,6 +6,7 @@ import { runAction } from '../support/action-runner';
 import { pushBaseImage } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed, privateBuildah } from '../support/testbed';
+import { zip } from '../sbom/java-fixture';
 import { FIXTURES, requireFromSbom } from '../sbom/helpers';
 
 let registry: RegistryHandle;
@@ -49,6 +50,15 @@ async function buildFixtureImage(): Promise<void> {
   await put(
     'usr/lib/python3/dist-packages/requests-2.31.0.dist-info/METADATA',
     await readFile(path.join(FIXTURES, 'python', 'requests.METADATA')),
+  );
+  // A Java library as Maven writes it (the jar's own pom.properties).
+  await put(
+    'app/lib/commons-lang3-3.14.0.jar',
+    zip({
+      'META-INF/MANIFEST.MF': 'Manifest-Version: 1.0\r\n',
+      'META-INF/maven/org.apache.commons/commons-lang3/pom.properties':
+        'groupId=org.apache.commons\nartifactId=commons-lang3\nversion=3.14.0\n',
+    }),
   );
   for (const arch of ['amd64', 'arm64'])
     await cp(path.join(FIXTURES, `go-app-${arch}`), path.join(context, `go-app-${arch}`));
@@ -165,6 +175,7 @@ describe('the bundled sbom action against a registry image', () => {
       'pkg:golang/github.com/acme/left@v1.2.3',
       'pkg:golang/github.com/acme/right-fork@v1.0.1',
       'pkg:golang/stdlib@1.19.8',
+      'pkg:maven/org.apache.commons/commons-lang3@3.14.0',
       'pkg:npm/e2e-app@3.2.1',
       'pkg:npm/ms@2.1.3',
       'pkg:pypi/six@1.16.0',
@@ -188,12 +199,12 @@ describe('the bundled sbom action against a registry image', () => {
 
   it('writes a job summary with package counts per ecosystem and top licenses', () => {
     expect(run.summary).toContain(
-      '| platform | packages | deb | golang | npm | pypi | top licenses | not catalogued |',
+      '| platform | packages | deb | golang | maven | npm | pypi | top licenses | not catalogued |',
     );
     expect(run.summary).toMatch(
-      /\| linux\/amd64 \| 13 \| 6 \| 4 \| 2 \| 1 \| GPL \(2\), GPL-2.0-only \(2\), MIT \(2\)/,
+      /\| linux\/amd64 \| 14 \| 6 \| 4 \| 1 \| 2 \| 1 \| GPL \(2\), GPL-2.0-only \(2\), MIT \(2\)/,
     );
-    expect(run.summary).toMatch(/\| linux\/arm64 \| 14 \| 6 \| 4 \| 3 \| 1 \|/);
+    expect(run.summary).toMatch(/\| linux\/arm64 \| 15 \| 6 \| 4 \| 1 \| 3 \| 1 \|/);
   });
 
   it('produces byte-identical files when run again', async () => {

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ImageCatalog, catalogImage, renderSbom, toCycloneDx, toSpdx } from '../../packages/sbom/src';
-import { FIXTURES, requireFromSbom } from './helpers';
+import { FIXTURES, memorySource, requireFromSbom, tarLayer } from './helpers';
+import { springBootJar } from './java-fixture';
 import { alpineSource, debianAppSource } from './image-fixture';
 
 type AjvCtor = new (o: object) => {
@@ -26,15 +27,19 @@ async function validateCycloneDx(json: string): Promise<unknown> {
 
 let debian: ImageCatalog;
 let alpine: ImageCatalog;
+let java: ImageCatalog;
 beforeAll(async () => {
   debian = await catalogImage(debianAppSource());
   alpine = await catalogImage(alpineSource());
+  java = await catalogImage(
+    memorySource([tarLayer({ 'app/app.jar': springBootJar() })], { name: 'localhost:5000/acme/java' }),
+  );
 });
 
 describe('SPDX 2.3 writer', () => {
   it('writes documents valid against the official SPDX 2.3 schema', () => {
     const validate = spdxValidator();
-    for (const c of [debian, alpine]) {
+    for (const c of [debian, alpine, java]) {
       const doc = JSON.parse(toSpdx(c));
       const ok = validate(doc);
       expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
@@ -82,7 +87,15 @@ describe('SPDX 2.3 writer', () => {
 
 describe('CycloneDX 1.6 writer', () => {
   it('writes documents the CycloneDX library validates against the 1.6 schema', async () => {
-    for (const c of [debian, alpine]) expect(await validateCycloneDx(toCycloneDx(c))).toBeNull();
+    for (const c of [debian, alpine, java]) expect(await validateCycloneDx(toCycloneDx(c))).toBeNull();
+    const lang3 = JSON.parse(toCycloneDx(java)).components.find(
+      (x: { name: string }) => x.name === 'commons-lang3',
+    );
+    expect(lang3).toMatchObject({
+      group: 'org.apache.commons',
+      version: '3.14.0',
+      purl: 'pkg:maven/org.apache.commons/commons-lang3@3.14.0',
+    });
     // The validator is not a rubber stamp: a wrong component type fails it.
     const broken = JSON.parse(toCycloneDx(alpine));
     broken.metadata.component.type = 'banana';

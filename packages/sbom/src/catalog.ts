@@ -3,6 +3,7 @@ import { apkCataloger } from './catalogers/apk';
 import { type Cataloger, sortPackages } from './catalogers/cataloger';
 import { dpkgCataloger } from './catalogers/dpkg';
 import { golangCataloger } from './catalogers/golang';
+import { javaCataloger } from './catalogers/java';
 import { npmCataloger } from './catalogers/npm';
 import { detectDistro, osReleaseSelector } from './catalogers/os-release';
 import { pythonCataloger } from './catalogers/python';
@@ -16,6 +17,7 @@ export const catalogers: readonly Cataloger[] = [
   npmCataloger,
   pythonCataloger,
   golangCataloger,
+  javaCataloger,
 ];
 
 export const catalogedEcosystems: readonly Ecosystem[] = catalogers.map((c) => c.ecosystem);

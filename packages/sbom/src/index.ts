@@ -32,6 +32,7 @@ export { openOciLayout, ociLayoutStore } from './oci-layout';
 export { openRegistryImage, registryStore, type RegistryImage } from './registry';
 export { toSpdxExpression, declareLicenses } from './licenses';
 export { parseGoBuildInfo, type GoBuildInfo } from './catalogers/golang';
+export { readJavaArchive, mavenPurl, type JavaArtifact } from './catalogers/java';
 export { parseDebianCopyright } from './catalogers/dpkg';
 export { parseOsRelease } from './catalogers/os-release';
 export { parseApkInstalled } from './catalogers/apk';

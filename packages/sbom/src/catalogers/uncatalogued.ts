@@ -19,11 +19,6 @@ const DETECTORS: Detector[] = [
       /^\/(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(?:rpmdb\.sqlite|Packages|Packages\.db)$/.test(p),
   },
   {
-    ecosystem: 'java',
-    reason: 'Java archives are not read by the native engine; use engine: syft',
-    selects: (p) => /\.(?:jar|war|ear|jpi|hpi)$/.test(p),
-  },
-  {
     ecosystem: 'ruby',
     reason: 'Ruby gem specifications are not read by the native engine; use engine: syft',
     selects: (p) => /\/specifications\/[^/]+\.gemspec$/.test(p),

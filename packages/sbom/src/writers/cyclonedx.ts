@@ -67,7 +67,12 @@ function sriToHex(integrity: string): { alg: HashAlgorithm; hex: string } | unde
 }
 
 function componentFor(pkg: Package): Component {
-  const scoped = pkg.ecosystem === 'npm' && pkg.name.startsWith('@') ? pkg.name.split('/') : undefined;
+  const scoped =
+    pkg.ecosystem === 'npm' && pkg.name.startsWith('@')
+      ? pkg.name.split('/')
+      : pkg.ecosystem === 'maven' && pkg.name.includes(':')
+        ? pkg.name.split(':')
+        : undefined;
   const application = pkg.properties['go:role'] === 'main' || pkg.properties['npm:application'] === 'true';
   const component = new Component(
     application ? ComponentType.Application : ComponentType.Library,

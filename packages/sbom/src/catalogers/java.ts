@@ -1,0 +1,283 @@
+import { inflateRawSync } from 'node:zlib';
+import { PackageURL } from 'packageurl-js';
+import { declareLicenses } from '../licenses';
+import type { Package } from '../types';
+import { type Cataloger, locationOf, packageId } from './cataloger';
+
+// Java archives (jar, war, ear and Jenkins' jpi/hpi) are ZIP files. The ZIP reading is written here: a
+// cataloger needs only the central directory and a few small entries of an archive that is already in
+// memory, while the npm ZIP libraries (yauzl, adm-zip, jszip) are file-, callback- or whole-archive-based.
+// Nested archives (Spring Boot's BOOT-INF/lib, a war's WEB-INF/lib, an ear's modules) are read the same way.
+
+const MAX_NESTING = 3;
+/** Entries read from an archive are small (pom.properties, MANIFEST.MF) or nested jars: cap each. */
+const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  size: number;
+  localOffset: number;
+}
+
+/** The central directory of a ZIP held in memory (ZIP64 included); undefined when it is not a ZIP. */
+export function zipEntries(buf: Buffer): ZipEntry[] | undefined {
+  const EOCD = 0x06054b50;
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return undefined;
+  let count = buf.readUInt16LE(eocd + 10);
+  let offset = buf.readUInt32LE(eocd + 16);
+  if (
+    (count === 0xffff || offset === 0xffffffff) &&
+    eocd >= 20 &&
+    buf.readUInt32LE(eocd - 20) === 0x07064b50
+  ) {
+    const zip64 = Number(buf.readBigUInt64LE(eocd - 20 + 8));
+    if (zip64 + 56 <= buf.length && buf.readUInt32LE(zip64) === 0x06064b50) {
+      count = Number(buf.readBigUInt64LE(zip64 + 32));
+      offset = Number(buf.readBigUInt64LE(zip64 + 48));
+    }
+  }
+  const entries: ZipEntry[] = [];
+  let p = offset;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50)
+      return entries.length ? entries : undefined;
+    const nameLength = buf.readUInt16LE(p + 28);
+    const extraLength = buf.readUInt16LE(p + 30);
+    const commentLength = buf.readUInt16LE(p + 32);
+    const entry: ZipEntry = {
+      name: buf.toString('utf8', p + 46, p + 46 + nameLength),
+      method: buf.readUInt16LE(p + 10),
+      compressedSize: buf.readUInt32LE(p + 20),
+      size: buf.readUInt32LE(p + 24),
+      localOffset: buf.readUInt32LE(p + 42),
+    };
+    // ZIP64 extended information: the 0xffffffff fields, in order, as 8-byte values.
+    let x = p + 46 + nameLength;
+    const extraEnd = x + extraLength;
+    while (x + 4 <= extraEnd) {
+      const id = buf.readUInt16LE(x);
+      const length = buf.readUInt16LE(x + 2);
+      if (id === 0x0001) {
+        let q = x + 4;
+        const next = () => {
+          const v = Number(buf.readBigUInt64LE(q));
+          q += 8;
+          return v;
+        };
+        if (entry.size === 0xffffffff) entry.size = next();
+        if (entry.compressedSize === 0xffffffff) entry.compressedSize = next();
+        if (entry.localOffset === 0xffffffff) entry.localOffset = next();
+      }
+      x += 4 + length;
+    }
+    entries.push(entry);
+    p = extraEnd + commentLength;
+  }
+  return entries;
+}
+
+/** One entry's bytes: stored or deflated; anything else (or larger than the cap) is refused. */
+export function readZipEntry(buf: Buffer, entry: ZipEntry): Buffer {
+  const p = entry.localOffset;
+  if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50)
+    throw new Error(`${entry.name}: no local header`);
+  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+  const data = buf.subarray(start, start + entry.compressedSize);
+  if (entry.size > MAX_ENTRY_BYTES) throw new Error(`${entry.name}: ${entry.size} bytes is over the limit`);
+  if (entry.method === 0) return data;
+  if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: Math.max(entry.size, 1) });
+  throw new Error(`${entry.name}: compression method ${entry.method} is not supported`);
+}
+
+/** What one archive says about itself and what it bundles. */
+export interface JavaArtifact {
+  /** `app.jar` or `app.jar!/BOOT-INF/lib/x.jar`, relative to the archive in the image. */
+  archivePath: string;
+  groupId?: string;
+  artifactId: string;
+  version: string;
+  /** Where the coordinates came from. */
+  source: 'pom.properties' | 'MANIFEST.MF' | 'file name';
+  licenses: string[];
+  description?: string;
+  homepage?: string;
+}
+
+/** `Key: value` lines of a JAR manifest's main section (72-byte lines continue with a leading space). */
+export function parseManifest(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let last: string | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break; // the main section ends at the first blank line
+    if (line.startsWith(' ') && last) {
+      out.set(last, `${out.get(last)}${line.slice(1)}`);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    last = line.slice(0, colon).trim();
+    out.set(last, line.slice(colon + 1).trim());
+  }
+  return out;
+}
+
+function parseProperties(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith('!')) continue;
+    const m = /^([^=:\s]+)\s*[=:]\s*(.*)$/.exec(line);
+    if (m) out.set(m[1] as string, (m[2] as string).trim());
+  }
+  return out;
+}
+
+/** `commons-lang3-3.14.0.jar` → name and version; the version starts at the first `-<digit>`. */
+function fromFileName(path: string): { name: string; version: string } | undefined {
+  const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.(?:jar|war|ear|jpi|hpi)$/, '');
+  const m = /^(.+?)-(\d[^/]*)$/.exec(base);
+  return m ? { name: m[1] as string, version: m[2] as string } : undefined;
+}
+
+/**
+ * The artifacts of an archive and of the archives nested in it: each `META-INF/maven/<g>/<a>/pom.properties`
+ * (a shaded jar has several); else the manifest's Implementation-/Bundle- headers; else the file name.
+ */
+export function readJavaArchive(buf: Buffer, archivePath: string, depth = 0): JavaArtifact[] {
+  const entries = zipEntries(buf);
+  if (!entries) throw new Error(`${archivePath} is not a ZIP archive`);
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const text = (e: ZipEntry) => readZipEntry(buf, e).toString('utf8');
+  const manifestEntry = byName.get('META-INF/MANIFEST.MF');
+  const manifest = manifestEntry ? parseManifest(text(manifestEntry)) : new Map<string, string>();
+  const licenses = (manifest.get('Bundle-License') ?? '')
+    .split(/,(?![^;]*")/)
+    .map((l) => l.split(';')[0]!.trim())
+    .filter(Boolean);
+  const description = manifest.get('Bundle-Description');
+  const homepage = manifest.get('Bundle-DocURL');
+  const extra = { licenses, ...(description ? { description } : {}), ...(homepage ? { homepage } : {}) };
+  const out: JavaArtifact[] = [];
+  for (const e of entries) {
+    if (!/^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/.test(e.name)) continue;
+    const props = parseProperties(text(e));
+    const artifactId = props.get('artifactId');
+    const version = props.get('version');
+    if (!artifactId || !version) continue;
+    out.push({
+      archivePath,
+      groupId: props.get('groupId'),
+      artifactId,
+      version,
+      source: 'pom.properties',
+      ...extra,
+    });
+  }
+  if (out.length === 0) {
+    const named = fromFileName(archivePath);
+    const title =
+      manifest.get('Bundle-SymbolicName')?.split(';')[0]?.trim() ??
+      manifest.get('Implementation-Title') ??
+      named?.name;
+    const version =
+      manifest.get('Bundle-Version') ?? manifest.get('Implementation-Version') ?? named?.version;
+    if (title && version) {
+      const fromManifest = manifest.has('Bundle-Version') || manifest.has('Implementation-Version');
+      out.push({
+        archivePath,
+        ...(manifest.get('Implementation-Vendor-Id')
+          ? { groupId: manifest.get('Implementation-Vendor-Id') }
+          : {}),
+        artifactId: title,
+        version,
+        source: fromManifest ? 'MANIFEST.MF' : 'file name',
+        ...extra,
+      });
+    }
+  }
+  if (depth < MAX_NESTING) {
+    for (const e of entries) {
+      if (!/\.(?:jar|war|ear)$/.test(e.name) || e.name.endsWith('/')) continue;
+      try {
+        out.push(...readJavaArchive(readZipEntry(buf, e), `${archivePath}!/${e.name}`, depth + 1));
+      } catch {
+        // A nested file named .jar that is not an archive: nothing to list.
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `pkg:maven/<groupId>/<artifactId>@<version>`. Without a groupId (an archive with no pom.properties) the
+ * coordinates are not guessed — a wrong groupId would match another project's advisories — and the purl is
+ * `pkg:generic/<name>@<version>`.
+ */
+export function mavenPurl(a: Pick<JavaArtifact, 'groupId' | 'artifactId' | 'version'>): string {
+  if (!a.groupId) return new PackageURL('generic', null, a.artifactId, a.version, null, null).toString();
+  return new PackageURL('maven', a.groupId, a.artifactId, a.version, null, null).toString();
+}
+
+export const javaCataloger: Cataloger = {
+  name: 'java',
+  ecosystem: 'maven',
+  selectors: [
+    {
+      name: 'java-archive',
+      selects: (path, entry) => entry.type === 'file' && /\.(?:jar|war|ear|jpi|hpi)$/.test(path),
+      maxBytes: 512 * 1024 * 1024,
+      magic: Uint8Array.from([0x50, 0x4b]),
+      // Reduced to its artifacts while the layer streams: the archive itself is never kept.
+      extract: (content, path): JavaArtifact[] | { error: string } => {
+        try {
+          return readJavaArchive(content, path.slice(path.lastIndexOf('/') + 1));
+        } catch (error) {
+          return { error: (error as Error).message };
+        }
+      },
+    },
+  ],
+  catalog(ctx) {
+    const packages: Package[] = [];
+    for (const file of ctx.fs.list('java-archive')) {
+      const found = file.extracted.get('java-archive') as JavaArtifact[] | { error: string } | undefined;
+      if (!found) continue;
+      if (!Array.isArray(found)) {
+        ctx.warn(`${file.path}: not read as a Java archive (${found.error})`);
+        continue;
+      }
+      const seen = new Set<string>();
+      for (const a of found) {
+        const purl = mavenPurl(a);
+        const inner = a.archivePath.includes('!/') ? a.archivePath.slice(a.archivePath.indexOf('!/')) : '';
+        const where = `${file.path}${inner}`;
+        if (seen.has(`${purl}\0${where}`)) continue;
+        seen.add(`${purl}\0${where}`);
+        const name = a.groupId ? `${a.groupId}:${a.artifactId}` : a.artifactId;
+        packages.push({
+          id: packageId('maven', name, purl, where),
+          ecosystem: 'maven',
+          name,
+          version: a.version,
+          purl,
+          licenses: declareLicenses(a.licenses),
+          location: { ...locationOf(file), path: where },
+          ...(a.description ? { description: a.description } : {}),
+          ...(a.homepage ? { homepage: a.homepage } : {}),
+          dependsOn: [],
+          properties: { 'java:archive': where, 'java:source': a.source },
+        });
+      }
+    }
+    return packages;
+  },
+};
