@@ -127,7 +127,7 @@ export function alpineSource() {
           'etc/os-release': fixture('alpine', 'os-release'),
           'lib/apk/db/installed': fixture('alpine', 'installed'),
           'usr/share/java/app.jar': 'PK\u0003\u0004 not really a jar',
-          'var/lib/rpm/rpmdb.sqlite': 'SQLite format 3\u0000',
+          'var/lib/rpm/Packages': Buffer.alloc(64),
         },
         { gzip: true },
       ),

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ImageCatalog, catalogImage, renderSbom, toCycloneDx, toSpdx } from '../../packages/sbom/src';
+import {
+  type ImageCatalog,
+  catalogImage,
+  renderSbom,
+  rpmSqliteSupported,
+  toCycloneDx,
+  toSpdx,
+} from '../../packages/sbom/src';
+import { BASH, KEY, OPENSSL, rpmdb, ubiRelease } from './rpm-fixture';
 import { FIXTURES, memorySource, requireFromSbom, tarLayer } from './helpers';
 import { springBootJar } from './java-fixture';
 import { alpineSource, debianAppSource } from './image-fixture';
@@ -28,7 +36,24 @@ async function validateCycloneDx(json: string): Promise<unknown> {
 let debian: ImageCatalog;
 let alpine: ImageCatalog;
 let java: ImageCatalog;
+/** rpm packages where node:sqlite can read them (Node ≥ 22.13). */
+let ubi: ImageCatalog[] = [];
 beforeAll(async () => {
+  if (rpmSqliteSupported()) {
+    ubi = [
+      await catalogImage(
+        memorySource(
+          [
+            tarLayer({
+              'etc/os-release': ubiRelease,
+              'var/lib/rpm/rpmdb.sqlite': rpmdb([BASH, OPENSSL, KEY]),
+            }),
+          ],
+          { name: 'localhost:5000/acme/ubi' },
+        ),
+      ),
+    ];
+  }
   debian = await catalogImage(debianAppSource());
   alpine = await catalogImage(alpineSource());
   java = await catalogImage(
@@ -39,7 +64,7 @@ beforeAll(async () => {
 describe('SPDX 2.3 writer', () => {
   it('writes documents valid against the official SPDX 2.3 schema', () => {
     const validate = spdxValidator();
-    for (const c of [debian, alpine, java]) {
+    for (const c of [debian, alpine, java, ...ubi]) {
       const doc = JSON.parse(toSpdx(c));
       const ok = validate(doc);
       expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
@@ -87,7 +112,8 @@ describe('SPDX 2.3 writer', () => {
 
 describe('CycloneDX 1.6 writer', () => {
   it('writes documents the CycloneDX library validates against the 1.6 schema', async () => {
-    for (const c of [debian, alpine, java]) expect(await validateCycloneDx(toCycloneDx(c))).toBeNull();
+    for (const c of [debian, alpine, java, ...ubi])
+      expect(await validateCycloneDx(toCycloneDx(c))).toBeNull();
     const lang3 = JSON.parse(toCycloneDx(java)).components.find(
       (x: { name: string }) => x.name === 'commons-lang3',
     );

@@ -4,6 +4,7 @@ import { type Cataloger, sortPackages } from './catalogers/cataloger';
 import { dpkgCataloger } from './catalogers/dpkg';
 import { golangCataloger } from './catalogers/golang';
 import { javaCataloger } from './catalogers/java';
+import { rpmCataloger } from './catalogers/rpm';
 import { npmCataloger } from './catalogers/npm';
 import { detectDistro, osReleaseSelector } from './catalogers/os-release';
 import { pythonCataloger } from './catalogers/python';
@@ -14,6 +15,7 @@ import type { Ecosystem, ImageCatalog, LayerSource } from './types';
 export const catalogers: readonly Cataloger[] = [
   dpkgCataloger,
   apkCataloger,
+  rpmCataloger,
   npmCataloger,
   pythonCataloger,
   golangCataloger,

@@ -33,6 +33,7 @@ export { openRegistryImage, registryStore, type RegistryImage } from './registry
 export { toSpdxExpression, declareLicenses } from './licenses';
 export { parseGoBuildInfo, type GoBuildInfo } from './catalogers/golang';
 export { readJavaArchive, mavenPurl, type JavaArtifact } from './catalogers/java';
+export { parseRpmHeader, readRpmDatabase, rpmSqliteSupported, type RpmHeader } from './catalogers/rpm';
 export { parseDebianCopyright } from './catalogers/dpkg';
 export { parseOsRelease } from './catalogers/os-release';
 export { parseApkInstalled } from './catalogers/apk';

@@ -48,7 +48,7 @@ export interface LayerSource {
   layers: LayerBlob[];
 }
 
-export type Ecosystem = 'deb' | 'apk' | 'npm' | 'pypi' | 'golang' | 'maven';
+export type Ecosystem = 'deb' | 'apk' | 'rpm' | 'npm' | 'pypi' | 'golang' | 'maven';
 
 /** A license as the package declared it, and the SPDX expression it maps to when it does. */
 export interface LicenseDeclaration {
