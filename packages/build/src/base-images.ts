@@ -2,10 +2,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
-import { type ImageManifest, type Registries, isIndex, parseReference } from '@deliverkit/oci';
+import {
+  type ImageManifest,
+  type Registries,
+  isIndex,
+  parseReference,
+  platformMatches,
+} from '@deliverkit/oci';
 import { type LocatedFromLine, locateFromLines, platformArgs, rewriteFromLines } from './dockerfile';
 import { BuildError } from './errors';
-import { type Platform, formatPlatform, parsePlatform, platformMatches } from './platform';
+import { type Platform, formatPlatform, parsePlatform } from './platform';
 
 // Why the build pins its base images itself:
 //

@@ -8,7 +8,7 @@ import {
   computeDigest,
   parseReference,
 } from '@deliverkit/oci';
-import type { Buildah, BuildahRegistryOptions } from './buildah';
+import { type Buildah, type BuildahRegistryOptions, buildahPullArgs } from './buildah';
 
 // Why the build primes buildah's store before it builds (measured on buildah 1.28, Debian 12's):
 //
@@ -72,7 +72,7 @@ export async function primeBuildahCache(
       logger.debug(`cache prime: cannot read ${repo.name}:${PRIME_TAG}: ${(error as Error).message}`);
     }
     for (const m of index?.manifests ?? []) {
-      const res = await buildah.run(pullArgs(`${repo.name}@${m.digest}`, registryOptions), {
+      const res = await buildah.run(buildahPullArgs(`${repo.name}@${m.digest}`, registryOptions), {
         env,
         ignoreReturnCode: true,
       });
@@ -81,15 +81,6 @@ export async function primeBuildahCache(
     }
   }
   return pulled;
-}
-
-function pullArgs(ref: string, o: BuildahRegistryOptions): string[] {
-  const args = ['pull', '--quiet'];
-  if (o.authFile) args.push('--authfile', o.authFile);
-  if (o.tlsVerify === false) args.push('--tls-verify=false');
-  if (o.certDir) args.push('--cert-dir', o.certDir);
-  args.push(ref);
-  return args;
 }
 
 /**

@@ -80,7 +80,8 @@ export interface BuildahBuildOptions extends BuildahRegistryOptions {
   jobs?: number;
 }
 
-function registryFlags(o: BuildahRegistryOptions): string[] {
+/** buildah's flags for reaching registries (`--authfile`, `--tls-verify=false`, `--cert-dir`). */
+export function buildahRegistryFlags(o: BuildahRegistryOptions): string[] {
   const flags: string[] = [];
   if (o.authFile) flags.push('--authfile', o.authFile);
   if (o.tlsVerify === false) flags.push('--tls-verify=false');
@@ -111,7 +112,7 @@ export function buildahBuildArgs(spec: BuildSpec, options: BuildahBuildOptions):
   }
   if (spec.sourceDateEpoch !== undefined) args.push('--timestamp', String(spec.sourceDateEpoch));
   if (options.jobs !== undefined) args.push('--jobs', String(options.jobs));
-  args.push(...registryFlags(options));
+  args.push(...buildahRegistryFlags(options));
   args.push('--iidfile', options.iidFile);
   args.push(spec.context);
   return args;
@@ -140,7 +141,7 @@ export function buildahManifestPushArgs(
     'oci',
     '--digestfile',
     digestFile,
-    ...registryFlags(options),
+    ...buildahRegistryFlags(options),
     list,
     `docker://${destination}`,
   ];
@@ -182,4 +183,9 @@ export function failingStep(log: string): string | undefined {
     .find((l) => /^(Error|error):|level=error/.test(l.trim()));
   if (!last && !error) return undefined;
   return [last, error?.trim()].filter(Boolean).join(' — ');
+}
+
+/** `buildah pull --quiet <ref>` with the registry flags. */
+export function buildahPullArgs(ref: string, options: BuildahRegistryOptions = {}): string[] {
+  return ['pull', '--quiet', ...buildahRegistryFlags(options), ref];
 }

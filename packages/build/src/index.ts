@@ -1,4 +1,6 @@
 export { BuildError, type BuildErrorCode } from './errors';
+// One matcher for every package that picks a platform out of an index (it lives in oci).
+export { platformMatches } from '@deliverkit/oci';
 export { CliTool, type ExecFn, type ToolOptions } from './tool';
 export {
   type Platform,
@@ -7,7 +9,6 @@ export {
   formatPlatform,
   platformSlug,
   samePlatform,
-  platformMatches,
   hostPlatform,
 } from './platform';
 export {

@@ -109,17 +109,6 @@ export function samePlatform(a: Platform, b: Platform): boolean {
   return formatPlatform(a) === formatPlatform(b);
 }
 
-const defaultVariant = (p: Platform) => p.variant ?? (p.architecture === 'arm64' ? 'v8' : undefined);
-
-/**
- * Whether an image of platform `actual` serves `wanted`, as containerd's matcher decides:
- * `linux/arm64` matches `linux/arm64/v8`; a wanted variant must match, otherwise any variant does.
- */
-export function platformMatches(wanted: Platform, actual: Platform): boolean {
-  if (wanted.os !== actual.os || wanted.architecture !== actual.architecture) return false;
-  return !wanted.variant || defaultVariant(wanted) === defaultVariant(actual);
-}
-
 /** The platform this process runs on, in OCI terms. */
 export function hostPlatform(): Platform {
   const arch = (

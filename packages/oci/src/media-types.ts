@@ -35,6 +35,21 @@ export interface Platform {
   'os.features'?: string[];
 }
 
+const defaultVariant = (p: Pick<Platform, 'architecture' | 'variant'>) =>
+  p.variant ?? (p.architecture === 'arm64' ? 'v8' : undefined);
+
+/**
+ * Whether an image of platform `actual` serves `wanted`, as containerd's matcher decides:
+ * `linux/arm64` matches `linux/arm64/v8`; a wanted variant must match, otherwise any variant does.
+ */
+export function platformMatches(
+  wanted: Pick<Platform, 'os' | 'architecture' | 'variant'>,
+  actual: Pick<Platform, 'os' | 'architecture' | 'variant'>,
+): boolean {
+  if (wanted.os !== actual.os || wanted.architecture !== actual.architecture) return false;
+  return !wanted.variant || defaultVariant(wanted) === defaultVariant(actual);
+}
+
 export interface Descriptor {
   mediaType: string;
   digest: string;

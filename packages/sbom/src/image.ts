@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
+import { platformMatches } from '@deliverkit/oci';
 import { SbomError } from './errors';
 import type { ImageConfig, ImageSubject, LayerBlob, LayerSource, Platform } from './types';
 
@@ -36,14 +37,6 @@ export function parsePlatform(text: string): Platform {
   if (!os || !architecture)
     throw new SbomError('PLATFORM_NOT_FOUND', `"${text}" is not a platform (os/arch[/variant])`);
   return variant ? { os, architecture, variant } : { os, architecture };
-}
-
-const defaultVariant = (p: Platform) => p.variant ?? (p.architecture === 'arm64' ? 'v8' : undefined);
-
-/** `linux/arm64` matches `linux/arm64/v8`; a requested variant must match exactly otherwise. */
-export function platformMatches(wanted: Platform, actual: Platform): boolean {
-  if (wanted.os !== actual.os || wanted.architecture !== actual.architecture) return false;
-  return !wanted.variant || defaultVariant(wanted) === defaultVariant(actual);
 }
 
 function sha256Of(bytes: Buffer): string {

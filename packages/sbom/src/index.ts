@@ -18,10 +18,10 @@ export { catalogImage, catalogedEcosystems, type CatalogOptions } from './catalo
 export { indexFilesystem, normalizeImagePath, type FileSelector, type ImageFilesystem } from './filesystem';
 export { readTar, type TarEntry } from './tar';
 export { decompressLayer, zstdSupported } from './decompress';
+export { platformMatches } from '@deliverkit/oci';
 export {
   resolveImage,
   parsePlatform,
-  platformMatches,
   platformText,
   verifyingStream,
   type BlobStore,
