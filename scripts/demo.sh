@@ -11,7 +11,7 @@ source scripts/lib/setup.sh
 
 ensure_pnpm
 ensure_node_modules
-bash scripts/testbed.sh
+TESTBED_SKIP_TOOLS=1 bash scripts/testbed.sh
 # The example service is Go; its image is built with a Go toolchain image made from this host's golang-go
 # (scripts/lib/go-toolchain.ts), compiling on the build platform for each target platform.
 if ! command -v go >/dev/null 2>&1; then

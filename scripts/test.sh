@@ -10,6 +10,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/lib/setup.sh
 
+# The tool belt (Go builds, minutes when cold) starts now, niced, so its downloads and compiles overlap lint,
+# typecheck and the unit tests; the testbed step waits for it (scripts/tools.sh takes a lock, then skips what is built).
+mkdir -p "$ROOT/.testbed"
+nice -n 10 bash scripts/tools.sh suite >"$ROOT/.testbed/tools-early.log" 2>&1 &
+
 ensure_pnpm
 ensure_node_modules
 ensure_node24

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the integration tests need: Debian's docker-registry, buildah, skopeo, qemu binfmt,
-# dockerd (vfs, no iptables) and a two-platform busybox base image as an OCI layout. Idempotent: every step checks
+# dockerd (vfs, no iptables), a two-platform busybox base image as an OCI layout, and the tool belt's binaries the
+# suite uses (scripts/tools.sh suite: cosign, olareg, … built from tools/go into .tools/bin). Idempotent: every step checks
 # before it acts, so a second run takes about a second. Everything it creates lives under .testbed/ (gitignored)
 # or in system locations (/etc/containers, binfmt_misc, /var/run/docker.sock).
 set -euo pipefail
@@ -215,9 +216,25 @@ build_base_image() {
   printf '%s' "$BASE_RECIPE" >"$TB/base/.done"
 }
 
+# The Go builds take minutes on a cold machine and need nothing from apt: run them beside the package installs.
+# The local pipeline (scripts/demo.sh) runs no peer tool and sets TESTBED_SKIP_TOOLS=1.
+tools_pid=""
+if [[ -z "${TESTBED_SKIP_TOOLS:-}" ]]; then
+  log "building the suite's tool belt in the background (log: .testbed/tools.log)"
+  bash "$ROOT/scripts/tools.sh" suite >"$TB/tools.log" 2>&1 9>&- &
+  tools_pid=$!
+fi
+
 install_packages
 configure_containers
 enable_binfmt
 start_dockerd
 build_base_image
+if [[ -n "$tools_pid" ]]; then
+  if ! wait "$tools_pid"; then
+    cat "$TB/tools.log" >&2
+    die "the tool belt did not build (see above; .tools/logs/<tool>.log has each build's output)"
+  fi
+  sed 's/^/  /' "$TB/tools.log" >&2
+fi
 log "ready (source scripts/testbed.env for buildah/skopeo by hand)"

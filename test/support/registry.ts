@@ -12,6 +12,7 @@ import { runCommand, trackChild } from './exec';
 import { startFaultProxy, type FaultProxyHandle } from './fault-proxy';
 import { httpRequest } from './http';
 import { startTokenServer, type TokenServerHandle } from './token-server';
+import { toolPath } from './tools';
 
 export { stopAll };
 
@@ -19,8 +20,10 @@ export { stopAll };
  * - `plain`: HTTP, no auth (a local registry).
  * - `basic`: HTTPS with the test bed CA + htpasswd (bcrypt) basic auth (like GCR/GAR with a key).
  * - `token`: HTTPS + bearer tokens from a token server (like Docker Hub and GHCR).
+ * - `olareg`: HTTP, no auth, olareg from the tool belt: a registry that serves the OCI 1.1 referrers API
+ *   (distribution 2.8.2 predates it), so clients find referrers through the API, not the tag schema.
  */
-export type RegistryKind = 'plain' | 'basic' | 'token';
+export type RegistryKind = 'plain' | 'basic' | 'token' | 'olareg';
 
 export interface StartRegistryOptions {
   /** Also start a fault proxy in front of the registry, exposed as `handle.proxy` and stopped with it. */
@@ -83,10 +86,11 @@ export async function startRegistry(
   kind: RegistryKind,
   options: StartRegistryOptions = {},
 ): Promise<RegistryHandle> {
-  const ca = kind === 'plain' ? undefined : await getTestbedCa();
+  const anonymous = kind === 'plain' || kind === 'olareg';
+  const ca = anonymous ? undefined : await getTestbedCa();
   const dir = await mkdtemp(path.join(os.tmpdir(), `deliverkit-registry-${kind}-`));
-  const username = kind === 'plain' ? undefined : 'deliverkit';
-  const password = kind === 'plain' ? undefined : randomBytes(12).toString('base64url');
+  const username = anonymous ? undefined : 'deliverkit';
+  const password = anonymous ? undefined : randomBytes(12).toString('base64url');
   let tokenServer: TokenServerHandle | undefined;
   let child: ChildProcess | undefined;
   let proxy: FaultProxyHandle | undefined;
@@ -147,17 +151,39 @@ export async function startRegistry(
         },
         ...(auth ? { auth } : {}),
       };
-      // JSON is valid YAML, and distribution's parser reads it.
-      const configFile = path.join(dir, 'config.yml');
-      await writeFile(configFile, JSON.stringify(config, null, 2));
-      child = spawnRegistry(configFile, logFile);
+      let command: string[];
+      let listening: string;
+      if (kind === 'olareg') {
+        const storage = options.storageDir ?? path.join(dir, 'storage');
+        await mkdir(storage, { recursive: true });
+        const deletes = String(options.deleteEnabled ?? true);
+        command = [
+          toolPath('olareg'),
+          'serve',
+          '--addr',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--dir',
+          storage,
+        ];
+        command.push(`--api-delete=${deletes}`, `--api-blob-delete=${deletes}`, '--verbosity', 'info');
+        listening = `addr=${host}`;
+      } else {
+        // JSON is valid YAML, and distribution's parser reads it.
+        const configFile = path.join(dir, 'config.yml');
+        await writeFile(configFile, JSON.stringify(config, null, 2));
+        command = ['docker-registry', 'serve', configFile];
+        listening = `listening on ${host}`;
+      }
+      child = spawnRegistry(command, logFile);
       const url = `${ca ? 'https' : 'http'}://${host}`;
-      const outcome = await waitUntilReady(child, url, ca?.caPem, logFile, host);
+      const outcome = await waitUntilReady(child, url, ca?.caPem, logFile, listening);
       if (outcome === 'ready') break;
       const log = await readFile(logFile, 'utf8').catch(() => '');
       // Another process may grab the port between freePort() and the registry's bind.
       if (attempt < 3 && /address already in use/.test(log)) continue;
-      throw new Error(`docker-registry (${kind}) did not start: ${outcome}\n${lastLines(log, 15)}`);
+      throw new Error(`${command[0]} (${kind}) did not start: ${outcome}\n${lastLines(log, 15)}`);
     }
 
     const url = `${ca ? 'https' : 'http'}://${host}`;
@@ -184,7 +210,7 @@ export async function startRegistry(
       kind,
       host,
       url,
-      insecure: kind === 'plain',
+      insecure: anonymous,
       username,
       password,
       caPem: ca?.caPem,
@@ -206,10 +232,10 @@ export async function startRegistry(
 
 // setpriv --pdeathsig makes the kernel kill the registry if the spawning test process dies without running its
 // exit hooks (e.g. SIGKILL from a timeout); setpriv is part of util-linux, which every Debian has.
-function spawnRegistry(configFile: string, logFile: string): ChildProcess {
+function spawnRegistry(command: string[], logFile: string): ChildProcess {
   const log = openSync(logFile, 'a');
   try {
-    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', 'docker-registry', 'serve', configFile], {
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', ...command], {
       stdio: ['ignore', log, log],
     });
     trackChild(child);
@@ -222,14 +248,14 @@ function spawnRegistry(configFile: string, logFile: string): ChildProcess {
 /**
  * Ready means *this* registry answers: a /v2/ reply alone could come from another server that took
  * the port between freePort() and our bind (then our child exits with "address already in use"), so
- * the child's own log must also say it is listening on the address.
+ * the child's own log must also say it is listening on the address (`listening`, the line each server writes).
  */
 async function waitUntilReady(
   child: ChildProcess,
   url: string,
   ca: string | undefined,
   logFile: string,
-  host: string,
+  listening: string,
 ): Promise<string> {
   let exited: string | undefined;
   const onExit = (code: number | null, signal: string | null) => {
@@ -245,8 +271,8 @@ async function waitUntilReady(
       if (exited) return exited;
       try {
         const res = await httpRequest(`${url}/v2/`, { ca, timeoutMs: 2_000 });
-        const listening = (await readFile(logFile, 'utf8').catch(() => '')).includes(`listening on ${host}`);
-        if ((res.status === 200 || res.status === 401) && listening && !exited) return 'ready';
+        const logged = (await readFile(logFile, 'utf8').catch(() => '')).includes(listening);
+        if ((res.status === 200 || res.status === 401) && logged && !exited) return 'ready';
       } catch {
         // Not listening yet.
       }

@@ -18,7 +18,8 @@ interface OciIndex {
 beforeAll(() => ensureTestbed());
 afterAll(stopAll);
 
-describe.each<RegistryKind>(['plain', 'basic', 'token'])('a %s registry', (kind) => {
+describe.each<RegistryKind>(['plain', 'basic', 'token', 'olareg'])('a %s registry', (kind) => {
+  const anonymous = kind === 'plain' || kind === 'olareg';
   let registry: RegistryHandle;
   let scratch: string;
 
@@ -33,9 +34,9 @@ describe.each<RegistryKind>(['plain', 'basic', 'token'])('a %s registry', (kind)
 
   it('describes itself consistently', () => {
     expect(registry.host).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(registry.url).toBe(`${kind === 'plain' ? 'http' : 'https'}://${registry.host}`);
-    expect(registry.insecure).toBe(kind === 'plain');
-    if (kind === 'plain') {
+    expect(registry.url).toBe(`${anonymous ? 'http' : 'https'}://${registry.host}`);
+    expect(registry.insecure).toBe(anonymous);
+    if (anonymous) {
       expect(registry.username).toBeUndefined();
     } else {
       expect(registry.username).toBeTruthy();
@@ -73,7 +74,15 @@ describe.each<RegistryKind>(['plain', 'basic', 'token'])('a %s registry', (kind)
     }
   });
 
-  it.runIf(kind !== 'plain')('refuses an anonymous client with a 401 challenge', async () => {
+  it.runIf(kind === 'olareg')('serves the OCI 1.1 referrers API (distribution 2.8.2 does not)', async () => {
+    const pushed = await pushBaseImage(registry, 'refer/me', 'v1');
+    const res = await httpRequest(`${registry.url}/v2/refer/me/referrers/${pushed.indexDigest}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('application/vnd.oci.image.index.v1+json');
+    expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ schemaVersion: 2, manifests: [] });
+  });
+
+  it.runIf(!anonymous)('refuses an anonymous client with a 401 challenge', async () => {
     const res = await httpRequest(`${registry.url}/v2/library/busybox/manifests/1`, { ca: registry.caPem });
     expect(res.status).toBe(401);
     expect(parseChallenge(res.headers['www-authenticate']).scheme).toBe(
