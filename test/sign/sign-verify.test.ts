@@ -203,7 +203,8 @@ describe('key-based signing', () => {
       buildSignatureStatement(SUBJECT),
     );
     expect(signed.bundle.verificationMaterial.publicKey).toEqual({ hint: key.hint });
-    expect(signed.bundle.dsseEnvelope?.signatures[0]?.keyid).toBe(key.hint);
+    // cosign (go-securesystemslib) skips a DSSE signature whose keyid is not its own fingerprint of the key.
+    expect(signed.bundle.dsseEnvelope?.signatures[0]?.keyid ?? '').toBe('');
     expect(signed.bundle.verificationMaterial.tlogEntries ?? []).toEqual([]);
 
     const ok = verifyBundle(signed.bundle, DIGEST, {

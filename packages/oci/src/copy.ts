@@ -599,7 +599,19 @@ async function finishDestination(
   try {
     // Each manifest goes up as soon as the manifests it lists and its subject are there: independent
     // ones in parallel, dependants after (registries may refuse an index whose entries are missing).
+    // Referrers of one subject go up one at a time: a registry updates that subject's referrers list on each
+    // PUT, and not every one does so atomically (olareg 0.2 lost all but one of three concurrent referrers,
+    // manifests included; the re-check below caught it).
     const pushed = new Map<string, Promise<void>>();
+    const referrerQueues = new Map<string, Promise<unknown>>();
+    const put = (m: ClosureManifest): Promise<void> => {
+      const send = () => client.putManifest(repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
+      const subject = m.manifest.subject?.digest;
+      if (!subject) return send().then(() => undefined);
+      const queued = (referrerQueues.get(subject) ?? Promise.resolve()).catch(() => undefined).then(send);
+      referrerQueues.set(subject, queued);
+      return queued.then(() => undefined);
+    };
     const pushManifest = (m: ClosureManifest): Promise<void> => {
       let done = pushed.get(m.descriptor.digest);
       if (!done) {
@@ -615,7 +627,7 @@ async function finishDestination(
               .map(pushManifest),
           );
           if (!plan.manifests.find((p) => p.digest === m.descriptor.digest)?.push.includes(t.index)) return;
-          await client.putManifest(repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
+          await put(m);
           t.report.manifests.pushed++;
           if (m.role === 'referrer') t.report.referrersCopied++;
           t.writtenManifests.push(m);

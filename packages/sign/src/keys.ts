@@ -15,7 +15,7 @@ export interface SigningKey {
   publicKey: KeyObject;
   /** SPKI PEM of the public key, what `cosign verify --key` takes. */
   publicKeyPem: string;
-  /** base64(sha256(SPKI DER)): the bundle's `publicKey.hint` and the DSSE `keyid`. */
+  /** base64(sha256(SPKI DER)): the bundle's `publicKey.hint` (the DSSE `keyid` stays empty, as cosign writes it). */
   hint: string;
 }
 

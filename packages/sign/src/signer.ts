@@ -180,8 +180,12 @@ export class StatementSigner {
     } catch (e) {
       throw this.translate(e);
     }
-    const json = bundleToJSON(bundle);
     const content = bundle.verificationMaterial.content;
+    // See keySigner: the hint goes into the verification material only, as cosign writes it.
+    if (content.$case === 'publicKey' && this.options.identity.kind === 'key') {
+      content.publicKey.hint = this.options.identity.key.hint;
+    }
+    const json = bundleToJSON(bundle);
     let certificatePem: string | undefined;
     let certificateIdentity: SignedStatement['certificateIdentity'];
     if (content.$case === 'certificate') {
@@ -258,12 +262,17 @@ export class StatementSigner {
   }
 }
 
-/** A @sigstore/sign Signer over a local key: ECDSA P-256 / SHA-256, DER signature, hinted public key. */
+/**
+ * A @sigstore/sign Signer over a local key: ECDSA P-256 / SHA-256, DER signature. The hint is left empty here:
+ * @sigstore/bundle copies it into the DSSE signature's `keyid`, and cosign (go-securesystemslib) skips a signature
+ * whose keyid is not its own SSH-style fingerprint of the key, so `cosign verify --key` finds no valid signature.
+ * cosign writes an empty keyid and the hint only in the verification material; StatementSigner.sign does the same.
+ */
 export function keySigner(key: SigningKey): Signer {
   return {
     sign: async (data: Buffer) => ({
       signature: cryptoSign('sha256', data, key.privateKey),
-      key: { $case: 'publicKey', publicKey: key.publicKeyPem, hint: key.hint },
+      key: { $case: 'publicKey', publicKey: key.publicKeyPem, hint: '' },
     }),
   };
 }

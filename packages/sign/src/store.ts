@@ -309,3 +309,18 @@ export async function findLegacySignatures(
   }
   return out;
 }
+
+/** cosign ≤ 2.5 attestation layers under `sha256-<hex>.att`: DSSE envelope bytes and annotations. */
+export async function findLegacyAttestations(
+  registry: SignatureRegistry,
+  repository: string,
+  digest: string,
+): Promise<{ envelope: Buffer; annotations: Record<string, string> }[]> {
+  const m = await registry.getManifestIfExists(repository, legacyAttestationTag(digest));
+  const out: { envelope: Buffer; annotations: Record<string, string> }[] = [];
+  for (const layer of m?.manifest.layers ?? []) {
+    if (layer.mediaType !== DSSE_ENVELOPE) continue;
+    out.push({ envelope: await registry.fetchBlob(repository, layer), annotations: layer.annotations ?? {} });
+  }
+  return out;
+}

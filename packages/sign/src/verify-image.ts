@@ -5,13 +5,14 @@ import { toSignedEntity, Verifier } from '@sigstore/verify';
 import { VerifyError } from './errors';
 import {
   findBundles,
+  findLegacyAttestations,
   findLegacySignatures,
   resolveImage,
   signingTargets,
   type ImageTarget,
   type SignatureRegistry,
 } from './store';
-import { trustMaterialFor, verifyBundle, type VerifyOptions } from './verify';
+import { trustMaterialFor, verifyBundle, verifyDsseBundle, type VerifyOptions } from './verify';
 import { COSIGN_SIGN_PREDICATE } from './statement';
 
 export interface VerifyImageOptions extends VerifyOptions {
@@ -90,6 +91,26 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
         }
       }
     }
+    // cosign ≤ 2.5 (and cosign v3 with --new-bundle-format=false) keeps attestations under `sha256-<hex>.att`;
+    // like signatures, they are read only when the digest has no bundle at all.
+    if (i === 0 && bundles.length === 0) {
+      for (const legacy of await findLegacyAttestations(registry, image.repository, d)) {
+        try {
+          const v = verifyDsseBundle(
+            legacyAttestationBundle(legacy.envelope, legacy.annotations),
+            d,
+            options,
+          );
+          result.attestations.push({ source: 'legacy', predicateType: v.predicateType, signer: v.signer });
+        } catch (e) {
+          result.rejected.push({
+            digest: d,
+            reason: `legacy attestation: ${(e as Error).message}`,
+            code: (e as { code?: string }).code ?? 'UNKNOWN',
+          });
+        }
+      }
+    }
     result.manifests.push({ digest: d, platform: target.platform, signatures });
     if (signatures.length === 0) {
       const why = result.rejected.filter((r) => r.digest === d);
@@ -138,18 +159,6 @@ export function verifyLegacySignature(
     );
   const signature = Buffer.from(annotations['dev.cosignproject.cosign/signature'] ?? '', 'base64');
   const certPem = annotations['dev.sigstore.cosign/certificate'];
-  const tlogEntries = legacyTlogEntries(annotations['dev.sigstore.cosign/bundle']);
-  const tsa = annotations['dev.sigstore.cosign/rfc3161timestamp'];
-  const rfc3161Timestamps = tsa
-    ? [
-        {
-          signedTimestamp: Buffer.from(
-            (JSON.parse(tsa) as { SignedRFC3161Timestamp: string }).SignedRFC3161Timestamp,
-            'base64',
-          ),
-        },
-      ]
-    : [];
   const isKey = options.policy.kind === 'key';
   if (isKey === Boolean(certPem)) {
     throw new VerifyError(
@@ -159,13 +168,7 @@ export function verifyLegacySignature(
   }
   const bundle: Bundle = {
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: {
-      content: certPem
-        ? { $case: 'certificate', certificate: { rawBytes: pemToDer(certPem) } }
-        : { $case: 'publicKey', publicKey: { hint: '' } },
-      tlogEntries,
-      timestampVerificationData: { rfc3161Timestamps },
-    },
+    verificationMaterial: legacyVerificationMaterial(annotations),
     content: {
       $case: 'messageSignature',
       messageSignature: {
@@ -213,6 +216,64 @@ export function verifyLegacySignature(
     return { subjectAlternativeName: san, issuer };
   }
   return {};
+}
+
+/**
+ * What the annotations of a cosign ≤ 2.5 `.sig`/`.att` layer hold, as a bundle's verification material: the
+ * certificate (or nothing, for a key), the Rekor SET as a tlog entry with an inclusion promise, the RFC 3161 timestamp.
+ */
+function legacyVerificationMaterial(annotations: Record<string, string>): Bundle['verificationMaterial'] {
+  const certPem = annotations['dev.sigstore.cosign/certificate'];
+  const tsa = annotations['dev.sigstore.cosign/rfc3161timestamp'];
+  const rfc3161Timestamps = tsa
+    ? [
+        {
+          signedTimestamp: Buffer.from(
+            (JSON.parse(tsa) as { SignedRFC3161Timestamp: string }).SignedRFC3161Timestamp,
+            'base64',
+          ),
+        },
+      ]
+    : [];
+  return {
+    content: certPem
+      ? { $case: 'certificate', certificate: { rawBytes: pemToDer(certPem) } }
+      : { $case: 'publicKey', publicKey: { hint: '' } },
+    tlogEntries: legacyTlogEntries(annotations['dev.sigstore.cosign/bundle']),
+    timestampVerificationData: { rfc3161Timestamps },
+  };
+}
+
+/** A cosign ≤ 2.5 `.att` layer (a DSSE envelope and its annotations) as the bundle it would be in v3's format. */
+export function legacyAttestationBundle(envelopeBytes: Buffer, annotations: Record<string, string>): Bundle {
+  let envelope: { payload?: string; payloadType?: string; signatures?: { sig?: string; keyid?: string }[] };
+  try {
+    envelope = JSON.parse(envelopeBytes.toString('utf8')) as typeof envelope;
+  } catch {
+    throw new VerifyError('BUNDLE_INVALID', 'legacy attestation layer is not a DSSE envelope (not JSON)');
+  }
+  if (
+    typeof envelope.payload !== 'string' ||
+    typeof envelope.payloadType !== 'string' ||
+    !envelope.signatures
+  ) {
+    throw new VerifyError('BUNDLE_INVALID', 'legacy attestation layer is not a DSSE envelope');
+  }
+  return {
+    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+    verificationMaterial: legacyVerificationMaterial(annotations),
+    content: {
+      $case: 'dsseEnvelope',
+      dsseEnvelope: {
+        payload: Buffer.from(envelope.payload, 'base64'),
+        payloadType: envelope.payloadType,
+        signatures: envelope.signatures.map((s) => ({
+          sig: Buffer.from(s.sig ?? '', 'base64'),
+          keyid: s.keyid ?? '',
+        })),
+      },
+    },
+  };
 }
 
 function pemToDer(pem: string): Buffer {

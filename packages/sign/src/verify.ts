@@ -52,7 +52,11 @@ export interface VerifiedStatement {
  * identity policy, and an in-toto statement whose subject includes `digest`.
  */
 export function verifyBundle(bundleJSON: unknown, digest: string, options: VerifyOptions): VerifiedStatement {
-  const bundle = parseBundle(bundleJSON);
+  return verifyDsseBundle(parseBundle(bundleJSON), digest, options);
+}
+
+/** verifyBundle for a bundle already parsed (or assembled from cosign ≤ 2.5's `.att` layer). */
+export function verifyDsseBundle(bundle: Bundle, digest: string, options: VerifyOptions): VerifiedStatement {
   const isKeyPolicy = options.policy.kind === 'key';
   const trust = trustMaterialFor(options);
   const verifier = new Verifier(trust, {
