@@ -220,7 +220,7 @@ build_base_image() {
 # The local pipeline (scripts/demo.sh) runs no peer tool and sets TESTBED_SKIP_TOOLS=1.
 tools_pid=""
 if [[ -z "${TESTBED_SKIP_TOOLS:-}" ]]; then
-  log "building the suite's tool belt in the background (log: .testbed/tools.log)"
+  log "tool belt: the suite's tools, in the background (log: .testbed/tools.log)"
   bash "$ROOT/scripts/tools.sh" suite >"$TB/tools.log" 2>&1 9>&- &
   tools_pid=$!
 fi
