@@ -177,6 +177,44 @@ describe('cosign-sign (bundled dist) failures', () => {
     expect(gate.code, gate.stdout).toBe(0);
   });
 
+  it.each([
+    [
+      'an unanchored identity pattern',
+      { 'certificate-identity-regexp': 'github\\.com/acme/', 'certificate-oidc-issuer': GITHUB_ISSUER },
+      /`certificate-identity-regexp` must be anchored/,
+    ],
+    ['no issuer', { 'certificate-identity': IDENTITY }, /`certificate-oidc-issuer` is required/],
+    [
+      'an issuer pattern',
+      { 'certificate-identity': IDENTITY, 'certificate-oidc-issuer-regexp': '.*' },
+      /certificate-oidc-issuer-regexp.*no longer accepted/,
+    ],
+  ])('refuses a verify policy with %s before reading the registry', async (_what, policy, message) => {
+    const r = await runAction({
+      image: `${registry.host}/acme/app@${base.indexDigest}`,
+      mode: 'verify',
+      'trusted-root': trustedRootFile,
+      ...policy,
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(message);
+  });
+
+  it('refuses a signature whose source repository is not the one required, naming the claim', async () => {
+    const r = await runAction({
+      image: `${registry.host}/acme/app@${base.indexDigest}`,
+      mode: 'verify',
+      'certificate-identity': IDENTITY,
+      'certificate-oidc-issuer': GITHUB_ISSUER,
+      'source-repository': 'acme/other',
+      'trusted-root': trustedRootFile,
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(
+      /Verification failed \(CLAIM_MISMATCH\).*source-repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is https:\/\/github\.com\/acme\/app, expected https:\/\/github\.com\/acme\/other/,
+    );
+  });
+
   it('reports an image that does not exist against the image input', async () => {
     const r = await runAction(
       { image: `${registry.host}/acme/missing:v1`, sigstore: sigstore.sigstoreSpec },

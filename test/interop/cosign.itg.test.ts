@@ -422,15 +422,36 @@ describe('cosign-sign verifies what cosign writes', () => {
         tokenEnv,
       );
 
+      const claims = {
+        'source-repository': 'acme/app',
+        'source-ref': 'refs/heads/main',
+        'source-digest': CLAIMS.sha as string,
+        'signer-workflow': 'acme/app/.github/workflows/release.yml',
+        'signer-digests': CLAIMS.job_workflow_sha as string,
+        trigger: 'push',
+      };
       const gate = await verifyAction({
         image: ref,
         'certificate-identity': IDENTITY,
         'certificate-oidc-issuer': GITHUB_ISSUER,
+        ...claims,
         'trusted-root': trustedRootFile,
         'require-attestations': 'spdx',
       });
       expect(gate.exitCode, gate.stdout + gate.stderr).toBe(0);
       expect(gate.outputs.verified).toBe('true');
+
+      // Same SAN, another caller: the certificate's source repository claim refuses it.
+      const foreignCaller = await verifyAction({
+        image: ref,
+        'certificate-identity': IDENTITY,
+        'certificate-oidc-issuer': GITHUB_ISSUER,
+        ...claims,
+        'source-repository': 'evil/fork',
+        'trusted-root': trustedRootFile,
+      });
+      expect(foreignCaller.exitCode).not.toBe(0);
+      expect(foreignCaller.stdout).toMatch(/CLAIM_MISMATCH.*source-repository/);
 
       const stranger = await verifyAction({
         image: ref,

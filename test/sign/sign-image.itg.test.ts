@@ -285,7 +285,11 @@ describe('legacy only', () => {
       registry: client,
       image: { registry: plain.host, repository: 'acme/legacy', digest: signed.digest },
       trustedRoot: sigstore.trustedRoot,
-      policy: { kind: 'certificate', identityRegExp: '^https://github\\.com/acme/', issuer: GITHUB_ISSUER },
+      policy: {
+        kind: 'certificate',
+        identityRegExp: '^https://github\\.com/acme/.+$',
+        issuer: GITHUB_ISSUER,
+      },
     });
     expect(v.manifests[0]!.signatures[0]).toMatchObject({
       source: 'legacy',
@@ -296,7 +300,7 @@ describe('legacy only', () => {
         registry: client,
         image: { registry: plain.host, repository: 'acme/legacy', digest: signed.digest },
         trustedRoot: sigstore.trustedRoot,
-        policy: { kind: 'certificate', identity: 'https://github.com/evil/x' },
+        policy: { kind: 'certificate', identity: 'https://github.com/evil/x', issuer: GITHUB_ISSUER },
       }),
     ).rejects.toMatchObject({ code: 'IDENTITY_MISMATCH' });
   });

@@ -88,13 +88,21 @@ describe('keyless signing against a local Sigstore', () => {
     it('accepts a matching identity regexp and rejects a non-matching one', () => {
       const ok = verifyBundle(bundle, DIGEST, {
         ...trusted(),
-        policy: { kind: 'certificate', identityRegExp: '^https://github\\.com/acme/', issuer: GITHUB_ISSUER },
+        policy: {
+          kind: 'certificate',
+          identityRegExp: '^https://github\\.com/acme/.+$',
+          issuer: GITHUB_ISSUER,
+        },
       });
       expect(ok.signer.subjectAlternativeName).toBe(IDENTITY);
       expect(() =>
         verifyBundle(bundle, DIGEST, {
           ...trusted(),
-          policy: { kind: 'certificate', identityRegExp: '^https://github\\.com/other/' },
+          policy: {
+            kind: 'certificate',
+            identityRegExp: '^https://github\\.com/other/.+$',
+            issuer: GITHUB_ISSUER,
+          },
         }),
       ).toThrow(expect.objectContaining({ code: 'IDENTITY_MISMATCH' }));
     });
@@ -124,7 +132,7 @@ describe('keyless signing against a local Sigstore', () => {
         expect(() =>
           verifyBundle(bundle, DIGEST, {
             trustedRoot: other.trustedRoot,
-            policy: { kind: 'certificate', identity: IDENTITY },
+            policy: { kind: 'certificate', identity: IDENTITY, issuer: GITHUB_ISSUER },
           }),
         ).toThrow(
           expect.objectContaining({

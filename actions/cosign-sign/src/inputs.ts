@@ -16,6 +16,8 @@ import { parseReference, parseRegistryAuths, type ImageReference, type RegistryA
 import {
   parseSigstoreInstance,
   PREDICATE_TYPES,
+  validateCertificatePolicy,
+  type CertificatePolicy,
   type AttestationType,
   type SignatureFormat,
   type SigstoreInstance,
@@ -43,7 +45,12 @@ export interface Inputs {
   'certificate-identity': string | undefined;
   'certificate-identity-regexp': string | undefined;
   'certificate-oidc-issuer': string | undefined;
-  'certificate-oidc-issuer-regexp': string | undefined;
+  'source-repository': string | undefined;
+  'source-ref': string | undefined;
+  'source-digest': string | undefined;
+  'signer-workflow': string | undefined;
+  'signer-digests': string[] | undefined;
+  trigger: string | undefined;
   'public-key': string | undefined;
   'trusted-root': unknown;
   'require-attestations': string[];
@@ -79,7 +86,13 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     'certificate-identity': getString('certificate-identity'),
     'certificate-identity-regexp': getString('certificate-identity-regexp'),
     'certificate-oidc-issuer': getString('certificate-oidc-issuer'),
-    'certificate-oidc-issuer-regexp': getString('certificate-oidc-issuer-regexp'),
+    'source-repository': getString('source-repository'),
+    'source-ref': getString('source-ref'),
+    'source-digest': getString('source-digest'),
+    'signer-workflow': getString('signer-workflow'),
+    'signer-digests':
+      getString('signer-digests') === undefined ? undefined : getList('signer-digests', { comma: true }),
+    trigger: getString('trigger'),
     'public-key': pemOrFile('public-key', getString('public-key'), false),
     'trusted-root': readJsonFile('trusted-root', getString('trusted-root')),
     'require-attestations': getList('require-attestations', { comma: true }).map((t) =>
@@ -92,36 +105,83 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     'image-record': readImageRecord(getString('image-record')),
     'dry-run': getBoolean('dry-run', false),
   };
-  for (const [name, value] of Object.entries({
-    'certificate-identity-regexp': inputs['certificate-identity-regexp'],
-    'certificate-oidc-issuer-regexp': inputs['certificate-oidc-issuer-regexp'],
-  })) {
-    if (value !== undefined) parseWith(name, value, (v) => new RegExp(v));
+  if (getString('certificate-oidc-issuer-regexp') !== undefined) {
+    // Removed: a pattern let any issuer that matched it through. Refused rather than ignored, so a gate that
+    // relied on it cannot silently become weaker.
+    throw new InputError(
+      'certificate-oidc-issuer-regexp',
+      'Input "certificate-oidc-issuer-regexp" is no longer accepted: give the exact issuer in `certificate-oidc-issuer`',
+    );
   }
   if (mode === 'verify') {
-    const hasIdentity = inputs['certificate-identity'] || inputs['certificate-identity-regexp'];
-    if (!hasIdentity && !inputs['public-key']) {
+    const claimInputs = [
+      'source-repository',
+      'source-ref',
+      'source-digest',
+      'signer-workflow',
+      'signer-digests',
+      'trigger',
+    ] as const;
+    const hasCertificatePolicy =
+      inputs['certificate-identity'] !== undefined ||
+      inputs['certificate-identity-regexp'] !== undefined ||
+      inputs['certificate-oidc-issuer'] !== undefined ||
+      claimInputs.some((name) => inputs[name] !== undefined);
+    if (!hasCertificatePolicy && !inputs['public-key']) {
       throw new ConfigurationError(
         'INVALID_CONFIGURATION',
-        'mode: verify needs `certificate-identity` (or `certificate-identity-regexp`) with `certificate-oidc-issuer`, or `public-key`',
+        'mode: verify needs `certificate-oidc-issuer` with `certificate-identity`, `certificate-identity-regexp` or `signer-workflow` (keyless), or `public-key`',
       );
     }
-    if (hasIdentity && inputs['public-key']) {
+    if (
+      inputs['public-key'] &&
+      (inputs['certificate-identity'] || inputs['certificate-identity-regexp'] || inputs['signer-workflow'])
+    ) {
       throw new ConfigurationError(
         'CONFLICTING_INPUTS',
         'Set either a certificate identity or `public-key`, not both',
       );
     }
-    if (hasIdentity && !inputs['trusted-root']) {
-      throw new InputError(
-        'trusted-root',
-        'Input "trusted-root" is required to verify keyless signatures: the path of the Sigstore trusted_root.json ' +
-          '(`cosign trusted-root create`, or the instance operator’s file)',
-        'INPUT_REQUIRED',
-      );
+    if (!inputs['public-key']) {
+      validateCertificatePolicy(certificatePolicy(inputs), (field) => `\`${POLICY_INPUTS[field] ?? field}\``);
+      if (!inputs['trusted-root']) {
+        throw new InputError(
+          'trusted-root',
+          'Input "trusted-root" is required to verify keyless signatures: the path of the Sigstore trusted_root.json ' +
+            '(`cosign trusted-root create`, or the instance operator’s file)',
+          'INPUT_REQUIRED',
+        );
+      }
     }
   }
   return inputs;
+}
+
+/** Policy fields → the inputs they come from, for errors that name the input. */
+const POLICY_INPUTS: Record<string, string> = {
+  issuer: 'certificate-oidc-issuer',
+  identity: 'certificate-identity',
+  identityRegExp: 'certificate-identity-regexp',
+  signerWorkflow: 'signer-workflow',
+  signerDigests: 'signer-digests',
+};
+
+/** The keyless verify policy the inputs describe: issuer, SAN and each GitHub claim given. */
+export function certificatePolicy(inputs: Inputs): CertificatePolicy {
+  return {
+    kind: 'certificate',
+    issuer: inputs['certificate-oidc-issuer'] ?? '',
+    identity: inputs['certificate-identity'],
+    identityRegExp: inputs['certificate-identity-regexp'],
+    claims: {
+      sourceRepository: inputs['source-repository'],
+      sourceRef: inputs['source-ref'],
+      sourceDigest: inputs['source-digest'],
+      signerWorkflow: inputs['signer-workflow'],
+      signerDigests: inputs['signer-digests'],
+      trigger: inputs.trigger,
+    },
+  };
 }
 
 /** `type=spdx,path=sbom.json` | `type=cyclonedx,path=…` | `type=slsaprovenance1,path=…` | `type=custom,predicate-type=URL,path=…` */

@@ -22,7 +22,7 @@ import {
   type SignImageResult,
   type VerifyImageResult,
 } from '@deliverkit/sign';
-import { readInputs, type Inputs } from './inputs';
+import { certificatePolicy, readInputs, type Inputs } from './inputs';
 
 export async function main(): Promise<void> {
   const inputs = readInputs();
@@ -48,13 +48,7 @@ export async function main(): Promise<void> {
         requirePredicateTypes: inputs['require-attestations'],
         policy: inputs['public-key']
           ? { kind: 'key', publicKeyPem: inputs['public-key'] }
-          : {
-              kind: 'certificate',
-              identity: inputs['certificate-identity'],
-              identityRegExp: inputs['certificate-identity-regexp'],
-              issuer: inputs['certificate-oidc-issuer'],
-              issuerRegExp: inputs['certificate-oidc-issuer-regexp'],
-            },
+          : certificatePolicy(inputs),
       });
       await reportVerified(inputs, result);
       return;

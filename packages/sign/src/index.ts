@@ -5,6 +5,7 @@ export * from './identity';
 export * from './instance';
 export * from './signer';
 export * from './verify';
+export * from './policy';
 export * from './layout';
 export * from './store';
 export * from './verify-image';

@@ -14,6 +14,7 @@ import {
 } from './store';
 import { trustMaterialFor, verifyBundle, verifyDsseBundle, type VerifyOptions } from './verify';
 import { COSIGN_SIGN_PREDICATE } from './statement';
+import { checkCertificatePolicy, validateCertificatePolicy } from './policy';
 
 export interface VerifyImageOptions extends VerifyOptions {
   registry: SignatureRegistry;
@@ -198,22 +199,13 @@ export function verifyLegacySignature(
   } catch (e) {
     throw new VerifyError('SIGNATURE_INVALID', `legacy signature: ${(e as Error).message}`, { cause: e });
   }
-  // Identity policy is shared with bundles: re-use verifyBundle's rules through a tiny adapter.
   if (options.policy.kind === 'certificate') {
-    const san = signer.identity?.subjectAlternativeName;
-    const issuer = signer.identity?.extensions?.issuer;
-    const p = options.policy;
-    const bad =
-      (p.identity !== undefined && san !== p.identity) ||
-      (p.identityRegExp !== undefined && !(san && new RegExp(p.identityRegExp).test(san))) ||
-      (p.issuer !== undefined && issuer !== p.issuer) ||
-      (p.issuerRegExp !== undefined && !(issuer && new RegExp(p.issuerRegExp).test(issuer)));
-    if (bad)
-      throw new VerifyError(
-        'IDENTITY_MISMATCH',
-        `legacy signature by ${san ?? '?'} (${issuer ?? '?'}) does not match the policy`,
-      );
-    return { subjectAlternativeName: san, issuer };
+    validateCertificatePolicy(options.policy);
+    checkCertificatePolicy(options.policy, pemToDer(certPem!));
+    return {
+      subjectAlternativeName: signer.identity?.subjectAlternativeName,
+      issuer: signer.identity?.extensions?.issuer,
+    };
   }
   return {};
 }

@@ -12,17 +12,10 @@ import { certificateIdentityOf, BUNDLE_V03_MEDIA_TYPE } from './signer';
 import { VerifyError, type VerifyErrorCode } from './errors';
 import { IN_TOTO_PAYLOAD_TYPE, type Statement } from './statement';
 import { loadPublicKey } from './keys';
+import { checkCertificatePolicy, validateCertificatePolicy, type CertificatePolicy } from './policy';
 
-/** Who may have signed: a Fulcio identity (exact or regexp, as cosign) or a public key. */
-export type IdentityPolicy =
-  | {
-      kind: 'certificate';
-      identity?: string;
-      identityRegExp?: string;
-      issuer?: string;
-      issuerRegExp?: string;
-    }
-  | { kind: 'key'; publicKeyPem: string };
+/** Who may have signed: a Fulcio certificate's issuer, identity and GitHub claims, or a public key. */
+export type IdentityPolicy = CertificatePolicy | { kind: 'key'; publicKeyPem: string };
 
 export interface VerifyOptions {
   policy: IdentityPolicy;
@@ -93,7 +86,10 @@ export function verifyDsseBundle(bundle: Bundle, digest: string, options: Verify
   } catch (e) {
     throw translateVerificationError(e);
   }
-  if (options.policy.kind === 'certificate') checkIdentity(options.policy, signer.identity);
+  if (options.policy.kind === 'certificate') {
+    validateCertificatePolicy(options.policy);
+    checkCertificatePolicy(options.policy, leafCertificate(bundle));
+  }
 
   const statement = parseStatement(bundle);
   const [algorithm, hex] = digest.split(':');
@@ -179,43 +175,14 @@ export function trustMaterialFor(options: Pick<VerifyOptions, 'trustedRoot' | 'p
   }));
 }
 
-function checkIdentity(
-  policy: Extract<IdentityPolicy, { kind: 'certificate' }>,
-  identity: { subjectAlternativeName?: string; extensions?: { issuer?: string } } | undefined,
-): void {
-  const san = identity?.subjectAlternativeName;
-  const issuer = identity?.extensions?.issuer;
-  if (policy.identity !== undefined && san !== policy.identity) {
-    throw new VerifyError(
-      'IDENTITY_MISMATCH',
-      `certificate identity is ${san ?? 'missing'}, expected ${policy.identity}`,
-    );
+/** The signing certificate of a bundle (v0.3: `certificate`; older: the first of `x509CertificateChain`). */
+function leafCertificate(bundle: Bundle): Buffer {
+  const content = bundle.verificationMaterial.content;
+  if (content.$case === 'certificate') return Buffer.from(content.certificate.rawBytes);
+  if (content.$case === 'x509CertificateChain' && content.x509CertificateChain.certificates[0]) {
+    return Buffer.from(content.x509CertificateChain.certificates[0].rawBytes);
   }
-  // Go's regexp.MatchString semantics: unanchored unless the pattern anchors itself.
-  if (
-    policy.identityRegExp !== undefined &&
-    !(san !== undefined && new RegExp(policy.identityRegExp).test(san))
-  ) {
-    throw new VerifyError(
-      'IDENTITY_MISMATCH',
-      `certificate identity ${san ?? 'missing'} does not match /${policy.identityRegExp}/`,
-    );
-  }
-  if (policy.issuer !== undefined && issuer !== policy.issuer) {
-    throw new VerifyError(
-      'IDENTITY_MISMATCH',
-      `certificate OIDC issuer is ${issuer ?? 'missing'}, expected ${policy.issuer}`,
-    );
-  }
-  if (
-    policy.issuerRegExp !== undefined &&
-    !(issuer !== undefined && new RegExp(policy.issuerRegExp).test(issuer))
-  ) {
-    throw new VerifyError(
-      'IDENTITY_MISMATCH',
-      `certificate OIDC issuer ${issuer ?? 'missing'} does not match /${policy.issuerRegExp}/`,
-    );
-  }
+  throw new VerifyError('CERTIFICATE_INVALID', 'the bundle carries no signing certificate');
 }
 
 function translateVerificationError(e: unknown): VerifyError {
