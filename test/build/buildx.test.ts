@@ -7,7 +7,10 @@ import {
   type BuildSpec,
   Buildx,
   type BuildxArgsOptions,
+  buildxAnnotations,
   buildxBuildArgs,
+  exportsSingleManifest,
+  parseBuildxCacheStats,
   parseBuildxMetadata,
   parsePlatforms,
   resolveCacheRefs,
@@ -145,6 +148,66 @@ describe('buildxBuildArgs', () => {
     expect(buildxBuildArgs(spec(overrides), options)).toEqual(expected);
   });
 
+  it('rewrites layer timestamps to SOURCE_DATE_EPOCH in the exporter, for both push outputs', () => {
+    const epoch = spec({ sourceDateEpoch: 1700000000, tags: ['r/app:1'], push: true });
+    const args = buildxBuildArgs(epoch, { ...push, progress: 'plain' });
+    expect(args).toEqual([
+      'build',
+      '--platform',
+      'linux/amd64',
+      '--build-arg',
+      'SOURCE_DATE_EPOCH=1700000000',
+      '--progress',
+      'plain',
+      '--metadata-file',
+      '/tmp/meta.json',
+      '--tag',
+      'r/app:1',
+      '--output',
+      'type=image,push=true,rewrite-timestamp=true',
+      '.',
+    ]);
+    expect(
+      buildxBuildArgs(epoch, { metadataFile: '/m', output: { kind: 'push-by-digest', repository: 'r/app' } }),
+    ).toContain(
+      'type=image,name=r/app,push-by-digest=true,name-canonical=true,push=true,rewrite-timestamp=true',
+    );
+  });
+
+  describe('when the export is one manifest (one platform, no attestations)', () => {
+    const annotations = [
+      'index:org.opencontainers.image.version=1.2.3',
+      'manifest:org.opencontainers.image.version=1.2.3',
+      'index,manifest:org.opencontainers.image.revision=abc',
+      'org.opencontainers.image.title=app',
+    ];
+
+    it('drops the index levels BuildKit would refuse the build for', () => {
+      const args = buildxBuildArgs(spec({ annotations }), { ...push, provenance: 'false' });
+      expect(args.filter((_, i) => args[i - 1] === '--annotation')).toEqual([
+        'manifest:org.opencontainers.image.version=1.2.3',
+        'manifest:org.opencontainers.image.revision=abc',
+        'org.opencontainers.image.title=app',
+      ]);
+    });
+
+    test.each<[string, Partial<BuildSpec>, Partial<BuildxArgsOptions>, boolean]>([
+      ['one platform, provenance false', {}, { provenance: 'false' }, true],
+      ['one platform, provenance false, sbom false', {}, { provenance: 'false', sbom: 'false' }, true],
+      ['one platform, buildx default provenance', {}, {}, false],
+      ['one platform with an sbom', {}, { provenance: 'false', sbom: 'true' }, false],
+      [
+        'two platforms',
+        { platforms: parsePlatforms(['linux/amd64', 'linux/arm64']) },
+        { provenance: 'false' },
+        false,
+      ],
+    ])('%s: single manifest %s', (_name, overrides, options, expected) => {
+      expect(exportsSingleManifest(spec(overrides), options)).toBe(expected);
+      expect(buildxAnnotations(annotations, expected).length).toBe(expected ? 3 : 4);
+    });
+  });
+
   it('never puts a secret value in argv', () => {
     const args = buildxBuildArgs(spec({ secrets: [{ id: 'token', src: '/tmp/s' }] }), push);
     expect(args.join(' ')).not.toMatch(/env=|value=/);
@@ -228,6 +291,38 @@ describe('parseBuildxMetadata', () => {
       expect.objectContaining({ code: 'METADATA_INVALID', message: expect.stringMatching(message) }),
     );
     expect(() => parseBuildxMetadata(text)).toThrow(BuildError);
+  });
+});
+
+describe('parseBuildxCacheStats', () => {
+  it('counts steps, hits and registry-cache downloads per target platform (real progress log)', () => {
+    const stats = parseBuildxCacheStats(fixture('buildx-progress-registry-cache.txt'), [
+      'linux/amd64',
+      'linux/arm64',
+    ]);
+    // amd64: build 3/3 RUN, stage-1 2/3 RUN (from the registry cache), stage-1 3/3 COPY; arm64: the
+    // cross build step (linux/amd64->arm64), the shared COPY src/ named for arm64 in this log, RUN, COPY.
+    expect(stats.get('linux/amd64')).toEqual({ steps: 3, hits: 1, pulled: 1 });
+    expect(stats.get('linux/arm64')).toEqual({ steps: 4, hits: 1, pulled: 1 });
+  });
+
+  it('names one-platform steps without a platform, counts CACHED as a hit and skips FROM and internals', () => {
+    const log = [
+      '#1 [internal] load build definition from Dockerfile',
+      '#5 [build 1/3] FROM r/base:latest@sha256:' + 'a'.repeat(64),
+      '#5 CACHED',
+      '#6 [build 2/3] COPY src/ /src/',
+      '#6 CACHED',
+      '#7 [build 3/3] RUN make',
+      '#7 DONE 1.2s',
+      '#8 [stage-1 2/2] COPY --from=build /out /app',
+      '#8 DONE 0.0s',
+    ].join('\n');
+    expect(parseBuildxCacheStats(log, ['linux/arm64']).get('linux/arm64')).toEqual({
+      steps: 3,
+      hits: 1,
+      pulled: 0,
+    });
   });
 });
 

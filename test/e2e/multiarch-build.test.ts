@@ -9,8 +9,8 @@ import { ensureTestbed } from '../support/testbed';
 import { runAction as runBundledAction } from '../support/action-runner';
 
 // The bundled action, driven through GitHub's contract: INPUT_* and GITHUB_* in, GITHUB_OUTPUT and
-// GITHUB_STEP_SUMMARY out. Real buildah and qemu against a plain registry; buildx cannot run here
-// (its path is covered by the argument-builder tests and .github/workflows/buildx-real.yml).
+// GITHUB_STEP_SUMMARY out. Real buildah and qemu against a plain registry; the buildx backend runs
+// against a real buildkitd in multiarch-build-buildx.test.ts.
 const bundle = path.join(repoRoot, 'dist', 'multiarch-build', 'index.js');
 const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 
@@ -274,7 +274,7 @@ describe('multiarch-build (bundled dist)', () => {
     });
   });
 
-  it('fails with what to do when the chosen builder is missing (no buildx here)', async () => {
+  it('fails with what to do when the chosen builder is missing (no buildx plugin in a fresh HOME)', async () => {
     const run = await runAction({ ...common(), builder: 'buildx' }, pushMain);
     expect(run.exitCode).not.toBe(0);
     expect(run.stdout).toContain(

@@ -21,9 +21,10 @@ export async function main(): Promise<void> {
         source: inputs.mode === 'merge' ? inputs.digests.join(',') : inputs.context,
         digest,
         mediaType:
-          inputs.mode === 'single'
+          result?.mediaType ??
+          (inputs.mode === 'single'
             ? 'application/vnd.oci.image.manifest.v1+json'
-            : 'application/vnd.oci.image.index.v1+json',
+            : 'application/vnd.oci.image.index.v1+json'),
         destinations: Object.fromEntries(
           [...byRepo].map(([name, tags]) => [
             name,

@@ -190,7 +190,8 @@ export async function runPipeline(
       target: inputs.target,
       push,
       cacheFrom: [...inputs['cache-from'], ...derived.from],
-      cacheTo: [...inputs['cache-to'], ...(push ? derived.to : [])],
+      // Exported only by a push (buildxBuildArgs drops it otherwise); a dry run of a push shows it.
+      cacheTo: [...inputs['cache-to'], ...(inputs.push ? derived.to : [])],
       sourceDateEpoch: parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']),
     };
     const mode = inputs.mode === 'single' ? 'single' : 'multi';

@@ -31,7 +31,11 @@ export {
   type BuildxArgsOptions,
   type BuildxMetadata,
   type BuildxDescriptor,
+  type BuildxStepStats,
   buildxBuildArgs,
+  buildxAnnotations,
+  exportsSingleManifest,
+  parseBuildxCacheStats,
   parseBuildxMetadata,
 } from './buildx';
 export {

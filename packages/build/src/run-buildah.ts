@@ -43,6 +43,8 @@ export interface PlatformResult {
 export interface BuildResult {
   /** The index digest (one-shot push), or the one image's digest (`single`). */
   digest?: string;
+  /** Media type of `digest` when the backend reports it (buildx: a bare manifest for one platform). */
+  mediaType?: string;
   platforms: PlatformResult[];
   /** `name:tag` references written. */
   tags: string[];

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
 import { type Registries, isIndex, parseReference } from '@deliverkit/oci';
-import { type Buildx, type BuildxOutput, buildxBuildArgs, parseBuildxMetadata } from './buildx';
+import {
+  type Buildx,
+  type BuildxOutput,
+  buildxBuildArgs,
+  parseBuildxCacheStats,
+  parseBuildxMetadata,
+} from './buildx';
 import { BuildError } from './errors';
 import { formatPlatform } from './platform';
 import type { BuildMode, BuildResult, PlatformResult } from './run-buildah';
@@ -45,6 +51,7 @@ export function planBuildx(
       builder: options.builder,
       provenance: options.provenance,
       sbom: options.sbom,
+      progress: 'plain',
     }),
   );
 }
@@ -77,13 +84,26 @@ export async function buildWithBuildx(spec: BuildSpec, options: BuildxRunOptions
     throw new BuildError('BUILD_FAILED', `buildx build failed${last ? `: ${last.trim()}` : ''}`);
   }
   const durationMs = Date.now() - started;
-  if (!spec.push) {
-    return { platforms: spec.platforms.map((p) => emptyResult(formatPlatform(p), durationMs)), tags: [] };
-  }
+  const names = spec.platforms.map(formatPlatform);
+  // buildx writes its progress to stderr.
+  const stats = parseBuildxCacheStats(`${res.stderr}\n${res.stdout}`, names);
+  const resultFor = (platform: string, digest?: string): PlatformResult => {
+    const s = stats.get(platform) ?? { steps: 0, hits: 0, pulled: 0 };
+    return {
+      ...emptyResult(platform, durationMs),
+      digest,
+      cache: { hits: s.hits, pulled: s.pulled, pushed: 0, steps: s.steps, primed: 0 },
+    };
+  };
+  if (!spec.push) return { platforms: names.map((p) => resultFor(p)), tags: [] };
   const metadata = parseBuildxMetadata(await readFile(options.metadataFile, 'utf8'));
-  let platforms: PlatformResult[] = spec.platforms.map((p) => emptyResult(formatPlatform(p), durationMs));
-  if (mode === 'single') {
-    platforms = [{ ...(platforms[0] as PlatformResult), digest: metadata.digest }];
+  logger.debug(
+    `buildWithBuildx: pushed ${metadata.digest} (${metadata.descriptor?.mediaType ?? 'no descriptor'})`,
+  );
+  let platforms = names.map((p) => resultFor(p));
+  if (mode === 'single' || (metadata.descriptor && !isIndexMediaType(metadata.descriptor.mediaType))) {
+    // One platform without attestations is exported as a bare manifest: it is that platform's image.
+    platforms = names.length === 1 ? [resultFor(names[0] as string, metadata.digest)] : platforms;
   } else if (options.registries && spec.tags[0]) {
     const ref = parseReference(stripTag(spec.tags[0]), { input: 'tags' });
     const fetched = await options.registries
@@ -92,16 +112,27 @@ export async function buildWithBuildx(spec: BuildSpec, options: BuildxRunOptions
     if (isIndex(fetched.manifest)) {
       platforms = fetched.manifest.manifests
         .filter((d) => d.platform && d.platform.os !== 'unknown')
-        .map((d) => ({
-          ...emptyResult(
+        .map((d) =>
+          resultFor(
             `${d.platform!.os}/${d.platform!.architecture}${d.platform!.variant ? `/${d.platform!.variant}` : ''}`,
-            durationMs,
+            d.digest,
           ),
-          digest: d.digest,
-        }));
+        );
     }
   }
-  return { digest: metadata.digest, platforms, tags: mode === 'single' ? [] : [...spec.tags] };
+  return {
+    digest: metadata.digest,
+    mediaType: metadata.descriptor?.mediaType,
+    platforms,
+    tags: mode === 'single' ? [] : [...spec.tags],
+  };
+}
+
+function isIndexMediaType(mediaType: string): boolean {
+  return (
+    mediaType === 'application/vnd.oci.image.index.v1+json' ||
+    mediaType === 'application/vnd.docker.distribution.manifest.list.v2+json'
+  );
 }
 
 function emptyResult(platform: string, durationMs: number): PlatformResult {
