@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogImage, type ImageCatalog } from '../../packages/sbom/src';
+import { memorySource, tarLayer } from './helpers';
 import { alpineSource, debianAppSource } from './image-fixture';
 
 const purls = (c: ImageCatalog) => c.packages.map((p) => p.purl).sort();
@@ -19,7 +20,7 @@ describe('catalogImage on a Debian-based application image', () => {
       'pkg:deb/debian/zlib1g',
     ]);
     expect(purls(catalog).filter((p) => !p.startsWith('pkg:deb/'))).toEqual([
-      'pkg:golang/example.com/sbomfixture@(devel)',
+      'pkg:golang/example.com/sbomfixture',
       'pkg:golang/github.com/acme/left@v1.2.3',
       'pkg:golang/github.com/acme/right-fork@v1.0.1',
       'pkg:golang/stdlib@1.19.8',
@@ -40,6 +41,32 @@ describe('catalogImage on a Debian-based application image', () => {
     );
     expect(zlib.location.path).toBe('/var/lib/dpkg/status');
     expect(zlib.dependsOn).toEqual([byName(catalog, 'libc6')[0]!.id]);
+  });
+
+  it.each([
+    [
+      'a binNMU (same source name, older source version)',
+      'bash',
+      'Source: bash (5.2.15-2)\nVersion: 5.2.15-2+b8',
+      'bash@5.2.15-2',
+    ],
+    ['another source name, same version', 'libc-bin', 'Source: glibc\nVersion: 2.36-9', 'glibc'],
+    [
+      'another source name and version',
+      'libcap2-bin',
+      'Source: libcap2 (1:2.66-4)\nVersion: 1:2.66-4+b1',
+      'libcap2@1:2.66-4',
+    ],
+    ['no Source field', 'dash', 'Version: 0.5.12-2', undefined],
+  ])('names the source package of %s in the upstream qualifier', async (_, name, fields, upstream) => {
+    const status = `Package: ${name}\nStatus: install ok installed\nArchitecture: amd64\n${fields}\n`;
+    const catalog = await catalogImage(
+      memorySource([
+        tarLayer({ 'var/lib/dpkg/status': status, 'etc/os-release': 'ID=debian\nVERSION_ID=12\n' }),
+      ]),
+    );
+    const [pkg] = catalog.packages;
+    expect(new URLSearchParams(pkg!.purl.split('?')[1]).get('upstream') ?? undefined).toBe(upstream);
   });
 
   it('reads licenses from machine-readable and free-form copyright files', async () => {
@@ -89,7 +116,11 @@ describe('catalogImage on a Debian-based application image', () => {
   it('reads the Go build info of the binary: main module, deps with replacement applied, stdlib', async () => {
     const catalog = await catalogImage(debianAppSource());
     const main = catalog.packages.find((p) => p.properties['go:role'] === 'main')!;
-    expect(main).toMatchObject({ name: 'example.com/sbomfixture', version: '(devel)' });
+    expect(main).toMatchObject({
+      name: 'example.com/sbomfixture',
+      version: '(devel)',
+      purl: 'pkg:golang/example.com/sbomfixture',
+    });
     expect(main.location.path).toBe('/usr/local/bin/app');
     expect(main.properties).toMatchObject({
       'go:toolchain': 'go1.19.8',

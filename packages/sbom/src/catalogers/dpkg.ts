@@ -141,8 +141,12 @@ export const dpkgCataloger: Cataloger = {
       const qualifiers: Record<string, string> = {};
       if (e.arch) qualifiers.arch = e.arch;
       if (qualifierDistro) qualifiers.distro = qualifierDistro;
-      if (e.source && e.source !== e.name) {
-        qualifiers.upstream = e.sourceVersion ? `${e.source}@${e.sourceVersion}` : e.source;
+      // A binNMU (`Source: bash (5.2.15-2)` for bash 5.2.15-2+b8) is built from a source version other than its
+      // own: name that version even when the source is named like the package, as Debian's security tracker
+      // (and syft) key on the source version.
+      const rebuilt = e.sourceVersion !== undefined && e.sourceVersion !== e.version;
+      if (e.source && (e.source !== e.name || rebuilt)) {
+        qualifiers.upstream = rebuilt ? `${e.source}@${e.sourceVersion}` : e.source;
       }
       const purl = new PackageURL('deb', namespace, e.name, e.version, qualifiers, undefined).toString();
       const properties: Record<string, string> = {};

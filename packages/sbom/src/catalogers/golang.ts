@@ -145,11 +145,19 @@ export function parseGoBuildInfo(buf: Buffer): GoBuildInfo | undefined {
   return { goVersion, ...parseModInfo(mod) };
 }
 
+/** What the Go linker records for a main module built from a work tree, not a tagged module version. */
+const DEVEL_VERSION = '(devel)';
+
+/**
+ * `(devel)` is Go's placeholder for "no version", not a version: a purl carrying it would be matched against
+ * advisories as one, so the purl leaves the version out (as syft does); the package keeps Go's text.
+ */
 function golangPurl(path: string, version: string): string {
   const slash = path.lastIndexOf('/');
   const namespace = slash > 0 ? path.slice(0, slash) : undefined;
   const name = slash > 0 ? path.slice(slash + 1) : path;
-  return new PackageURL('golang', namespace, name, version || undefined, undefined, undefined).toString();
+  const purlVersion = version && version !== DEVEL_VERSION ? version : undefined;
+  return new PackageURL('golang', namespace, name, purlVersion, undefined, undefined).toString();
 }
 
 /**
@@ -197,7 +205,7 @@ export const golangCataloger: Cataloger = {
           properties,
         };
       };
-      const main = make(info.main ?? { path: info.path ?? file.path, version: '(devel)' }, 'main');
+      const main = make(info.main ?? { path: info.path ?? file.path, version: DEVEL_VERSION }, 'main');
       if (info.path) main.properties['go:main-package'] = info.path;
       const stdlibVersion = info.goVersion.replace(/^go/, '').split(/\s/)[0]!;
       const stdlib = make({ path: 'stdlib', version: stdlibVersion }, 'stdlib');
