@@ -9,6 +9,7 @@ import {
   startOidcTokenEndpoint,
   type MockSigstore,
 } from '../../packages/sign/testing/mock-sigstore';
+import { startMockTuf } from '../../packages/sign/testing/mock-tuf';
 import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
@@ -212,6 +213,62 @@ describe('cosign-sign (bundled dist) failures', () => {
     expect(r.code).not.toBe(0);
     expect(r.stdout).toMatch(
       /Verification failed \(CLAIM_MISMATCH\).*source-repository \(1\.3\.6\.1\.4\.1\.57264\.1\.12\) is https:\/\/github\.com\/acme\/app, expected https:\/\/github\.com\/acme\/other/,
+    );
+  });
+
+  it('verifies with the trusted root from a TUF mirror instead of a file', async () => {
+    const tuf = await startMockTuf({ 'trusted_root.json': JSON.stringify(sigstore.trustedRoot) });
+    try {
+      const r = await runAction(
+        {
+          image: `${registry.host}/acme/app@${base.indexDigest}`,
+          mode: 'verify',
+          'certificate-identity': IDENTITY,
+          'certificate-oidc-issuer': GITHUB_ISSUER,
+          'tuf-mirror': tuf.url,
+          'tuf-root': tuf.rootPath,
+        },
+        { RUNNER_TOOL_CACHE: await mkdtemp(path.join(os.tmpdir(), 'toolcache-')) },
+      );
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.summary).toContain(`Trusted root: TUF ${tuf.url}`);
+      expect(tuf.requests).toContain('/targets/trusted_root.json');
+    } finally {
+      await tuf.stop();
+    }
+  });
+
+  it('fails closed when the public-good TUF mirror cannot be reached, naming the opt-in', async () => {
+    // No trusted-root, no tuf-mirror: the default is the public-good TUF repository, which this machine cannot reach.
+    const r = await runAction(
+      {
+        image: `${registry.host}/acme/app@${base.indexDigest}`,
+        mode: 'verify',
+        'certificate-identity': IDENTITY,
+        'certificate-oidc-issuer': GITHUB_ISSUER,
+      },
+      { RUNNER_TOOL_CACHE: await mkdtemp(path.join(os.tmpdir(), 'toolcache-')) },
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(/::error::.*tuf-repo-cdn\.sigstore\.dev.*tuf-offline-fallback/);
+  });
+
+  it('with tuf-offline-fallback uses the public-good root built into the bundle, warns, and still judges', async () => {
+    const r = await runAction(
+      {
+        image: `${registry.host}/acme/app@${base.indexDigest}`,
+        mode: 'verify',
+        'certificate-identity': IDENTITY,
+        'certificate-oidc-issuer': GITHUB_ISSUER,
+        'tuf-offline-fallback': 'true',
+      },
+      { RUNNER_TOOL_CACHE: await mkdtemp(path.join(os.tmpdir(), 'toolcache-')) },
+    );
+    expect(r.stdout).toMatch(/::warning::Verifying with a trusted root that was not updated/);
+    // The local CA is not in the public-good root: the signature must not pass.
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(
+      /Verification failed \((CERTIFICATE_INVALID|TLOG_INVALID|TIMESTAMP_INVALID|SIGNATURE_INVALID)\)/,
     );
   });
 

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as core from '@actions/core';
 import {
   ConfigurationError,
@@ -16,6 +18,8 @@ import { parseReference, parseRegistryAuths, type ImageReference, type RegistryA
 import {
   parseSigstoreInstance,
   PREDICATE_TYPES,
+  PUBLIC_GOOD_TUF_MIRROR,
+  type TrustSource,
   validateCertificatePolicy,
   type CertificatePolicy,
   type AttestationType,
@@ -52,7 +56,10 @@ export interface Inputs {
   'signer-digests': string[] | undefined;
   trigger: string | undefined;
   'public-key': string | undefined;
-  'trusted-root': unknown;
+  /** Where the keyless verifier's trusted root comes from: `trusted-root`, else TUF (`tuf-*` inputs). */
+  trust: TrustSource;
+  /** True when `trusted-root` or a `tuf-*` input was given: load the trust even for a key policy. */
+  'trust-given': boolean;
   'require-attestations': string[];
   'registry-auths': RegistryAuth[];
   'image-record': Record<string, unknown> | undefined;
@@ -94,7 +101,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
       getString('signer-digests') === undefined ? undefined : getList('signer-digests', { comma: true }),
     trigger: getString('trigger'),
     'public-key': pemOrFile('public-key', getString('public-key'), false),
-    'trusted-root': readJsonFile('trusted-root', getString('trusted-root')),
+    ...readTrust(env),
     'require-attestations': getList('require-attestations', { comma: true }).map((t) =>
       t in PREDICATE_TYPES ? PREDICATE_TYPES[t as keyof typeof PREDICATE_TYPES] : t,
     ),
@@ -144,14 +151,6 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     }
     if (!inputs['public-key']) {
       validateCertificatePolicy(certificatePolicy(inputs), (field) => `\`${POLICY_INPUTS[field] ?? field}\``);
-      if (!inputs['trusted-root']) {
-        throw new InputError(
-          'trusted-root',
-          'Input "trusted-root" is required to verify keyless signatures: the path of the Sigstore trusted_root.json ' +
-            '(`cosign trusted-root create`, or the instance operator’s file)',
-          'INPUT_REQUIRED',
-        );
-      }
     }
   }
   return inputs;
@@ -213,9 +212,52 @@ function pemOrFile(name: string, value: string | undefined, secret: boolean): st
   return readFileSync(value, 'utf8');
 }
 
-function readJsonFile(name: string, path: string | undefined): unknown {
-  if (path === undefined) return undefined;
-  return parseWith(name, path, (p) => JSON.parse(readFileSync(p, 'utf8')) as unknown);
+/**
+ * `trusted-root` (a file) or TUF: `tuf-mirror` (default public-good, whose initial root is embedded) with
+ * `tuf-root` (required for any other mirror), cached in the runner's tool cache; `tuf-offline-fallback` opts into
+ * the cached or embedded root when the mirror cannot be reached.
+ */
+function readTrust(env: NodeJS.ProcessEnv): { trust: TrustSource; 'trust-given': boolean } {
+  const file = getString('trusted-root');
+  const mirror = getString('tuf-mirror');
+  const root = getString('tuf-root');
+  const offlineFallback = getBoolean('tuf-offline-fallback', false);
+  if (file !== undefined) {
+    if (root !== undefined || (mirror !== undefined && mirror !== PUBLIC_GOOD_TUF_MIRROR)) {
+      throw new ConfigurationError(
+        'CONFLICTING_INPUTS',
+        'Set either `trusted-root` (a file) or `tuf-mirror`/`tuf-root` (a TUF repository), not both',
+      );
+    }
+    return {
+      trust: { kind: 'file', path: file, trustedRoot: readJsonFile('trusted-root', file) },
+      'trust-given': true,
+    };
+  }
+  const mirrorURL = parseWith('tuf-mirror', mirror ?? PUBLIC_GOOD_TUF_MIRROR, (v) => {
+    const u = new URL(v);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('expected an http(s) URL');
+    return v.replace(/\/+$/, '');
+  });
+  if (mirrorURL !== PUBLIC_GOOD_TUF_MIRROR && root === undefined) {
+    throw new InputError(
+      'tuf-root',
+      `Input "tuf-root" is required with tuf-mirror ${mirrorURL}: the path of its initial root.json`,
+      'INPUT_REQUIRED',
+    );
+  }
+  if (root !== undefined && !existsSync(root)) {
+    throw new InputError('tuf-root', `Input "tuf-root" is not an existing file: got "${root}"`);
+  }
+  const cachePath = path.join(env.RUNNER_TOOL_CACHE || os.tmpdir(), 'deliverkit-sigstore-tuf');
+  return {
+    trust: { kind: 'tuf', mirrorURL, rootPath: root, cachePath, offlineFallback },
+    'trust-given': mirror !== undefined || root !== undefined,
+  };
+}
+
+function readJsonFile(name: string, file: string): unknown {
+  return parseWith(name, file, (p) => JSON.parse(readFileSync(p, 'utf8')) as unknown);
 }
 
 function readImageRecord(raw: string | undefined): Record<string, unknown> | undefined {

@@ -9,6 +9,7 @@ import {
 } from '@deliverkit/action-kit';
 import { openRegistries } from '@deliverkit/oci';
 import {
+  loadTrustedRoot,
   cosignVerifyCommands,
   githubIdentityProvider,
   loadSigningKey,
@@ -40,17 +41,27 @@ export async function main(): Promise<void> {
   };
   try {
     if (inputs.mode === 'verify') {
+      // A key policy needs a trusted root only to check log entries and timestamps the user asked for.
+      const trust =
+        inputs['public-key'] && !inputs['trust-given']
+          ? undefined
+          : await loadTrustedRoot(inputs.trust, logger);
+      if (trust?.offline) {
+        core.warning(
+          `Verifying with a trusted root that was not updated (${trust.source}): the TUF mirror could not be reached and tuf-offline-fallback is on`,
+        );
+      }
       const result = await verifyImage({
         registry,
         image,
         recursive: inputs.recursive,
-        trustedRoot: inputs['trusted-root'],
+        trustedRoot: trust?.trustedRoot,
         requirePredicateTypes: inputs['require-attestations'],
         policy: inputs['public-key']
           ? { kind: 'key', publicKeyPem: inputs['public-key'] }
           : certificatePolicy(inputs),
       });
-      await reportVerified(inputs, result);
+      await reportVerified(inputs, result, trust?.source);
       return;
     }
     const signer = new StatementSigner({
@@ -188,7 +199,11 @@ async function reportSigned(
   await s.write();
 }
 
-async function reportVerified(inputs: Inputs, result: VerifyImageResult): Promise<void> {
+async function reportVerified(
+  inputs: Inputs,
+  result: VerifyImageResult,
+  trustSource?: string,
+): Promise<void> {
   const signers = [
     ...new Set(
       result.manifests.flatMap((m) =>
@@ -211,6 +226,7 @@ async function reportVerified(inputs: Inputs, result: VerifyImageResult): Promis
     { json: 'json' },
   );
   const s = new SummaryBuilder().heading(`Verified ${result.name}@${result.digest}`);
+  if (trustSource) s.paragraph(`Trusted root: ${trustSource}`);
   s.table(
     ['manifest', 'digest', 'signatures', 'signer'],
     result.manifests.map((m) => [

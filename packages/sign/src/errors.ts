@@ -15,7 +15,8 @@ export type SignErrorCode =
   | 'PREDICATE_INVALID'
   | 'PREDICATE_TOO_LARGE'
   | 'IMAGE_NOT_FOUND'
-  | 'REGISTRY_FAILED';
+  | 'REGISTRY_FAILED'
+  | 'TRUST_ROOT_UNAVAILABLE';
 
 export class SignError extends BaseError<SignErrorCode> {}
 

@@ -6,6 +6,7 @@ export * from './instance';
 export * from './signer';
 export * from './verify';
 export * from './policy';
+export * from './trust';
 export * from './layout';
 export * from './store';
 export * from './verify-image';
