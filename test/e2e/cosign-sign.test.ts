@@ -272,6 +272,26 @@ describe('cosign-sign (bundled dist) failures', () => {
     );
   });
 
+  it("signs a private repository's image with GitHub's instance by default, and never falls back to the public log", async () => {
+    const eventFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'event-')), 'event.json');
+    await writeFile(
+      eventFile,
+      JSON.stringify({ repository: { full_name: 'acme/app', private: true, visibility: 'private' } }),
+    );
+    const r = await runAction(
+      { image: `${registry.host}/acme/app@${base.indexDigest}` },
+      { ...oidc.env, GITHUB_EVENT_PATH: eventFile },
+    );
+    // fulcio.githubapp.com cannot be reached from here: the step must fail, saying why and what the choice is.
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(
+      /::error::GitHub's Sigstore instance, chosen because the repository is private, did not sign/,
+    );
+    expect(r.stdout).toMatch(/set `sigstore: public-good`/);
+    expect(r.stdout).toMatch(/fulcio\.githubapp\.com/);
+    expect(r.stdout).not.toMatch(/rekor\.sigstore\.dev|fulcio\.sigstore\.dev/);
+  });
+
   it('reports an image that does not exist against the image input', async () => {
     const r = await runAction(
       { image: `${registry.host}/acme/missing:v1`, sigstore: sigstore.sigstoreSpec },

@@ -19,6 +19,8 @@ import {
   parseSigstoreInstance,
   PREDICATE_TYPES,
   PUBLIC_GOOD_TUF_MIRROR,
+  instanceForVisibility,
+  type RepositoryVisibility,
   type TrustSource,
   validateCertificatePolicy,
   type CertificatePolicy,
@@ -45,7 +47,7 @@ export interface Inputs {
   'signature-format': SignatureFormat;
   recursive: boolean;
   attestations: AttestationSpec[];
-  sigstore: SigstoreInstance;
+  sigstore: SigstoreInstance & { chosenBy?: string };
   'certificate-identity': string | undefined;
   'certificate-identity-regexp': string | undefined;
   'certificate-oidc-issuer': string | undefined;
@@ -89,7 +91,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     'signature-format': getEnum('signature-format', ['bundle', 'legacy', 'both'] as const, 'bundle'),
     recursive: getBoolean('recursive', false),
     attestations: getList('attestations').map((line) => parseWith('attestations', line, parseAttestation)),
-    sigstore: parseWith('sigstore', getString('sigstore') ?? 'public-good', parseSigstoreInstance),
+    sigstore: readSigstore(env),
     'certificate-identity': getString('certificate-identity'),
     'certificate-identity-regexp': getString('certificate-identity-regexp'),
     'certificate-oidc-issuer': getString('certificate-oidc-issuer'),
@@ -154,6 +156,39 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     }
   }
   return inputs;
+}
+
+/**
+ * `sigstore`: `auto` (the default) picks by the repository's visibility, read from the event payload: GitHub's
+ * instance for private and internal repositories, public-good otherwise. `chosenBy` says why, for the summary and
+ * for the error when GitHub's instance refuses.
+ */
+function readSigstore(env: NodeJS.ProcessEnv): SigstoreInstance & { chosenBy?: string } {
+  const value = getString('sigstore') ?? 'auto';
+  if (value !== 'auto') return parseWith('sigstore', value, parseSigstoreInstance);
+  const visibility = repositoryVisibility(env);
+  const instance = instanceForVisibility(visibility);
+  return {
+    ...instance,
+    chosenBy: visibility ? `the repository is ${visibility}` : 'no repository visibility is known',
+  };
+}
+
+/** `repository.visibility` (or `repository.private`) of the event that started the run, if the runner gave one. */
+function repositoryVisibility(env: NodeJS.ProcessEnv): RepositoryVisibility | undefined {
+  if (!env.GITHUB_EVENT_PATH || !existsSync(env.GITHUB_EVENT_PATH)) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+      repository?: { visibility?: string; private?: boolean };
+    };
+    const v = event.repository?.visibility;
+    if (v === 'public' || v === 'private' || v === 'internal') return v;
+    if (typeof event.repository?.private === 'boolean')
+      return event.repository.private ? 'private' : 'public';
+  } catch {
+    // An unreadable event file says nothing about visibility.
+  }
+  return undefined;
 }
 
 /** Policy fields → the inputs they come from, for errors that name the input. */

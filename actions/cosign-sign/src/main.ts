@@ -95,14 +95,29 @@ export async function main(): Promise<void> {
     });
     await reportSigned(inputs, result, attestations);
   } catch (e) {
-    throw asUserFacing(e);
+    throw asUserFacing(e, inputs);
   } finally {
     registries.close();
   }
 }
 
 /** Domain failures are the user's to act on, not internal errors: give them the input they concern. */
-function asUserFacing(e: unknown): unknown {
+function asUserFacing(e: unknown, inputs: Inputs): unknown {
+  const witnessFailed = ['CERTIFICATE_REQUEST_FAILED', 'TIMESTAMP_FAILED', 'TLOG_FAILED'];
+  if (
+    e instanceof SignError &&
+    witnessFailed.includes(e.code) &&
+    inputs.sigstore.name === 'github' &&
+    inputs.sigstore.chosenBy
+  ) {
+    // Never fall back to the public log on our own: that would publish a private repository's names.
+    return new ConfigurationError(
+      'INVALID_CONFIGURATION',
+      `GitHub's Sigstore instance, chosen because ${inputs.sigstore.chosenBy}, did not sign: ${e.message}. ` +
+        "It serves private repositories of GitHub Enterprise Cloud organisations. To sign with the public-good instance instead — which publishes this repository's name and the image digest in the public transparency log — set `sigstore: public-good`; or sign with a `key` and `sigstore: none`",
+      { cause: e },
+    );
+  }
   if (e instanceof SignError) {
     if (e.code === 'KEY_DECRYPT_FAILED')
       return new InputError('key-password', 'Input "key-password" does not decrypt `key`', 'INPUT_INVALID', {
@@ -172,7 +187,7 @@ async function reportSigned(
       ? 'key'
       : 'keyless';
   s.paragraph(
-    `Identity: ${who} · Sigstore: ${inputs.sigstore.name} · format: ${inputs['signature-format']} · tlog entries: ${result.tlogEntries}`,
+    `Identity: ${who} · Sigstore: ${inputs.sigstore.name}${inputs.sigstore.chosenBy ? ` (auto: ${inputs.sigstore.chosenBy})` : ''} · format: ${inputs['signature-format']} · tlog entries: ${result.tlogEntries}`,
   );
   const rows: string[][] = [];
   for (const m of result.manifests) {

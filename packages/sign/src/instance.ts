@@ -83,3 +83,14 @@ function url(key: string, value: string): string {
 function invalid(message: string): ConfigurationError {
   return new ConfigurationError('INVALID_CONFIGURATION', `sigstore: ${message}`);
 }
+
+export type RepositoryVisibility = 'public' | 'private' | 'internal';
+
+/**
+ * `sigstore: auto`: a public repository signs with the public-good instance; a private or internal one with
+ * GitHub's, whose log is not public — a private repository's name and digests must not go to the public
+ * transparency log by default. An unknown visibility (not on GitHub) is treated as public.
+ */
+export function instanceForVisibility(visibility: RepositoryVisibility | undefined): SigstoreInstance {
+  return visibility === 'private' || visibility === 'internal' ? GITHUB_INSTANCE : PUBLIC_GOOD_INSTANCE;
+}
