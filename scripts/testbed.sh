@@ -8,7 +8,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TB="$ROOT/.testbed"
-PACKAGES=(docker-registry buildah skopeo qemu-user-static binfmt-support apache2-utils openssl busybox-static docker.io)
+PACKAGES=(docker-registry buildah skopeo qemu-user-static binfmt-support apache2-utils openssl busybox-static docker.io runc)
 BASE_ARCHES=(amd64 arm64)
 # Bump when build_base_image changes what it produces, so cached layouts are rebuilt.
 BASE_RECIPE=2
@@ -236,5 +236,7 @@ if [[ -n "$tools_pid" ]]; then
     die "the tool belt did not build (see above; .tools/logs/<tool>.log has each build's output)"
   fi
   sed 's/^/  /' "$TB/tools.log" >&2
+  # BuildKit's needs (runc, the qemu F flag, its binaries): checked once the tools are built.
+  bash "$ROOT/scripts/lib/buildkitd.sh" 9>&-
 fi
 log "ready (source scripts/testbed.env for buildah/skopeo by hand)"

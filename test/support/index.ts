@@ -48,3 +48,5 @@ export {
   type TokenUser,
 } from './token-server';
 export { parseOutputFile, runAction, type ActionRun, type RunActionOptions } from './action-runner';
+export { createRemoteBuilder, startBuildkitd, type BuildkitdHandle, type RemoteBuilder } from './buildkit';
+export { toolPath, toolsBinDir, type BeltTool } from './tools';
