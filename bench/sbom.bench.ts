@@ -1,26 +1,45 @@
 /**
- * SBOM benchmark: the bundled sbom action (native engine, SPDX + CycloneDX, one platform) vs @cyclonedx/cdxgen
- * (CycloneDX only; its trivy plugin for OS packages) on an exported archive of the same image, same run.
+ * SBOM benchmark: the bundled sbom action (native engine, SPDX + CycloneDX, one platform) vs two peers on the same
+ * image, same run:
+ *  - syft v1.51.0 (the tool belt's build, .tools/bin/syft): the same registry image by digest, the same platform,
+ *    SPDX 2.3 + CycloneDX 1.6 in one pass — the like-for-like peer (target ours/syft ≤ 0.5);
+ *  - @cyclonedx/cdxgen (CycloneDX only; its trivy plugin for OS packages) on an exported archive of the image
+ *    (target ours/cdxgen ≤ 0.2).
  *
  *   bash scripts/testbed.sh && node scripts/build.mjs sbom \
  *     && npm i --prefix .tools/cdxgen @cyclonedx/cdxgen@12.8.4 @cyclonedx/cdxgen-plugins-bin@1.8.0 \
  *     && npx tsx bench/sbom.bench.ts
  *
- * The image: the test bed's busybox base plus this machine's real dpkg database and copyright files (hundreds of
- * Debian packages), every npm package of this repository's node_modules store copied under /app/node_modules, and
- * the Go fixture binary. Without .tools/cdxgen the peer is skipped and only our figures are printed.
- * Prints: wall time of each and their ratio (target ≤ 0.2), peak RSS, throughput (uncompressed MB/s), and the
- * package-set difference (names+versions each finds that the other does not).
+ * The image (test/sbom/bench-image.ts, shared with the syft peer test): the test bed's busybox base plus this
+ * machine's real dpkg database and copyright files (hundreds of Debian packages), every npm package of this
+ * repository's node_modules store copied under /app/node_modules, and the Go fixture binary. Ours and syft run
+ * SBOM_BENCH_RUNS times each (default 3), alternating, and the medians are compared. Without syft (`bash
+ * scripts/tools.sh syft`) the benchmark fails; without .tools/cdxgen that peer is skipped.
+ * Prints: wall time of each and their ratio, peak RSS, throughput (uncompressed MB/s), and the package-set
+ * difference (purl match against syft, differences the README's "Differences from syft" table does not list;
+ * names+versions only one of ours and cdxgen finds).
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { openRegistries } from '@deliverkit/oci';
+import { openRegistryImage, syftScanArgs } from '@deliverkit/sbom';
+import { buildSbomBenchImage } from '../test/sbom/bench-image';
+import {
+  compareWithSyft,
+  fromOurCycloneDx,
+  fromSyftCycloneDx,
+  peerSyftEnvironment,
+  readDifferencesTable,
+  unexplained,
+} from '../test/sbom/syft-compare';
 import { runCommand } from '../test/support/exec';
 import { pushBaseImage } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
 import { startRegistry, stopAll } from '../test/support/registry';
-import { ensureTestbed, privateBuildah } from '../test/support/testbed';
+import { ensureTestbed } from '../test/support/testbed';
+import { toolPath } from '../test/support/tools';
 
 interface Measured {
   ms: number;
@@ -52,46 +71,6 @@ function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd?: stri
   });
 }
 
-async function dirSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) total += (await stat(path.join(e.parentPath, e.name))).size;
-  }
-  return total;
-}
-
-/** Copies each package of the pnpm store once (first version wins), as a flat node_modules. */
-async function copyNodeModules(target: string): Promise<number> {
-  const store = path.join(repoRoot, 'node_modules', '.pnpm');
-  const seen = new Set<string>();
-  for (const entry of (await readdir(store)).sort()) {
-    const nm = path.join(store, entry, 'node_modules');
-    let names: string[];
-    try {
-      names = await readdir(nm);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const pkgs = name.startsWith('@')
-        ? (await readdir(path.join(nm, name))).map((n) => `${name}/${n}`)
-        : [name];
-      for (const pkg of pkgs) {
-        if (seen.has(pkg)) continue;
-        const src = path.join(nm, pkg);
-        try {
-          JSON.parse(await readFile(path.join(src, 'package.json'), 'utf8'));
-        } catch {
-          continue;
-        }
-        seen.add(pkg);
-        await cp(src, path.join(target, pkg), { recursive: true, dereference: true });
-      }
-    }
-  }
-  return seen.size;
-}
-
 function purlKey(purl: string): string | undefined {
   const m = /^pkg:([^/]+)\/(.+)@([^?#]+)/.exec(purl);
   if (!m) return undefined;
@@ -104,65 +83,86 @@ async function main(): Promise<void> {
   try {
     const registry = await startRegistry('plain');
     await pushBaseImage(registry, 'base/busybox', 'latest');
-    const context = path.join(scratch, 'context');
-    const rootfs = path.join(context, 'rootfs');
-    await mkdir(path.join(rootfs, 'var/lib/dpkg'), { recursive: true });
-    await cp('/var/lib/dpkg/status', path.join(rootfs, 'var/lib/dpkg/status'));
-    await cp('/etc/os-release', path.join(rootfs, 'usr/lib/os-release'));
-    for (const doc of await readdir('/usr/share/doc')) {
-      try {
-        await cp(`/usr/share/doc/${doc}/copyright`, path.join(rootfs, 'usr/share/doc', doc, 'copyright'));
-      } catch {
-        /* packages without a copyright file, or doc dirs that are symlinks */
-      }
-    }
-    const npmCount = await copyNodeModules(path.join(rootfs, 'app', 'node_modules'));
-    await cp(path.join(repoRoot, 'test/fixtures/sbom/go-app-amd64'), path.join(rootfs, 'usr/local/bin/app'));
-    const debCount = (await readFile('/var/lib/dpkg/status', 'utf8')).split(/\n(?=Package: )/).length;
-    const bytes = await dirSize(rootfs);
-    await writeFile(
-      path.join(context, 'Containerfile'),
-      `FROM ${registry.host}/base/busybox:latest\nCOPY rootfs/ /\n`,
-    );
-    const buildah = privateBuildah(scratch, 900_000);
     const image = `${registry.host}/bench/big:v1`;
-    await buildah([
-      'build',
-      '--tls-verify=false',
-      '--platform',
-      'linux/amd64',
-      '-t',
-      'localhost/bench-big',
-      '--file',
-      path.join(context, 'Containerfile'),
-      context,
-    ]);
-    await buildah(['push', '--tls-verify=false', 'localhost/bench-big', `docker://${image}`]);
+    const { bytes, debCount, npmCount } = await buildSbomBenchImage(registry, scratch, image);
     console.log(
       `image: ${(bytes / 1e6).toFixed(0)} MB of files, ${debCount} dpkg entries, ${npmCount} npm packages`,
     );
+    // syft scans by digest only (as the action's engine: syft does): resolve the tag once, outside the timing.
+    const registries = openRegistries([], { insecureHosts: [registry.host], onSecret: () => {} });
+    const { digest } = await openRegistryImage(registries, image);
+    const syft = toolPath('syft');
 
-    const outDir = path.join(scratch, 'ours');
     const runDir = path.join(scratch, 'runner');
     await mkdir(runDir, { recursive: true });
-    await writeFile(path.join(runDir, 'out'), '');
-    const ours = await measure(process.execPath, [path.join(repoRoot, 'dist/sbom/index.js')], {
-      PATH: process.env.PATH,
-      HOME: runDir,
-      GITHUB_OUTPUT: path.join(runDir, 'out'),
-      INPUT_IMAGE: image,
-      INPUT_PLATFORMS: 'linux/amd64',
-      'INPUT_OUTPUT-DIR': outDir,
-      'INPUT_UPLOAD-ARTIFACT': 'false',
-    });
-    if (ours.code !== 0) throw new Error(`sbom action failed: ${ours.stdout}\n${ours.stderr}`);
-    const ourBom = JSON.parse(await readFile(path.join(outDir, 'linux-amd64.cdx.json'), 'utf8'));
+    const runOurs = async (n: number) => {
+      const outDir = path.join(scratch, `ours-${n}`);
+      await writeFile(path.join(runDir, 'out'), '');
+      const m = await measure(process.execPath, [path.join(repoRoot, 'dist/sbom/index.js')], {
+        PATH: process.env.PATH,
+        HOME: runDir,
+        GITHUB_OUTPUT: path.join(runDir, 'out'),
+        INPUT_IMAGE: image,
+        INPUT_PLATFORMS: 'linux/amd64',
+        'INPUT_OUTPUT-DIR': outDir,
+        'INPUT_UPLOAD-ARTIFACT': 'false',
+      });
+      if (m.code !== 0) throw new Error(`sbom action failed: ${m.stdout}\n${m.stderr}`);
+      return { ...m, cdx: path.join(outDir, 'linux-amd64.cdx.json') };
+    };
+    const runSyft = async (n: number) => {
+      const dir = path.join(scratch, `syft-${n}`);
+      await mkdir(dir, { recursive: true });
+      const cdx = path.join(dir, 'linux-amd64.cdx.json');
+      const args = syftScanArgs({
+        image: `${registry.host}/bench/big@${digest}`,
+        platform: { os: 'linux', architecture: 'amd64' },
+        outputs: [
+          { format: 'spdx-json', path: path.join(dir, 'linux-amd64.spdx.json') },
+          { format: 'cyclonedx-json', path: cdx },
+        ],
+      });
+      const m = await measure(syft, args, peerSyftEnvironment(dir));
+      if (m.code !== 0) throw new Error(`syft failed: ${m.stderr.split('\n').slice(-5).join(' | ')}`);
+      return { ...m, cdx };
+    };
+    const runs = Number(process.env.SBOM_BENCH_RUNS ?? 3);
+    const oursRuns: Awaited<ReturnType<typeof runOurs>>[] = [];
+    const syftRuns: Awaited<ReturnType<typeof runSyft>>[] = [];
+    for (let n = 0; n < runs; n++) {
+      oursRuns.push(await runOurs(n));
+      syftRuns.push(await runSyft(n));
+    }
+    const median = <T extends Measured>(xs: T[]): T => [...xs].sort((x, y) => x.ms - y.ms)[xs.length >> 1]!;
+    const ours = median(oursRuns);
+    const peerSyft = median(syftRuns);
+    const times = (xs: Measured[]) => xs.map((x) => (x.ms / 1000).toFixed(1)).join(' / ');
+
+    const ourBom = JSON.parse(await readFile(ours.cdx, 'utf8'));
     const ourKeys = new Set<string>(
       ourBom.components.map((c: { purl?: string }) => c.purl && purlKey(c.purl)).filter(Boolean),
     );
     console.log(
-      `ours (native, SPDX + CycloneDX): ${(ours.ms / 1000).toFixed(1)} s, peak RSS ${(ours.maxRssKb / 1024).toFixed(0)} MB, ` +
-        `${ourBom.components.length} components, ${(bytes / 1e6 / (ours.ms / 1000)).toFixed(0)} MB/s of files`,
+      `ours (native, SPDX + CycloneDX): ${(ours.ms / 1000).toFixed(1)} s median of ${times(oursRuns)}, ` +
+        `peak RSS ${(ours.maxRssKb / 1024).toFixed(0)} MB, ${ourBom.components.length} components, ` +
+        `${(bytes / 1e6 / (ours.ms / 1000)).toFixed(0)} MB/s of files`,
+    );
+    const syftBom = JSON.parse(await readFile(peerSyft.cdx, 'utf8'));
+    console.log(
+      `syft v1.51.0 (registry, SPDX + CycloneDX): ${(peerSyft.ms / 1000).toFixed(1)} s median of ${times(syftRuns)}, ` +
+        `peak RSS ${(peerSyft.maxRssKb / 1024).toFixed(0)} MB, ${(syftBom.components ?? []).length} components`,
+    );
+    console.log(`time ratio ours/syft: ${(ours.ms / peerSyft.ms).toFixed(3)} (target ≤ 0.5)`);
+    const vsSyft = compareWithSyft(fromOurCycloneDx(ourBom), fromSyftCycloneDx(syftBom));
+    const unlisted = unexplained(vsSyft.differences, await readDifferencesTable());
+    console.log(
+      `vs syft: ${vsSyft.matchedPurlsOfOurTypes}/${vsSyft.syftPurlsOfOurTypes} of syft's purls of our types ` +
+        `(${((100 * vsSyft.matchedPurlsOfOurTypes) / vsSyft.syftPurlsOfOurTypes).toFixed(1)} %), ` +
+        `${vsSyft.differences.length} differences, ${unlisted.length} not in the README table` +
+        unlisted
+          .slice(0, 20)
+          .map((d) => `\n  ${d.difference}: ${d.key}`)
+          .join(''),
     );
 
     const cdxgen = path.join(repoRoot, '.tools/cdxgen/node_modules/.bin/cdxgen');

@@ -88,6 +88,49 @@ export function fromSyftJson(document: { artifacts: SyftArtifact[] }): ComparedP
   });
 }
 
+interface CycloneDxComponent {
+  type?: string;
+  group?: string;
+  name: string;
+  version?: string;
+  purl?: string;
+  properties?: { name: string; value: string }[];
+}
+
+/**
+ * A CycloneDX document's components (the benchmark times both tools writing SPDX + CycloneDX and compares their
+ * CycloneDX). The name is put back together from `group`: `groupId:artifactId` for Maven, `@scope/name` for npm.
+ */
+function fromCycloneDx(
+  document: { components?: CycloneDxComponent[] },
+  typeOf: (c: CycloneDxComponent, purlType: string | undefined) => string,
+): ComparedPackage[] {
+  // syft's CycloneDX also lists the files it read as `file` components: files, not packages.
+  return (document.components ?? [])
+    .filter((c) => c.type !== 'file')
+    .map((c) => {
+      const purlType = c.purl ? /^pkg:([^/]+)\//.exec(c.purl)?.[1] : undefined;
+      const type = typeOf(c, purlType);
+      const name = c.group ? `${c.group}${purlType === 'maven' ? ':' : '/'}${c.name}` : c.name;
+      const version = c.version ?? '';
+      const keys = c.purl
+        ? purlKeys(c.purl)
+        : { key: `${type}:${name}@${version}`, label: `${type}:${name}@${version}` };
+      return { ...keys, name, version, type };
+    });
+}
+
+/** Our CycloneDX: every component's ecosystem is its purl type. */
+export const fromOurCycloneDx = (document: { components?: CycloneDxComponent[] }) =>
+  fromCycloneDx(document, (_, purlType) => purlType ?? 'unknown');
+
+/** syft's CycloneDX: its package type is the `syft:package:type` property. */
+export const fromSyftCycloneDx = (document: { components?: CycloneDxComponent[] }) =>
+  fromCycloneDx(document, (c) => {
+    const type = c.properties?.find((p) => p.name === 'syft:package:type')?.value ?? 'unknown';
+    return SYFT_TYPES[type] ?? type;
+  });
+
 export interface Difference {
   /** `only syft`, `only ours`, `repeated by syft|ours`, or `name|version|type: OURS vs SYFT`. */
   difference: string;

@@ -15,12 +15,18 @@ export interface ByteCounts {
   uncompressed: number;
 }
 
-type ZstdFactory = () => Transform;
+/**
+ * Output chunk of the decoders. zlib's default (16 KiB) means one thread-pool round trip and one callback per
+ * 16 KiB: for a 340 MB layer that is ~20 000 of them, a third of the engine's time. 256 KiB cuts that 16-fold.
+ */
+const DECODER_CHUNK = 256 * 1024;
+
+type ZstdFactory = (options: { chunkSize: number }) => Transform;
 
 /** zlib gained zstd in Node 22.15 / 23.8. GitHub's node24 runtime has it; Node 20 does not. */
 function zstdFactory(): ZstdFactory | undefined {
   const create = (zlib as unknown as { createZstdDecompress?: ZstdFactory }).createZstdDecompress;
-  return typeof create === 'function' ? () => create() : undefined;
+  return typeof create === 'function' ? (options) => create(options) : undefined;
 }
 
 export function zstdSupported(): boolean {
@@ -75,7 +81,7 @@ export async function* decompressLayer(
 
   let decoder: Transform;
   if (compression === 'gzip') {
-    decoder = zlib.createGunzip();
+    decoder = zlib.createGunzip({ chunkSize: DECODER_CHUNK });
   } else {
     const create = zstdFactory();
     if (!create) {
@@ -85,7 +91,7 @@ export async function* decompressLayer(
           `this Node.js ${process.version} cannot decompress them`,
       );
     }
-    decoder = create();
+    decoder = create({ chunkSize: DECODER_CHUNK });
   }
   const out = new PassThrough({ highWaterMark: 1 << 20 });
   pipeline(Readable.from(raw(), { objectMode: false }), decoder, out, (err) => {
