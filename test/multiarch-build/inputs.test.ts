@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
-import { parseSecrets } from '../../actions/multiarch-build/src/inputs';
+import { parseSecrets, readInputs } from '../../actions/multiarch-build/src/inputs';
 
 describe('parseSecrets', () => {
   it('reads id=value lines and masks every value as it is read', () => {
@@ -27,5 +27,49 @@ describe('parseSecrets', () => {
 
   it('is empty when the input is not set', () => {
     expect(parseSecrets(undefined, () => {})).toEqual([]);
+  });
+});
+
+describe('readInputs digests (mode: merge)', () => {
+  const withInputs = (inputs: Record<string, string>, fn: () => void) => {
+    const saved = { ...process.env };
+    for (const [k, v] of Object.entries(inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v;
+    try {
+      fn();
+    } finally {
+      process.env = saved;
+    }
+  };
+
+  it('refuses an entry without a digest (a platform job that pushed nothing), naming the input', () => {
+    withInputs(
+      {
+        mode: 'merge',
+        digests: `127.0.0.1:5000/acme/hello@sha256:${'a'.repeat(64)}\n127.0.0.1:5000/acme/hello@`,
+      },
+      () => {
+        expect(() => readInputs()).toThrow(
+          expect.objectContaining({
+            input: 'digests',
+            message: expect.stringContaining('"127.0.0.1:5000/acme/hello@" is not an image digest'),
+          }),
+        );
+      },
+    );
+  });
+
+  it('takes repository@digest and bare digests', () => {
+    withInputs(
+      {
+        mode: 'merge',
+        digests: `127.0.0.1:5000/acme/hello@sha256:${'a'.repeat(64)},sha256:${'b'.repeat(64)}`,
+      },
+      () => {
+        expect(readInputs().digests).toEqual([
+          `127.0.0.1:5000/acme/hello@sha256:${'a'.repeat(64)}`,
+          `sha256:${'b'.repeat(64)}`,
+        ]);
+      },
+    );
   });
 });

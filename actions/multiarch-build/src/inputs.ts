@@ -104,7 +104,16 @@ export function readInputs(): Inputs {
     'cache-to': parseList(getString('cache-to') ?? ''),
     builder: parseBuilderChoice(getString('builder')),
     mode,
-    digests: parseList(getString('digests') ?? '', { comma: true }),
+    digests: parseList(getString('digests') ?? '', { comma: true }).map((entry) =>
+      parseWith('digests', entry, (e) => {
+        // `registry/repo@sha256:…` or a bare `sha256:…`: an empty digest (a platform job that pushed nothing)
+        // must not become a merge of nothing.
+        if (!/^(?:[^\s@]+@)?sha256:[0-9a-f]{64}$/.test(e)) {
+          throw new Error(`"${e}" is not an image digest (registry/repo@sha256:… or sha256:…)`);
+        }
+        return e;
+      }),
+    ),
     provenance: getBoolean('provenance', true),
     'insecure-registries': parseList(getString('insecure-registries') ?? '', { comma: true }),
     'dry-run': getBoolean('dry-run', false),
