@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine with only Node and npm: installs pnpm, the workspace's
 # node_modules, Node 24 (for the second unit run), the test bed (Debian packages, dockerd, binfmt),
-# then runs lint, typecheck, unit tests on Node 20 and 24, check-dist, integration and e2e tests.
+# then runs lint, typecheck, unit tests on Node 20 and 24, check-dist, integration and e2e tests, and the
+# workflows under a real runner (act; scripts/workflows.ts).
 #
 #   npm test                  # everything
 #   SKIP_LINT=1 npm test      # skip lint/format checks (still runs everything else)
@@ -54,6 +55,7 @@ step testbed bash scripts/testbed.sh
 step check-dist node scripts/check-dist.mjs
 step integration vitest node integration --project integration
 step e2e vitest node e2e --project e2e
+step workflows env WORKFLOWS_REPORT="$REPORTS/workflows.json" node_modules/.bin/tsx scripts/workflows.ts
 
 node scripts/lib/tally.mjs "$REPORTS"
 if ((${#failures[@]})); then

@@ -7,24 +7,73 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { startBuildkitd } from '../test/support/buildkit';
 import { runCommand } from '../test/support/exec';
+import { pushBaseImage, skopeoInspectRaw } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
+import { startRegistry, stopAll, type RegistryHandle } from '../test/support/registry';
+import { containersEnv } from '../test/support/testbed';
 import { toolPath } from '../test/support/tools';
+import { ensureGoToolchainImage, storageDriver } from './lib/go-toolchain';
 
 /** Third-party actions that have a stand-in, by repository. */
 const STAND_INS: Record<string, string> = {
   'actions/checkout': 'checkout',
+  'actions/upload-artifact': 'upload-artifact',
+  'actions/download-artifact': 'download-artifact',
+  'docker/setup-qemu-action': 'setup-qemu',
+  'docker/setup-buildx-action': 'setup-buildx',
   'trufflesecurity/trufflehog': 'trufflehog',
 };
 
+/** What every scenario's runs share: the local registry (ghcr.io's stand-in), base images, a BuildKit. */
+interface Bed {
+  registry: RegistryHandle;
+  buildArgs: string[];
+  buildkit: string;
+  artifacts: string;
+}
+
+async function startBed(): Promise<Bed> {
+  const registry = await startRegistry('plain');
+  const base = await pushBaseImage(registry, 'library/busybox', 'latest');
+  const hostArch = process.arch === 'arm64' ? 'linux/arm64' : 'linux/amd64';
+  const driver = await storageDriver();
+  const golang = await ensureGoToolchainImage({
+    repository: `${registry.host}/library/golang`,
+    base: `${registry.host}/library/busybox@${base.platforms.find((p) => p.platform === hostArch)?.digest}`,
+    registryFlags: ['--tls-verify=false'],
+    exists: (tag) =>
+      skopeoInspectRaw(registry, `library/golang:${tag}`).then(
+        () => true,
+        () => false,
+      ),
+    env: containersEnv({ STORAGE_DRIVER: driver }),
+  });
+  const buildkitd = await startBuildkitd({ httpRegistries: [registry.host] });
+  const artifacts = path.join(repoRoot, '.testbed/act/artifacts');
+  await rm(artifacts, { recursive: true, force: true });
+  await mkdir(artifacts, { recursive: true });
+  return {
+    registry,
+    buildArgs: [`GOLANG=${golang}`, `BASE=${registry.host}/library/busybox:latest`],
+    buildkit: buildkitd.address,
+    artifacts,
+  };
+}
+
 interface Scenario {
   name: string;
+  /** Files committed on top of the service, e.g. a leaked credential for the secret scan to find. */
+  change?: Record<string, string>;
   /** The starter (workflows/) the caller repository runs. */
   starter: string;
   event: string;
-  payload: (sha: string) => Record<string, unknown>;
+  payload: (commits: { base: string; head: string }) => Record<string, unknown>;
+  /** Run only these jobs (act -j); default all. */
+  jobs?: string[];
   /** Jobs that must succeed; anything else that ran is reported too. */
-  expect: Record<string, 'success' | 'failure'>;
+  expect: Record<string, JobResult['result']>;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -32,16 +81,32 @@ const SCENARIOS: Scenario[] = [
     name: 'pull request',
     starter: 'pull-request.yml',
     event: 'pull_request',
-    payload: (sha) => ({
-      pull_request: { number: 1, base: { sha, ref: 'main' }, head: { sha, ref: 'feature' } },
+    payload: ({ base, head }) => ({
+      number: 1,
+      pull_request: { number: 1, base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'feature' } },
       repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
     }),
+    // Nothing is pushed for a pull request, so there is nothing to merge.
     expect: {
       'secret-scan': 'success',
       'build/plan': 'success',
       'build/platform': 'success',
-      'build/merge': 'success',
+      'build/merge': 'not run',
     },
+  },
+  {
+    name: 'pull request leaking a key',
+    starter: 'pull-request.yml',
+    event: 'pull_request',
+    // AWS's documented example key: a real shape, never a real credential.
+    change: { 'app/settings.env': `AWS_ACCESS_KEY_ID=${['AKIA', 'IOSFODNN7EXAMPLE'].join('')}\n` },
+    jobs: ['secret-scan'],
+    payload: ({ base, head }) => ({
+      number: 2,
+      pull_request: { number: 2, base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'leak' } },
+      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
+    }),
+    expect: { 'secret-scan': 'failure' },
   },
 ];
 
@@ -58,26 +123,52 @@ async function git(args: string[], cwd: string): Promise<string> {
 }
 
 /** A caller repository made from examples/hello with the starter adapted: the toolkit pinned to this checkout's HEAD. */
-async function callerRepository(dir: string, scenario: Scenario, toolkitSha: string): Promise<string> {
+async function callerRepository(
+  dir: string,
+  scenario: Scenario,
+  toolkitSha: string,
+  bed: Bed,
+): Promise<{ base: string; head: string }> {
   await rm(dir, { recursive: true, force: true });
   await cp(path.join(repoRoot, 'examples/hello'), dir, { recursive: true });
   await mkdir(path.join(dir, '.github/workflows'), { recursive: true });
   const starter = (await readFile(path.join(repoRoot, 'workflows', scenario.starter), 'utf8'))
     .replace(/(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g, `$1@${toolkitSha}`)
-    .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`);
+    .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`)
+    // ghcr.io's stand-in is the local registry; the service's Dockerfile lives in app/ and builds FROM images
+    // the local registry holds (nothing can be pulled from Docker Hub here).
+    .replace(/ghcr\.io\//g, `${bed.registry.host}/`)
+    .replace(
+      /^(\s+)toolkit-ref: (.*)$/gm,
+      (_m, indent: string, ref: string) =>
+        `${indent}toolkit-ref: ${ref}\n${indent}context: app\n${indent}build-args: |\n${bed.buildArgs.map((a) => `${indent}  ${a}`).join('\n')}`,
+    );
   await writeFile(path.join(dir, '.github/workflows', scenario.starter), starter);
+  // BuildKit would pull the docker/dockerfile frontend image for a `# syntax=` line; its built-in one serves.
+  const dockerfile = path.join(dir, 'app/Dockerfile');
+  await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace(/^# syntax=[^\n]*\n/, ''));
   await git(['init', '-q', '-b', 'main'], dir);
+  // act names the repository after the origin remote (github.repository).
+  await git(['remote', 'add', 'origin', 'https://github.com/acme/hello.git'], dir);
   await git(['add', '-A'], dir);
   await git(['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'service'], dir);
-  return git(['rev-parse', 'HEAD'], dir);
+  const base = await git(['rev-parse', 'HEAD'], dir);
+  if (scenario.change) {
+    for (const [file, content] of Object.entries(scenario.change))
+      await writeFile(path.join(dir, file), content);
+    await git(['add', '-A'], dir);
+    await git(['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'change'], dir);
+  }
+  return { base, head: await git(['rev-parse', 'HEAD'], dir) };
 }
 
-async function runScenario(scenario: Scenario, logDir: string): Promise<JobResult[]> {
+async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promise<JobResult[]> {
   const toolkitSha = await git(['rev-parse', 'HEAD'], repoRoot);
-  const caller = path.join(repoRoot, '.testbed/act', scenario.starter.replace(/\.ya?ml$/, ''));
-  const sha = await callerRepository(caller, scenario, toolkitSha);
-  const eventFile = path.join(logDir, `${scenario.starter}.event.json`);
-  await writeFile(eventFile, JSON.stringify(scenario.payload(sha)));
+  const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-');
+  const caller = path.join(repoRoot, '.testbed/act', slug);
+  const commits = await callerRepository(caller, scenario, toolkitSha, bed);
+  const eventFile = path.join(logDir, `${slug}.event.json`);
+  await writeFile(eventFile, JSON.stringify(scenario.payload(commits)));
   const pins = JSON.parse(await readFile(path.join(repoRoot, '.github/action-pins.json'), 'utf8')) as {
     actions: Record<string, Record<string, string>>;
   };
@@ -99,9 +190,16 @@ async function runScenario(scenario: Scenario, logDir: string): Promise<JobResul
     'ubuntu-24.04-arm=-self-hosted',
     '--env',
     `DELIVERKIT_ACT_REPOSITORIES=${JSON.stringify({ 'acme/hello': caller, 'deliverkit/deliverkit': repoRoot })}`,
+    '--env',
+    `DELIVERKIT_ACT_BUILDKIT=${bed.buildkit}`,
+    '--env',
+    `DELIVERKIT_ACT_BUILDX=${toolPath('buildx')}`,
+    '--env',
+    `DELIVERKIT_ACT_ARTIFACTS=${bed.artifacts}`,
     ...localRepositories.flatMap((l) => ['--local-repository', l]),
+    ...(scenario.jobs ?? []).flatMap((j) => ['-j', j]),
   ];
-  const log = path.join(logDir, `${scenario.starter}.log`);
+  const log = path.join(logDir, `${slug}.log`);
   const output = await new Promise<string>((resolve) => {
     const chunks: Buffer[] = [];
     const child = spawn(toolPath('act'), args, {
@@ -119,7 +217,7 @@ async function runScenario(scenario: Scenario, logDir: string): Promise<JobResul
   for (const line of output.split('\n')) {
     const m = /^\[([^\]]+)\]/.exec(line);
     if (!m) continue;
-    const job = m[1]!.split('/').slice(1).join('/').replace(/-\d+$/, '');
+    const job = m[1]!.trim().split('/').slice(1).join('/').replace(/-\d+$/, '');
     started.set(job, started.get(job) ?? Date.now());
     if (line.includes('🏁  Job succeeded') || line.includes('🏁  Job failed')) {
       const failed = line.includes('Job failed') || results.get(job)?.result === 'failure';
@@ -152,12 +250,13 @@ async function main(): Promise<void> {
   const logDir = path.join(repoRoot, '.testbed/act/logs');
   await mkdir(logDir, { recursive: true });
   const wanted = process.argv.slice(2);
+  const bed = await startBed();
   let passed = 0;
   let failed = 0;
   console.log('| scenario | workflow | job | result | expected |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
-    for (const r of await runScenario(scenario, logDir)) {
+    for (const r of await runScenario(scenario, logDir, bed)) {
       const expected = scenario.expect[r.job];
       const ok = expected === undefined ? r.result === 'success' : r.result === expected;
       if (ok) passed++;
@@ -166,7 +265,15 @@ async function main(): Promise<void> {
     }
   }
   console.log(`${passed} passed, ${failed} failed (logs: .testbed/act/logs)`);
+  // scripts/test.sh adds this to its closing tally, in vitest's report shape.
+  if (process.env.WORKFLOWS_REPORT) {
+    await writeFile(
+      process.env.WORKFLOWS_REPORT,
+      JSON.stringify({ numPassedTests: passed, numFailedTests: failed }),
+    );
+  }
   process.exitCode = failed ? 1 : 0;
+  await stopAll();
 }
 
 await main();
