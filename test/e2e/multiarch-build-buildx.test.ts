@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerConfigCredentials, Registries, parseReference } from '@deliverkit/oci';
 import { formatPlatform, hostPlatform } from '@deliverkit/build';
-import { runAction as runBundledAction } from '../support/action-runner';
 import {
   type BuildkitdHandle,
   type RemoteBuilder,
@@ -16,13 +15,12 @@ import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
 import { readConfig, readImageFile, readIndex } from '../build/image-files';
+import { pushMain, pushTag, runMultiarchBuild, SHA, type BuildEvent } from './multiarch-runner';
 
 // The bundled action with builder: buildx, driven through GitHub's contract, against a real BuildKit:
 // buildkitd v0.32.2 (OCI worker, Debian's runc, host network, the host's qemu binfmt handler for arm64)
 // behind a `buildx create --driver remote` builder, reached as `docker buildx` through the CLI plugin
 // in DOCKER_CONFIG (what docker/setup-buildx-action leaves on a runner). No Docker daemon takes part.
-const bundle = path.join(repoRoot, 'dist', 'multiarch-build', 'index.js');
-const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 const EPOCH = 1700000000;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -34,67 +32,11 @@ let builder: RemoteBuilder;
 let work: string;
 let context: string;
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-async function runAction(
+const runAction = (
   inputs: Record<string, string>,
-  event: { name: string; ref: string; payload: object },
+  event: BuildEvent,
   extraEnv: Record<string, string> = {},
-): Promise<RunResult> {
-  const dir = await mkdtemp(path.join(work, 'run-'));
-  const eventFile = path.join(dir, 'event.json');
-  await writeFile(eventFile, JSON.stringify(event.payload));
-  const run = await runBundledAction('multiarch-build', inputs, {
-    bundle,
-    cwd: work,
-    runnerTemp: dir,
-    env: {
-      GITHUB_EVENT_PATH: eventFile,
-      GITHUB_EVENT_NAME: event.name,
-      GITHUB_REF: event.ref,
-      GITHUB_SHA: SHA,
-      GITHUB_REPOSITORY: 'octo/app',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_WORKFLOW_REF: `octo/app/.github/workflows/release.yml@${event.ref}`,
-      GITHUB_RUN_ID: '7',
-      GITHUB_RUN_ATTEMPT: '1',
-      ...builder.env,
-      ...extraEnv,
-    },
-  });
-  return {
-    exitCode: run.exitCode,
-    stdout: (run.stdout + run.stderr)
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::'))
-      .join('\n'),
-    outputs: run.outputs,
-    summary: run.summary,
-  };
-}
-
-const repository = {
-  name: 'app',
-  default_branch: 'main',
-  html_url: 'https://github.com/octo/app',
-  description: 'demo',
-  license: { spdx_id: 'MIT' },
-};
-const pushMain = {
-  name: 'push',
-  ref: 'refs/heads/main',
-  payload: { repository, head_commit: { id: SHA, timestamp: '2026-11-20T10:00:00Z' } },
-};
-const pushTag = {
-  name: 'push',
-  ref: 'refs/tags/v1.2.3',
-  payload: { repository, base_ref: 'refs/heads/main' },
-};
+) => runMultiarchBuild(work, inputs, event, { ...builder.env, ...extraEnv });
 
 function common(): Record<string, string> {
   return {

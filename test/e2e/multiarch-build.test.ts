@@ -6,93 +6,28 @@ import { pushBaseImage, readBaseImage, skopeoInspectRaw } from '../support/image
 import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
-import { runAction as runBundledAction } from '../support/action-runner';
+import { pushMain, pushTag, runMultiarchBuild, SHA, type BuildEvent } from './multiarch-runner';
 
 // The bundled action, driven through GitHub's contract: INPUT_* and GITHUB_* in, GITHUB_OUTPUT and
 // GITHUB_STEP_SUMMARY out. Real buildah and qemu against a plain registry; the buildx backend runs
 // against a real buildkitd in multiarch-build-buildx.test.ts.
-const bundle = path.join(repoRoot, 'dist', 'multiarch-build', 'index.js');
-const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 
 let registry: RegistryHandle;
 let work: string;
 let context: string;
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
+// A private containers store per run: nothing is reused from another run's local layers.
+async function privateStore(dir: string): Promise<Record<string, string>> {
+  const storage = path.join(dir, 'storage.conf');
+  await writeFile(storage, `[storage]\ndriver = "vfs"\nrunroot = "${dir}/run"\ngraphroot = "${dir}/root"\n`);
+  return { CONTAINERS_STORAGE_CONF: storage, BUILDAH_ISOLATION: 'chroot' };
 }
 
-async function runAction(
+const runAction = (
   inputs: Record<string, string>,
-  event: { name: string; ref: string; payload: object },
+  event: BuildEvent,
   extraEnv: Record<string, string> = {},
-): Promise<RunResult> {
-  const dir = await mkdtemp(path.join(work, 'run-'));
-  const files = {
-    output: path.join(dir, 'output'),
-    summary: path.join(dir, 'summary'),
-    event: path.join(dir, 'event.json'),
-    storage: path.join(dir, 'storage.conf'),
-  };
-  await writeFile(files.output, '');
-  await writeFile(files.summary, '');
-  await writeFile(files.event, JSON.stringify(event.payload));
-  // A private containers store per run: nothing is reused from another run's local layers.
-  await writeFile(
-    files.storage,
-    `[storage]\ndriver = "vfs"\nrunroot = "${dir}/run"\ngraphroot = "${dir}/root"\n`,
-  );
-  const run = await runBundledAction('multiarch-build', inputs, {
-    bundle,
-    cwd: work,
-    runnerTemp: dir,
-    env: {
-      GITHUB_EVENT_PATH: files.event,
-      GITHUB_EVENT_NAME: event.name,
-      GITHUB_REF: event.ref,
-      GITHUB_SHA: SHA,
-      GITHUB_REPOSITORY: 'octo/app',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_WORKFLOW_REF: `octo/app/.github/workflows/release.yml@${event.ref}`,
-      GITHUB_RUN_ID: '7',
-      GITHUB_RUN_ATTEMPT: '1',
-      CONTAINERS_STORAGE_CONF: files.storage,
-      BUILDAH_ISOLATION: 'chroot',
-      ...extraEnv,
-    },
-  });
-  return {
-    exitCode: run.exitCode,
-    // What the runner prints: it consumes the ::add-mask:: commands.
-    stdout: (run.stdout + run.stderr)
-      .split('\n')
-      .filter((l) => !l.startsWith('::add-mask::'))
-      .join('\n'),
-    outputs: run.outputs,
-    summary: run.summary,
-  };
-}
-
-const repository = {
-  name: 'app',
-  default_branch: 'main',
-  html_url: 'https://github.com/octo/app',
-  description: 'demo',
-  license: { spdx_id: 'MIT' },
-};
-const pushMain = {
-  name: 'push',
-  ref: 'refs/heads/main',
-  payload: { repository, head_commit: { id: SHA, timestamp: '2026-11-20T10:00:00Z' } },
-};
-const pushTag = {
-  name: 'push',
-  ref: 'refs/tags/v1.2.3',
-  payload: { repository, base_ref: 'refs/heads/main' },
-};
+) => runMultiarchBuild(work, inputs, event, async (dir) => ({ ...(await privateStore(dir)), ...extraEnv }));
 
 function common(): Record<string, string> {
   return {

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { registerStopper } from './cleanup';
-import { runCommand, trackChild } from './exec';
+import { runCommand, spawnDaemon, terminate } from './exec';
 import { testbedDir } from './paths';
 import { toolPath } from './tools';
 
@@ -76,7 +75,7 @@ export async function startBuildkitd(options: StartBuildkitdOptions = {}): Promi
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       forget();
-      await terminate(child);
+      await terminate(child, 10_000);
       if (!process.env.DELIVERKIT_TESTBED_KEEP) {
         await rm(root, { recursive: true, force: true });
         await rm(sockDir, { recursive: true, force: true });
@@ -148,20 +147,6 @@ export async function createRemoteBuilder(buildkitd: { address: string }): Promi
   return { name, env, dir, remove };
 }
 
-// setpriv --pdeathsig: the kernel kills buildkitd if the test process dies without its exit hooks.
-function spawnDaemon(command: string[], logFile: string): ChildProcess {
-  const log = openSync(logFile, 'a');
-  try {
-    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', ...command], {
-      stdio: ['ignore', log, log],
-    });
-    trackChild(child);
-    return child;
-  } finally {
-    closeSync(log);
-  }
-}
-
 /** Ready means this daemon's worker answers: `buildctl debug workers` lists a worker. */
 async function waitUntilReady(child: ChildProcess, buildctl: string, address: string): Promise<string> {
   let exited: string | undefined;
@@ -188,13 +173,4 @@ async function waitUntilReady(child: ChildProcess, buildctl: string, address: st
     await sleep(200);
   }
   return `buildctl debug workers did not list a worker within ${READY_TIMEOUT_MS} ms (${last})`;
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

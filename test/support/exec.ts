@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 
 /** A test-bed command that exited non-zero (or could not start). The message ends with the last stderr line. */
 export class TestbedCommandError extends Error {
@@ -81,4 +82,32 @@ export function trackChild(child: ChildProcess): void {
       for (const c of liveChildren) c.kill('SIGKILL');
     });
   }
+}
+
+/**
+ * Starts a long-running server (registry, buildkitd) with its output appended to `logFile`, under
+ * `setpriv --pdeathsig KILL` so the kernel kills it if this process dies without its exit hooks (a SIGKILL from
+ * a timeout); setpriv is part of util-linux, which every Debian has.
+ */
+export function spawnDaemon(command: string[], logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  try {
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', ...command], {
+      stdio: ['ignore', log, log],
+    });
+    trackChild(child);
+    return child;
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the child has exited. */
+export async function terminate(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
 }

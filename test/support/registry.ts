@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getTestbedCa } from './ca';
 import { registerStopper, stopAll } from './cleanup';
-import { runCommand, trackChild } from './exec';
+import { runCommand, spawnDaemon, terminate } from './exec';
 import { startFaultProxy, type FaultProxyHandle } from './fault-proxy';
 import { httpRequest } from './http';
 import { startTokenServer, type TokenServerHandle } from './token-server';
@@ -176,7 +175,7 @@ export async function startRegistry(
         command = ['docker-registry', 'serve', configFile];
         listening = `listening on ${host}`;
       }
-      child = spawnRegistry(command, logFile);
+      child = spawnDaemon(command, logFile);
       const url = `${ca ? 'https' : 'http'}://${host}`;
       const outcome = await waitUntilReady(child, url, ca?.caPem, logFile, listening);
       if (outcome === 'ready') break;
@@ -230,21 +229,6 @@ export async function startRegistry(
   }
 }
 
-// setpriv --pdeathsig makes the kernel kill the registry if the spawning test process dies without running its
-// exit hooks (e.g. SIGKILL from a timeout); setpriv is part of util-linux, which every Debian has.
-function spawnRegistry(command: string[], logFile: string): ChildProcess {
-  const log = openSync(logFile, 'a');
-  try {
-    const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', ...command], {
-      stdio: ['ignore', log, log],
-    });
-    trackChild(child);
-    return child;
-  } finally {
-    closeSync(log);
-  }
-}
-
 /**
  * Ready means *this* registry answers: a /v2/ reply alone could come from another server that took
  * the port between freePort() and our bind (then our child exits with "address already in use"), so
@@ -283,15 +267,6 @@ async function waitUntilReady(
   } finally {
     child.off('exit', onExit);
   }
-}
-
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function freePort(): Promise<number> {
