@@ -331,7 +331,7 @@ async function main(): Promise<void> {
     'blue-green-deploy',
     {
       'kustomize-dir': 'examples/hello/deploy/overlays/staging',
-      images: `registry.local/hello=${registries.ghcr.host}/acme/hello@${digest}`,
+      images: `ghcr.io/acme/hello=${registries.ghcr.host}/acme/hello@${digest}`,
       app: 'hello',
       namespace: 'hello-staging',
       'dry-run': kubeconfig ? 'false' : 'true',

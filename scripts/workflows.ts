@@ -15,6 +15,16 @@ import { startRegistry, stopAll, type RegistryHandle } from '../test/support/reg
 import { containersEnv } from '../test/support/testbed';
 import { toolPath } from '../test/support/tools';
 import { ensureGoToolchainImage, storageDriver } from './lib/go-toolchain';
+import { Registries } from '../packages/oci/src/index';
+import { parseSigstoreInstance } from '../packages/sign/src/instance';
+import { StatementSigner } from '../packages/sign/src/signer';
+import { signImage } from '../packages/sign/src/store';
+import {
+  fakeIdentityToken,
+  startMockSigstore,
+  type MockSigstore,
+} from '../packages/sign/testing/mock-sigstore';
+import { startMockTuf, type MockTuf } from '../packages/sign/testing/mock-tuf';
 
 /** Third-party actions that have a stand-in, by repository. */
 const STAND_INS: Record<string, string> = {
@@ -32,6 +42,10 @@ interface Bed {
   buildArgs: string[];
   buildkit: string;
   artifacts: string;
+  /** The local Sigstore (GitHub-shaped Fulcio), and its trusted root on a TUF mirror the runner reaches. */
+  sigstore: MockSigstore;
+  tuf: MockTuf;
+  tufRoot: string;
 }
 
 async function startBed(): Promise<Bed> {
@@ -51,6 +65,8 @@ async function startBed(): Promise<Bed> {
     env: containersEnv({ STORAGE_DRIVER: driver }),
   });
   const buildkitd = await startBuildkitd({ httpRegistries: [registry.host] });
+  const sigstore = await startMockSigstore();
+  const tuf = await startMockTuf({ 'trusted_root.json': JSON.stringify(sigstore.trustedRoot) });
   const artifacts = path.join(repoRoot, '.testbed/act/artifacts');
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
@@ -59,6 +75,118 @@ async function startBed(): Promise<Bed> {
     buildArgs: [`GOLANG=${golang}`, `BASE=${registry.host}/library/busybox:latest`],
     buildkit: buildkitd.address,
     artifacts,
+    sigstore,
+    tuf,
+    tufRoot: await readFile(tuf.rootPath, 'utf8'),
+  };
+}
+
+/**
+ * Signs the base image in its own repository as a run with these GitHub claims would (keyless, through the local
+ * Sigstore), and returns the reference the deploy gate is asked to let through. `deployOther` deploys a platform
+ * manifest instead of the signed index: a digest that is not the one signed.
+ */
+async function signedImage(
+  bed: Bed,
+  slug: string,
+  claims: Record<string, unknown> | undefined,
+  deployOther = false,
+): Promise<string> {
+  // Every case gets an image of its own in acme/hello (the repository the overlays deploy), so one case's
+  // signatures never vouch for another's: the amd64 base with a label naming the case.
+  const base = await pushBaseImage(bed.registry, 'acme/hello', 'base');
+  const repository = `${bed.registry.host}/acme/hello`;
+  const baseDigest = base.platforms[0]!.digest;
+  const crane = (...args: string[]) =>
+    runCommand(toolPath('crane'), [...args, '--insecure']).then((r) => r.stdout.toString('utf8').trim());
+  await crane(
+    'mutate',
+    '--label',
+    `deliverkit.test/case=${slug}`,
+    `${repository}@${baseDigest}`,
+    '-t',
+    `${repository}:${slug}`,
+  );
+  const digest = await crane('digest', `${repository}:${slug}`);
+  if (claims) {
+    const registries = new Registries({ hosts: { [bed.registry.host]: { insecure: true } } });
+    try {
+      await signImage({
+        registry: registries.client(bed.registry.host),
+        image: { registry: bed.registry.host, repository: 'acme/hello', digest },
+        signer: new StatementSigner({
+          // Not staticIdentityProvider: it masks the (fake) token on stdout, which is the harness's report here.
+          identity: {
+            kind: 'keyless',
+            identityProvider: { getToken: async () => fakeIdentityToken(claims) },
+          },
+          instance: parseSigstoreInstance(bed.sigstore.sigstoreSpec),
+        }),
+      });
+    } finally {
+      registries.close();
+    }
+  }
+  return `${repository}@${deployOther ? baseDigest : digest}`;
+}
+
+/** What acme/hello's own run of the toolkit's supply-chain.yml on main puts in its certificate. */
+const OWN_SIGNER = {
+  repository: 'acme/hello',
+  repository_owner: 'acme',
+  ref: 'refs/heads/main',
+  job_workflow_ref: 'deliverkit/deliverkit/.github/workflows/supply-chain.yml@refs/tags/v1.0.0',
+};
+
+/** A caller that hands one image to the reusable deploy.yml, dry-run, trusting the local Sigstore's root. */
+function deployGateCaller(bed: Bed, toolkitSha: string): string {
+  return [
+    'name: deploy-gate',
+    'on:',
+    '  workflow_dispatch:',
+    '    inputs:',
+    '      image: { type: string, required: true }',
+    'permissions: {}',
+    'jobs:',
+    '  staging:',
+    `    uses: deliverkit/deliverkit/.github/workflows/deploy.yml@${toolkitSha}`,
+    '    permissions: { contents: read, packages: read }',
+    '    with:',
+    '      environment: staging',
+    '      image: ${{ inputs.image }}',
+    '      kustomize-dir: deploy/overlays/staging',
+    '      app: hello',
+    '      namespace: hello-staging',
+    '      dry-run: true',
+    `      tuf-mirror: ${bed.tuf.url}`,
+    `      tuf-root: ${JSON.stringify(bed.tufRoot)}`,
+    `      toolkit-ref: ${toolkitSha}`,
+    '',
+  ].join('\n');
+}
+
+/** One deploy-gate scenario: the image signed (or not) with these claims, and what the gate must do. */
+function gate(
+  name: string,
+  claims: Record<string, unknown> | undefined,
+  verdict: 'pass' | RegExp,
+  deployOther = false,
+): Scenario {
+  const slug = name.replace(/[^a-z0-9]+/gi, '-');
+  return {
+    name: `deploy gate: ${name}`,
+    caller: { file: 'deploy-gate.yml', text: deployGateCaller },
+    event: 'workflow_dispatch',
+    inputs: async (bed) => ({ image: await signedImage(bed, slug, claims, deployOther) }),
+    payload: () => ({
+      ref: 'refs/heads/main',
+      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
+    }),
+    expect:
+      verdict === 'pass'
+        ? { 'deploy/verify': 'success', 'deploy/deploy': 'success' }
+        : { 'deploy/verify': 'failure', 'deploy/deploy': 'not run' },
+    expectLog: verdict === 'pass' ? undefined : verdict,
   };
 }
 
@@ -66,9 +194,14 @@ interface Scenario {
   name: string;
   /** Files committed on top of the service, e.g. a leaked credential for the secret scan to find. */
   change?: Record<string, string>;
-  /** The starter (workflows/) the caller repository runs. */
-  starter: string;
+  /** The starter (workflows/) the caller repository runs, adapted; or a caller written for the scenario. */
+  starter?: string;
+  caller?: { file: string; text: (bed: Bed, toolkitSha: string) => string };
   event: string;
+  /** workflow_dispatch inputs, prepared against the test bed (images pushed and signed). */
+  inputs?: (bed: Bed) => Promise<Record<string, string>>;
+  /** A line the run's log must contain (the gate names the claim that failed). */
+  expectLog?: RegExp;
   payload: (commits: { base: string; head: string }) => Record<string, unknown>;
   /** Run only these jobs (act -j); default all. */
   jobs?: string[];
@@ -108,7 +241,32 @@ const SCENARIOS: Scenario[] = [
     }),
     expect: { 'secret-scan': 'failure' },
   },
+  gate('its own signature', OWN_SIGNER, 'pass'),
+  gate(
+    'a signature from another repository',
+    { ...OWN_SIGNER, repository: 'evil/app', repository_owner: 'evil' },
+    /CLAIM_MISMATCH.*source-repository/,
+  ),
+  gate(
+    'a signature from a non-default branch',
+    { ...OWN_SIGNER, ref: 'refs/heads/feature' },
+    /CLAIM_MISMATCH.*source-ref/,
+  ),
+  gate(
+    'a signature from a fork of the toolkit',
+    { ...OWN_SIGNER, job_workflow_ref: 'evil/deliverkit/.github/workflows/supply-chain.yml@refs/heads/main' },
+    /CLAIM_MISMATCH.*signer-workflow/,
+  ),
+  gate(
+    'a signature with another issuer',
+    { ...OWN_SIGNER, iss: 'https://token.example.com' },
+    /IDENTITY_MISMATCH.*issuer/,
+  ),
+  gate('an unsigned image', undefined, /NO_SIGNATURES/),
+  gate('a digest other than the one signed', OWN_SIGNER, /NO_SIGNATURES/, true),
 ];
+
+const workflowOf = (scenario: Scenario): string => scenario.starter ?? scenario.caller!.file;
 
 interface JobResult {
   scenario: string;
@@ -132,7 +290,15 @@ async function callerRepository(
   await rm(dir, { recursive: true, force: true });
   await cp(path.join(repoRoot, 'examples/hello'), dir, { recursive: true });
   await mkdir(path.join(dir, '.github/workflows'), { recursive: true });
-  const starter = (await readFile(path.join(repoRoot, 'workflows', scenario.starter), 'utf8'))
+  if (scenario.caller) {
+    await writeFile(
+      path.join(dir, '.github/workflows', scenario.caller.file),
+      scenario.caller.text(bed, toolkitSha),
+    );
+  }
+  const starter = (
+    await readFile(path.join(repoRoot, 'workflows', scenario.starter ?? 'pull-request.yml'), 'utf8')
+  )
     .replace(/(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g, `$1@${toolkitSha}`)
     .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`)
     // ghcr.io's stand-in is the local registry; the service's Dockerfile lives in app/ and builds FROM images
@@ -143,7 +309,15 @@ async function callerRepository(
       (_m, indent: string, ref: string) =>
         `${indent}toolkit-ref: ${ref}\n${indent}context: app\n${indent}build-args: |\n${bed.buildArgs.map((a) => `${indent}  ${a}`).join('\n')}`,
     );
-  await writeFile(path.join(dir, '.github/workflows', scenario.starter), starter);
+  if (scenario.starter) await writeFile(path.join(dir, '.github/workflows', scenario.starter), starter);
+  // The overlays deploy what the workflows build, ghcr.io/acme/hello: here, the local registry's acme/hello.
+  for (const overlay of [
+    'base/deployment.yaml',
+    ...['dev', 'local', 'staging', 'production'].map((o) => `overlays/${o}/kustomization.yaml`),
+  ]) {
+    const file = path.join(dir, 'deploy', overlay);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/ghcr\.io\//g, `${bed.registry.host}/`));
+  }
   // BuildKit would pull the docker/dockerfile frontend image for a `# syntax=` line; its built-in one serves.
   const dockerfile = path.join(dir, 'app/Dockerfile');
   await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace(/^# syntax=[^\n]*\n/, ''));
@@ -168,7 +342,9 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
   const caller = path.join(repoRoot, '.testbed/act', slug);
   const commits = await callerRepository(caller, scenario, toolkitSha, bed);
   const eventFile = path.join(logDir, `${slug}.event.json`);
-  await writeFile(eventFile, JSON.stringify(scenario.payload(commits)));
+  const inputs = scenario.inputs ? await scenario.inputs(bed) : undefined;
+  // act reads workflow_dispatch inputs from the event payload, as GitHub delivers them.
+  await writeFile(eventFile, JSON.stringify({ ...scenario.payload(commits), ...(inputs ? { inputs } : {}) }));
   const pins = JSON.parse(await readFile(path.join(repoRoot, '.github/action-pins.json'), 'utf8')) as {
     actions: Record<string, Record<string, string>>;
   };
@@ -181,7 +357,7 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
   const args = [
     scenario.event,
     '-W',
-    `.github/workflows/${scenario.starter}`,
+    `.github/workflows/${workflowOf(scenario)}`,
     '-e',
     eventFile,
     '-P',
@@ -223,18 +399,27 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
       const failed = line.includes('Job failed') || results.get(job)?.result === 'failure';
       results.set(job, {
         scenario: scenario.name,
-        workflow: scenario.starter,
+        workflow: workflowOf(scenario),
         job,
         result: failed ? 'failure' : 'success',
         seconds: 0,
       });
     }
   }
+  if (scenario.expectLog) {
+    results.set('log', {
+      scenario: scenario.name,
+      workflow: workflowOf(scenario),
+      job: `log /${scenario.expectLog.source}/`,
+      result: scenario.expectLog.test(output) ? 'success' : 'failure',
+      seconds: 0,
+    });
+  }
   for (const job of Object.keys(scenario.expect)) {
     if (!results.has(job))
       results.set(job, {
         scenario: scenario.name,
-        workflow: scenario.starter,
+        workflow: workflowOf(scenario),
         job,
         result: 'not run',
         seconds: 0,
@@ -273,6 +458,7 @@ async function main(): Promise<void> {
     );
   }
   process.exitCode = failed ? 1 : 0;
+  await Promise.all([bed.sigstore.stop(), bed.tuf.stop()]);
   await stopAll();
 }
 
