@@ -70,3 +70,21 @@ describe('third-party action pins', () => {
     expect(stale).toEqual([]);
   });
 });
+
+// A reusable workflow cannot see its own ref, so it checks the toolkit's actions out at `toolkit-ref`: a starter whose
+// `uses: deliverkit/deliverkit/…@X` and `toolkit-ref: Y` differ runs workflow X with actions Y.
+describe('toolkit pins in the starters', () => {
+  for (const name of readdirSync(path.join(root, 'workflows')).filter((f) => /\.ya?ml$/.test(f))) {
+    it(`${name}: every toolkit uses: and toolkit-ref name the same commit`, () => {
+      const text = readFileSync(path.join(root, 'workflows', name), 'utf8');
+      const uses = [...text.matchAll(/uses:\s*deliverkit\/deliverkit\/[^@\s]+@([^\s#]+)/g)].map((m) => m[1]);
+      const refs = [...text.matchAll(/^\s*toolkit-ref:\s*([^\s#]+)/gm)].map((m) => m[1]);
+      expect(uses.length, 'calls a toolkit workflow').toBeGreaterThan(0);
+      expect(refs.length, 'passes toolkit-ref to each call').toBe(uses.length);
+      expect(
+        new Set([...uses, ...refs]).size,
+        `${name}: uses ${uses.join(', ')} vs toolkit-ref ${refs.join(', ')}`,
+      ).toBe(1);
+    });
+  }
+});
