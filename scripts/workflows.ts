@@ -86,11 +86,28 @@ async function startBed(): Promise<Bed> {
  * Sigstore), and returns the reference the deploy gate is asked to let through. `deployOther` deploys a platform
  * manifest instead of the signed index: a digest that is not the one signed.
  */
+/** What supply-chain.yml attests besides the signature: both SBOMs and the SLSA provenance. */
+const ATTESTATIONS = [
+  {
+    predicateType: 'https://spdx.dev/Document',
+    predicate: { spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT' },
+  },
+  { predicateType: 'https://cyclonedx.org/bom', predicate: { bomFormat: 'CycloneDX', specVersion: '1.6' } },
+  {
+    predicateType: 'https://slsa.dev/provenance/v1',
+    predicate: {
+      buildDefinition: { buildType: 'https://deliverkit.dev/buildtypes/multiarch/v1' },
+      runDetails: { builder: { id: 'https://github.com/deliverkit/deliverkit/.github/workflows/build.yml' } },
+    },
+  },
+];
+
 async function signedImage(
   bed: Bed,
   slug: string,
   claims: Record<string, unknown> | undefined,
   deployOther = false,
+  attest = true,
 ): Promise<string> {
   // Every case gets an image of its own in acme/hello (the repository the overlays deploy), so one case's
   // signatures never vouch for another's: the amd64 base with a label naming the case.
@@ -114,6 +131,7 @@ async function signedImage(
       await signImage({
         registry: registries.client(bed.registry.host),
         image: { registry: bed.registry.host, repository: 'acme/hello', digest },
+        attestations: attest ? ATTESTATIONS : [],
         signer: new StatementSigner({
           // Not staticIdentityProvider: it masks the (fake) token on stdout, which is the harness's report here.
           identity: {
@@ -171,13 +189,14 @@ function gate(
   claims: Record<string, unknown> | undefined,
   verdict: 'pass' | RegExp,
   deployOther = false,
+  attest = true,
 ): Scenario {
   const slug = name.replace(/[^a-z0-9]+/gi, '-');
   return {
     name: `deploy gate: ${name}`,
     caller: { file: 'deploy-gate.yml', text: deployGateCaller },
     event: 'workflow_dispatch',
-    inputs: async (bed) => ({ image: await signedImage(bed, slug, claims, deployOther) }),
+    inputs: async (bed) => ({ image: await signedImage(bed, slug, claims, deployOther, attest) }),
     payload: () => ({
       ref: 'refs/heads/main',
       repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
@@ -263,6 +282,13 @@ const SCENARIOS: Scenario[] = [
     /IDENTITY_MISMATCH.*issuer/,
   ),
   gate('an unsigned image', undefined, /NO_SIGNATURES/),
+  gate(
+    'a signature without the SBOM and provenance attestations',
+    OWN_SIGNER,
+    /MISSING_ATTESTATION/,
+    false,
+    false,
+  ),
   gate('a digest other than the one signed', OWN_SIGNER, /NO_SIGNATURES/, true),
 ];
 
