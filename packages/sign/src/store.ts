@@ -295,19 +295,30 @@ export async function findBundles(
   return found;
 }
 
+/** The layers of one media type in a cosign ≤ 2.5 `.sig`/`.att` image under `tag`: bytes and annotations. */
+async function legacyLayers(
+  registry: SignatureRegistry,
+  repository: string,
+  tag: string,
+  mediaType: string,
+): Promise<{ bytes: Buffer; annotations: Record<string, string> }[]> {
+  const m = await registry.getManifestIfExists(repository, tag);
+  const out: { bytes: Buffer; annotations: Record<string, string> }[] = [];
+  for (const layer of m?.manifest.layers ?? []) {
+    if (layer.mediaType !== mediaType) continue;
+    out.push({ bytes: await registry.fetchBlob(repository, layer), annotations: layer.annotations ?? {} });
+  }
+  return out;
+}
+
 /** cosign ≤ 2.5 signature layers under `sha256-<hex>.sig`: payload bytes and annotations. */
 export async function findLegacySignatures(
   registry: SignatureRegistry,
   repository: string,
   digest: string,
 ): Promise<{ payload: Buffer; annotations: Record<string, string> }[]> {
-  const m = await registry.getManifestIfExists(repository, legacySignatureTag(digest));
-  const out: { payload: Buffer; annotations: Record<string, string> }[] = [];
-  for (const layer of m?.manifest.layers ?? []) {
-    if (layer.mediaType !== SIMPLE_SIGNING) continue;
-    out.push({ payload: await registry.fetchBlob(repository, layer), annotations: layer.annotations ?? {} });
-  }
-  return out;
+  const layers = await legacyLayers(registry, repository, legacySignatureTag(digest), SIMPLE_SIGNING);
+  return layers.map((l) => ({ payload: l.bytes, annotations: l.annotations }));
 }
 
 /** cosign ≤ 2.5 attestation layers under `sha256-<hex>.att`: DSSE envelope bytes and annotations. */
@@ -316,11 +327,6 @@ export async function findLegacyAttestations(
   repository: string,
   digest: string,
 ): Promise<{ envelope: Buffer; annotations: Record<string, string> }[]> {
-  const m = await registry.getManifestIfExists(repository, legacyAttestationTag(digest));
-  const out: { envelope: Buffer; annotations: Record<string, string> }[] = [];
-  for (const layer of m?.manifest.layers ?? []) {
-    if (layer.mediaType !== DSSE_ENVELOPE) continue;
-    out.push({ envelope: await registry.fetchBlob(repository, layer), annotations: layer.annotations ?? {} });
-  }
-  return out;
+  const layers = await legacyLayers(registry, repository, legacyAttestationTag(digest), DSSE_ENVELOPE);
+  return layers.map((l) => ({ envelope: l.bytes, annotations: l.annotations }));
 }
