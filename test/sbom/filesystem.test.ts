@@ -108,7 +108,9 @@ describe('indexFilesystem', () => {
       { name: 'small', selects: () => true, maxBytes: 100 },
     ]);
     expect(fs.files.size).toBe(0);
-    expect(fs.warnings[0]).toMatch(/\/var\/lib\/big: skipped.*5000 bytes/);
+    expect(fs.warnings[0]).toMatch(
+      /\/var\/lib\/big in layer sha256:[0-9a-f]{64}: skipped.*5000 bytes is over the file-bytes limit.*limits: file-bytes=/,
+    );
   });
 
   describe('when a layer is not a tar', () => {

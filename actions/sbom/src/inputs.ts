@@ -7,6 +7,8 @@ import {
   getString,
   getStructured,
   InputError,
+  type Limits,
+  parseLimits,
   parseWith,
 } from '@deliverkit/action-kit';
 import { type ImageReference, parseReference, parseRegistryAuths, type RegistryAuth } from '@deliverkit/oci';
@@ -25,6 +27,7 @@ export interface Inputs {
   'syft-version': string | undefined;
   'syft-sha256': string | undefined;
   'registry-auths': RegistryAuth[];
+  limits: Partial<Limits>;
   'dry-run': boolean;
 }
 
@@ -54,6 +57,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
       getStructured<unknown>('registry-auths', { secret: true }),
       core.setSecret,
     ),
+    limits: parseLimits('limits', getString('limits') ?? ''),
     'dry-run': getBoolean('dry-run', false),
   };
   if (inputs['syft-version'] && !inputs['syft-sha256']) {

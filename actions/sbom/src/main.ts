@@ -43,7 +43,11 @@ interface PlatformResult {
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const logger = new ActionsLogger();
-  const registries = openRegistries(inputs['registry-auths'], { logger, onSecret: core.setSecret });
+  const registries = openRegistries(inputs['registry-auths'], {
+    logger,
+    onSecret: core.setSecret,
+    limits: inputs.limits,
+  });
   try {
     const image = await openRegistryImage(registries, inputs.image, { platforms: inputs.platforms }).catch(
       (e: unknown) => {
@@ -84,7 +88,9 @@ export async function main(): Promise<void> {
       return;
     }
 
-    await mkdir(outDir, { recursive: true });
+    // Every platform is read and rendered before the first file is written: a layer that fails (a bound
+    // reached, a digest mismatch) leaves no SBOM of the other platforms behind to be mistaken for a result.
+    const rendered: { path: string; text: string }[] = [];
     const results: PlatformResult[] = [];
     for (const source of image.sources) {
       const platform = platformText(source.platform);
@@ -94,11 +100,12 @@ export async function main(): Promise<void> {
       >;
       const result = await logger.group(`SBOM for ${platform} (${source.subject.digest})`, async () => {
         if (inputs.engine === 'syft') {
+          await mkdir(outDir, { recursive: true });
           await runSyft(inputs, `${image.reference.name}@${source.subject.digest}`, source, files, logger);
           return { platform, digest: source.subject.digest, files, uncatalogued: [], warnings: [] };
         }
-        const catalog = await catalogImage(source, { logger });
-        for (const f of inputs.formats) await writeFile(files[f], renderSbom(catalog, f));
+        const catalog = await catalogImage(source, { logger, limits: inputs.limits });
+        for (const f of inputs.formats) rendered.push({ path: files[f], text: renderSbom(catalog, f) });
         for (const w of catalog.warnings.slice(0, 20)) logger.warning(`${platform}: ${w}`);
         if (catalog.warnings.length > 20)
           logger.warning(`${platform}: ${catalog.warnings.length - 20} more warnings`);
@@ -115,6 +122,8 @@ export async function main(): Promise<void> {
       });
       results.push(result);
     }
+    await mkdir(outDir, { recursive: true });
+    for (const file of rendered) await writeFile(file.path, file.text);
 
     const artifact = inputs['upload-artifact']
       ? await uploadArtifact(inputs, image.reference.name, image.digest, outDir, results, logger)

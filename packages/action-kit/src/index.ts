@@ -6,3 +6,4 @@ export * from './run';
 export * from './outputs';
 export * from './summary';
 export * from './tools';
+export * from './limits';

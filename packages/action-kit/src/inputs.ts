@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { parseDocument } from 'yaml';
 import { InputError, getErrorMessage } from './errors';
+import { DEFAULT_LIMITS } from './limits';
 
 /**
  * Typed readers for action inputs. Each reader has a pure `parseX(name, raw)` twin that the tests
@@ -175,30 +176,62 @@ export function getKeyValues(name: string, options: ReadOptions = {}): Record<st
 }
 
 export interface StructuredOptions extends ReadOptions {
-  /** Largest accepted input in bytes (default 1 MiB). */
+  /** Largest accepted input in bytes (default: the yaml-bytes limit, 1 MiB). */
   maxBytes?: number;
 }
 
+/** Nesting depth of a parsed value, counting up to `stop` (so a hostile value costs no more than that). */
+function nestingDepth(value: unknown, stop: number, depth = 0): number {
+  if (depth > stop || value === null || typeof value !== 'object') return depth;
+  let deepest = depth + 1;
+  for (const child of Array.isArray(value) ? value : Object.values(value as object)) {
+    deepest = Math.max(deepest, nestingDepth(child, stop, depth + 1));
+    if (deepest > stop) break;
+  }
+  return deepest;
+}
+
 /**
- * YAML (and so JSON) inputs. Size-limited, and parsed with alias expansion capped so that a
- * "billion laughs" document fails instead of eating the runner's memory.
+ * YAML (and so JSON) inputs. Bounded by the yaml-bytes, yaml-aliases and yaml-depth limits, so that a
+ * "billion laughs" or a deeply nested document fails naming the input instead of eating the runner's
+ * memory or stack. Parsed without prettyErrors: yaml's pretty error context crashes V8 (RegExp
+ * compiler out of memory) on ~10 000 nested brackets (test/fixtures/hostile/yaml-deep-flow.yaml).
  */
 export function parseStructured<T = unknown>(name: string, raw: string, options: StructuredOptions = {}): T {
-  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  const maxBytes = options.maxBytes ?? DEFAULT_LIMITS['yaml-bytes'];
   if (Buffer.byteLength(raw) > maxBytes) {
-    throw new InputError(name, `Input "${name}" is larger than ${maxBytes} bytes`, 'INPUT_TOO_LARGE');
+    throw new InputError(
+      name,
+      `Input "${name}" is larger than ${maxBytes} bytes (the yaml-bytes limit)`,
+      'INPUT_TOO_LARGE',
+    );
   }
   const doc = parseDocument(raw, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const detail = options.secret ? '' : `: ${doc.errors[0]!.message.split('\n')[0]}`;
     throw new InputError(name, `Input "${name}" is not valid YAML or JSON${detail}`);
   }
+  let value: unknown;
   try {
-    return doc.toJS({ maxAliasCount: 100 }) as T;
+    value = doc.toJS({ maxAliasCount: DEFAULT_LIMITS['yaml-aliases'] });
   } catch (e) {
     const detail = options.secret ? '' : `: ${getErrorMessage(e)}`;
-    throw new InputError(name, `Input "${name}" could not be read${detail}`, 'INPUT_INVALID', { cause: e });
+    throw new InputError(
+      name,
+      `Input "${name}" could not be read (at most ${DEFAULT_LIMITS['yaml-aliases']} alias expansions, the yaml-aliases limit)${detail}`,
+      'INPUT_INVALID',
+      { cause: e },
+    );
   }
+  const depthLimit = DEFAULT_LIMITS['yaml-depth'];
+  if (nestingDepth(value, depthLimit) > depthLimit) {
+    throw new InputError(
+      name,
+      `Input "${name}" nests deeper than ${depthLimit} levels (the yaml-depth limit)`,
+      'INPUT_TOO_LARGE',
+    );
+  }
+  return value as T;
 }
 
 export function getStructured<T = unknown>(name: string, options: StructuredOptions = {}): T | undefined {

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { type Logger, silentLogger } from '@deliverkit/action-kit';
+import {
+  DEFAULT_LIMITS,
+  howToRaise,
+  type Limits,
+  type Logger,
+  resolveLimits,
+  silentLogger,
+} from '@deliverkit/action-kit';
 import {
   type Credential,
   type CredentialProvider,
@@ -60,6 +67,8 @@ export interface RegistriesOptions {
   idleTimeoutMs?: number;
   /** Called with every credential secret as soon as it is read. */
   onSecret?: (secret: string) => void;
+  /** Raised bounds (manifest-bytes, referrers, index-depth, redirects); the rest keep their defaults. */
+  limits?: Partial<Limits>;
   /** Test seams. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -111,7 +120,7 @@ export interface UploadOptions extends TransferOptions {
   onBytes?: (n: number) => void;
 }
 
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = DEFAULT_LIMITS['manifest-bytes'];
 const ERROR_BODY_BYTES = 64 * 1024;
 
 /** Holds one RegistryClient per registry plus what they share: transport, limits, credentials. */
@@ -120,11 +129,15 @@ export class Registries {
   readonly limits: KeyedSemaphores;
   readonly policy: RetryPolicy;
   readonly logger: Logger;
+  /** The bounds on what registries hand us (LIMITS in @deliverkit/action-kit). */
+  readonly bounds: Limits;
   private readonly clients = new Map<string, RegistryClient>();
 
   constructor(readonly options: RegistriesOptions = {}) {
     const hosts = options.hosts ?? {};
+    this.bounds = resolveLimits(options.limits);
     this.transport = new HttpTransport({
+      maxRedirects: this.bounds.redirects,
       userAgent: options.userAgent,
       idleTimeoutMs: options.idleTimeoutMs,
       tls: (host) => {
@@ -210,6 +223,11 @@ export class RegistryClient {
   private credential: Promise<Credential | undefined> | undefined;
   private readonly tagSchemaLock = new KeyedMutex();
   readonly capabilities: RegistryCapabilities;
+
+  /** The bounds its Registries was opened with. */
+  get bounds(): Limits {
+    return this.shared.bounds;
+  }
 
   constructor(
     readonly registry: string,
@@ -406,7 +424,18 @@ export class RegistryClient {
         );
       }
       if (res.status === 200) {
-        const body = await readBody(res, 1024 * 1024);
+        const limit = DEFAULT_LIMITS['token-response-bytes'];
+        const body = await readBody(res, limit).catch((error: unknown) => {
+          throw error instanceof BodyTooLargeError
+            ? new RegistryError(
+                'TOO_LARGE',
+                ctx,
+                `token endpoint ${url.host}: ${tooLarge('token-response-bytes', limit, 'answer')}`,
+              )
+            : new RegistryError('NETWORK_ERROR', ctx, `token endpoint ${url.host}: ${describeError(error)}`, {
+                cause: error,
+              });
+        });
         try {
           return parseTokenResponse(body.toString('utf8'));
         } catch (error) {
@@ -727,13 +756,13 @@ export class RegistryClient {
     });
     let bytes: Buffer;
     try {
-      bytes = await readBody(res, MAX_MANIFEST_BYTES);
+      bytes = await readBody(res, this.shared.bounds['manifest-bytes']);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         throw new RegistryError(
           'TOO_LARGE',
           this.context(operation, repository),
-          `manifest larger than ${MAX_MANIFEST_BYTES} bytes`,
+          tooLarge('manifest-bytes', this.shared.bounds['manifest-bytes'], 'manifest'),
         );
       }
       throw new RegistryError('NETWORK_ERROR', this.context(operation, repository), describeError(error), {
@@ -911,6 +940,18 @@ export class RegistryClient {
         expect: received > 0 ? [200, 206] : [200],
       });
       let skip = received > 0 && res.status === 200 ? received : 0;
+      // A registry announcing more than the descriptor's size (a 2 GB Content-Length on a tiny blob)
+      // is refused before a byte is read, instead of after a long wait for bytes that never come.
+      const announced = Number(header(res, 'content-length'));
+      const expected = res.status === 206 ? size - received : size;
+      if (size >= 0 && Number.isFinite(announced) && announced > expected) {
+        res.body.destroy();
+        throw new RegistryError(
+          'SIZE_MISMATCH',
+          this.context(operation, repository),
+          `the registry announces ${announced} bytes, the descriptor says ${size}`,
+        );
+      }
       try {
         for await (const raw of res.body as AsyncIterable<Buffer>) {
           let chunk = raw;
@@ -970,21 +1011,39 @@ export class RegistryClient {
     if (pending) yield pending;
   }
 
-  /** Reads a small blob (a config, a signature payload) into memory, verified. */
+  /**
+   * Reads a small blob (a config, a signature payload) into memory, verified. Bounded by `maxBytes`
+   * (the manifest-bytes limit) whatever the descriptor says: a size of -1 (unknown, as headBlob
+   * reports for a registry without Content-Length) or a registry that sends more is cut off.
+   */
   async fetchBlob(
     repository: string,
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
-    maxBytes = MAX_MANIFEST_BYTES,
+    maxBytes = this.shared.bounds['manifest-bytes'],
   ): Promise<Buffer> {
+    const operation = `GET blob ${descriptor.digest}`;
     if (descriptor.size > maxBytes) {
       throw new RegistryError(
         'TOO_LARGE',
-        this.context(`GET blob ${descriptor.digest}`, repository),
-        `blob of ${descriptor.size} bytes is larger than ${maxBytes}`,
+        this.context(operation, repository),
+        tooLarge('manifest-bytes', maxBytes, `blob of ${descriptor.size} bytes`),
       );
     }
     const chunks: Buffer[] = [];
-    for await (const chunk of this.openBlob(repository, descriptor)) chunks.push(chunk as Buffer);
+    let received = 0;
+    const stream = this.openBlob(repository, descriptor);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > maxBytes) {
+        stream.destroy();
+        throw new RegistryError(
+          'TOO_LARGE',
+          this.context(operation, repository),
+          tooLarge('manifest-bytes', maxBytes, `blob of more than ${maxBytes} bytes`),
+        );
+      }
+      chunks.push(chunk);
+    }
     return Buffer.concat(chunks);
   }
 
@@ -1325,7 +1384,35 @@ export class RegistryClient {
       const contentType = header(res, 'content-type') ?? '';
       if (res.status === 200 && contentType.startsWith(MediaType.OciIndex)) {
         this.capabilities.referrersApi = true;
-        const index = JSON.parse((await readBody(res, MAX_MANIFEST_BYTES)).toString('utf8')) as ImageIndex;
+        const operation = `GET referrers ${digest}`;
+        const limit = this.shared.bounds['manifest-bytes'];
+        const body = await readBody(res, limit).catch((error: unknown) => {
+          throw error instanceof BodyTooLargeError
+            ? new RegistryError(
+                'TOO_LARGE',
+                this.context(operation, repository),
+                tooLarge('manifest-bytes', limit, 'referrers listing'),
+              )
+            : new RegistryError('NETWORK_ERROR', this.context(operation, repository), describeError(error), {
+                cause: error,
+              });
+        });
+        let index: ImageIndex;
+        try {
+          index = JSON.parse(body.toString('utf8')) as ImageIndex;
+        } catch {
+          throw new RegistryError(
+            'PROTOCOL_ERROR',
+            this.context(operation, repository),
+            'referrers listing is not JSON',
+          );
+        }
+        if (!Array.isArray(index?.manifests ?? []))
+          throw new RegistryError(
+            'PROTOCOL_ERROR',
+            this.context(operation, repository),
+            'referrers listing has no manifests array',
+          );
         let descriptors = index.manifests ?? [];
         if (options.artifactType && !header(res, 'oci-filters-applied')) {
           descriptors = descriptors.filter((d) => d.artifactType === options.artifactType);
@@ -1526,4 +1613,9 @@ function takeBytes(source: Readable, n: number): Readable {
     })(),
     { objectMode: false },
   );
+}
+
+/** The detail of a TOO_LARGE error: the limit, its value and how to raise it. */
+function tooLarge(limit: 'manifest-bytes' | 'token-response-bytes', value: number, what: string): string {
+  return `${what} over the ${limit} limit (${value} bytes); ${howToRaise(limit)}`;
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@deliverkit/action-kit';
+import { howToRaise, type Limits, type Logger, resolveLimits } from '@deliverkit/action-kit';
 import { type FetchedManifest, type RegistryClient, referrersTag } from './client';
 import { RegistryError } from './errors';
 import { type Descriptor, isIndex } from './media-types';
@@ -28,6 +28,8 @@ export interface ClosureOptions {
   includeReferrers?: boolean;
   includeLegacyTags?: boolean;
   logger?: Logger;
+  /** The referrers and index-depth bounds (default: LIMITS). */
+  limits?: Partial<Limits>;
 }
 
 export const LEGACY_TAG_SUFFIXES = ['sig', 'att', 'sbom'] as const;
@@ -35,7 +37,12 @@ export const LEGACY_TAG_SUFFIXES = ['sig', 'att', 'sbom'] as const;
 /**
  * Walks an image from its root manifest: index → manifests → config and layers, then (optionally)
  * referrers of every manifest, recursively, and legacy cosign tags of image manifests. Every manifest
- * is fetched by digest and verified.
+ * is fetched by digest and verified, once.
+ *
+ * The walk is breadth-first with a depth bound (the index-depth limit) and a referrer count bound (the
+ * referrers limit), and the push order is a topological sort afterwards: a registry can serve an index
+ * that lists itself or referrers that refer to each other, and such a graph fails naming the cycle
+ * instead of waiting on itself forever.
  */
 export async function resolveClosure(
   client: RegistryClient,
@@ -45,26 +52,51 @@ export async function resolveClosure(
 ): Promise<ImageClosure> {
   const includeReferrers = options.includeReferrers ?? true;
   const includeLegacy = options.includeLegacyTags ?? includeReferrers;
+  const bounds = options.limits ? resolveLimits(options.limits) : client.bounds;
   const nodes = new Map<string, ClosureManifest>();
-  const order: ClosureManifest[] = [];
+  /** digest → digests that must be pushed before it (the manifests it lists, its subject). */
+  const before = new Map<string, Set<string>>();
   const blobs = new Map<string, Descriptor>();
   const referrers: ImageClosure['referrers'] = [];
   const tagSchemaIndexes: ImageClosure['tagSchemaIndexes'] = new Map();
   const legacyTags: ImageClosure['legacyTags'] = [];
-  const inFlight = new Map<string, Promise<void>>();
+  const claimed = new Set<string>();
+  const seenReferrers = new Set<string>();
+  const requires = (digest: string, prerequisite: string) => {
+    let set = before.get(digest);
+    if (!set) before.set(digest, (set = new Set()));
+    set.add(prerequisite);
+  };
+  const context = (operation: string) => ({ registry: client.registry, repository, operation });
 
-  const visit = (digest: string, role: ManifestRole, known?: FetchedManifest): Promise<void> => {
-    let pending = inFlight.get(digest);
-    if (!pending) {
-      pending = (async () => {
+  interface Visit {
+    digest: string;
+    role: ManifestRole;
+    known?: FetchedManifest;
+  }
+  let frontier: Visit[] = [{ digest: root.descriptor.digest, role: 'root', known: root }];
+  for (let depth = 0; frontier.length > 0; depth++) {
+    if (depth > bounds['index-depth']) {
+      throw new RegistryError(
+        'TOO_LARGE',
+        context(`walk ${root.descriptor.digest}`),
+        `manifests nest deeper than ${bounds['index-depth']} levels (the index-depth limit: indexes in indexes, referrers of referrers); ${howToRaise('index-depth')}`,
+      );
+    }
+    const next: Visit[] = [];
+    await Promise.all(
+      frontier.map(async ({ digest, role, known }) => {
+        if (claimed.has(digest)) return;
+        claimed.add(digest);
         const fetched = known ?? (await client.getManifest(repository, digest));
         const node: ClosureManifest = { ...fetched, role };
         nodes.set(digest, node);
         const manifest = fetched.manifest;
         if (isIndex(manifest)) {
-          await Promise.all(
-            manifest.manifests.map((child) => visit(child.digest, role === 'root' ? 'child' : role)),
-          );
+          for (const child of manifest.manifests) {
+            requires(digest, child.digest);
+            next.push({ digest: child.digest, role: role === 'root' ? 'child' : role });
+          }
         } else {
           for (const blob of [manifest.config, ...manifest.layers]) {
             // Non-distributable (foreign) layers live elsewhere; registries do not hold them.
@@ -73,18 +105,16 @@ export async function resolveClosure(
               blobs.set(blob.digest, { mediaType: blob.mediaType, digest: blob.digest, size: blob.size });
           }
         }
-        order.push(node);
         const extras: Promise<void>[] = [];
-        if (includeReferrers) extras.push(visitReferrers(digest));
-        if (includeLegacy && (role === 'root' || role === 'child')) extras.push(visitLegacy(digest));
+        if (includeReferrers) extras.push(findReferrers(digest, next));
+        if (includeLegacy && (role === 'root' || role === 'child')) extras.push(findLegacy(digest, next));
         await Promise.all(extras);
-      })();
-      inFlight.set(digest, pending);
-    }
-    return pending;
-  };
+      }),
+    );
+    frontier = next;
+  }
 
-  const visitReferrers = async (subject: string): Promise<void> => {
+  async function findReferrers(subject: string, next: Visit[]): Promise<void> {
     const found = await client.getReferrers(repository, subject);
     if (found.tagSchemaIndex) {
       tagSchemaIndexes.set(subject, {
@@ -94,9 +124,20 @@ export async function resolveClosure(
     }
     await Promise.all(
       found.descriptors.map(async (descriptor) => {
+        if (!seenReferrers.has(descriptor.digest)) {
+          seenReferrers.add(descriptor.digest);
+          if (seenReferrers.size > bounds.referrers) {
+            throw new RegistryError(
+              'TOO_LARGE',
+              context(`GET referrers ${subject}`),
+              `more than ${bounds.referrers} referrers (the referrers limit); ${howToRaise('referrers')}`,
+            );
+          }
+        }
+        // Fetched here (not when the next level is walked) so that a listed referrer that is gone is skipped.
+        let fetched: FetchedManifest;
         try {
-          await visit(descriptor.digest, 'referrer');
-          referrers.push({ subject, descriptor });
+          fetched = await client.getManifest(repository, descriptor.digest);
         } catch (error) {
           // A tag-schema index can outlive a deleted referrer; skip what is gone.
           if (error instanceof RegistryError && error.code === 'NOT_FOUND') {
@@ -107,28 +148,54 @@ export async function resolveClosure(
           }
           throw error;
         }
+        requires(descriptor.digest, subject);
+        referrers.push({ subject, descriptor });
+        next.push({ digest: descriptor.digest, role: 'referrer', known: fetched });
       }),
     );
-  };
+  }
 
-  const visitLegacy = async (subject: string): Promise<void> => {
+  async function findLegacy(subject: string, next: Visit[]): Promise<void> {
     await Promise.all(
       LEGACY_TAG_SUFFIXES.map(async (suffix) => {
         const tag = `${referrersTag(subject)}.${suffix}`;
         const descriptor = await client.headManifest(repository, tag);
         if (!descriptor) return;
-        await visit(descriptor.digest, 'legacy');
+        requires(descriptor.digest, subject);
         legacyTags.push({ tag, digest: descriptor.digest });
+        next.push({ digest: descriptor.digest, role: 'legacy' });
       }),
     );
-  };
+  }
 
-  await visit(root.descriptor.digest, 'root', root);
-  referrers.sort(
-    (a, b) =>
-      order.findIndex((n) => n.descriptor.digest === a.descriptor.digest) -
-      order.findIndex((n) => n.descriptor.digest === b.descriptor.digest),
-  );
+  // Push order: depth-first, every manifest after what it requires; a back edge is a cycle.
+  const order: ClosureManifest[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const place = (digest: string, path: string[]) => {
+    const mark = state.get(digest);
+    if (mark === 'done') return;
+    if (mark === 'open') {
+      const cycle = [...path.slice(path.indexOf(digest)), digest];
+      throw new RegistryError(
+        'MANIFEST_INVALID',
+        context(`walk ${root.descriptor.digest}`),
+        cycle.length === 2
+          ? `manifest ${digest} refers to itself`
+          : `manifests refer to each other in a cycle: ${cycle.join(' → ')}`,
+      );
+    }
+    state.set(digest, 'open');
+    for (const prerequisite of [...(before.get(digest) ?? [])].sort()) {
+      if (nodes.has(prerequisite)) place(prerequisite, [...path, digest]);
+    }
+    state.set(digest, 'done');
+    order.push(nodes.get(digest)!);
+  };
+  place(root.descriptor.digest, []);
+  for (const digest of [...nodes.keys()].sort()) place(digest, []);
+
+  const position = new Map(order.map((n, i) => [n.descriptor.digest, i]));
+  referrers.sort((a, b) => position.get(a.descriptor.digest)! - position.get(b.descriptor.digest)!);
   legacyTags.sort((a, b) => (a.tag < b.tag ? -1 : 1));
   return {
     root: root.descriptor,

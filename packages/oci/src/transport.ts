@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import { Readable } from 'node:stream';
+import { howToRaise } from '@deliverkit/action-kit';
 
 /**
  * All registry HTTP goes through this module. We use Node's built-in http/https rather than fetch or
@@ -42,13 +43,18 @@ export interface TransportOptions {
   /** A socket idle for this long fails the request (retryable). */
   idleTimeoutMs?: number;
   userAgent?: string;
+  /** Redirects followed per request (the redirects limit). */
+  maxRedirects?: number;
+}
+
+/** A redirect chain that is too long or goes where we do not follow. Not retryable. */
+export class RedirectError extends Error {
+  readonly code = 'REDIRECT';
 }
 
 export class IdleTimeoutError extends Error {
   readonly code = 'IDLE_TIMEOUT';
 }
-
-const MAX_REDIRECTS = 5;
 
 export class HttpTransport {
   private readonly agents = new Map<string, http.Agent>();
@@ -63,12 +69,22 @@ export class HttpTransport {
       const location = response.headers.location;
       const redirect = [301, 302, 303, 307, 308].includes(response.status) && location;
       if (!redirect || !request.followRedirects || !['GET', 'HEAD'].includes(request.method)) return response;
-      if (hop >= MAX_REDIRECTS) {
+      const maxRedirects = this.options.maxRedirects ?? 5;
+      if (hop >= maxRedirects) {
         response.body.resume();
-        throw new Error(`too many redirects from ${request.url.host}`);
+        throw new RedirectError(
+          `${request.url.host} redirected more than ${maxRedirects} times (the redirects limit); ${howToRaise('redirects')}`,
+        );
       }
       response.body.resume();
       const next = new URL(location, url);
+      // Only http(s), and never from https down to plain http: a redirect must not downgrade or leave the web.
+      if (
+        !['http:', 'https:'].includes(next.protocol) ||
+        (url.protocol === 'https:' && next.protocol === 'http:')
+      ) {
+        throw new RedirectError(`${url.host} redirected to a ${next.protocol} URL, which is not followed`);
+      }
       // Storage backends (S3, GCS) get pre-signed URLs: our registry credentials must not follow.
       if (next.host !== url.host) {
         headers = Object.fromEntries(

@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from '@deliverkit/action-kit';
+import { type Limits, type Logger, silentLogger } from '@deliverkit/action-kit';
 import { apkCataloger } from './catalogers/apk';
 import { type Cataloger, sortPackages } from './catalogers/cataloger';
 import { dpkgCataloger } from './catalogers/dpkg';
@@ -29,6 +29,8 @@ export interface CatalogOptions {
   ecosystems?: readonly Ecosystem[];
   logger?: Logger;
   signal?: AbortSignal;
+  /** Raised bounds (LIMITS in @deliverkit/action-kit); the rest keep their defaults. */
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -39,7 +41,11 @@ export async function catalogImage(source: LayerSource, options: CatalogOptions 
   const logger = options.logger ?? silentLogger;
   const active = catalogers.filter((c) => !options.ecosystems || options.ecosystems.includes(c.ecosystem));
   const selectors = [osReleaseSelector, ...active.flatMap((c) => c.selectors), ...uncataloguedSelectors];
-  const fs = await indexFilesystem(source, selectors, { logger, signal: options.signal });
+  const fs = await indexFilesystem(source, selectors, {
+    logger,
+    signal: options.signal,
+    limits: options.limits,
+  });
   const warnings = [...fs.warnings];
   const distro = detectDistro(fs);
   const packages = active.flatMap((c) => {

@@ -1,5 +1,6 @@
 import { PassThrough, Readable, Transform, pipeline } from 'node:stream';
 import * as zlib from 'node:zlib';
+import { DEFAULT_LIMITS, type Limits, LimitError } from '@deliverkit/action-kit';
 import { SbomError } from './errors';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
@@ -14,6 +15,22 @@ export interface ByteCounts {
   compressed: number;
   uncompressed: number;
 }
+
+/** Where the bounds of one layer come from, and how errors name it. */
+export interface LayerBound {
+  limits?: Partial<Limits>;
+  /** `layer sha256:… of <image>`: the object a LimitError names. */
+  layer?: string;
+  /** Test seam: RATIO_GRACE_BYTES. */
+  ratioGraceBytes?: number;
+}
+
+/**
+ * The compression ratio is checked only past this many unpacked bytes: a small layer of text or of a
+ * sparse file may legitimately compress 100-fold, and costs nothing to read; a bomb shows its ratio
+ * long before it has done harm.
+ */
+export const RATIO_GRACE_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Output chunk of the decoders. zlib's default (16 KiB) means one thread-pool round trip and one callback per
@@ -40,7 +57,26 @@ export function zstdSupported(): boolean {
 export async function* decompressLayer(
   blob: Readable | AsyncIterable<Uint8Array>,
   counts: ByteCounts = { compressed: 0, uncompressed: 0 },
+  bound: LayerBound = {},
 ): AsyncGenerator<Buffer> {
+  const maxBytes = bound.limits?.['layer-unpacked-bytes'] ?? DEFAULT_LIMITS['layer-unpacked-bytes'];
+  const maxRatio = bound.limits?.['layer-compression-ratio'] ?? DEFAULT_LIMITS['layer-compression-ratio'];
+  const what = bound.layer ?? 'layer';
+  const grace = bound.ratioGraceBytes ?? RATIO_GRACE_BYTES;
+  /** Throws once the layer has unpacked past a bound; called before each chunk is handed on. */
+  const check = () => {
+    if (counts.uncompressed > maxBytes) {
+      throw new LimitError('layer-unpacked-bytes', maxBytes, what, `unpacked more than ${maxBytes} bytes`);
+    }
+    if (counts.uncompressed > grace && counts.uncompressed > maxRatio * counts.compressed) {
+      throw new LimitError(
+        'layer-compression-ratio',
+        maxRatio,
+        what,
+        `${counts.compressed} compressed bytes unpacked to ${counts.uncompressed}`,
+      );
+    }
+  };
   const iterator = blob[Symbol.asyncIterator]();
   let first = await iterator.next();
   while (!first.done && first.value.length === 0) first = await iterator.next();
@@ -74,6 +110,7 @@ export async function* decompressLayer(
   if (compression === 'none') {
     for await (const chunk of raw()) {
       counts.uncompressed += chunk.length;
+      check();
       yield chunk;
     }
     return;
@@ -100,11 +137,12 @@ export async function* decompressLayer(
   try {
     for await (const chunk of out as AsyncIterable<Buffer>) {
       counts.uncompressed += chunk.length;
+      check();
       yield chunk;
     }
   } catch (e) {
     if (sourceError !== undefined) throw sourceError;
-    if (e instanceof SbomError) throw e;
+    if (e instanceof SbomError || e instanceof LimitError) throw e;
     throw new SbomError('LAYER_NOT_TAR', `the ${compression} layer could not be decompressed: ${String(e)}`, {
       cause: e,
     });

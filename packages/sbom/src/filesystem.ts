@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { type Logger, silentLogger } from '@deliverkit/action-kit';
+import { howToRaise, type Limits, type Logger, silentLogger } from '@deliverkit/action-kit';
 import { decompressLayer, type ByteCounts } from './decompress';
 import { SbomError } from './errors';
 import { readTar, type TarEntryType } from './tar';
@@ -17,7 +17,7 @@ export interface FileSelector {
    * Reduce the body to what the cataloger needs while the layer streams (e.g. a Go binary to its
    * build info), so that large files are never kept. Returning undefined drops the file.
    */
-  extract?(content: Buffer, path: string): unknown;
+  extract?(content: Buffer, path: string, limits: Partial<Limits>): unknown;
   /** Only the file's existence matters: its body is never read. */
   presenceOnly?: boolean;
 }
@@ -87,6 +87,8 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 export interface IndexOptions {
   logger?: Logger;
   signal?: AbortSignal;
+  /** Raised bounds (LIMITS in @deliverkit/action-kit); the rest keep their defaults. */
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function indexFilesystem(
   options: IndexOptions = {},
 ): Promise<ImageFilesystem> {
   const logger = options.logger ?? silentLogger;
+  const limits = options.limits ?? {};
   const files = new Map<string, IndexedFile>();
   // How many kept files live below each directory: lets a whiteout skip the prefix scan when it
   // cannot hit anything (the common case for apt and npm clean-ups).
@@ -143,7 +146,11 @@ export async function indexFilesystem(
     const started = Date.now();
     try {
       const blob = await layer.open();
-      for await (const entry of readTar(decompressLayer(blob, counts))) {
+      const bound = {
+        limits,
+        layer: `layer ${layerIndex + 1} of ${source.layers.length} (${layer.digest}) of ${source.subject.name}@${source.subject.digest}`,
+      };
+      for await (const entry of readTar(decompressLayer(blob, counts, bound), bound)) {
         entries++;
         const path = normalizeImagePath(entry.name);
         if (path === undefined) {
@@ -155,8 +162,13 @@ export async function indexFilesystem(
         const base = posix.basename(path);
         if (base.startsWith(WHITEOUT_PREFIX)) {
           const dir = posix.dirname(path);
+          const target = base.slice(WHITEOUT_PREFIX.length);
           if (base === OPAQUE_MARKER) hideLower(dir, layerIndex, true);
-          else hideLower(posix.join(dir, base.slice(WHITEOUT_PREFIX.length)), layerIndex, false);
+          // `.wh.` (nothing named), `.wh..` and `.wh...` would delete the directory itself or its parent: no
+          // runtime applies them, so neither do we.
+          else if (target === '' || target === '.' || target === '..') {
+            warnings.push(`layer ${layer.digest}: ignored a whiteout that names no file: ${entry.name}`);
+          } else hideLower(posix.join(dir, target), layerIndex, false);
           continue;
         }
         if (entry.type === 'directory' || entry.type === 'other') continue;
@@ -199,8 +211,11 @@ export async function indexFilesystem(
         }
 
         const fits = chosen.filter((s) => {
-          if (entry.size <= s.maxBytes) return true;
-          warnings.push(`${path}: skipped by the ${s.name} cataloger, ${entry.size} bytes is over its limit`);
+          const maxBytes = s.presenceOnly ? s.maxBytes : (limits['file-bytes'] ?? s.maxBytes);
+          if (entry.size <= maxBytes) return true;
+          warnings.push(
+            `${path} in layer ${layer.digest}: skipped by the ${s.name} cataloger, ${entry.size} bytes is over the file-bytes limit (${maxBytes} for ${s.name}); ${howToRaise('file-bytes')}`,
+          );
           return false;
         });
         if (fits.length === 0) continue;
@@ -233,7 +248,7 @@ export async function indexFilesystem(
             continue;
           }
           try {
-            const value = s.extract(body, path);
+            const value = s.extract(body, path, limits);
             if (value !== undefined) {
               file.extracted.set(s.name, value);
               file.selectedBy.push(s.name);

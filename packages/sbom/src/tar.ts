@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, type Limits, LimitError } from '@deliverkit/action-kit';
 import { SbomError } from './errors';
 
 /**
@@ -181,7 +182,14 @@ const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
  * the next entry is requested. Throws SbomError LAYER_NOT_TAR on a bad header and LAYER_TRUNCATED
  * when the stream ends inside an entry.
  */
-export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
+export async function* readTar(
+  source: AsyncIterable<Uint8Array>,
+  bound: { limits?: Partial<Limits>; layer?: string } = {},
+): AsyncGenerator<TarEntry> {
+  const maxEntries = bound.limits?.['archive-entries'] ?? DEFAULT_LIMITS['archive-entries'];
+  const maxHeader = DEFAULT_LIMITS['tar-header-bytes'];
+  const what = bound.layer ?? 'layer';
+  let entries = 0;
   const reader = new ByteReader(source[Symbol.asyncIterator]());
   let pax: Record<string, string> = {};
   let globalPax: Record<string, string> = {};
@@ -212,11 +220,20 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
 
     const kind = entryType(header[156]!);
     let size = parseNumber(header, 124, 136);
-    if (!Number.isFinite(size) || size < 0) {
+    if (!Number.isSafeInteger(size) || size < 0) {
       throw new SbomError('LAYER_NOT_TAR', `bad size field in the tar header at byte ${headerOffset}`);
     }
 
     if (kind === 'pax' || kind === 'pax-global' || kind === 'gnu-longname' || kind === 'gnu-longlink') {
+      // These bodies are read into memory: a hostile tar could declare gigabytes.
+      if (size > maxHeader) {
+        throw new LimitError(
+          'tar-header-bytes',
+          maxHeader,
+          `${what}, tar header at byte ${headerOffset}`,
+          `a ${size}-byte extended header`,
+        );
+      }
       const body = await reader.read(size);
       if (body.length < size) throw new SbomError('LAYER_TRUNCATED', 'the layer ends inside a tar entry');
       await reader.skip(padding(size));
@@ -227,13 +244,24 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
       continue;
     }
 
+    if (++entries > maxEntries) {
+      throw new LimitError('archive-entries', maxEntries, what, `more than ${maxEntries} tar entries`);
+    }
     const magic = header.toString('latin1', 257, 263);
     const prefix = magic === 'ustar\0' ? cString(header, 345, 500) : '';
     let name =
       longName ?? pax.path ?? globalPax.path ?? (prefix ? `${prefix}/` : '') + cString(header, 0, 100);
     const linkName = longLink ?? pax.linkpath ?? cString(header, 157, 257);
-    if (pax.size !== undefined) size = Number(pax.size);
-    else if (globalPax.size !== undefined) size = Number(globalPax.size);
+    const paxSize = pax.size ?? globalPax.size;
+    if (paxSize !== undefined) {
+      size = /^[0-9]{1,16}$/.test(paxSize) ? Number(paxSize) : NaN;
+      if (!Number.isSafeInteger(size)) {
+        throw new SbomError(
+          'LAYER_NOT_TAR',
+          `bad pax size ${JSON.stringify(paxSize.slice(0, 40))} at byte ${headerOffset}`,
+        );
+      }
+    }
     // Old tars mark directories only by a trailing slash on a regular-file entry.
     let type = kind;
     if (type === 'file' && name.endsWith('/')) type = 'directory';

@@ -1,3 +1,4 @@
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import { PackageURL } from 'packageurl-js';
 import type { IndexedFile } from '../filesystem';
 import { declareLicenses } from '../licenses';
@@ -44,7 +45,11 @@ export const apkCataloger: Cataloger = {
   name: 'apk',
   ecosystem: 'apk',
   selectors: [
-    { name: 'apk-installed', selects: (path) => INSTALLED.includes(path), maxBytes: 128 * 1024 * 1024 },
+    {
+      name: 'apk-installed',
+      selects: (path) => INSTALLED.includes(path),
+      maxBytes: CATALOGER_FILE_BYTES['apk-installed']!,
+    },
   ],
   catalog(ctx) {
     const namespace = ctx.distro?.id ?? 'alpine';

@@ -1,3 +1,4 @@
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import { PackageURL } from 'packageurl-js';
 import type { IndexedFile } from '../filesystem';
 import { declareLicenses } from '../licenses';
@@ -115,9 +116,13 @@ export const dpkgCataloger: Cataloger = {
       name: 'dpkg-status',
       // distroless also writes <pkg>.md5sums beside each entry in status.d.
       selects: (path) => path === STATUS || (STATUS_D.test(path) && !path.endsWith('.md5sums')),
-      maxBytes: 64 * 1024 * 1024,
+      maxBytes: CATALOGER_FILE_BYTES['dpkg-status']!,
     },
-    { name: 'dpkg-copyright', selects: (path) => COPYRIGHT.test(path), maxBytes: 2 * 1024 * 1024 },
+    {
+      name: 'dpkg-copyright',
+      selects: (path) => COPYRIGHT.test(path),
+      maxBytes: CATALOGER_FILE_BYTES['dpkg-copyright']!,
+    },
   ],
   catalog(ctx) {
     const entries = ctx.fs

@@ -1,3 +1,4 @@
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import { PackageURL } from 'packageurl-js';
 import type { Package } from '../types';
 import { type Cataloger, locationOf, packageId } from './cataloger';
@@ -172,7 +173,7 @@ export const golangCataloger: Cataloger = {
     {
       name: 'go-binary',
       selects: (path, entry) => entry.type === 'file' && (entry.mode & 0o111) !== 0 && entry.size > 64,
-      maxBytes: 512 * 1024 * 1024,
+      maxBytes: CATALOGER_FILE_BYTES['go-binary']!,
       magic: ELF_MAGIC,
       extract: (content) => parseGoBuildInfo(content),
     },

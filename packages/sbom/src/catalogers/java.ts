@@ -1,3 +1,5 @@
+import { LimitError, type Limits, resolveLimits } from '@deliverkit/action-kit';
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import { inflateRawSync } from 'node:zlib';
 import { PackageURL } from 'packageurl-js';
 import { declareLicenses } from '../licenses';
@@ -9,9 +11,21 @@ import { type Cataloger, locationOf, packageId } from './cataloger';
 // memory, while the npm ZIP libraries (yauzl, adm-zip, jszip) are file-, callback- or whole-archive-based.
 // Nested archives (Spring Boot's BOOT-INF/lib, a war's WEB-INF/lib, an ear's modules) are read the same way.
 
-const MAX_NESTING = 3;
-/** Entries read from an archive are small (pom.properties, MANIFEST.MF) or nested jars: cap each. */
-const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+/**
+ * What one top-level archive may cost, nested archives included (the archive-depth, archive-entries and
+ * archive-unpacked-bytes limits): a zip bomb or a jar nested a thousand deep stops at a bound, and what was
+ * left unread is reported as a warning naming the limit.
+ */
+export interface ArchiveBudget {
+  limits: Limits;
+  /** Bytes inflated so far from this archive and the archives in it. */
+  inflated: number;
+  warnings: string[];
+}
+
+export function archiveBudget(limits: Partial<Limits> = {}): ArchiveBudget {
+  return { limits: resolveLimits(limits), inflated: 0, warnings: [] };
+}
 
 interface ZipEntry {
   name: string;
@@ -85,18 +99,40 @@ export function zipEntries(buf: Buffer): ZipEntry[] | undefined {
   return entries;
 }
 
-/** One entry's bytes: stored or deflated; anything else (or larger than the cap) is refused. */
-export function readZipEntry(buf: Buffer, entry: ZipEntry): Buffer {
+/**
+ * One entry's bytes: stored or deflated; anything else is refused. Inflating counts against the budget's
+ * archive-unpacked-bytes, and never produces more than the entry declares.
+ */
+export function readZipEntry(
+  buf: Buffer,
+  entry: ZipEntry,
+  budget: ArchiveBudget = archiveBudget(),
+  archivePath = 'archive',
+): Buffer {
   const p = entry.localOffset;
   if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50)
     throw new Error(`${entry.name}: no local header`);
   const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
   const data = buf.subarray(start, start + entry.compressedSize);
-  if (entry.size > MAX_ENTRY_BYTES) throw new Error(`${entry.name}: ${entry.size} bytes is over the limit`);
   if (entry.method === 0) return data;
-  if (entry.method === 8) return inflateRawSync(data, { maxOutputLength: Math.max(entry.size, 1) });
+  if (entry.method === 8) {
+    const max = budget.limits['archive-unpacked-bytes'];
+    if (budget.inflated + entry.size > max) {
+      throw new LimitError(
+        'archive-unpacked-bytes',
+        max,
+        `${archivePath}!/${entry.name}`,
+        `${budget.inflated + entry.size} bytes inflated`,
+      );
+    }
+    const out = inflateRawSync(data, { maxOutputLength: Math.max(entry.size, 1) });
+    budget.inflated += out.length;
+    return out;
+  }
   throw new Error(`${entry.name}: compression method ${entry.method} is not supported`);
 }
+
+type JavaExtract = { artifacts: JavaArtifact[]; warnings: string[] } | { error: string };
 
 /** What one archive says about itself and what it bundles. */
 export interface JavaArtifact {
@@ -152,11 +188,20 @@ function fromFileName(path: string): { name: string; version: string } | undefin
  * The artifacts of an archive and of the archives nested in it: each `META-INF/maven/<g>/<a>/pom.properties`
  * (a shaded jar has several); else the manifest's Implementation-/Bundle- headers; else the file name.
  */
-export function readJavaArchive(buf: Buffer, archivePath: string, depth = 0): JavaArtifact[] {
+export function readJavaArchive(
+  buf: Buffer,
+  archivePath: string,
+  depth = 0,
+  budget: ArchiveBudget = archiveBudget(),
+): JavaArtifact[] {
   const entries = zipEntries(buf);
   if (!entries) throw new Error(`${archivePath} is not a ZIP archive`);
+  const maxEntries = budget.limits['archive-entries'];
+  if (entries.length > maxEntries) {
+    throw new LimitError('archive-entries', maxEntries, archivePath, `${entries.length} zip entries`);
+  }
   const byName = new Map(entries.map((e) => [e.name, e]));
-  const text = (e: ZipEntry) => readZipEntry(buf, e).toString('utf8');
+  const text = (e: ZipEntry) => readZipEntry(buf, e, budget, archivePath).toString('utf8');
   const manifestEntry = byName.get('META-INF/MANIFEST.MF');
   const manifest = manifestEntry ? parseManifest(text(manifestEntry)) : new Map<string, string>();
   const licenses = (manifest.get('Bundle-License') ?? '')
@@ -204,13 +249,29 @@ export function readJavaArchive(buf: Buffer, archivePath: string, depth = 0): Ja
       });
     }
   }
-  if (depth < MAX_NESTING) {
-    for (const e of entries) {
-      if (!/\.(?:jar|war|ear)$/.test(e.name) || e.name.endsWith('/')) continue;
-      try {
-        out.push(...readJavaArchive(readZipEntry(buf, e), `${archivePath}!/${e.name}`, depth + 1));
-      } catch {
-        // A nested file named .jar that is not an archive: nothing to list.
+  const nested = entries.filter((e) => /\.(?:jar|war|ear)$/.test(e.name) && !e.name.endsWith('/'));
+  if (depth >= budget.limits['archive-depth']) {
+    if (nested.length > 0) {
+      budget.warnings.push(
+        new LimitError(
+          'archive-depth',
+          budget.limits['archive-depth'],
+          archivePath,
+          `${nested.length} nested archives not opened`,
+        ).message,
+      );
+    }
+    return out;
+  }
+  for (const e of nested) {
+    const inner = `${archivePath}!/${e.name}`;
+    try {
+      out.push(...readJavaArchive(readZipEntry(buf, e, budget, archivePath), inner, depth + 1, budget));
+    } catch (error) {
+      // A bound reached is reported; a nested file named .jar that is not an archive has nothing to list.
+      if (error instanceof LimitError) {
+        budget.warnings.push(error.message);
+        if (error.limit === 'archive-unpacked-bytes') break;
       }
     }
   }
@@ -234,12 +295,14 @@ export const javaCataloger: Cataloger = {
     {
       name: 'java-archive',
       selects: (path, entry) => entry.type === 'file' && /\.(?:jar|war|ear|jpi|hpi)$/.test(path),
-      maxBytes: 512 * 1024 * 1024,
+      maxBytes: CATALOGER_FILE_BYTES['java-archive']!,
       magic: Uint8Array.from([0x50, 0x4b]),
       // Reduced to its artifacts while the layer streams: the archive itself is never kept.
-      extract: (content, path): JavaArtifact[] | { error: string } => {
+      extract: (content, path, limits): JavaExtract => {
+        const budget = archiveBudget(limits);
         try {
-          return readJavaArchive(content, path.slice(path.lastIndexOf('/') + 1));
+          const artifacts = readJavaArchive(content, path.slice(path.lastIndexOf('/') + 1), 0, budget);
+          return { artifacts, warnings: budget.warnings };
         } catch (error) {
           return { error: (error as Error).message };
         }
@@ -249,14 +312,15 @@ export const javaCataloger: Cataloger = {
   catalog(ctx) {
     const packages: Package[] = [];
     for (const file of ctx.fs.list('java-archive')) {
-      const found = file.extracted.get('java-archive') as JavaArtifact[] | { error: string } | undefined;
+      const found = file.extracted.get('java-archive') as JavaExtract | undefined;
       if (!found) continue;
-      if (!Array.isArray(found)) {
+      if ('error' in found) {
         ctx.warn(`${file.path}: not read as a Java archive (${found.error})`);
         continue;
       }
+      for (const w of found.warnings) ctx.warn(`${file.path}: ${w}`);
       const seen = new Set<string>();
-      for (const a of found) {
+      for (const a of found.artifacts) {
         const purl = mavenPurl(a);
         const inner = a.archivePath.includes('!/') ? a.archivePath.slice(a.archivePath.indexOf('!/')) : '';
         const where = `${file.path}${inner}`;

@@ -1,3 +1,4 @@
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import { posix } from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import type { IndexedFile } from '../filesystem';
@@ -90,7 +91,11 @@ export const npmCataloger: Cataloger = {
   name: 'npm',
   ecosystem: 'npm',
   selectors: [
-    { name: 'npm-installed', selects: (path) => INSTALLED.test(path), maxBytes: 4 * 1024 * 1024 },
+    {
+      name: 'npm-installed',
+      selects: (path) => INSTALLED.test(path),
+      maxBytes: CATALOGER_FILE_BYTES['npm-installed']!,
+    },
     {
       name: 'npm-app',
       selects: (path) =>
@@ -100,7 +105,7 @@ export const npmCataloger: Cataloger = {
         !path.startsWith('/usr/share/') &&
         !path.startsWith('/proc/') &&
         !path.startsWith('/sys/'),
-      maxBytes: 64 * 1024 * 1024,
+      maxBytes: CATALOGER_FILE_BYTES['npm-app']!,
     },
   ],
   catalog(ctx) {

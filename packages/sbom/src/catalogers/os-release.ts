@@ -1,3 +1,4 @@
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import type { FileSelector, ImageFilesystem } from '../filesystem';
 import type { Distro } from '../types';
 import { locationOf } from './cataloger';
@@ -7,7 +8,7 @@ const PATHS = ['/etc/os-release', '/usr/lib/os-release'];
 export const osReleaseSelector: FileSelector = {
   name: 'os-release',
   selects: (path) => PATHS.includes(path),
-  maxBytes: 64 * 1024,
+  maxBytes: CATALOGER_FILE_BYTES['os-release']!,
 };
 
 /** Parses os-release(5): `KEY=value` lines, values optionally quoted with shell-style escapes. */

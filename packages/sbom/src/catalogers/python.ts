@@ -1,3 +1,4 @@
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import { posix } from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { declareLicenses } from '../licenses';
@@ -33,7 +34,7 @@ export const pythonCataloger: Cataloger = {
       name: 'python-metadata',
       selects: (path, entry) =>
         METADATA.test(path) || PKG_INFO.test(path) || (entry.type === 'file' && EGG_INFO_FILE.test(path)),
-      maxBytes: 8 * 1024 * 1024,
+      maxBytes: CATALOGER_FILE_BYTES['python-metadata']!,
     },
   ],
   catalog(ctx) {

@@ -1,3 +1,4 @@
+import { CATALOGER_FILE_BYTES } from '@deliverkit/action-kit';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -164,11 +165,15 @@ export const rpmCataloger: Cataloger = {
   name: 'rpm',
   ecosystem: 'rpm',
   selectors: [
-    { name: 'rpmdb-sqlite', selects: (p) => DB_PATHS.includes(p), maxBytes: 512 * 1024 * 1024 },
+    {
+      name: 'rpmdb-sqlite',
+      selects: (p) => DB_PATHS.includes(p),
+      maxBytes: CATALOGER_FILE_BYTES['rpmdb-sqlite']!,
+    },
     {
       name: 'rpmdb-sqlite-wal',
       selects: (p) => DB_PATHS.some((d) => p === `${d}-wal`),
-      maxBytes: 512 * 1024 * 1024,
+      maxBytes: CATALOGER_FILE_BYTES['rpmdb-sqlite-wal']!,
     },
   ],
   catalog(ctx) {
