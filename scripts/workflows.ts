@@ -5,8 +5,17 @@
 //
 //   npx tsx scripts/workflows.ts [scenario…]
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import {
+  buildWorkflowGraph,
+  startArtifactProxy,
+  startGitHubStandIn,
+  type GitHubStandIn,
+} from '../testing/github/src/index';
+import { startK8sEmulator, type K8sEmulator } from '../test/support/k8s-emulator';
 import { startBuildkitd } from '../test/support/buildkit';
 import { runCommand } from '../test/support/exec';
 import { pushBaseImage, skopeoInspectRaw } from '../test/support/images';
@@ -34,6 +43,8 @@ const STAND_INS: Record<string, string> = {
   'docker/setup-qemu-action': 'setup-qemu',
   'docker/setup-buildx-action': 'setup-buildx',
   'trufflesecurity/trufflehog': 'trufflehog',
+  'anchore/scan-action': 'scan',
+  'github/codeql-action': 'codeql',
 };
 
 /** What every scenario's runs share: the local registry (ghcr.io's stand-in), base images, a BuildKit. */
@@ -46,6 +57,22 @@ interface Bed {
   sigstore: MockSigstore;
   tuf: MockTuf;
   tufRoot: string;
+  /** GitHub's hosted services: the OIDC token endpoint and the REST API (deployments, comments, …). */
+  github: GitHubStandIn;
+  /** The publish destinations: Docker Hub (basic auth), Artifact Registry (token auth), Quay (anonymous). */
+  destinations: Record<'docker.io' | 'us-docker.pkg.dev' | 'quay.io', RegistryHandle>;
+  /** The staging and production clusters. */
+  clusters: Record<'staging' | 'production', K8sEmulator>;
+  /** Vulnerabilities the scan stand-in knows (JSON file). */
+  vulnerabilities: string;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 async function startBed(): Promise<Bed> {
@@ -70,6 +97,18 @@ async function startBed(): Promise<Bed> {
   const artifacts = path.join(repoRoot, '.testbed/act/artifacts');
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
+  const github = await startGitHubStandIn({ identityToken: fakeIdentityToken });
+  const [docker, gar, quay] = await Promise.all([
+    startRegistry('basic'),
+    startRegistry('token'),
+    startRegistry('plain'),
+  ]);
+  const [staging, production] = await Promise.all([
+    startK8sEmulator({ namespaces: ['hello-staging'] }),
+    startK8sEmulator({ namespaces: ['hello-production'] }),
+  ]);
+  const vulnerabilities = path.join(artifacts, '..', 'vulnerabilities.json');
+  await writeFile(vulnerabilities, JSON.stringify([]));
   return {
     registry,
     buildArgs: [`GOLANG=${golang}`, `BASE=${registry.host}/library/busybox:latest`],
@@ -78,7 +117,20 @@ async function startBed(): Promise<Bed> {
     sigstore,
     tuf,
     tufRoot: await readFile(tuf.rootPath, 'utf8'),
+    github,
+    destinations: { 'docker.io': docker, 'us-docker.pkg.dev': gar, 'quay.io': quay },
+    clusters: { staging, production },
+    vulnerabilities,
   };
+}
+
+/** The registry-auths secret: a YAML list of {registry, username, password} for the destinations that need one. */
+function registryAuths(bed: Bed): string {
+  return toYaml(
+    Object.values(bed.destinations)
+      .filter((r) => r.username)
+      .map((r) => ({ registry: r.host, username: r.username, password: r.password })),
+  );
 }
 
 /**
@@ -217,8 +269,14 @@ interface Scenario {
   starter?: string;
   caller?: { file: string; text: (bed: Bed, toolkitSha: string) => string };
   event: string;
+  /** The ref the event is for (GITHUB_REF); default refs/heads/main. */
+  ref?: string;
   /** workflow_dispatch inputs, prepared against the test bed (images pushed and signed). */
   inputs?: (bed: Bed) => Promise<Record<string, string>>;
+  /** Lines added to the starter's `with:` of the toolkit's reusable workflow (the test bed's services). */
+  with?: (bed: Bed) => string[];
+  /** Repository secrets the run gets (act -s). */
+  secrets?: (bed: Bed) => Record<string, string>;
   /** A line the run's log must contain (the gate names the claim that failed). */
   expectLog?: RegExp;
   payload: (commits: { base: string; head: string }) => Record<string, unknown>;
@@ -226,9 +284,64 @@ interface Scenario {
   jobs?: string[];
   /** Jobs that must succeed; anything else that ran is reported too. */
   expect: Record<string, JobResult['result']>;
+  /** Checks after the run, against what it left in the registries, the clusters and the GitHub stand-in. */
+  checks?: (bed: Bed, run: { output: string; head: string }) => Promise<Check[]>;
 }
 
+/** One named assertion after a run: passes, or says what it found. */
+interface Check {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** The build inputs a caller gives here: the service's Dockerfile lives in app/ and builds FROM the local registry. */
+const buildWith = (bed: Bed): string[] => [
+  'context: app',
+  'build-args: |',
+  ...bed.buildArgs.map((a) => `  ${a}`),
+];
+
+/** The test bed's Sigstore: signing at its Fulcio/Rekor/TSA, verifying against its trusted root on its TUF mirror. */
+const sigstoreWith = (bed: Bed): string[] => [
+  `sigstore: ${bed.sigstore.sigstoreSpec}`,
+  `tuf-mirror: ${bed.tuf.url}`,
+  `tuf-root: ${JSON.stringify(bed.tufRoot)}`,
+];
+
+const PUBLIC_REPOSITORY = {
+  full_name: 'acme/hello',
+  default_branch: 'main',
+  private: false,
+  visibility: 'public',
+};
+
+/** A push of the service's main branch. */
+const pushToMain = ({ base, head }: { base: string; head: string }) => ({
+  ref: 'refs/heads/main',
+  before: base,
+  after: head,
+  head_commit: { id: head },
+  repository: PUBLIC_REPOSITORY,
+  pusher: { name: 'octocat' },
+});
+
+/** ci-cd.yml's whole chain on a push to main. */
+const ciCd: Scenario = {
+  name: 'ci-cd on a push to main',
+  starter: 'ci-cd.yml',
+  event: 'push',
+  with: (bed) => [...buildWith(bed), ...sigstoreWith(bed)],
+  secrets: (bed) => ({
+    REGISTRY_AUTHS: registryAuths(bed),
+    KUBECONFIG: bed.clusters.staging.kubeconfig,
+  }),
+  payload: pushToMain,
+  expect: {},
+};
+
 const SCENARIOS: Scenario[] = [
+  ciCd,
   {
     name: 'pull request',
     starter: 'pull-request.yml',
@@ -316,33 +429,44 @@ async function callerRepository(
   await rm(dir, { recursive: true, force: true });
   await cp(path.join(repoRoot, 'examples/hello'), dir, { recursive: true });
   await mkdir(path.join(dir, '.github/workflows'), { recursive: true });
+  // act resolves `uses: ./.github/workflows/x.yml` inside a reusable workflow against the top caller's checkout;
+  // GitHub resolves it in the called workflow's repository at the same commit. The toolkit's workflows at the
+  // pinned commit are put where act looks: the same files GitHub would run.
+  for (const file of await readdir(path.join(repoRoot, '.github/workflows'))) {
+    await cp(path.join(repoRoot, '.github/workflows', file), path.join(dir, '.github/workflows', file));
+  }
   if (scenario.caller) {
     await writeFile(
       path.join(dir, '.github/workflows', scenario.caller.file),
       scenario.caller.text(bed, toolkitSha),
     );
   }
-  const starter = (
-    await readFile(path.join(repoRoot, 'workflows', scenario.starter ?? 'pull-request.yml'), 'utf8')
-  )
-    .replace(/(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g, `$1@${toolkitSha}`)
-    .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`)
-    // ghcr.io's stand-in is the local registry; the service's Dockerfile lives in app/ and builds FROM images
-    // the local registry holds (nothing can be pulled from Docker Hub here).
-    .replace(/ghcr\.io\//g, `${bed.registry.host}/`)
-    .replace(
-      /^(\s+)toolkit-ref: (.*)$/gm,
-      (_m, indent: string, ref: string) =>
-        `${indent}toolkit-ref: ${ref}\n${indent}context: app\n${indent}build-args: |\n${bed.buildArgs.map((a) => `${indent}  ${a}`).join('\n')}`,
+  const registryHosts: [RegExp, string][] = [
+    // ghcr.io's stand-in is the local registry; the destinations each have their own.
+    [/ghcr\.io\//g, `${bed.registry.host}/`],
+    ...Object.entries(bed.destinations).map(
+      ([name, r]) => [new RegExp(`${name.replace(/\./g, '\\.')}/`, 'g'), `${r.host}/`] as [RegExp, string],
+    ),
+  ];
+  const mapRegistries = (text: string) => registryHosts.reduce((t, [re, host]) => t.replace(re, host), text);
+  if (scenario.starter) {
+    const extra = (scenario.with ?? buildWith)(bed);
+    const starter = mapRegistries(
+      (await readFile(path.join(repoRoot, 'workflows', scenario.starter), 'utf8'))
+        .replace(/(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g, `$1@${toolkitSha}`)
+        .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`),
+    ).replace(/^(\s+)toolkit-ref: (.*)$/gm, (_m, indent: string, ref: string) =>
+      [`${indent}toolkit-ref: ${ref}`, ...extra.map((l) => `${indent}${l}`)].join('\n'),
     );
-  if (scenario.starter) await writeFile(path.join(dir, '.github/workflows', scenario.starter), starter);
+    await writeFile(path.join(dir, '.github/workflows', scenario.starter), starter);
+  }
   // The overlays deploy what the workflows build, ghcr.io/acme/hello: here, the local registry's acme/hello.
   for (const overlay of [
     'base/deployment.yaml',
     ...['dev', 'local', 'staging', 'production'].map((o) => `overlays/${o}/kustomization.yaml`),
   ]) {
     const file = path.join(dir, 'deploy', overlay);
-    await writeFile(file, (await readFile(file, 'utf8')).replace(/ghcr\.io\//g, `${bed.registry.host}/`));
+    await writeFile(file, mapRegistries(await readFile(file, 'utf8')));
   }
   // BuildKit would pull the docker/dockerfile frontend image for a `# syntax=` line; its built-in one serves.
   const dockerfile = path.join(dir, 'app/Dockerfile');
@@ -362,6 +486,8 @@ async function callerRepository(
   return { base, head: await git(['rev-parse', 'HEAD'], dir) };
 }
 
+let runNumber = 0;
+
 async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promise<JobResult[]> {
   const toolkitSha = await git(['rev-parse', 'HEAD'], repoRoot);
   const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-');
@@ -369,6 +495,7 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
   const commits = await callerRepository(caller, scenario, toolkitSha, bed);
   const eventFile = path.join(logDir, `${slug}.event.json`);
   const inputs = scenario.inputs ? await scenario.inputs(bed) : undefined;
+  const ref = scenario.ref ?? 'refs/heads/main';
   // act reads workflow_dispatch inputs from the event payload, as GitHub delivers them.
   await writeFile(eventFile, JSON.stringify({ ...scenario.payload(commits), ...(inputs ? { inputs } : {}) }));
   const pins = JSON.parse(await readFile(path.join(repoRoot, '.github/action-pins.json'), 'utf8')) as {
@@ -380,47 +507,79 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
       localRepositories.push(`${repository}@${sha}=${path.join(repoRoot, 'testing/actions', standIn)}`);
     }
   }
+  // What GitHub decides before a run starts and act does not: each job's permissions through the reusable
+  // workflows it calls. The stand-ins answer each job by it.
+  const workflowFile = `.github/workflows/${workflowOf(scenario)}`;
+  const graph = buildWorkflowGraph({
+    repository: 'acme/hello',
+    repositoryDir: caller,
+    workflow: workflowFile,
+    ref,
+    repositories: { 'deliverkit/deliverkit': repoRoot },
+  });
+  const callerWorkflow = (await readFile(path.join(caller, workflowFile), 'utf8')).match(
+    /^name: (.*)$/m,
+  )?.[1];
+  bed.github.setRun({
+    graph,
+    repository: 'acme/hello',
+    workflowName: callerWorkflow ?? workflowOf(scenario),
+    workflowFile,
+    visibility: 'public',
+    defaultBranch: 'main',
+  });
+  runNumber++;
+  const artifactPort = await freePort();
+  const artifactProxy = await startArtifactProxy({ host: '127.0.0.1', port: artifactPort });
+  const secrets = { GITHUB_TOKEN: bed.github.token, ...(scenario.secrets?.(bed) ?? {}) };
   const args = [
     scenario.event,
     '-W',
-    `.github/workflows/${workflowOf(scenario)}`,
+    workflowFile,
     '-e',
     eventFile,
     '-P',
     'ubuntu-24.04=-self-hosted',
     '-P',
     'ubuntu-24.04-arm=-self-hosted',
+    '--artifact-server-path',
+    bed.artifacts,
+    '--artifact-server-addr',
+    '127.0.0.1',
+    '--artifact-server-port',
+    String(artifactPort),
+    // Each scenario is a run of its own: its artifacts, its run id in the OIDC claims.
+    '--env',
+    `GITHUB_RUN_ID=${9000 + runNumber}`,
+    '--env',
+    `GITHUB_RUN_NUMBER=${runNumber}`,
+    ...Object.entries(bed.github.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     '--env',
     `DELIVERKIT_ACT_REPOSITORIES=${JSON.stringify({ 'acme/hello': caller, 'deliverkit/deliverkit': repoRoot })}`,
+    '--env',
+    `DELIVERKIT_ACT_STANDINS=${path.join(repoRoot, 'testing/actions')}`,
     '--env',
     `DELIVERKIT_ACT_BUILDKIT=${bed.buildkit}`,
     '--env',
     `DELIVERKIT_ACT_BUILDX=${toolPath('buildx')}`,
     '--env',
-    `DELIVERKIT_ACT_ARTIFACTS=${bed.artifacts}`,
+    `DELIVERKIT_ACT_VULNERABILITIES=${bed.vulnerabilities}`,
+    ...Object.entries(secrets).flatMap(([k, v]) => ['-s', `${k}=${v}`]),
     ...localRepositories.flatMap((l) => ['--local-repository', l]),
     ...(scenario.jobs ?? []).flatMap((j) => ['-j', j]),
   ];
   const log = path.join(logDir, `${slug}.log`);
-  const output = await new Promise<string>((resolve) => {
-    const chunks: Buffer[] = [];
-    const child = spawn(toolPath('act'), args, {
-      cwd: caller,
-      env: { ...process.env, ACT_DISABLE_VERSION_CHECK: '1', GITHUB_REPOSITORY: 'acme/hello' },
-    });
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
-    child.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-  await writeFile(log, output);
   // act prefixes each line with [workflow/job]; a job ends with "🏁  Job succeeded" or "🏁  Job failed".
   const started = new Map<string, number>();
   const results = new Map<string, JobResult>();
-  for (const line of output.split('\n')) {
+  const lines: string[] = [];
+  let partial = '';
+  const onLine = (line: string) => {
+    lines.push(line);
     const m = /^\[([^\]]+)\]/.exec(line);
-    if (!m) continue;
+    if (!m) return;
     const job = m[1]!.trim().split('/').slice(1).join('/').replace(/-\d+$/, '');
-    started.set(job, started.get(job) ?? Date.now());
+    if (!started.has(job)) started.set(job, Date.now());
     if (line.includes('🏁  Job succeeded') || line.includes('🏁  Job failed')) {
       const failed = line.includes('Job failed') || results.get(job)?.result === 'failure';
       results.set(job, {
@@ -428,18 +587,51 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
         workflow: workflowOf(scenario),
         job,
         result: failed ? 'failure' : 'success',
-        seconds: 0,
+        seconds: Math.round((Date.now() - started.get(job)!) / 100) / 10,
       });
     }
+  };
+  await new Promise<void>((resolve) => {
+    const child = spawn(toolPath('act'), args, {
+      cwd: caller,
+      env: {
+        ...process.env,
+        ACT_DISABLE_VERSION_CHECK: '1',
+        GITHUB_REPOSITORY: 'acme/hello',
+        // act hands jobs ACTIONS_RUNTIME_URL / ACTIONS_RESULTS_URL from here: the proxy in front of its server.
+        ACTIONS_RUNTIME_URL: artifactProxy.url,
+      },
+    });
+    const feed = (c: Buffer) => {
+      const text = partial + c.toString('utf8');
+      const parts = text.split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) onLine(line);
+    };
+    child.stdout.on('data', feed);
+    child.stderr.on('data', feed);
+    child.on('close', () => {
+      if (partial) onLine(partial);
+      resolve();
+    });
+  });
+  await artifactProxy.stop();
+  const output = lines.join('\n');
+  await writeFile(log, output);
+  const row = (job: string, ok: boolean): JobResult => ({
+    scenario: scenario.name,
+    workflow: workflowOf(scenario),
+    job,
+    result: ok ? 'success' : 'failure',
+    seconds: 0,
+  });
+  for (const problem of graph.problems) {
+    results.set(`permissions ${problem.path.join('/')}`, {
+      ...row(`permissions ${problem.path.join('/')}: ${problem.message}`, false),
+    });
   }
   if (scenario.expectLog) {
-    results.set('log', {
-      scenario: scenario.name,
-      workflow: workflowOf(scenario),
-      job: `log /${scenario.expectLog.source}/`,
-      result: scenario.expectLog.test(output) ? 'success' : 'failure',
-      seconds: 0,
-    });
+    results.set('log', row(`log /${scenario.expectLog.source}/`, scenario.expectLog.test(output)));
   }
   for (const job of Object.keys(scenario.expect)) {
     if (!results.has(job))
@@ -450,6 +642,14 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
         result: 'not run',
         seconds: 0,
       });
+  }
+  if (scenario.checks) {
+    for (const c of await scenario.checks(bed, { output, head: commits.head })) {
+      results.set(
+        `check ${c.name}`,
+        row(`check: ${c.name}${c.ok || !c.detail ? '' : ` (${c.detail})`}`, c.ok),
+      );
+    }
   }
   return [...results.values()];
 }
@@ -464,15 +664,17 @@ async function main(): Promise<void> {
   const bed = await startBed();
   let passed = 0;
   let failed = 0;
-  console.log('| scenario | workflow | job | result | expected |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| scenario | workflow | job | result | expected | duration |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
     for (const r of await runScenario(scenario, logDir, bed)) {
       const expected = scenario.expect[r.job];
       const ok = expected === undefined ? r.result === 'success' : r.result === expected;
       if (ok) passed++;
       else failed++;
-      console.log(`| ${r.scenario} | ${r.workflow} | ${r.job} | ${r.result} | ${expected ?? 'success'} |`);
+      console.log(
+        `| ${r.scenario} | ${r.workflow} | ${r.job} | ${r.result} | ${expected ?? 'success'} | ${r.seconds ? `${r.seconds} s` : ''} |`,
+      );
     }
   }
   console.log(`${passed} passed, ${failed} failed (logs: .testbed/act/logs)`);
@@ -484,7 +686,13 @@ async function main(): Promise<void> {
     );
   }
   process.exitCode = failed ? 1 : 0;
-  await Promise.all([bed.sigstore.stop(), bed.tuf.stop()]);
+  await Promise.all([
+    bed.sigstore.stop(),
+    bed.tuf.stop(),
+    bed.github.stop(),
+    bed.clusters.staging.stop(),
+    bed.clusters.production.stop(),
+  ]);
   await stopAll();
 }
 
