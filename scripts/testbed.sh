@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what the integration tests need: Debian's docker-registry, buildah, skopeo, qemu binfmt,
+# containerd + runc + CNI plugins + iptables (the real Kubernetes node of test/support/kube-cluster.ts),
 # dockerd (vfs, no iptables), a two-platform busybox base image as an OCI layout, and the tool belt's binaries the
 # suite uses (scripts/tools.sh suite: cosign, olareg, … built from tools/go into .tools/bin). Idempotent: every step checks
 # before it acts, so a second run takes about a second. Everything it creates lives under .testbed/ (gitignored)
@@ -8,7 +9,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TB="$ROOT/.testbed"
-PACKAGES=(docker-registry buildah skopeo qemu-user-static binfmt-support apache2-utils openssl busybox-static docker.io runc)
+PACKAGES=(docker-registry buildah skopeo qemu-user-static binfmt-support apache2-utils openssl busybox-static docker.io runc
+  containerd containernetworking-plugins iptables iproute2)
 BASE_ARCHES=(amd64 arm64)
 # Bump when build_base_image changes what it produces, so cached layouts are rebuilt.
 BASE_RECIPE=2
