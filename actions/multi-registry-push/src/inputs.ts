@@ -1,5 +1,14 @@
 import * as core from '@actions/core';
-import { getBoolean, getInteger, getRequiredString, getStructured, parseWith } from '@deliverkit/action-kit';
+import {
+  getBoolean,
+  getInteger,
+  getRequiredString,
+  getString,
+  getStructured,
+  type Limits,
+  parseLimits,
+  parseWith,
+} from '@deliverkit/action-kit';
 import {
   type CopyDestination,
   type ImageReference,
@@ -16,6 +25,7 @@ export interface Inputs {
   'registry-auths': RegistryAuth[];
   'include-referrers': boolean;
   concurrency: number;
+  limits: Partial<Limits>;
   'dry-run': boolean;
 }
 
@@ -29,6 +39,7 @@ export function readInputs(): Inputs {
     ),
     'include-referrers': getBoolean('include-referrers', true),
     concurrency: getInteger('concurrency', { default: 4, min: 1, max: 32 }),
+    limits: parseLimits('limits', getString('limits') ?? ''),
     'dry-run': getBoolean('dry-run', false),
   };
 }

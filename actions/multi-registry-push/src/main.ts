@@ -15,6 +15,7 @@ export async function main(): Promise<void> {
   const logger = new ActionsLogger();
   const registries = openRegistries(inputs['registry-auths'], {
     concurrency: inputs.concurrency,
+    limits: inputs.limits,
     logger,
     onSecret: core.setSecret,
   });

@@ -323,6 +323,35 @@ export class RegistryClient {
     return undefined;
   }
 
+  /**
+   * The credential to present at a token realm. The registry names the realm, so a hostile or compromised
+   * registry could name a host of its choosing to collect the password: the registry's credential goes
+   * only to a realm on the same host or site (`auth.docker.io` for `docker.io`, `token.example.com` for
+   * `registry.example.com`), never from https down to plain http. Elsewhere the realm gets the credential
+   * configured for its own host, or none, and the error says so.
+   */
+  private async realmCredential(realm: URL, ctx: RegistryErrorContext): Promise<Credential | undefined> {
+    const credential = await this.getCredential();
+    if (!credential) return undefined;
+    const registryTls = this.capabilities.tls !== false;
+    if (registryTls && realm.protocol === 'http:') {
+      throw new RegistryError(
+        'DENIED',
+        ctx,
+        `the token realm ${realm.host} is plain http while the registry is https: credentials for ${this.registry} are not sent there`,
+      );
+    }
+    if (sameSite(this.host, realm.hostname)) return credential;
+    const own = await this.shared.credentials().get(realm.host);
+    if (own) return own;
+    throw new RegistryError(
+      'DENIED',
+      ctx,
+      `the registry names a token realm on another host (${realm.host}); credentials for ${this.registry} are not sent there. ` +
+        `If ${realm.host} is this registry's token service, give it its own registry-auths entry`,
+    );
+  }
+
   private async token(
     scopes: Scope[],
     extra: string[],
@@ -376,10 +405,18 @@ export class RegistryClient {
     repository?: string,
   ): Promise<TokenResponse> {
     const bearer = this.bearer!;
-    const credential = await this.getCredential();
-    const url = new URL(bearer.realm);
-    const allScopes = [...new Set([...scopes, ...extra])];
     const ctx = this.context(`authenticate for ${operation}`, repository);
+    let url: URL;
+    try {
+      url = new URL(bearer.realm);
+    } catch {
+      throw new RegistryError('PROTOCOL_ERROR', ctx, `the token realm is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new RegistryError('PROTOCOL_ERROR', ctx, `the token realm is a ${url.protocol} URL, not http(s)`);
+    }
+    const credential = await this.realmCredential(url, ctx);
+    const allScopes = [...new Set([...scopes, ...extra])];
     this.logger.debug(`RegistryClient.fetchToken: ${url.host} scopes=${allScopes.join(' ') || '(none)'}`);
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse;
@@ -1618,4 +1655,24 @@ function takeBytes(source: Readable, n: number): Readable {
 /** The detail of a TOO_LARGE error: the limit, its value and how to raise it. */
 function tooLarge(limit: 'manifest-bytes' | 'token-response-bytes', value: number, what: string): string {
   return `${what} over the ${limit} limit (${value} bytes); ${howToRaise(limit)}`;
+}
+
+/**
+ * Whether `realmHost` belongs to the registry `registryHost` (host[:port]): the same host name, or the same
+ * site (the last two labels of a domain name, `docker.io` for `registry-1.docker.io` and `auth.docker.io`).
+ * IP addresses match only themselves.
+ */
+export function sameSite(registryHost: string, realmHost: string): boolean {
+  const strip = (h: string) =>
+    h
+      .replace(/^\[|\](:\d+)?$/g, '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
+  const a = strip(registryHost === DOCKER_HUB ? DOCKER_HUB_API_HOST : registryHost);
+  const b = strip(realmHost);
+  if (a === b) return true;
+  const isIp = (h: string) => /^[0-9.]+$/.test(h) || h.includes(':');
+  if (isIp(a) || isIp(b)) return false;
+  const site = (h: string) => h.split('.').slice(-2).join('.');
+  return a.includes('.') && b.includes('.') && site(a) === site(b);
 }
