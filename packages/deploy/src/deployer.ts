@@ -436,12 +436,16 @@ export class BlueGreenDeployer {
     service: string,
     color: Slot,
   ): Promise<ProbeResult | undefined> {
+    const port = this.options.smokeChecks.some((c) => !c.url && !c.command && c.port === undefined)
+      ? await this.servicePort(service)
+      : undefined;
     for (const check of this.options.smokeChecks) {
       const r = await runCheck(this.client, check, {
         phase,
         namespace: this.ns,
         service,
         color,
+        port,
         urlHeaders:
           phase === 'smoke' && this.routeMethod === 'gateway-api' ? { [PREVIEW_HEADER]: 'true' } : undefined,
       });
@@ -449,6 +453,18 @@ export class BlueGreenDeployer {
       if (!r.ok) return r;
     }
     return undefined;
+  }
+
+  private readonly servicePorts = new Map<string, string | number | undefined>();
+
+  /** The first port of a Service (its name, else its number), for checks that name no port. */
+  private async servicePort(service: string): Promise<string | number | undefined> {
+    if (!this.servicePorts.has(service)) {
+      const live = await this.client.get('v1', 'Service', this.ns, service);
+      const first = (live?.spec as { ports?: { name?: string; port?: number }[] } | undefined)?.ports?.[0];
+      this.servicePorts.set(service, first?.name || first?.port);
+    }
+    return this.servicePorts.get(service);
   }
 
   /** Probes the live Service for the verification window; on the first failure, switches back at once. */

@@ -30,6 +30,12 @@ export interface ProbeTarget {
   color: string;
   /** Extra headers for URL checks (the Gateway API preview header). */
   urlHeaders?: Record<string, string>;
+  /**
+   * The Service port a check without `port` goes to: the Service's first port, by name when it has one. The API
+   * server's service proxy matches an omitted port only against an unnamed endpoint port, so a Service whose
+   * port is named (`http`) answers 503 "no endpoints available" to `services/NAME/proxy/…`.
+   */
+  port?: string | number;
 }
 
 export interface ProbeResult {
@@ -167,7 +173,13 @@ async function attempt(
   };
   const res = check.url
     ? await client.request(new URL(check.url), options)
-    : await client.proxy(target.namespace, target.service, check.port, check.path ?? '/', options);
+    : await client.proxy(
+        target.namespace,
+        target.service,
+        check.port ?? target.port,
+        check.path ?? '/',
+        options,
+      );
   if (!check.expectStatus.includes(res.status)) {
     return {
       ok: false,

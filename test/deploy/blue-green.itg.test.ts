@@ -1,0 +1,358 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANNOTATION, BlueGreenDeployer, COLOR_LABEL } from '@deliverkit/deploy';
+import {
+  startClusterLoad,
+  startKubeCluster,
+  type ClusterLoad,
+  type KubeCluster,
+} from '../support/kube-cluster';
+import { ensureTestbed } from '../support/testbed';
+import {
+  appManifests,
+  client,
+  deploy,
+  freshNamespace,
+  get,
+  importTestImages,
+  options,
+  type TestImages,
+} from './real-cluster';
+
+// The blue-green scenarios against a real Kubernetes v1.36.3 control plane with a real node: the kubelet runs the
+// test image in containerd, readiness comes from its real probes, EndpointSlices from the real controller, and the
+// traffic below goes through kube-proxy's iptables rules to the pods. One cluster for the file, a namespace per test.
+
+let cluster: KubeCluster;
+let images: TestImages;
+
+beforeAll(async () => {
+  await ensureTestbed();
+  cluster = await startKubeCluster({ node: true });
+  images = await importTestImages(cluster);
+}, 300_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+const selectorOf = async (ns: string, name: string) =>
+  ((await get(cluster, ns, 'Service', name))?.spec as { selector: Record<string, string> }).selector;
+const replicas = async (ns: string, name: string) =>
+  (await get(cluster, ns, 'Deployment', name))?.spec?.replicas as number | undefined;
+
+async function startTraffic(ns: string, service = 'web'): Promise<ClusterLoad> {
+  const ip = (await get(cluster, ns, 'Service', service))?.spec?.clusterIP as string;
+  return startClusterLoad(`http://${ip}/`);
+}
+
+describe('first deploy', () => {
+  it('creates blue, the preview and the stable Service, and the Service serves the new version', async () => {
+    const ns = await freshNamespace(cluster);
+    const r = await deploy(cluster.kubeconfig, ns, images.a);
+    expect(r.error).toBeUndefined();
+    expect(r).toMatchObject({ outcome: 'deployed', activeColor: 'blue', switched: true });
+    expect(r.imageDigest).toBe(images.a.digest);
+    expect(await selectorOf(ns, 'web')).toEqual({ app: 'web', [COLOR_LABEL]: 'blue' });
+    const svc = (await get(cluster, ns, 'Service', 'web'))!;
+    expect(svc.metadata.annotations).toMatchObject({
+      [ANNOTATION.activeColor]: 'blue',
+      [ANNOTATION.activeDigest]: images.a.digest,
+      [ANNOTATION.phase]: 'complete',
+    });
+    expect(await get(cluster, ns, 'Deployment', 'web-green')).toBeUndefined();
+    const load = await startTraffic(ns);
+    await new Promise((res) => setTimeout(res, 1000));
+    const report = await load.stop();
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(report.byVersion).toEqual({ a: report.ok });
+    expect(r.timeline.map((s) => s.step)).toContain('release lock');
+  });
+});
+
+describe('normal deploy', () => {
+  it('switches blue → green only once green is ready, with zero failed requests, then scales blue down', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    const load = await startTraffic(ns);
+    const r = await deploy(cluster.kubeconfig, ns, images.b);
+    // Past the scale-down and blue's termination grace: every request after the switch reached green.
+    await new Promise((res) => setTimeout(res, 1500));
+    const report = await load.stop();
+    expect(r.error).toBeUndefined();
+    expect(r).toMatchObject({
+      outcome: 'deployed',
+      activeColor: 'green',
+      previousColor: 'blue',
+      switched: true,
+    });
+    expect(r.previousDigest).toBe(images.a.digest);
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(report.byVersion.a).toBeGreaterThan(0);
+    expect(report.byVersion.b).toBeGreaterThan(0);
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('green');
+    expect((await selectorOf(ns, 'web-preview'))[COLOR_LABEL]).toBe('blue');
+    expect(await replicas(ns, 'web-blue')).toBe(0);
+    expect(await replicas(ns, 'web-green')).toBe(2);
+    const order = r.timeline.map((s) => s.step);
+    expect(order.indexOf('wait for rollout')).toBeLessThan(order.indexOf('switch'));
+    expect(order.indexOf('wait for endpoints')).toBeLessThan(order.indexOf('switch'));
+    expect(order.indexOf('smoke checks')).toBeLessThan(order.indexOf('switch'));
+    // The smoke checks reached green's pods through the API server's service proxy.
+    expect(r.probes.filter((p) => p.phase === 'smoke' && p.ok).length).toBeGreaterThan(0);
+  });
+
+  it('changes nothing when re-run with the same digest', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    const before = {
+      svc: (await get(cluster, ns, 'Service', 'web'))!.metadata.resourceVersion,
+      blue: (await get(cluster, ns, 'Deployment', 'web-blue'))!.metadata.resourceVersion,
+    };
+    const r = await deploy(cluster.kubeconfig, ns, images.a);
+    expect(r).toMatchObject({ outcome: 'unchanged', switched: false, activeColor: 'blue' });
+    expect((await get(cluster, ns, 'Service', 'web'))!.metadata.resourceVersion).toBe(before.svc);
+    expect((await get(cluster, ns, 'Deployment', 'web-blue'))!.metadata.resourceVersion).toBe(before.blue);
+  });
+});
+
+describe('when green never becomes ready (the container crashes)', () => {
+  it('does not switch, leaves blue untouched and says why', async () => {
+    const ns = await freshNamespace(cluster);
+    const manifests = appManifests({ progressDeadlineSeconds: 8 });
+    await deploy(cluster.kubeconfig, ns, images.a, { manifests });
+    const load = await startTraffic(ns);
+    const r = await deploy(cluster.kubeconfig, ns, images.crash, { manifests });
+    const report = await load.stop();
+    expect(r.outcome).toBe('failed');
+    expect(r.error?.code).toBe('ROLLOUT_FAILED');
+    expect(r.error?.message).toMatch(/web-green exceeded its progress deadline.*(CrashLoopBackOff|Error)/s);
+    expect(r.switched).toBe(false);
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('blue');
+    expect(await replicas(ns, 'web-blue')).toBe(2);
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(Object.keys(report.byVersion)).toEqual(['a']);
+  });
+});
+
+describe('when a smoke check fails', () => {
+  it('does not switch and scales the failed colour down', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    const load = await startTraffic(ns);
+    const r = await deploy(cluster.kubeconfig, ns, images.smokeFail);
+    const report = await load.stop();
+    expect(r.error?.code).toBe('SMOKE_FAILED');
+    expect(r.error?.message).toContain('self-test');
+    expect(r.switched).toBe(false);
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('blue');
+    expect(await replicas(ns, 'web-green')).toBe(0);
+    expect(r.probes.at(-1)).toMatchObject({ phase: 'smoke', ok: false, status: 500, attempts: 2 });
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(Object.keys(report.byVersion)).toEqual(['a']);
+  });
+});
+
+describe('when the new version breaks inside the verification window', () => {
+  it('switches back to blue at once', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    // The moment the stable Service selects green, every green pod is told to fail its smoke check from then on.
+    let degraded = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const sel = await selectorOf(ns, 'web').catch(() => ({}) as Record<string, string>);
+        if (sel[COLOR_LABEL] === 'green') {
+          const pods = (
+            await cluster.request('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=${COLOR_LABEL}%3Dgreen`)
+          ).body as { items: { metadata: { name: string } }[] };
+          for (const p of pods.items) {
+            const res = await cluster.request(
+              'POST',
+              `/api/v1/namespaces/${ns}/pods/${p.metadata.name}:8080/proxy/degrade`,
+              '',
+            );
+            if (res.status === 200) degraded++;
+          }
+          return;
+        }
+        await new Promise((res) => setTimeout(res, 30));
+      }
+    })();
+    const load = await startTraffic(ns);
+    const r = await deploy(cluster.kubeconfig, ns, images.b, { options: { verifyWindowMs: 6000 } });
+    watching = false;
+    await watcher;
+    const report = await load.stop();
+    expect(degraded).toBe(2);
+    expect(r.error?.code).toBe('VERIFY_FAILED');
+    expect(r).toMatchObject({ outcome: 'failed', switched: true, rolledBack: true, activeColor: 'blue' });
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('blue');
+    expect((await get(cluster, ns, 'Service', 'web'))!.metadata.annotations[ANNOTATION.phase]).toBe(
+      'rolled-back',
+    );
+    const verify = r.timeline.find((s) => s.step === 'verify window')!;
+    expect(verify.status).toBe('failed');
+    expect(verify.durationMs).toBeLessThan(5000);
+    expect(r.timeline.map((s) => s.step)).toContain('switch back');
+    // A degraded pod still serves `/`: the switch back itself failed no request.
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+  });
+});
+
+describe('auto-promote false', () => {
+  it('stops before the switch; promote switches, reject discards', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    const load = await startTraffic(ns);
+    const pending = await deploy(cluster.kubeconfig, ns, images.b, { options: { autoPromote: false } });
+    expect(pending).toMatchObject({ outcome: 'pending-promotion', switched: false });
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('blue');
+    const ref = { app: 'web', namespace: ns };
+    const promoted = await new BlueGreenDeployer(client(cluster.kubeconfig), ref, options()).promote();
+    expect(promoted.error).toBeUndefined();
+    expect(promoted).toMatchObject({ outcome: 'promoted', activeColor: 'green', switched: true });
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('green');
+
+    const pending2 = await deploy(cluster.kubeconfig, ns, images.c, { options: { autoPromote: false } });
+    expect(pending2.outcome).toBe('pending-promotion');
+    const rejected = await new BlueGreenDeployer(client(cluster.kubeconfig), ref, options()).reject();
+    expect(rejected).toMatchObject({ outcome: 'rejected', activeColor: 'green' });
+    expect(await replicas(ns, 'web-blue')).toBe(0);
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('green');
+    const again = await new BlueGreenDeployer(client(cluster.kubeconfig), ref, options()).promote();
+    expect(again.error?.code).toBe('NOTHING_PENDING');
+    const report = await load.stop();
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(report.byVersion.c).toBeUndefined();
+  });
+});
+
+describe('rollback', () => {
+  it('scales the previous colour back up, waits for it and switches back', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    await deploy(cluster.kubeconfig, ns, images.b, { options: { scaleDownDelayMs: 0 } });
+    const load = await startTraffic(ns);
+    const ref = { app: 'web', namespace: ns };
+    const r = await new BlueGreenDeployer(
+      client(cluster.kubeconfig),
+      ref,
+      options({ scaleDownDelayMs: 0 }),
+    ).rollback();
+    await new Promise((res) => setTimeout(res, 1500));
+    const report = await load.stop();
+    expect(r.error).toBeUndefined();
+    expect(r).toMatchObject({
+      outcome: 'rolled-back',
+      activeColor: 'blue',
+      previousColor: 'green',
+      rolledBack: true,
+    });
+    expect(r.imageDigest).toBe(images.a.digest);
+    expect(r.timeline.map((s) => s.step)).toContain('scale previous colour up');
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('blue');
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(report.byVersion.a).toBeGreaterThan(0);
+  });
+});
+
+describe('two runs at once', () => {
+  it('the Lease lets exactly one deploy; the other fails naming the holder', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    const [one, two] = await Promise.all([
+      deploy(cluster.kubeconfig, ns, images.b, { options: { runId: 'octo/shop/run-11', lockWaitMs: 1500 } }),
+      deploy(cluster.kubeconfig, ns, images.c, { options: { runId: 'octo/shop/run-12', lockWaitMs: 1500 } }),
+    ]);
+    const results = [one, two];
+    const winner = results.find((r) => r.outcome === 'deployed');
+    const loser = results.find((r) => r.outcome === 'failed');
+    expect(winner, JSON.stringify(results.map((r) => r.error))).toBeDefined();
+    expect(loser?.error?.code).toBe('LOCK_HELD');
+    const winnerRun = winner === one ? 'octo/shop/run-11' : 'octo/shop/run-12';
+    expect(loser?.error?.message).toContain(winnerRun);
+    // The loser wrote nothing: the live image is the winner's.
+    const green = await get(cluster, ns, 'Deployment', 'web-green');
+    expect(green?.spec.template.spec.containers[0].image).toContain(winner!.imageDigest);
+    const lease = await get(cluster, ns, 'Lease', 'web-deliverkit-lock');
+    expect(lease?.spec.holderIdentity ?? '').toBe('');
+  });
+});
+
+describe('dry-run', () => {
+  it('writes nothing (every write is dryRun=All) and plans the switch with diffs from the server', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    const before = (await cluster.request('GET', `/api/v1/namespaces/${ns}/services`)).body as {
+      items: { metadata: { resourceVersion: string } }[];
+    };
+    const kubeClient = client(cluster.kubeconfig, true);
+    const r = await deploy(cluster.kubeconfig, ns, images.b, { dryRun: true, kubeClient });
+    const writes = kubeClient.calls.filter((c) => ['apply', 'create', 'replace', 'delete'].includes(c.verb));
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.every((c) => c.dryRun)).toBe(true);
+    expect(r.outcome).toBe('planned');
+    expect(r.plan).toMatchObject({
+      mode: 'cluster',
+      from: 'blue',
+      to: 'green',
+      switch: { from: 'blue', to: 'green', objects: ['Service/web'] },
+    });
+    expect(r.plan!.changes.find((c) => c.object === 'Deployment/web-green')!.change).toBe('create');
+    const preview = r.plan!.changes.find((c) => c.object === 'Service/web-preview')!;
+    expect(preview.change).toBe('update');
+    expect(preview.diff).toContain(`-     ${COLOR_LABEL}: blue`);
+    expect(preview.diff).toContain(`+     ${COLOR_LABEL}: green`);
+    const after = (await cluster.request('GET', `/api/v1/namespaces/${ns}/services`)).body as typeof before;
+    expect(after.items.map((s) => s.metadata.resourceVersion)).toEqual(
+      before.items.map((s) => s.metadata.resourceVersion),
+    );
+    expect(await get(cluster, ns, 'Deployment', 'web-green')).toBeUndefined();
+  });
+});
+
+describe('a namespace enforcing the restricted Pod Security Standard', () => {
+  it('admits the app with a restricted security context and deploys it', async () => {
+    const ns = await freshNamespace(cluster, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const r = await deploy(cluster.kubeconfig, ns, images.a);
+    expect(r.error).toBeUndefined();
+    expect(r.outcome).toBe('deployed');
+  });
+
+  it('rejects a Deployment whose pods would run privileged: the rollout fails and names the admission error', async () => {
+    const ns = await freshNamespace(cluster, { 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const manifests = appManifests({ progressDeadlineSeconds: 6 }).replace(
+      /allowPrivilegeEscalation: false/,
+      'allowPrivilegeEscalation: true',
+    );
+    // The API server warns on the Deployment (the pods are refused by the ReplicaSet controller's creates).
+    const r = await deploy(cluster.kubeconfig, ns, images.a, { manifests });
+    expect(r.outcome).toBe('failed');
+    expect(r.switched).toBe(false);
+    const events = (await cluster.request('GET', `/api/v1/namespaces/${ns}/events`)).body as {
+      items: { reason: string; message: string }[];
+    };
+    expect(
+      events.items.some(
+        (e) => e.reason === 'FailedCreate' && /violates PodSecurity "restricted/.test(e.message),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('a write refused by the API server', () => {
+  it('surfaces the server’s Status message', async () => {
+    const ns = await freshNamespace(cluster);
+    const bad = appManifests().replace(
+      '  name: web-config',
+      "  name: web-config\n  labels:\n    tier: 'not valid!'",
+    );
+    const r = await deploy(cluster.kubeconfig, ns, images.a, { manifests: bad });
+    expect(r.outcome).toBe('failed');
+    expect(r.error?.code).toBe('INVALID');
+    expect(r.error?.message).toMatch(
+      /ConfigMap .*web-config.*metadata\.labels: Invalid value: "not valid!"/s,
+    );
+  });
+});
