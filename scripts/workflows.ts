@@ -21,6 +21,7 @@ import { runCommand } from '../test/support/exec';
 import { pushBaseImage, skopeoInspectRaw } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
 import { startRegistry, stopAll, type RegistryHandle } from '../test/support/registry';
+import { getTestbedCa } from '../test/support/ca';
 import { containersEnv } from '../test/support/testbed';
 import { toolPath } from '../test/support/tools';
 import { ensureGoToolchainImage, storageDriver } from './lib/go-toolchain';
@@ -220,7 +221,7 @@ function deployGateCaller(bed: Bed, toolkitSha: string): string {
     'jobs:',
     '  staging:',
     `    uses: deliverkit/deliverkit/.github/workflows/deploy.yml@${toolkitSha}`,
-    '    permissions: { contents: read, packages: read }',
+    '    permissions: { contents: read, packages: read, deployments: write }',
     '    with:',
     '      environment: staging',
     '      image: ${{ inputs.image }}',
@@ -271,6 +272,10 @@ interface Scenario {
   event: string;
   /** The ref the event is for (GITHUB_REF); default refs/heads/main. */
   ref?: string;
+  /** Run in an earlier scenario's repository, at the commit it ran (a release tags what main built). */
+  continueFrom?: string;
+  /** A tag to put on the commit before the run. */
+  tag?: string;
   /** workflow_dispatch inputs, prepared against the test bed (images pushed and signed). */
   inputs?: (bed: Bed) => Promise<Record<string, string>>;
   /** Lines added to the starter's `with:` of the toolkit's reusable workflow (the test bed's services). */
@@ -441,25 +446,8 @@ async function callerRepository(
       scenario.caller.text(bed, toolkitSha),
     );
   }
-  const registryHosts: [RegExp, string][] = [
-    // ghcr.io's stand-in is the local registry; the destinations each have their own.
-    [/ghcr\.io\//g, `${bed.registry.host}/`],
-    ...Object.entries(bed.destinations).map(
-      ([name, r]) => [new RegExp(`${name.replace(/\./g, '\\.')}/`, 'g'), `${r.host}/`] as [RegExp, string],
-    ),
-  ];
-  const mapRegistries = (text: string) => registryHosts.reduce((t, [re, host]) => t.replace(re, host), text);
-  if (scenario.starter) {
-    const extra = (scenario.with ?? buildWith)(bed);
-    const starter = mapRegistries(
-      (await readFile(path.join(repoRoot, 'workflows', scenario.starter), 'utf8'))
-        .replace(/(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g, `$1@${toolkitSha}`)
-        .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`),
-    ).replace(/^(\s+)toolkit-ref: (.*)$/gm, (_m, indent: string, ref: string) =>
-      [`${indent}toolkit-ref: ${ref}`, ...extra.map((l) => `${indent}${l}`)].join('\n'),
-    );
-    await writeFile(path.join(dir, '.github/workflows', scenario.starter), starter);
-  }
+  const mapRegistries = registryMapper(bed);
+  if (scenario.starter) await writeStarter(dir, scenario, toolkitSha, bed);
   // The overlays deploy what the workflows build, ghcr.io/acme/hello: here, the local registry's acme/hello.
   for (const overlay of [
     'base/deployment.yaml',
@@ -486,13 +474,59 @@ async function callerRepository(
   return { base, head: await git(['rev-parse', 'HEAD'], dir) };
 }
 
+/** ghcr.io's stand-in is the local registry; the destinations each have their own. */
+function registryMapper(bed: Bed): (text: string) => string {
+  const registryHosts: [RegExp, string][] = [
+    [/ghcr\.io\//g, `${bed.registry.host}/`],
+    ...Object.entries(bed.destinations).map(
+      ([name, r]) => [new RegExp(`${name.replace(/\./g, '\\.')}/`, 'g'), `${r.host}/`] as [RegExp, string],
+    ),
+  ];
+  return (text) => registryHosts.reduce((t, [re, host]) => t.replace(re, host), text);
+}
+
+/** The starter, adapted: the toolkit pinned to this checkout's HEAD, the test bed's registries and services. */
+async function writeStarter(dir: string, scenario: Scenario, toolkitSha: string, bed: Bed): Promise<void> {
+  const extra = (scenario.with ?? buildWith)(bed);
+  const starter = registryMapper(bed)(
+    (await readFile(path.join(repoRoot, 'workflows', scenario.starter!), 'utf8'))
+      .replace(/(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g, `$1@${toolkitSha}`)
+      .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`),
+  ).replace(/^(\s+)toolkit-ref: (.*)$/gm, (_m, indent: string, ref: string) =>
+    [`${indent}toolkit-ref: ${ref}`, ...extra.map((l) => `${indent}${l}`)].join('\n'),
+  );
+  await writeFile(path.join(dir, '.github/workflows', scenario.starter!), starter);
+}
+
+/**
+ * An earlier scenario's repository, unchanged: the starter is written into the working tree (act reads the
+ * workflow file from there) and not committed, so the run is for the very commit the earlier run built.
+ */
+async function continueRepository(
+  dir: string,
+  scenario: Scenario,
+  toolkitSha: string,
+  bed: Bed,
+): Promise<{ base: string; head: string }> {
+  if (scenario.starter) await writeStarter(dir, scenario, toolkitSha, bed);
+  const head = await git(['rev-parse', 'HEAD'], dir);
+  return { base: head, head };
+}
+
 let runNumber = 0;
 
 async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promise<JobResult[]> {
   const toolkitSha = await git(['rev-parse', 'HEAD'], repoRoot);
   const slug = scenario.name.replace(/[^a-z0-9]+/gi, '-');
-  const caller = path.join(repoRoot, '.testbed/act', slug);
-  const commits = await callerRepository(caller, scenario, toolkitSha, bed);
+  const caller = path.join(
+    repoRoot,
+    '.testbed/act',
+    scenario.continueFrom ? scenario.continueFrom.replace(/[^a-z0-9]+/gi, '-') : slug,
+  );
+  const commits = scenario.continueFrom
+    ? await continueRepository(caller, scenario, toolkitSha, bed)
+    : await callerRepository(caller, scenario, toolkitSha, bed);
+  if (scenario.tag) await git(['tag', '-f', scenario.tag], caller);
   const eventFile = path.join(logDir, `${slug}.event.json`);
   const inputs = scenario.inputs ? await scenario.inputs(bed) : undefined;
   const ref = scenario.ref ?? 'refs/heads/main';
@@ -532,6 +566,14 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
   const artifactPort = await freePort();
   const artifactProxy = await startArtifactProxy({ host: '127.0.0.1', port: artifactPort });
   const secrets = { GITHUB_TOKEN: bed.github.token, ...(scenario.secrets?.(bed) ?? {}) };
+  const secretFile = path.join(logDir, `${slug}.secrets`);
+  await writeFile(
+    secretFile,
+    Object.entries(secrets)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
   const args = [
     scenario.event,
     '-W',
@@ -556,6 +598,10 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
     ...Object.entries(bed.github.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     '--env',
     `DELIVERKIT_ACT_REPOSITORIES=${JSON.stringify({ 'acme/hello': caller, 'deliverkit/deliverkit': repoRoot })}`,
+    // The runner trusts the test bed's CA (the TLS registries' issuer), as a self-hosted runner trusts its
+    // organisation's.
+    '--env',
+    `NODE_EXTRA_CA_CERTS=${(await getTestbedCa()).caFile}`,
     '--env',
     `DELIVERKIT_ACT_STANDINS=${path.join(repoRoot, 'testing/actions')}`,
     '--env',
@@ -564,7 +610,10 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
     `DELIVERKIT_ACT_BUILDX=${toolPath('buildx')}`,
     '--env',
     `DELIVERKIT_ACT_VULNERABILITIES=${bed.vulnerabilities}`,
-    ...Object.entries(secrets).flatMap(([k, v]) => ['-s', `${k}=${v}`]),
+    // Secrets go through a file (0600), never argv: act reads it as dotenv, where a double-quoted value's \n is
+    // a newline (the registry-auths YAML and the kubeconfig are multi-line).
+    '--secret-file',
+    secretFile,
     ...localRepositories.flatMap((l) => ['--local-repository', l]),
     ...(scenario.jobs ?? []).flatMap((j) => ['-j', j]),
   ];
@@ -616,6 +665,7 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
     });
   });
   await artifactProxy.stop();
+  await rm(secretFile, { force: true });
   const output = lines.join('\n');
   await writeFile(log, output);
   const row = (job: string, ok: boolean): JobResult => ({

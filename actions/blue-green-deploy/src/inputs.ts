@@ -42,6 +42,9 @@ export interface Inputs {
   'gitops-branch': string | undefined;
   'gitops-pull-request': boolean;
   'gitops-token': string | undefined;
+  'github-deployment': string | undefined;
+  'environment-url': string | undefined;
+  'github-token': string | undefined;
 }
 
 /** `clusters`: a YAML list of context names or `{name, context, kubeconfig}` mappings. */
@@ -83,6 +86,23 @@ export function parseClusters(value: unknown): ClusterSpec[] {
 export function readInputs(): Inputs {
   const context = getString('context');
   const clusters = parseClusters(getStructured('clusters', { secret: true }));
+  const githubDeployment = getString('github-deployment');
+  if (githubDeployment !== undefined && !/^[\w.\- ]{1,255}$/.test(githubDeployment))
+    throw new InputError(
+      'github-deployment',
+      'Input "github-deployment" must be an environment name (letters, digits, spaces, . _ -; at most 255)',
+    );
+  const environmentUrl = getString('environment-url');
+  if (environmentUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(environmentUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['https:', 'http:'].includes(url.protocol))
+      throw new InputError('environment-url', 'Input "environment-url" must be an http(s) URL');
+  }
   return {
     action: getEnum('action', ['deploy', 'promote', 'reject', 'rollback'] as const, 'deploy'),
     manifests: getList('manifests'),
@@ -107,5 +127,8 @@ export function readInputs(): Inputs {
     'gitops-branch': getString('gitops-branch'),
     'gitops-pull-request': getBoolean('gitops-pull-request', true),
     'gitops-token': getString('gitops-token', { secret: true }),
+    'github-deployment': githubDeployment,
+    'environment-url': environmentUrl,
+    'github-token': githubDeployment ? getString('github-token', { secret: true }) : undefined,
   };
 }

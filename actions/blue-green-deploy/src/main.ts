@@ -1,7 +1,14 @@
 import * as core from '@actions/core';
-import * as github from '@actions/github';
-import { ActionsLogger, SummaryBuilder, formatPlanText, setOutputs, type Plan } from '@deliverkit/action-kit';
+import {
+  ActionsLogger,
+  InputError,
+  SummaryBuilder,
+  formatPlanText,
+  setOutputs,
+  type Plan,
+} from '@deliverkit/action-kit';
 import { runDeployment, type DeploymentReport, type DeployResult } from '@deliverkit/deploy';
+import type { GitHubDeployment } from './deployments';
 import { readInputs, type Inputs } from './inputs';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -16,7 +23,9 @@ function gitopsTarget(inputs: Inputs) {
     slug && token
       ? async (pr: { head: string; base: string; title: string; body: string }) => {
           const [owner, name] = slug.split('/') as [string, string];
-          const octokit = github.getOctokit(token);
+          // octokit only on this path: the cluster path never loads it.
+          const { getOctokit } = await import('@actions/github');
+          const octokit = getOctokit(token);
           const open = await octokit.rest.pulls.list({
             owner,
             repo: name,
@@ -112,10 +121,12 @@ function writeSummary(report: DeploymentReport): SummaryBuilder {
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const logger = new ActionsLogger();
-  const ctx = github.context;
-  const runUrl = process.env.GITHUB_RUN_ID
-    ? `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}/actions/runs/${ctx.runId}`
-    : undefined;
+  const repository = process.env.GITHUB_REPOSITORY;
+  const runUrl =
+    process.env.GITHUB_RUN_ID && repository
+      ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}`
+      : undefined;
+  const deployment = await startGitHubDeployment(inputs, repository, runUrl);
   const gitops =
     inputs.mode === 'gitops' && inputs['gitops-repo'] && inputs['gitops-path']
       ? gitopsTarget(inputs)
@@ -171,6 +182,77 @@ export async function main(): Promise<void> {
   });
   // The JSON record: the plain outputs plus every cluster's timeline and probe results.
   core.setOutput('result', JSON.stringify({ ...report, plan }));
+  if (deployment) {
+    const outcome = report.ok
+      ? {
+          state: 'success' as const,
+          text: `${report.activeColor ?? 'deployed'} is live: ${report.imageDigest ?? ''}`,
+        }
+      : {
+          state: 'failure' as const,
+          text: report.rolledBack
+            ? `rolled back to ${report.activeColor ?? 'the previous colour'}: ${report.error?.message ?? ''}`
+            : (report.error?.message ?? 'the deployment failed'),
+        };
+    try {
+      await deployment.setStatus(outcome.state, outcome.text);
+    } catch (e) {
+      core.warning(
+        `GitHub deployment ${deployment.id}: could not set status ${outcome.state}: ${(e as Error).message}`,
+      );
+    }
+    core.setOutput('github-deployment-id', String(deployment.id));
+  }
   await writeSummary(report).write();
   if (!report.ok) core.setFailed(report.error?.message ?? 'The deployment failed');
+}
+
+/**
+ * The GitHub deployment of this run, created before anything changes (so a failure to record is a failure to
+ * deploy, with nothing half-done), or undefined when none is asked for or this is a dry run.
+ */
+async function startGitHubDeployment(
+  inputs: Inputs,
+  repository: string | undefined,
+  logUrl: string | undefined,
+): Promise<GitHubDeployment | undefined> {
+  const environment = inputs['github-deployment'];
+  if (!environment) return undefined;
+  const image = inputs.images[0];
+  if (inputs['dry-run']) {
+    core.info(
+      `dry run: would record a GitHub deployment to ${environment}${image ? ` of ${image.digest}` : ''}`,
+    );
+    return undefined;
+  }
+  if (!inputs['github-token'])
+    throw new InputError('github-token', 'Input "github-token" is required with `github-deployment`');
+  if (!repository || !process.env.GITHUB_SHA)
+    throw new InputError(
+      'github-deployment',
+      'Input "github-deployment" needs GITHUB_REPOSITORY and GITHUB_SHA',
+    );
+  if (!image)
+    throw new InputError(
+      'images',
+      'Input "images" must name the image by digest to record a GitHub deployment',
+    );
+  const { createGitHubDeployment } = await import('./deployments');
+  const d = await createGitHubDeployment(inputs['github-token'], repository, {
+    environment,
+    sha: process.env.GITHUB_SHA,
+    payload: {
+      image: `${image.newName ?? image.name}@${image.digest}`,
+      digest: image.digest,
+      app: inputs.app,
+      namespace: inputs.namespace,
+      mode: inputs.mode,
+    },
+    description: `${inputs.action} ${image.digest.slice(0, 19)} (${inputs.mode})`,
+    environmentUrl: inputs['environment-url'],
+    logUrl,
+    production: /prod/i.test(environment),
+  });
+  core.info(`GitHub deployment ${d.id} to ${environment}: in_progress`);
+  return d;
 }
