@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ANNOTATION, BlueGreenDeployer, COLOR_LABEL } from '@deliverkit/deploy';
 import {
   startClusterLoad,
@@ -6,6 +9,7 @@ import {
   type ClusterLoad,
   type KubeCluster,
 } from '../support/kube-cluster';
+import { repoRoot } from '../support/paths';
 import { ensureTestbed } from '../support/testbed';
 import {
   appManifests,
@@ -15,6 +19,7 @@ import {
   get,
   importTestImages,
   options,
+  type Live,
   type TestImages,
 } from './real-cluster';
 
@@ -354,5 +359,43 @@ describe('a write refused by the API server', () => {
     expect(r.error?.message).toMatch(
       /ConfigMap .*web-config.*metadata\.labels: Invalid value: "not valid!"/s,
     );
+  });
+});
+
+describe('with exactly the documented minimal Role (actions/blue-green-deploy/rbac.yaml)', () => {
+  it('deploys, switches and rolls back; without the binding it is forbidden', async () => {
+    const ns = await freshNamespace(cluster);
+    const user = await cluster.user(`deployer-${ns}`);
+    const role = parse(
+      await readFile(path.join(repoRoot, 'actions/blue-green-deploy/rbac.yaml'), 'utf8'),
+    ) as Live;
+    // The test app's manifests hold a ConfigMap: the rule the Role's comment tells users to add.
+    role.rules.push({ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'create', 'patch'] });
+    const denied = await deploy(user.kubeconfig, ns, images.a);
+    expect(denied.error?.code).toBe('FORBIDDEN');
+    await cluster.kubectl(['apply', '-n', ns, '-f', '-'], { input: JSON.stringify(role) });
+    await cluster.kubectl([
+      'create',
+      'rolebinding',
+      'deployer',
+      '-n',
+      ns,
+      '--role=deliverkit-deployer',
+      `--user=${user.name}`,
+    ]);
+    const first = await deploy(user.kubeconfig, ns, images.a);
+    expect(first.error).toBeUndefined();
+    const second = await deploy(user.kubeconfig, ns, images.b, { options: { scaleDownDelayMs: 0 } });
+    expect(second.error).toBeUndefined();
+    expect(second.activeColor).toBe('green');
+    const rolledBack = await new BlueGreenDeployer(
+      client(user.kubeconfig),
+      { app: 'web', namespace: ns },
+      options({ scaleDownDelayMs: 0 }),
+    ).rollback();
+    expect(rolledBack.error).toBeUndefined();
+    expect(rolledBack.activeColor).toBe('blue');
+    // And the Role grants nothing beyond the namespace's app objects: no Secrets.
+    await expect(cluster.kubectl(['get', 'secrets', '-n', ns], { user })).rejects.toThrow(/forbidden/);
   });
 });

@@ -151,8 +151,8 @@ let namespaces = 0;
 export async function freshNamespace(
   cluster: KubeCluster,
   labels: Record<string, string> = {},
+  name = `bg-${process.pid}-${namespaces++}`,
 ): Promise<string> {
-  const name = `bg-${process.pid}-${namespaces++}`;
   const r = await cluster.request('POST', '/api/v1/namespaces', {
     apiVersion: 'v1',
     kind: 'Namespace',
