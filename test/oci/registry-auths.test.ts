@@ -27,7 +27,10 @@ describe('parseRegistryAuths', () => {
     [[{ username: 'u', password: 'secret-1' }], 'needs a registry'],
     [[{ registry: 'r', username: 'u' }], 'needs both username and password'],
     [[{ registry: 'r', password: 'secret-2' }], 'needs both username and password'],
-    [[{ registry: 'r', token: 'secret-3' }], 'unknown keys (token)'],
+    [
+      [{ registry: 'r', token: 'secret-3' }],
+      '1 unknown key(s); allowed: registry, username, password, ca, insecure',
+    ],
     [[{ registry: 'r', insecure: 'yes' }], 'insecure must be true or false'],
     [['ghcr.io'], 'is not a mapping'],
   ])('rejects %j naming the input, never a value', (value, why) => {

@@ -104,9 +104,17 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     trigger: getString('trigger'),
     'public-key': pemOrFile('public-key', getString('public-key'), false),
     ...readTrust(env),
-    'require-attestations': getList('require-attestations', { comma: true }).map((t) =>
-      t in PREDICATE_TYPES ? PREDICATE_TYPES[t as keyof typeof PREDICATE_TYPES] : t,
-    ),
+    'require-attestations': getList('require-attestations', { comma: true }).map((t) => {
+      if (t in PREDICATE_TYPES) return PREDICATE_TYPES[t as keyof typeof PREDICATE_TYPES];
+      // A predicate type is a URI; anything else is a typo of a short name, refused before the network is used.
+      if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(t)) {
+        throw new InputError(
+          'require-attestations',
+          `Input "require-attestations" has "${t}": expected ${Object.keys(PREDICATE_TYPES).join(', ')} or a predicate type URI`,
+        );
+      }
+      return t;
+    }),
     'registry-auths': parseRegistryAuths(
       getStructured<unknown>('registry-auths', { secret: true }),
       core.setSecret,

@@ -4,6 +4,7 @@ import {
   getBoolean,
   getEnum,
   getString,
+  parseImageReference,
   parseKeyValues,
   parseList,
   parseWith,
@@ -15,7 +16,7 @@ import {
   parseBuilderChoice,
   parsePlatforms,
 } from '@deliverkit/build';
-import { parseMetadataList } from '@deliverkit/meta';
+import { parseImages, parseMetadataList, parseTagRules } from '@deliverkit/meta';
 
 export type Mode = 'multi' | 'single' | 'merge';
 
@@ -83,12 +84,18 @@ export function readInputs(): Inputs {
       `Input "platforms" must name exactly one platform with mode: single, got ${platforms.length}`,
     );
   }
+  // Checked here, before the metadata step runs git or the builder is probed: a malformed image name or tag
+  // rule fails the step naming the input, with nothing run.
+  const images = metaList('images');
+  for (const image of parseImages(images)) parseImageReference('images', image.name);
+  const tags = metaList('tags');
+  parseTagRules(tags);
   return {
     context: getString('context') ?? '.',
     file: getString('file'),
     platforms,
-    images: metaList('images'),
-    tags: metaList('tags'),
+    images,
+    tags,
     flavor: metaList('flavor'),
     labels: metaList('labels'),
     annotations: metaList('annotations'),

@@ -122,7 +122,16 @@ export interface TokenResponse {
 
 /** Reads the token endpoint's JSON: `token` or `access_token`, `expires_in` (default 60 s per the spec). */
 export function parseTokenResponse(body: string, now: number = Date.now()): TokenResponse {
-  const json = JSON.parse(body) as {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new Error('token endpoint answer is not JSON');
+  }
+  // `null`, a list or a number is valid JSON but no answer (found by the property tests, #19).
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('token endpoint answer is not a JSON object');
+  const json = parsed as {
     token?: unknown;
     access_token?: unknown;
     expires_in?: unknown;
@@ -130,7 +139,9 @@ export function parseTokenResponse(body: string, now: number = Date.now()): Toke
   };
   const token = typeof json.token === 'string' && json.token ? json.token : json.access_token;
   if (typeof token !== 'string' || !token) throw new Error('token endpoint returned no token');
-  const expiresIn = typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : 60;
+  // A day at most: an absurd lifetime from the endpoint must not keep a token past its real expiry forever.
+  const expiresIn =
+    typeof json.expires_in === 'number' && json.expires_in > 0 ? Math.min(json.expires_in, 86_400) : 60;
   const issued = typeof json.issued_at === 'string' ? Date.parse(json.issued_at) : NaN;
   const start = Number.isNaN(issued) || issued > now ? now : issued;
   // Renew a little early so a token never expires mid-request.

@@ -1043,7 +1043,11 @@ export class RegistryClient {
       );
     }
     if (actual !== digest) {
-      throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `content is ${actual}`);
+      throw new RegistryError(
+        'DIGEST_MISMATCH',
+        this.context(operation, repository),
+        `content is ${actual}, which does not match the digest`,
+      );
     }
     if (pending) yield pending;
   }

@@ -32,19 +32,34 @@ export function parseRegistryAuths(
     if (!entry || typeof entry !== 'object') return fail(`entry ${i + 1} is not a mapping`);
     const { registry, username, password, ca, insecure, ...rest } = entry as Record<string, unknown>;
     if (typeof password === 'string') mask(password);
+    // Key names are not quoted either: a password on a mis-indented line becomes a key.
     if (Object.keys(rest).length > 0)
-      fail(`entry ${i + 1} has unknown keys (${Object.keys(rest).join(', ')})`);
+      fail(
+        `entry ${i + 1} has ${Object.keys(rest).length} unknown key(s); allowed: registry, username, password, ca, insecure`,
+      );
     if (typeof registry !== 'string' || !registry) return fail(`entry ${i + 1} needs a registry`);
+    const host = registry
+      .replace(/^https?:\/\//, '')
+      .replace(/\/(?:v[12]\/?)?$/, '')
+      .replace(/\/+$/, '');
+    if (
+      !/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(
+        host,
+      )
+    )
+      fail(
+        `entry ${i + 1}: registry must be a host name with an optional port (e.g. ghcr.io, localhost:5000)`,
+      );
     for (const [key, v] of Object.entries({ username, password, ca })) {
       if (v !== undefined && typeof v !== 'string') fail(`entry ${i + 1}: ${key} must be a string`);
     }
     if ((username === undefined) !== (password === undefined)) {
-      fail(`entry ${i + 1} (${registry}) needs both username and password`);
+      fail(`entry ${i + 1} (${host}) needs both username and password`);
     }
     if (insecure !== undefined && typeof insecure !== 'boolean')
       fail(`entry ${i + 1}: insecure must be true or false`);
     return {
-      registry: registry.replace(/^https?:\/\//, '').replace(/\/+$/, ''),
+      registry: host,
       username: username as string | undefined,
       password: password as string | undefined,
       ca: ca as string | undefined,

@@ -39,6 +39,29 @@ export function parsePlatform(text: string): Platform {
   return variant ? { os, architecture, variant } : { os, architecture };
 }
 
+/**
+ * A manifest, index or config as JSON, checked to be an object: a registry can serve `null`, a list or a
+ * number with the right digest, which must fail as an invalid image, not as a TypeError further on.
+ */
+function parseObject<T>(bytes: Buffer, what: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new SbomError('INVALID_IMAGE', `${what} is not JSON`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new SbomError('INVALID_IMAGE', `${what} is not a JSON object`);
+  }
+  return value as T;
+}
+
+const isDescriptor = (d: unknown): d is Descriptor =>
+  d !== null &&
+  typeof d === 'object' &&
+  typeof (d as Descriptor).digest === 'string' &&
+  (typeof (d as Descriptor).size === 'number' || (d as Descriptor).size === undefined);
+
 function sha256Of(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
@@ -86,12 +109,12 @@ export async function resolveImage(
 ): Promise<LayerSource[]> {
   const rootBytes = await store.manifest(digest);
   verify(digest, rootBytes, 'manifest');
-  const root = JSON.parse(rootBytes.toString('utf8')) as {
+  const root = parseObject<{
     mediaType?: string;
-    manifests?: Descriptor[];
+    manifests?: unknown;
     layers?: Descriptor[];
     config?: Descriptor;
-  };
+  }>(rootBytes, `manifest ${name}@${digest}`);
   const isIndex = (root.mediaType && INDEX_TYPES.has(root.mediaType)) || Array.isArray(root.manifests);
   if (!isIndex) {
     const source = await sourceFor(store, { name, digest, tag: options.tag }, rootBytes);
@@ -104,13 +127,19 @@ export async function resolveImage(
     }
     return [source];
   }
-  const candidates = (root.manifests ?? []).filter(
-    (m) =>
-      (!m.mediaType || MANIFEST_TYPES.has(m.mediaType)) &&
-      m.platform &&
-      m.platform.os !== 'unknown' &&
-      m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest',
-  );
+  const listed: unknown[] = Array.isArray(root.manifests) ? root.manifests : [];
+  const candidates = listed
+    .filter(isDescriptor)
+    .filter(
+      (m) =>
+        (!m.mediaType || MANIFEST_TYPES.has(m.mediaType)) &&
+        m.platform &&
+        typeof m.platform === 'object' &&
+        typeof m.platform.os === 'string' &&
+        typeof m.platform.architecture === 'string' &&
+        m.platform.os !== 'unknown' &&
+        m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest',
+    );
   let chosen = candidates;
   if (options.platforms) {
     const missing = options.platforms.filter((p) => !candidates.some((m) => platformMatches(p, m.platform!)));
@@ -150,16 +179,20 @@ async function sourceFor(
   manifestBytes: Buffer,
   indexPlatform?: Platform,
 ): Promise<LayerSource> {
-  const manifest = JSON.parse(manifestBytes.toString('utf8')) as {
-    config?: Descriptor;
-    layers?: Descriptor[];
-  };
-  if (!manifest.config || !Array.isArray(manifest.layers)) {
+  const manifest = parseObject<{ config?: unknown; layers?: unknown }>(
+    manifestBytes,
+    `manifest ${subject.name}@${subject.digest}`,
+  );
+  if (
+    !isDescriptor(manifest.config) ||
+    !Array.isArray(manifest.layers) ||
+    !manifest.layers.every(isDescriptor)
+  ) {
     throw new SbomError('INVALID_IMAGE', `${subject.name}@${subject.digest} is not an image manifest`);
   }
   const configBytes = await store.blob(manifest.config);
   verify(manifest.config.digest, configBytes, 'config');
-  const config = JSON.parse(configBytes.toString('utf8')) as ImageConfig;
+  const config = parseObject<ImageConfig>(configBytes, `config ${manifest.config.digest}`);
   const platform: Platform = indexPlatform
     ? {
         os: indexPlatform.os,
