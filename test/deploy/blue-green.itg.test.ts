@@ -399,3 +399,37 @@ describe('with exactly the documented minimal Role (actions/blue-green-deploy/rb
     await expect(cluster.kubectl(['get', 'secrets', '-n', ns], { user })).rejects.toThrow(/forbidden/);
   });
 });
+
+describe('when another tool (Argo CD) manages a field the manifests set', () => {
+  it('fails with FIELD_CONFLICT naming the manager and the field, and forces nothing', async () => {
+    const ns = await freshNamespace(cluster);
+    // Argo CD applies the ConfigMap server-side with its own value.
+    const res = await cluster.request(
+      'PATCH',
+      `/api/v1/namespaces/${ns}/configmaps/web-config?fieldManager=argocd-controller&force=true`,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'web-config' },
+        data: { greeting: 'hi from argo' },
+      }),
+      'application/apply-patch+yaml',
+    );
+    expect(res.status).toBe(201);
+    const r = await deploy(cluster.kubeconfig, ns, images.a);
+    expect(r.outcome).toBe('failed');
+    expect(r.error?.code).toBe('FIELD_CONFLICT');
+    expect(r.error?.message).toContain('.data.greeting (owned by "argocd-controller")');
+    const cm = (await cluster.request('GET', `/api/v1/namespaces/${ns}/configmaps/web-config`)).body as Live;
+    expect(cm.data.greeting).toBe('hi from argo');
+  });
+
+  it('takes over fields an imperative kubectl set (adopting an app)', async () => {
+    const ns = await freshNamespace(cluster);
+    await cluster.kubectl(['create', 'configmap', 'web-config', '-n', ns, '--from-literal=greeting=by hand']);
+    const r = await deploy(cluster.kubeconfig, ns, images.a);
+    expect(r.error).toBeUndefined();
+    const cm = (await cluster.request('GET', `/api/v1/namespaces/${ns}/configmaps/web-config`)).body as Live;
+    expect(cm.data.greeting).toBe('hello');
+  });
+});

@@ -19,6 +19,7 @@ export type KubeApiErrorCode =
   | 'NOT_FOUND'
   | 'ALREADY_EXISTS'
   | 'CONFLICT'
+  | 'FIELD_CONFLICT'
   | 'INVALID'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'

@@ -29,6 +29,31 @@ export interface KObject {
 
 export const FIELD_MANAGER = 'deliverkit';
 
+/** Managers whose fields an apply may take over: ours, and imperative kubectl edits (what adopting an app means). */
+const TAKEOVER_MANAGERS = /^(deliverkit(-[a-z]+)?|kubectl(-[a-z-]+)?|before-first-apply)$/;
+
+/** The field conflicts of a server-side apply's 409 (Status details.causes of type FieldManagerConflict). */
+function fieldConflicts(e: unknown): { manager: string; field: string }[] | undefined {
+  if (!(e instanceof ApiException) || e.code !== 409) return undefined;
+  let body: unknown = e.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const causes = (body as { details?: { causes?: { reason?: string; message?: string; field?: string }[] } })
+    ?.details?.causes;
+  const conflicts = (causes ?? [])
+    .filter((c) => c.reason === 'FieldManagerConflict')
+    .map((c) => ({
+      manager: /conflict with "([^"]+)"/.exec(c.message ?? '')?.[1] ?? '?',
+      field: c.field ?? '?',
+    }));
+  return conflicts.length ? conflicts : undefined;
+}
+
 export interface KubeClientOptions {
   /** Kubeconfig YAML text (what the `kubeconfig` input holds). */
   kubeconfig?: string;
@@ -186,24 +211,51 @@ export class KubeClient {
     }
   }
 
-  /** Server-side apply as `fieldManager` (force takes ownership of fields other managers hold). */
+  /**
+   * Server-side apply as `fieldManager`, never forcing blindly: a first apply without force; on a field conflict,
+   * the fields are taken over only when every other owner is one of ours (`deliverkit*`) or an imperative kubectl
+   * (`force`, the default). A conflict with any other manager — a GitOps controller (Argo CD, Flux), Helm, an
+   * operator — fails with FIELD_CONFLICT naming the managers and fields, so two tools never fight over a field.
+   */
   async apply<T extends KObject = KObject>(
     obj: KObject,
     options: { fieldManager?: string; force?: boolean } = {},
   ): Promise<T> {
-    this.record('apply', obj.kind, obj.metadata.name, this.dryRun);
-    try {
-      const res = await this.api.patch(
-        obj as KubernetesObject,
-        undefined,
-        this.dryRun ? 'All' : undefined,
-        options.fieldManager ?? FIELD_MANAGER,
-        options.force ?? true,
-        PatchStrategy.ServerSideApply,
+    const what = `applying ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    const once = async (force: boolean) => {
+      this.record('apply', obj.kind, obj.metadata.name, this.dryRun);
+      return plain<T>(
+        await this.api.patch(
+          obj as KubernetesObject,
+          undefined,
+          this.dryRun ? 'All' : undefined,
+          options.fieldManager ?? FIELD_MANAGER,
+          force,
+          PatchStrategy.ServerSideApply,
+        ),
       );
-      return plain<T>(res);
+    };
+    try {
+      return await once(false);
     } catch (e) {
-      throw toKubeApiError(e, `applying ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+      const conflicts = fieldConflicts(e);
+      if (!conflicts) throw toKubeApiError(e, what);
+      const foreign = conflicts.filter((c) => !TAKEOVER_MANAGERS.test(c.manager));
+      if (foreign.length === 0 && options.force !== false) {
+        try {
+          return await once(true);
+        } catch (e2) {
+          throw toKubeApiError(e2, what);
+        }
+      }
+      const list = (foreign.length ? foreign : conflicts).map((c) => `${c.field} (owned by "${c.manager}")`);
+      throw new KubeApiError(
+        'FIELD_CONFLICT',
+        `${what}: another field manager owns ${list.join(', ')}. deliverkit does not take fields over from other tools: remove them from that tool's manifests (or stop it managing this object), then re-run`,
+        409,
+        'Conflict',
+        { cause: e },
+      );
     }
   }
 

@@ -105,7 +105,7 @@ export async function waitForRollout(
     if (state.failed)
       throw new DeployError(
         'ROLLOUT_FAILED',
-        `${state.failed}: ${state.message}.${await podDiagnostics(client, d)}`,
+        `${state.failed}: ${state.message.replace(/\.$/, '')}.${await podDiagnostics(client, d)}`,
       );
     if (Date.now() > deadline) {
       throw new DeployError(
