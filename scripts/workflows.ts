@@ -5,6 +5,7 @@
 //
 //   npx tsx scripts/workflows.ts [scenario…]
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -221,7 +222,7 @@ function deployGateCaller(bed: Bed, toolkitSha: string): string {
     'jobs:',
     '  staging:',
     `    uses: deliverkit/deliverkit/.github/workflows/deploy.yml@${toolkitSha}`,
-    '    permissions: { contents: read, packages: read, deployments: write }',
+    '    permissions: { actions: read, contents: read, packages: read, deployments: write }',
     '    with:',
     '      environment: staging',
     '      image: ${{ inputs.image }}',
@@ -231,7 +232,6 @@ function deployGateCaller(bed: Bed, toolkitSha: string): string {
     '      dry-run: true',
     `      tuf-mirror: ${bed.tuf.url}`,
     `      tuf-root: ${JSON.stringify(bed.tufRoot)}`,
-    `      toolkit-ref: ${toolkitSha}`,
     '',
   ].join('\n');
 }
@@ -331,6 +331,34 @@ const pushToMain = ({ base, head }: { base: string; head: string }) => ({
   pusher: { name: 'octocat' },
 });
 
+/** Only the TUF trust of the test bed's Sigstore (publish.yml and deploy.yml verify, they do not sign). */
+const tufWith = (bed: Bed): string[] => [
+  `tuf-mirror: ${bed.tuf.url}`,
+  `tuf-root: ${JSON.stringify(bed.tufRoot)}`,
+];
+
+/**
+ * The digest a reference resolves to, read back by skopeo (not by our code): the manifest's bytes as the registry
+ * serves them, hashed. (crane refuses the token registry's realm on a loopback address.)
+ */
+async function registryDigest(bed: Bed, reference: string): Promise<string> {
+  const host = reference.split('/')[0]!;
+  const registry = [bed.registry, ...Object.values(bed.destinations)].find((r) => r.host === host);
+  const args = ['inspect', '--raw'];
+  if (registry?.kind === 'plain' || registry?.kind === 'olareg') args.push('--tls-verify=false');
+  else args.push('--cert-dir', (await getTestbedCa()).certDir);
+  if (registry?.username) args.push('--creds', `${registry.username}:${registry.password}`);
+  const { stdout } = await runCommand('skopeo', [...args, `docker://${reference}`], { env: containersEnv() });
+  return `sha256:${createHash('sha256').update(stdout).digest('hex')}`;
+}
+
+const check = (name: string, ok: boolean, detail?: string): Check => ({ name, ok, detail });
+
+/** The staging (or production) deployment GitHub recorded for this commit, and its statuses in order. */
+function deploymentOf(bed: Bed, environment: string, sha: string) {
+  return bed.github.deployments.filter((d) => d.environment === environment && d.sha === sha).at(-1);
+}
+
 /** ci-cd.yml's whole chain on a push to main. */
 const ciCd: Scenario = {
   name: 'ci-cd on a push to main',
@@ -342,11 +370,120 @@ const ciCd: Scenario = {
     KUBECONFIG: bed.clusters.staging.kubeconfig,
   }),
   payload: pushToMain,
-  expect: {},
+  expect: {
+    'build/plan': 'success',
+    'build/platform': 'success',
+    'build/merge': 'success',
+    'supply-chain/sbom': 'success',
+    'supply-chain/scan': 'success',
+    'supply-chain/sign': 'success',
+    'publish/publish': 'success',
+    'publish/verify': 'success',
+    'deploy/verify': 'success',
+    'deploy/deploy': 'success',
+  },
+  checks: async (bed, { head }) => {
+    const d = deploymentOf(bed, 'staging', head);
+    const digest = (d?.payload as { digest?: string } | undefined)?.digest ?? '';
+    const out = [
+      check(
+        'GitHub deployment to staging: in_progress → success, digest in its payload',
+        d?.statuses.map((x) => x.state).join(',') === 'in_progress,success' &&
+          /^sha256:[0-9a-f]{64}$/.test(digest),
+        d ? `${d.statuses.map((x) => x.state).join(',')} ${digest}` : 'no deployment',
+      ),
+    ];
+    // One digest everywhere, read back by skopeo (not by us): the build registry and every destination's tag.
+    const places = [
+      `${bed.registry.host}/acme/hello:main`,
+      `${bed.destinations['docker.io'].host}/acme/hello:main`,
+      `${bed.destinations['docker.io'].host}/acme/hello:sha-${head}`,
+      `${bed.destinations['us-docker.pkg.dev'].host}/acme/containers/hello:main`,
+      `${bed.destinations['quay.io'].host}/acme/hello:main`,
+    ];
+    for (const ref of places) {
+      const got = await registryDigest(bed, ref).catch((e: Error) => `error: ${e.message.split('\n')[0]}`);
+      out.push(
+        check(
+          `skopeo reads ${ref.replace(/^[\d.:]+\//, '<registry>/')} as the deployed digest`,
+          got === digest,
+          got,
+        ),
+      );
+    }
+    const tokenJobs = [...new Set(bed.github.tokens.map((t) => t.job))];
+    out.push(
+      check(
+        'OIDC tokens went only to jobs with id-token: write (supply-chain/sign)',
+        tokenJobs.length > 0 && tokenJobs.every((j) => j.endsWith('supply-chain/sign')),
+        tokenJobs.join(', '),
+      ),
+    );
+    out.push(
+      check(
+        'no job was refused a GitHub API call',
+        bed.github.refusals.length === 0,
+        bed.github.refusals.map((r) => `${r.job} ${r.method} ${r.path}: ${r.reason}`).join('; '),
+      ),
+    );
+    return out;
+  },
+};
+
+/** release.yml on a v* tag of the commit ci-cd built: promotes that digest to production, no rebuild. */
+const release: Scenario = {
+  name: 'release on a v* tag',
+  starter: 'release.yml',
+  continueFrom: ciCd.name,
+  tag: 'v1.0.0',
+  ref: 'refs/tags/v1.0.0',
+  event: 'push',
+  with: tufWith,
+  secrets: (bed) => ({
+    REGISTRY_AUTHS: registryAuths(bed),
+    KUBECONFIG: bed.clusters.production.kubeconfig,
+  }),
+  payload: ({ head }) => ({
+    ref: 'refs/tags/v1.0.0',
+    before: '0000000000000000000000000000000000000000',
+    after: head,
+    head_commit: { id: head },
+    repository: PUBLIC_REPOSITORY,
+    pusher: { name: 'octocat' },
+  }),
+  expect: {
+    resolve: 'success',
+    'publish/publish': 'success',
+    'publish/verify': 'success',
+    'production/verify': 'success',
+    'production/deploy': 'success',
+  },
+  checks: async (bed, { head }) => {
+    const staging = (deploymentOf(bed, 'staging', head)?.payload as { digest?: string } | undefined)?.digest;
+    const prod = deploymentOf(bed, 'production', head);
+    const digest = (prod?.payload as { digest?: string } | undefined)?.digest;
+    const tagged = await registryDigest(bed, `${bed.destinations['docker.io'].host}/acme/hello:v1.0.0`).catch(
+      (e: Error) => `error: ${e.message.split('\n')[0]}`,
+    );
+    return [
+      check(
+        'production got the digest staging runs (no rebuild)',
+        !!staging && digest === staging,
+        `${digest} vs ${staging}`,
+      ),
+      check(
+        'GitHub deployment to production succeeded',
+        prod?.statuses.at(-1)?.state === 'success',
+        prod?.statuses.map((x) => x.state).join(','),
+      ),
+      check('docker.io acme/hello:v1.0.0 is that digest (skopeo)', tagged === staging, tagged),
+    ];
+  },
 };
 
 const SCENARIOS: Scenario[] = [
   ciCd,
+  release,
   {
     name: 'pull request',
     starter: 'pull-request.yml',
@@ -488,14 +625,26 @@ function registryMapper(bed: Bed): (text: string) => string {
 /** The starter, adapted: the toolkit pinned to this checkout's HEAD, the test bed's registries and services. */
 async function writeStarter(dir: string, scenario: Scenario, toolkitSha: string, bed: Bed): Promise<void> {
   const extra = (scenario.with ?? buildWith)(bed);
-  const starter = registryMapper(bed)(
-    (await readFile(path.join(repoRoot, 'workflows', scenario.starter!), 'utf8'))
-      .replace(/(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g, `$1@${toolkitSha}`)
-      .replace(/toolkit-ref: [\w.-]+/g, `toolkit-ref: ${toolkitSha}`),
-  ).replace(/^(\s+)toolkit-ref: (.*)$/gm, (_m, indent: string, ref: string) =>
-    [`${indent}toolkit-ref: ${ref}`, ...extra.map((l) => `${indent}${l}`)].join('\n'),
-  );
-  await writeFile(path.join(dir, '.github/workflows', scenario.starter!), starter);
+  const lines = registryMapper(bed)(
+    (await readFile(path.join(repoRoot, 'workflows', scenario.starter!), 'utf8')).replace(
+      /(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g,
+      `$1@${toolkitSha}`,
+    ),
+  ).split('\n');
+  // The test bed's inputs go into the `with:` of every job that calls a toolkit workflow.
+  const out: string[] = [];
+  let callIndent: string | undefined;
+  for (const line of lines) {
+    out.push(line);
+    const uses = /^(\s+)uses: deliverkit\/deliverkit\//.exec(line);
+    if (uses) callIndent = uses[1];
+    const w = /^(\s+)with:\s*$/.exec(line);
+    if (w && callIndent !== undefined && w[1] === callIndent) {
+      out.push(...extra.map((l) => `${callIndent}  ${l}`));
+      callIndent = undefined;
+    }
+  }
+  await writeFile(path.join(dir, '.github/workflows', scenario.starter!), out.join('\n'));
 }
 
 /**

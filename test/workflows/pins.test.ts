@@ -4,6 +4,9 @@
 // .github/workflows/pins.yml re-reads the table from GitHub with git ls-remote.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+// @ts-expect-error plain ESM script without types
+import { pinStarter, STARTER_PLACEHOLDER } from '../../scripts/pin-starters.mjs';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
@@ -71,20 +74,54 @@ describe('third-party action pins', () => {
   });
 });
 
-// A reusable workflow cannot see its own ref, so it checks the toolkit's actions out at `toolkit-ref`: a starter whose
-// `uses: deliverkit/deliverkit/…@X` and `toolkit-ref: Y` differ runs workflow X with actions Y.
-describe('toolkit pins in the starters', () => {
+// The toolkit runs the code the caller pinned: a starter names the toolkit by one full-SHA placeholder (a release
+// writes its commit there, scripts/pin-starters.mjs), and never passes a ref for the actions; each reusable
+// workflow checks the toolkit out only at the commit its `toolkit` job read from the run's referenced_workflows.
+describe('toolkit pins', () => {
   for (const name of readdirSync(path.join(root, 'workflows')).filter((f) => /\.ya?ml$/.test(f))) {
-    it(`${name}: every toolkit uses: and toolkit-ref name the same commit`, () => {
+    it(`${name}: every toolkit uses: names the same full-SHA placeholder, and no toolkit ref is passed`, () => {
       const text = readFileSync(path.join(root, 'workflows', name), 'utf8');
       const uses = [...text.matchAll(/uses:\s*deliverkit\/deliverkit\/[^@\s]+@([^\s#]+)/g)].map((m) => m[1]);
-      const refs = [...text.matchAll(/^\s*toolkit-ref:\s*([^\s#]+)/gm)].map((m) => m[1]);
       expect(uses.length, 'calls a toolkit workflow').toBeGreaterThan(0);
-      expect(refs.length, 'passes toolkit-ref to each call').toBe(uses.length);
-      expect(
-        new Set([...uses, ...refs]).size,
-        `${name}: uses ${uses.join(', ')} vs toolkit-ref ${refs.join(', ')}`,
-      ).toBe(1);
+      expect(new Set(uses)).toEqual(new Set([STARTER_PLACEHOLDER]));
+      expect(text).not.toMatch(/toolkit-ref|toolkit-repository/);
+    });
+  }
+  it('pin-starters writes a release commit over the placeholder, and refuses anything but a full SHA', () => {
+    const text = readFileSync(path.join(root, 'workflows/release.yml'), 'utf8');
+    const sha = 'a'.repeat(40);
+    const pinned = pinStarter(text, sha);
+    expect(pinned).not.toContain(STARTER_PLACEHOLDER);
+    expect(
+      [...pinned.matchAll(/deliverkit\/deliverkit\/[^@\s]+@([0-9a-f]{40})/g)].every((m) => m[1] === sha),
+    ).toBe(true);
+    expect(() => pinStarter(text, 'v1')).toThrow(/full 40-hex/);
+  });
+  for (const name of ['build.yml', 'supply-chain.yml', 'publish.yml', 'deploy.yml']) {
+    it(`${name}: checks the toolkit out only at the commit its toolkit job resolved`, () => {
+      const wf = parse(readFileSync(path.join(root, '.github/workflows', name), 'utf8')) as {
+        on: { workflow_call: { inputs: Record<string, unknown> } };
+        jobs: Record<
+          string,
+          { needs?: string | string[]; steps?: { uses?: string; with?: Record<string, string> }[] }
+        >;
+      };
+      expect(Object.keys(wf.on.workflow_call.inputs)).not.toContain('toolkit-ref');
+      expect(Object.keys(wf.on.workflow_call.inputs)).not.toContain('toolkit-repository');
+      expect(wf.jobs.toolkit, 'has a toolkit job').toBeDefined();
+      let checkouts = 0;
+      for (const [id, job] of Object.entries(wf.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('actions/checkout@') || step.with?.path !== '.deliverkit') continue;
+          checkouts++;
+          expect(step.with?.ref, `${id}: toolkit checkout ref`).toBe('${{ needs.toolkit.outputs.sha }}');
+          expect(step.with?.repository, `${id}: toolkit checkout repository`).toBe(
+            '${{ needs.toolkit.outputs.repository }}',
+          );
+          expect([job.needs ?? []].flat(), `${id} needs the toolkit job`).toContain('toolkit');
+        }
+      }
+      expect(checkouts).toBeGreaterThan(0);
     });
   }
 });

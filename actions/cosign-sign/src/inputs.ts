@@ -33,6 +33,8 @@ export interface AttestationSpec {
   type: AttestationType;
   path: string;
   predicateType?: string;
+  /** Attest this platform manifest of the index instead of the index. */
+  platform?: string;
   source: string;
 }
 
@@ -240,7 +242,19 @@ export function parseAttestation(line: string): AttestationSpec {
   }
   if (!fields.path) throw new Error('path is required');
   if (type === 'custom' && !fields['predicate-type']) throw new Error('type=custom needs predicate-type=URL');
-  return { type, path: fields.path, predicateType: fields['predicate-type'], source: line.trim() };
+  for (const key of Object.keys(fields)) {
+    if (!['type', 'path', 'predicate-type', 'platform'].includes(key))
+      throw new Error(`unknown key "${key}" (type, path, predicate-type, platform)`);
+  }
+  if (fields.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(fields.platform))
+    throw new Error(`platform must be os/arch[/variant], e.g. linux/arm64, got "${fields.platform}"`);
+  return {
+    type,
+    path: fields.path,
+    predicateType: fields['predicate-type'],
+    platform: fields.platform,
+    source: line.trim(),
+  };
 }
 
 function pemOrFile(name: string, value: string | undefined, secret: boolean): string | undefined {

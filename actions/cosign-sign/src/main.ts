@@ -81,7 +81,7 @@ export async function main(): Promise<void> {
           `Cannot read ${a.path} (from "${a.source}"): ${(e as Error).message}`,
         );
       }
-      return { ...parsePredicate(a.type, text, a.predicateType), source: a.source };
+      return { ...parsePredicate(a.type, text, a.predicateType), source: a.source, platform: a.platform };
     });
     const result = await signImage({
       registry,

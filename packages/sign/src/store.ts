@@ -71,6 +71,11 @@ export interface AttestationInput {
   predicate: unknown;
   /** Where it came from, for the report (e.g. `type=spdx,path=sbom.spdx.json`). */
   source?: string;
+  /**
+   * Attest one platform manifest of the index (`linux/arm64`) instead of the index: a platform's SBOM describes
+   * that platform's filesystem, not the others'.
+   */
+  platform?: string;
 }
 
 export interface SignedManifest {
@@ -206,22 +211,49 @@ export async function signImage(options: SignImageOptions): Promise<SignImageRes
     }
   }
   const top = result.manifests[0]!;
+  const platformTargets = signingTargets(fetched, true).slice(1);
+  // Every platform asked for must exist before anything is signed: no half-attested image.
   for (const att of options.attestations ?? []) {
-    const statement: Statement = buildStatement({ name, digest }, att.predicateType, att.predicate);
+    if (att.platform && !platformTargets.some((t) => t.platform === att.platform))
+      throw new SignError(
+        'PREDICATE_INVALID',
+        `${att.source ?? att.predicateType}: ${name}@${digest} has no ${att.platform} manifest (it has ${platformTargets.map((t) => t.platform).join(', ') || 'no platforms: it is not an index'})`,
+      );
+  }
+  for (const att of options.attestations ?? []) {
+    const target = att.platform
+      ? platformTargets.find((t) => t.platform === att.platform)!
+      : { descriptor: fetched.descriptor, platform: undefined };
+    const subjectDigest = target.descriptor.digest;
+    const statement: Statement = buildStatement(
+      { name, digest: subjectDigest },
+      att.predicateType,
+      att.predicate,
+    );
     const signed = await signer.sign(statement);
     note(signed);
+    let out = att.platform ? result.manifests.find((m) => m.digest === subjectDigest) : top;
+    if (!out) {
+      out = {
+        digest: subjectDigest,
+        mediaType: target.descriptor.mediaType,
+        platform: target.platform,
+        bundles: [],
+      };
+      result.manifests.push(out);
+    }
     if (format !== 'legacy')
-      top.bundles.push(await attachBundle(registry, image.repository, fetched.descriptor, signed));
+      out.bundles.push(await attachBundle(registry, image.repository, target.descriptor, signed));
     if (format !== 'bundle') {
       const layer = blob(
         DSSE_ENVELOPE,
         signed.legacyAttestation.envelope,
         signed.legacyAttestation.annotations,
       );
-      top.legacyAttestationTag = await appendLegacyLayer(
+      out.legacyAttestationTag = await appendLegacyLayer(
         registry,
         image.repository,
-        legacyAttestationTag(digest),
+        legacyAttestationTag(subjectDigest),
         layer,
       );
     }

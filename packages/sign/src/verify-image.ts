@@ -29,6 +29,8 @@ export interface VerifiedSignature {
   source: 'bundle' | 'legacy';
   predicateType: string;
   referrerDigest?: string;
+  /** The platform manifest the attestation is about, when it is not the top-level digest. */
+  platform?: string;
   signer: { subjectAlternativeName?: string; issuer?: string; publicKeyHint?: string };
 }
 
@@ -36,7 +38,10 @@ export interface VerifyImageResult {
   name: string;
   digest: string;
   manifests: { digest: string; platform?: string; signatures: VerifiedSignature[] }[];
-  /** Valid bundles on the top-level digest whose predicate is not the plain signature one. */
+  /**
+   * Valid bundles whose predicate is not the plain signature one: on the top-level digest, and (when a required
+   * type is not there) on the platform manifests of an index, with their `platform`.
+   */
   attestations: VerifiedSignature[];
   /** Bundles that were found but did not verify, with the reason (kept for the report). */
   rejected: { digest: string; referrerDigest?: string; reason: string; code: string }[];
@@ -125,13 +130,54 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
       );
     }
   }
-  for (const type of options.requirePredicateTypes ?? []) {
-    if (!result.attestations.some((a) => a.predicateType === type) && !(type === COSIGN_SIGN_PREDICATE)) {
-      throw Object.assign(
-        new VerifyError('MISSING_ATTESTATION', `no valid ${type} attestation for ${name}@${digest}`),
-        { result },
-      );
+  const required = (options.requirePredicateTypes ?? []).filter((t) => t !== COSIGN_SIGN_PREDICATE);
+  const onTop = (type: string) => result.attestations.some((a) => a.predicateType === type && !a.platform);
+  // Per-platform attestations (each platform's SBOM on its own manifest, as supply-chain.yml attests them):
+  // a type missing on the index is satisfied only when every platform manifest has a valid one.
+  const platforms = signingTargets(fetched, true).slice(1);
+  if (required.some((t) => !onTop(t)) && platforms.length > 0) {
+    for (const child of platforms) {
+      const d = child.descriptor.digest;
+      const seen = result.manifests.find((m) => m.digest === d);
+      if (seen) {
+        for (const sig of seen.signatures)
+          if (sig.predicateType !== COSIGN_SIGN_PREDICATE)
+            result.attestations.push({ ...sig, platform: child.platform ?? d });
+        continue;
+      }
+      for (const found of await findBundles(registry, image.repository, d)) {
+        try {
+          const v = verifyBundle(found.bundle, d, options);
+          if (v.predicateType === COSIGN_SIGN_PREDICATE) continue;
+          result.attestations.push({
+            source: 'bundle',
+            predicateType: v.predicateType,
+            referrerDigest: found.referrerDigest,
+            signer: v.signer,
+            platform: child.platform ?? d,
+          });
+        } catch (e) {
+          result.rejected.push({
+            digest: d,
+            referrerDigest: found.referrerDigest,
+            reason: (e as Error).message,
+            code: (e as { code?: string }).code ?? 'UNKNOWN',
+          });
+        }
+      }
     }
+  }
+  for (const type of required) {
+    if (onTop(type)) continue;
+    const without = platforms
+      .map((c) => c.platform ?? c.descriptor.digest)
+      .filter((p) => !result.attestations.some((a) => a.predicateType === type && a.platform === p));
+    if (platforms.length > 0 && without.length === 0) continue;
+    const detail = platforms.length > 0 ? ` (neither on the index nor on ${without.join(', ')})` : '';
+    throw Object.assign(
+      new VerifyError('MISSING_ATTESTATION', `no valid ${type} attestation for ${name}@${digest}${detail}`),
+      { result },
+    );
   }
   return result;
 }
