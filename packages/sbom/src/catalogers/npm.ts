@@ -139,14 +139,23 @@ export const npmCataloger: Cataloger = {
         return undefined;
       }
       const at = name.startsWith('@') ? name.indexOf('/') : -1;
-      const purl = new PackageURL(
-        'npm',
-        at > 0 ? name.slice(0, at) : undefined,
-        at > 0 ? name.slice(at + 1) : name,
-        version,
-        undefined,
-        undefined,
-      ).toString();
+      let purl: string;
+      try {
+        purl = new PackageURL(
+          'npm',
+          at > 0 ? name.slice(0, at) : undefined,
+          at > 0 ? name.slice(at + 1) : name,
+          version,
+          undefined,
+          undefined,
+        ).toString();
+      } catch (e) {
+        // A name no registry would accept (`@/`, found by the property tests, #19): one package skipped, not the SBOM.
+        ctx.warn(
+          `${file.path}: skipped an npm package.json whose name is not a package name (${(e as Error).message})`,
+        );
+        return undefined;
+      }
       const lock = lockEntries.get(file.path);
       const properties: Record<string, string> = {};
       if (app) properties['npm:application'] = 'true';
