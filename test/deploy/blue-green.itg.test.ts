@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { ANNOTATION, BlueGreenDeployer, COLOR_LABEL } from '@deliverkit/deploy';
 import {
   startClusterLoad,
@@ -431,5 +431,87 @@ describe('when another tool (Argo CD) manages a field the manifests set', () => 
     expect(r.error).toBeUndefined();
     const cm = (await cluster.request('GET', `/api/v1/namespaces/${ns}/configmaps/web-config`)).body as Live;
     expect(cm.data.greeting).toBe('hello');
+  });
+});
+
+describe('colour-scoped scheduling and disruption objects (a real scheduler and disruption controller)', () => {
+  it('green schedules beside blue despite a required per-node anti-affinity on the app, each colour with its own PDB', async () => {
+    const ns = await freshNamespace(cluster);
+    const docs = parseAllDocuments(appManifests({ replicas: 1 })).map((d) => d.toJSON() as Live);
+    docs[0]!.spec.template.spec.affinity = {
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+        ],
+      },
+    };
+    docs.push({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web' },
+      spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } },
+    });
+    const manifests = docs.map((d) => stringify(d)).join('---\n');
+    // One node: with the manifest's selector as written, green's pod could never schedule while blue's runs.
+    const first = await deploy(cluster.kubeconfig, ns, images.a, { manifests });
+    expect(first.error).toBeUndefined();
+    const second = await deploy(cluster.kubeconfig, ns, images.b, {
+      manifests,
+      options: { scaleDownDelayMs: 0 },
+    });
+    expect(second.error).toBeUndefined();
+    expect(second.activeColor).toBe('green');
+    const pdbs = (await cluster.request('GET', `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`))
+      .body as {
+      items: Live[];
+    };
+    expect(pdbs.items.map((p) => p.metadata.name).sort()).toEqual(['web-blue', 'web-green']);
+    // The disruption controller counts only green's pod for green's budget.
+    let green: Live | undefined;
+    for (let i = 0; i < 50; i++) {
+      green = (
+        await cluster.request('GET', `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets/web-green`)
+      ).body as Live;
+      if (green.status?.expectedPods === 1 && green.status?.currentHealthy === 1) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(green?.status).toMatchObject({ expectedPods: 1, currentHealthy: 1 });
+  });
+});
+
+describe('the example production overlay (examples/hello/deploy/overlays/production)', () => {
+  it('passes the restricted Pod Security admission of its namespace', async () => {
+    const rendered = await cluster.kubectl([
+      'kustomize',
+      path.join(repoRoot, 'examples/hello/deploy/overlays/production'),
+    ]);
+    const objects = parseAllDocuments(rendered).map((d) => d.toJSON() as Live);
+    const namespace = objects.find((o) => o.kind === 'Namespace')!;
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    await cluster.kubectl(['apply', '--server-side', '-f', '-'], { input: JSON.stringify(namespace) });
+    const out = await cluster.kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], {
+      input: rendered,
+    });
+    expect(out).toMatch(/deployment\.apps\/hello serverside-applied \(server dry run\)/);
+    // PodSecurity enforces on pods: create the Deployment's pod server-side (dryRun=All) in the namespace.
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    const ns = namespace.metadata.name as string;
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'admission-check', namespace: ns, labels: deployment.spec.template.metadata.labels },
+      spec: deployment.spec.template.spec,
+    };
+    const ok = await cluster.request('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, pod);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    // And the same namespace refuses a pod that drops the overlay's restrictions.
+    const loose = structuredClone(pod);
+    delete loose.spec.containers[0].securityContext;
+    delete loose.spec.securityContext;
+    const refused = await cluster.request('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, loose);
+    expect(refused.status).toBe(403);
+    expect((refused.body as { message: string }).message).toContain(
+      'violates PodSecurity "restricted:latest"',
+    );
   });
 });

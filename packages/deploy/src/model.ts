@@ -153,7 +153,12 @@ export function buildModel(
       );
     }
   }
-  const others = objects.filter((o) => o !== deployment && o !== service && o !== route);
+  const podLabels =
+    (deployment.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata
+      ?.labels ?? {};
+  const others = objects
+    .filter((o) => o !== deployment && o !== service && o !== route)
+    .flatMap((o) => colorScopedDisruptionBudgets(o, podLabels));
   return {
     app,
     namespace: options.namespace,
@@ -222,7 +227,8 @@ export function colorDeployment(
   color: Color,
   annotations: Record<string, string> = {},
 ): KObject {
-  const d = withMeta(model.deployment, model.namespace, deploymentName(model, color), {
+  // A deep copy: the colour's scheduling terms are edited below, and the model is shared by both colours.
+  const d = withMeta(structuredClone(model.deployment), model.namespace, deploymentName(model, color), {
     labels: { [COLOR_LABEL]: color },
     annotations: {
       [ANNOTATION.digest]: model.digest,
@@ -243,7 +249,76 @@ export function colorDeployment(
     ...(spec.template.metadata ?? {}),
     labels: { ...(spec.template.metadata?.labels ?? {}), [COLOR_LABEL]: color },
   };
+  scopeSchedulingToColor(spec.template as Record<string, unknown>, color);
   return d;
+}
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: unknown[];
+}
+
+/** Whether a label selector picks this app's pods (its matchLabels are a subset of the pod template's labels). */
+function selectsAppPods(selector: LabelSelector | undefined, podLabels: Record<string, string>): boolean {
+  const labels = selector?.matchLabels;
+  if (!labels || Object.keys(labels).length === 0) return false;
+  return Object.entries(labels).every(([k, v]) => podLabels[k] === v);
+}
+
+function scopeToColor(selector: LabelSelector | undefined, podLabels: Record<string, string>, color: Color) {
+  if (selector && selectsAppPods(selector, podLabels))
+    selector.matchLabels = { ...selector.matchLabels, [COLOR_LABEL]: color };
+}
+
+/**
+ * Pod (anti-)affinity terms and topology spread constraints that select the app's own pods are narrowed to one
+ * colour: while blue and green both run, a `required` anti-affinity on `app: hello` per node would otherwise need
+ * a free node for every green pod, and a spread constraint would count the other colour's pods.
+ */
+function scopeSchedulingToColor(template: Record<string, unknown>, color: Color): void {
+  const podLabels = ((template.metadata as { labels?: Record<string, string> } | undefined)?.labels ??
+    {}) as Record<string, string>;
+  const spec = template.spec as
+    | {
+        affinity?: Record<string, { required?: unknown; [k: string]: unknown } | undefined>;
+        topologySpreadConstraints?: { labelSelector?: LabelSelector }[];
+      }
+    | undefined;
+  if (!spec) return;
+  for (const kind of ['podAffinity', 'podAntiAffinity']) {
+    const a = spec.affinity?.[kind] as
+      | {
+          requiredDuringSchedulingIgnoredDuringExecution?: { labelSelector?: LabelSelector }[];
+          preferredDuringSchedulingIgnoredDuringExecution?: {
+            podAffinityTerm?: { labelSelector?: LabelSelector };
+          }[];
+        }
+      | undefined;
+    for (const t of a?.requiredDuringSchedulingIgnoredDuringExecution ?? [])
+      scopeToColor(t.labelSelector, podLabels, color);
+    for (const t of a?.preferredDuringSchedulingIgnoredDuringExecution ?? [])
+      scopeToColor(t.podAffinityTerm?.labelSelector, podLabels, color);
+  }
+  for (const c of spec.topologySpreadConstraints ?? []) scopeToColor(c.labelSelector, podLabels, color);
+}
+
+/**
+ * A PodDisruptionBudget over the app's pods becomes one per colour (`<name>-blue`, `<name>-green`, each selecting
+ * its colour), so the old colour's pods never count towards the new colour's budget, and each colour keeps its
+ * own minimum while it serves. Other objects pass through unchanged.
+ */
+function colorScopedDisruptionBudgets(o: KObject, podLabels: Record<string, string>): KObject[] {
+  if (o.kind !== 'PodDisruptionBudget') return [o];
+  const selector = (o.spec as { selector?: LabelSelector } | undefined)?.selector;
+  if (!selectsAppPods(selector, podLabels) || selector?.matchExpressions?.length) return [o];
+  return (['blue', 'green'] as Color[]).map((color) => {
+    const pdb = structuredClone(o);
+    pdb.metadata = { ...pdb.metadata, name: `${o.metadata.name}-${color}` };
+    (pdb.spec as { selector: LabelSelector }).selector = {
+      matchLabels: { ...selector!.matchLabels, [COLOR_LABEL]: color },
+    };
+    return pdb;
+  });
 }
 
 /** A partial apply configuration that only sets replicas, for the separate scaler field manager. */

@@ -1,0 +1,115 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions on deep manifest shapes */
+import { describe, expect, it } from 'vitest';
+import { COLOR_LABEL, colorDeployment } from '@deliverkit/deploy';
+import { stringify } from 'yaml';
+import { IMAGE, digest, model } from './fixtures';
+
+const manifests = [
+  {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [{ name: 'web', image: `${IMAGE}:1` }],
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+                { labelSelector: { matchLabels: { app: 'db' } }, topologyKey: 'kubernetes.io/hostname' },
+              ],
+              preferredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  weight: 100,
+                  podAffinityTerm: {
+                    labelSelector: { matchLabels: { app: 'web' } },
+                    topologyKey: 'topology.kubernetes.io/zone',
+                  },
+                },
+              ],
+            },
+          },
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'DoNotSchedule',
+              labelSelector: { matchLabels: { app: 'web' } },
+            },
+          ],
+        },
+      },
+    },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+  },
+  {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'web' },
+    spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } },
+  },
+  {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: 'db' },
+    spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } },
+  },
+]
+  .map((d) => stringify(d))
+  .join('---\n');
+
+describe('scheduling and disruption objects that select the app', () => {
+  const m = model(manifests, digest('a'));
+
+  it.each(['blue', 'green'] as const)(
+    'are narrowed to the %s colour; terms for other apps are left alone',
+    (color) => {
+      const spec = (colorDeployment(m, color).spec as { template: { spec: Record<string, any> } }).template
+        .spec;
+      const anti = spec.affinity.podAntiAffinity;
+      expect(anti.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual({
+        app: 'web',
+        [COLOR_LABEL]: color,
+      });
+      expect(anti.requiredDuringSchedulingIgnoredDuringExecution[1].labelSelector.matchLabels).toEqual({
+        app: 'db',
+      });
+      expect(
+        anti.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels,
+      ).toEqual({
+        app: 'web',
+        [COLOR_LABEL]: color,
+      });
+      expect(spec.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({
+        app: 'web',
+        [COLOR_LABEL]: color,
+      });
+    },
+  );
+
+  it('does not leak one colour into the other (the model is shared)', () => {
+    colorDeployment(m, 'blue');
+    const green = colorDeployment(m, 'green').spec as { template: { spec: Record<string, any> } };
+    expect(green.template.spec.topologySpreadConstraints[0].labelSelector.matchLabels[COLOR_LABEL]).toBe(
+      'green',
+    );
+  });
+
+  it('makes a PodDisruptionBudget over the app one per colour', () => {
+    const pdbs = m.others.filter((o) => o.kind === 'PodDisruptionBudget');
+    expect(pdbs.map((p) => [p.metadata.name, (p.spec as { selector: unknown }).selector])).toEqual([
+      ['web-blue', { matchLabels: { app: 'web', [COLOR_LABEL]: 'blue' } }],
+      ['web-green', { matchLabels: { app: 'web', [COLOR_LABEL]: 'green' } }],
+      ['db', { matchLabels: { app: 'db' } }],
+    ]);
+  });
+});
