@@ -100,6 +100,7 @@ async function startBed(): Promise<Bed> {
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
   const github = await startGitHubStandIn({ identityToken: fakeIdentityToken });
+  github.collaborators = { writer: 'write', reader: 'read', octocat: 'admin' };
   const [docker, gar, quay] = await Promise.all([
     startRegistry('basic'),
     startRegistry('token'),
@@ -289,6 +290,8 @@ interface Scenario {
   jobs?: string[];
   /** Jobs that must succeed; anything else that ran is reported too. */
   expect: Record<string, JobResult['result']>;
+  /** Before the run: what the test bed should hold for it (e.g. a known vulnerability). Undone after. */
+  setup?: (bed: Bed) => Promise<() => Promise<void>>;
   /** Checks after the run, against what it left in the registries, the clusters and the GitHub stand-in. */
   checks?: (bed: Bed, run: { output: string; head: string }) => Promise<Check[]>;
 }
@@ -394,18 +397,18 @@ const ciCd: Scenario = {
       ),
     ];
     // One digest everywhere, read back by skopeo (not by us): the build registry and every destination's tag.
-    const places = [
-      `${bed.registry.host}/acme/hello:main`,
-      `${bed.destinations['docker.io'].host}/acme/hello:main`,
-      `${bed.destinations['docker.io'].host}/acme/hello:sha-${head}`,
-      `${bed.destinations['us-docker.pkg.dev'].host}/acme/containers/hello:main`,
-      `${bed.destinations['quay.io'].host}/acme/hello:main`,
+    const places: [string, string][] = [
+      ['ghcr.io', `${bed.registry.host}/acme/hello:main`],
+      ['docker.io', `${bed.destinations['docker.io'].host}/acme/hello:main`],
+      ['docker.io', `${bed.destinations['docker.io'].host}/acme/hello:sha-${head}`],
+      ['us-docker.pkg.dev', `${bed.destinations['us-docker.pkg.dev'].host}/acme/containers/hello:main`],
+      ['quay.io', `${bed.destinations['quay.io'].host}/acme/hello:main`],
     ];
-    for (const ref of places) {
+    for (const [registry, ref] of places) {
       const got = await registryDigest(bed, ref).catch((e: Error) => `error: ${e.message.split('\n')[0]}`);
       out.push(
         check(
-          `skopeo reads ${ref.replace(/^[\d.:]+\//, '<registry>/')} as the deployed digest`,
+          `skopeo reads ${registry}/${ref.split('/').slice(1).join('/').replace(head, '<sha>')} as the deployed digest`,
           got === digest,
           got,
         ),
@@ -455,8 +458,9 @@ const release: Scenario = {
     resolve: 'success',
     'publish/publish': 'success',
     'publish/verify': 'success',
-    'production/verify': 'success',
-    'production/deploy': 'success',
+    // act names a called workflow's jobs after the workflow (deploy.yml), not the calling job (production).
+    'deploy/verify': 'success',
+    'deploy/deploy': 'success',
   },
   checks: async (bed, { head }) => {
     const staging = (deploymentOf(bed, 'staging', head)?.payload as { digest?: string } | undefined)?.digest;
@@ -481,9 +485,106 @@ const release: Scenario = {
   },
 };
 
+/** The same push, now with a high-severity vulnerability in the Go standard library the service ships. */
+const scanFinding: Scenario = {
+  ...ciCd,
+  name: 'ci-cd stops at a high vulnerability',
+  continueFrom: ciCd.name,
+  setup: async (bed) => {
+    await writeFile(
+      bed.vulnerabilities,
+      JSON.stringify([{ id: 'GO-2026-0001', purl: 'pkg:golang/stdlib', versions: '*', severity: 'high' }]),
+    );
+    const before = bed.github.deployments.length;
+    const sarifs = bed.github.sarifs.length;
+    scanFindingState = { deployments: before, sarifs };
+    return () => writeFile(bed.vulnerabilities, JSON.stringify([]));
+  },
+  expect: {
+    'build/merge': 'success',
+    'supply-chain/sbom': 'success',
+    'supply-chain/scan': 'failure',
+    'supply-chain/sign': 'not run',
+    'publish/publish': 'not run',
+    'deploy/verify': 'not run',
+    'deploy/deploy': 'not run',
+  },
+  checks: async (bed) => [
+    check('nothing was deployed', bed.github.deployments.length === scanFindingState.deployments),
+    check(
+      "the scan's SARIF reached code scanning for every platform",
+      bed.github.sarifs.length - scanFindingState.sarifs === 2,
+      `${bed.github.sarifs.length - scanFindingState.sarifs} uploads`,
+    ),
+  ],
+};
+let scanFindingState = { deployments: 0, sarifs: 0 };
+
+/** chatops.yml: `/deploy staging <sha>` commented by `login` on issue 7, for the commit ci-cd built. */
+function chatops(name: string, login: string, allowed: boolean): Scenario {
+  return {
+    name,
+    starter: 'chatops.yml',
+    continueFrom: ciCd.name,
+    event: 'issue_comment',
+    with: tufWith,
+    secrets: (bed) => ({ KUBECONFIG: bed.clusters.staging.kubeconfig }),
+    payload: ({ head }) => ({
+      action: 'created',
+      comment: { body: `/deploy staging ${head}`, user: { login }, author_association: 'MEMBER' },
+      issue: { number: 7 },
+      repository: PUBLIC_REPOSITORY,
+      sender: { login },
+    }),
+    expect: allowed
+      ? {
+          parse: 'success',
+          resolve: 'success',
+          'deploy/verify': 'success',
+          'deploy/deploy': 'success',
+          reply: 'success',
+        }
+      : {
+          parse: 'success',
+          resolve: 'not run',
+          'deploy/verify': 'not run',
+          'deploy/deploy': 'not run',
+          reply: 'success',
+        },
+    checks: async (bed, { head }) => {
+      const replies = bed.github.comments.filter((c) => c.issue === 7).map((c) => c.body);
+      const digest =
+        (deploymentOf(bed, 'staging', head)?.payload as { digest?: string } | undefined)?.digest ?? '';
+      return allowed
+        ? [
+            check(
+              'the reply names the digest before the deploy',
+              replies.some((r) => r.includes(digest) && r.startsWith('Deploying')),
+              replies.join(' | '),
+            ),
+            check(
+              'the deploy is reported back',
+              replies.some((r) => /Deploy to `staging`: \*\*success\*\*/.test(r)),
+              replies.join(' | '),
+            ),
+          ]
+        : [
+            check(
+              `@${login} is refused, and told why`,
+              replies.some((r) => /^Refused: @\w+ has read access/.test(r)),
+              replies.join(' | '),
+            ),
+          ];
+    },
+  };
+}
+
 const SCENARIOS: Scenario[] = [
   ciCd,
   release,
+  scanFinding,
+  chatops('chatops: a writer deploys a commit', 'writer', true),
+  chatops('chatops: a read-only commenter cannot deploy', 'reader', false),
   {
     name: 'pull request',
     starter: 'pull-request.yml',
@@ -678,6 +779,7 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
   if (scenario.tag) await git(['tag', '-f', scenario.tag], caller);
   const eventFile = path.join(logDir, `${slug}.event.json`);
   const inputs = scenario.inputs ? await scenario.inputs(bed) : undefined;
+  const undo = scenario.setup ? await scenario.setup(bed) : undefined;
   const ref = scenario.ref ?? 'refs/heads/main';
   // act reads workflow_dispatch inputs from the event payload, as GitHub delivers them.
   await writeFile(eventFile, JSON.stringify({ ...scenario.payload(commits), ...(inputs ? { inputs } : {}) }));
@@ -815,6 +917,7 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
   });
   await artifactProxy.stop();
   await rm(secretFile, { force: true });
+  await undo?.();
   const output = lines.join('\n');
   await writeFile(log, output);
   const row = (job: string, ok: boolean): JobResult => ({

@@ -28,7 +28,9 @@ const findings = [];
 for (const purl of purls) {
   const [base, version] = purl.split('?')[0].split('@');
   for (const v of list) {
-    if (v.purl === base && (v.versions ?? []).includes(version)) findings.push({ ...v, found: purl });
+    // versions: the affected versions, or "*" for every version of the package.
+    const affected = v.versions === '*' || (v.versions ?? []).includes(version);
+    if (v.purl === base && affected) findings.push({ ...v, found: purl });
   }
 }
 const sarif = {
