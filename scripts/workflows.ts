@@ -37,6 +37,9 @@ import {
 } from '../packages/sign/testing/mock-sigstore';
 import { startMockTuf, type MockTuf } from '../packages/sign/testing/mock-tuf';
 
+/** The GitOps repository's token (a PAT or app token in real life): every scope on the REST stand-in. */
+const GITOPS_TOKEN = 'github_pat_standin_gitops';
+
 /** Third-party actions that have a stand-in, by repository. */
 const STAND_INS: Record<string, string> = {
   'actions/checkout': 'checkout',
@@ -99,7 +102,11 @@ async function startBed(): Promise<Bed> {
   const artifacts = path.join(repoRoot, '.testbed/act/artifacts');
   await rm(artifacts, { recursive: true, force: true });
   await mkdir(artifacts, { recursive: true });
-  const github = await startGitHubStandIn({ identityToken: fakeIdentityToken });
+  const github = await startGitHubStandIn({
+    identityToken: fakeIdentityToken,
+    personalTokens: [GITOPS_TOKEN],
+    otherRepositories: ['acme/hello-deploy'],
+  });
   github.collaborators = { writer: 'write', reader: 'read', octocat: 'admin' };
   const [docker, gar, quay] = await Promise.all([
     startRegistry('basic'),
@@ -281,6 +288,8 @@ interface Scenario {
   inputs?: (bed: Bed) => Promise<Record<string, string>>;
   /** Lines added to the starter's `with:` of the toolkit's reusable workflow (the test bed's services). */
   with?: (bed: Bed) => string[];
+  /** Extra environment for act (e.g. GITHUB_SERVER_URL for the GitOps repository's clone URL). */
+  env?: (bed: Bed) => Record<string, string>;
   /** Repository secrets the run gets (act -s). */
   secrets?: (bed: Bed) => Record<string, string>;
   /** A line the run's log must contain (the gate names the claim that failed). */
@@ -579,10 +588,118 @@ function chatops(name: string, login: string, allowed: boolean): Scenario {
   };
 }
 
+/** Where the GitOps repository lives: GITHUB_SERVER_URL points here for the gitops scenarios. */
+const gitServer = path.join(repoRoot, '.testbed/act/git');
+const gitopsBare = path.join(gitServer, 'acme/hello-deploy.git');
+
+/** A GitOps repository holding the example's overlays, as a bare repository under the local "server". */
+async function seedGitopsRepository(): Promise<void> {
+  await rm(gitopsBare, { recursive: true, force: true });
+  await mkdir(gitopsBare, { recursive: true });
+  await git(['init', '-q', '--bare', '-b', 'main', gitopsBare], gitServer);
+  const work = path.join(gitServer, 'seed');
+  await rm(work, { recursive: true, force: true });
+  await cp(path.join(repoRoot, 'examples/hello/deploy'), work, { recursive: true });
+  await git(['init', '-q', '-b', 'main'], work);
+  await git(['add', '-A'], work);
+  await git(
+    ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'overlays'],
+    work,
+  );
+  await git(['push', '-q', gitopsBare, 'HEAD:refs/heads/main'], work);
+  await rm(work, { recursive: true, force: true });
+}
+
+/** deploy.yml in gitops mode for the digest ci-cd deployed to staging; `dry` plans only. */
+function gitops(name: string, dry: boolean): Scenario {
+  let refsBefore = '';
+  let pullsBefore = 0;
+  const digestOf = (bed: Bed) =>
+    bed.github.deployments.find((d) => d.environment === 'staging')?.payload as
+      { image?: string; digest?: string } | undefined;
+  return {
+    name,
+    caller: {
+      file: 'gitops.yml',
+      text: (bed, toolkitSha) =>
+        [
+          'name: gitops',
+          'on:',
+          '  workflow_dispatch:',
+          '    inputs:',
+          '      image: { type: string, required: true }',
+          '      dry-run: { type: boolean, default: false }',
+          'permissions: {}',
+          'jobs:',
+          '  staging:',
+          `    uses: deliverkit/deliverkit/.github/workflows/deploy.yml@${toolkitSha}`,
+          '    permissions: { actions: read, contents: read, packages: read, deployments: write }',
+          '    with:',
+          '      environment: staging',
+          '      image: ${{ inputs.image }}',
+          '      mode: gitops',
+          '      gitops-repository: acme/hello-deploy',
+          '      gitops-path: overlays/staging',
+          '      kustomize-dir: deploy/overlays/staging',
+          '      app: hello',
+          '      namespace: hello-staging',
+          '      dry-run: ${{ inputs.dry-run }}',
+          ...tufWith(bed).map((l) => `      ${l}`),
+          '    secrets:',
+          '      gitops-token: ${{ secrets.GITOPS_TOKEN }}',
+          '',
+        ].join('\n'),
+    },
+    continueFrom: ciCd.name,
+    event: 'workflow_dispatch',
+    // The clone URL of owner/name is $GITHUB_SERVER_URL/owner/name.git: here, the local bare repository.
+    env: () => ({ GITHUB_SERVER_URL: `file://${gitServer}` }),
+    secrets: () => ({ GITOPS_TOKEN }),
+    setup: async (bed) => {
+      if (!dry) pullsBefore = bed.github.pulls.length;
+      refsBefore = await git(['for-each-ref', '--format=%(refname) %(objectname)'], gitopsBare);
+      return async () => {};
+    },
+    inputs: async (bed) => {
+      await seedGitopsRepository();
+      return { image: digestOf(bed)?.image ?? 'missing', 'dry-run': String(dry) };
+    },
+    payload: () => ({ ref: 'refs/heads/main', repository: PUBLIC_REPOSITORY }),
+    expect: { 'deploy/verify': 'success', 'deploy/deploy': 'success' },
+    checks: async (bed) => {
+      const refs = await git(['for-each-ref', '--format=%(refname) %(objectname)'], gitopsBare);
+      if (dry) return [check('dry-run: the GitOps repository is untouched', refs === refsBefore, refs)];
+      const digest = digestOf(bed)?.digest ?? '';
+      const branch = refs
+        .split('\n')
+        .map((l) => l.split(' ')[0]!)
+        .find((r) => r.startsWith('refs/heads/deliverkit/'));
+      const overlay = branch
+        ? await git(['show', `${branch}:overlays/staging/kustomization.yaml`], gitopsBare).catch(() => '')
+        : '';
+      const pr = bed.github.pulls.slice(pullsBefore)[0];
+      return [
+        check(
+          'a branch pins the digest in the staging overlay',
+          !!branch && overlay.includes(digest),
+          branch ?? refs,
+        ),
+        check(
+          'a pull request from that branch to main was opened on the stand-in',
+          !!pr && branch === `refs/heads/${pr.head}` && pr.base === 'main',
+          JSON.stringify(pr),
+        ),
+      ];
+    },
+  };
+}
+
 const SCENARIOS: Scenario[] = [
   ciCd,
   release,
   scanFinding,
+  gitops('gitops: dry-run writes nothing', true),
+  gitops('gitops: commits the digest and opens a pull request', false),
   chatops('chatops: a writer deploys a commit', 'writer', true),
   chatops('chatops: a read-only commenter cannot deploy', 'reader', false),
   {
@@ -846,7 +963,10 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
     `GITHUB_RUN_ID=${9000 + runNumber}`,
     '--env',
     `GITHUB_RUN_NUMBER=${runNumber}`,
-    ...Object.entries(bed.github.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+    ...Object.entries({ ...bed.github.env, ...(scenario.env?.(bed) ?? {}) }).flatMap(([k, v]) => [
+      '--env',
+      `${k}=${v}`,
+    ]),
     '--env',
     `DELIVERKIT_ACT_REPOSITORIES=${JSON.stringify({ 'acme/hello': caller, 'deliverkit/deliverkit': repoRoot })}`,
     // The runner trusts the test bed's CA (the TLS registries' issuer), as a self-hosted runner trusts its

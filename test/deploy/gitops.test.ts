@@ -136,6 +136,30 @@ describe('gitops mode against a local bare repository', () => {
     expect(prs).toHaveLength(1);
   });
 
+  it('plans in dry-run: the diff of the digest line, and no commit, branch, push or pull request', async () => {
+    const repo = await bareRepo();
+    const refsBefore = git(repo, 'for-each-ref', '--format=%(refname) %(objectname)');
+    let opened = 0;
+    const r = await gitopsDeploy({
+      repo,
+      baseBranch: 'main',
+      path: 'overlays/production',
+      images: parseImageOverrides([`${IMAGE}@${B}`]),
+      mode: 'pull-request',
+      openPullRequest: async () => {
+        opened++;
+        return 'https://github.example/never';
+      },
+      dryRun: true,
+    });
+    expect(r).toMatchObject({ changed: true, file: 'overlays/production/kustomization.yaml' });
+    expect(r.commit).toBeUndefined();
+    expect(r.diff).toContain(`+    digest: ${B}`);
+    expect(r.diff).toContain(`-    digest: ${A}`);
+    expect(git(repo, 'for-each-ref', '--format=%(refname) %(objectname)')).toBe(refsBefore);
+    expect(opened).toBe(0);
+  });
+
   it('pushes to the base branch when asked, and rolls back with a revert commit', async () => {
     const repo = await bareRepo();
     const pushed = await gitopsDeploy({

@@ -75,9 +75,11 @@ function writeSummary(report: DeploymentReport): SummaryBuilder {
   if (report.gitops) {
     const g = report.gitops;
     s.paragraph(
-      g.changed
-        ? `Committed ${g.commit} to ${g.branch} (${g.file})${g.pullRequestUrl ? `: ${g.pullRequestUrl}` : ''}`
-        : `${g.file} already pins these digests: nothing to commit.`,
+      !g.changed
+        ? `${g.file} already pins these digests: nothing to commit.`
+        : report.dryRun
+          ? `Dry run: would commit this change to ${g.file}; nothing was committed, pushed or opened.`
+          : `Committed ${g.commit} to ${g.branch} (${g.file})${g.pullRequestUrl ? `: ${g.pullRequestUrl}` : ''}`,
     );
     if (g.diff) s.code(g.diff, 'diff');
     return s;

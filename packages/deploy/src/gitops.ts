@@ -125,6 +125,8 @@ export interface GitopsOptions {
   openPullRequest?: (pr: { head: string; base: string; title: string; body: string }) => Promise<string>;
   git?: string;
   logger?: Logger;
+  /** Compute the change and its diff; commit, push and open nothing. */
+  dryRun?: boolean;
 }
 
 export interface GitopsResult {
@@ -252,6 +254,11 @@ export async function gitopsDeploy(options: GitopsOptions): Promise<GitopsResult
     const { text, changed } = setKustomizationDigests(before, options.images, rel);
     if (!changed) return { changed: false, file: rel, diff: '' };
     await writeFile(file, text);
+    if (options.dryRun) {
+      // The plan: what the commit would change, from the clone; nothing leaves it.
+      const diff = await git.run(['diff', '--unified=1', '--', rel]);
+      return { changed: true, file: rel, diff };
+    }
     const short = options.images.map((i) => `${i.name.split('/').pop()}@${i.digest.slice(7, 19)}`).join(', ');
     const title = `deploy: ${short} to ${path.posix.dirname(rel)}`;
     const trailer = options.images

@@ -145,12 +145,17 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
       );
     }
     if (req.action === 'rollback') {
+      if (req.dryRun)
+        throw new ConfigurationError(
+          'CONFLICTING_INPUTS',
+          'dry-run has no plan for a gitops rollback (it reverts the last deliverkit commit): run it without dry-run, or revert by hand',
+        );
       const g = await gitopsRollback({ ...req.gitops, logger });
       return { ...base, ok: true, gitops: g, rolledBack: true };
     }
     if (req.images.length === 0)
       throw new InputError('images', 'mode gitops needs the images input (name@sha256:… per line)');
-    const g = await gitopsDeploy({ ...req.gitops, images: req.images, logger });
+    const g = await gitopsDeploy({ ...req.gitops, images: req.images, logger, dryRun: req.dryRun });
     return { ...base, ok: true, gitops: g, imageDigest: req.images[0]?.digest };
   }
 

@@ -79,6 +79,8 @@ export interface StandInOptions {
   identityToken: (claims: Record<string, unknown>) => string;
   /** Tokens with every scope (a PAT given as a secret, e.g. gitops-token). */
   personalTokens?: string[];
+  /** Repositories besides the run's that the stub answers for (e.g. a GitOps repository). */
+  otherRepositories?: string[];
 }
 
 const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
@@ -212,7 +214,8 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (!m) throw new HttpError(404, 'Not Found');
     const repo = `${m[1]}/${m[2]}`;
-    if (repo !== run!.repository) throw new HttpError(404, `Not Found (${repo})`);
+    if (repo !== run!.repository && !(options.otherRepositories ?? []).includes(repo))
+      throw new HttpError(404, `Not Found (${repo})`);
     const rest = m[3] ?? '';
     const method = req.method ?? 'GET';
     const who = env.GITHUB_ACTOR || 'github-actions[bot]';
