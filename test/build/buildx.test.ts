@@ -14,6 +14,7 @@ import {
   parseBuildxMetadata,
   parsePlatforms,
   resolveCacheRefs,
+  cacheScopeName,
 } from '@deliverkit/build';
 import { buildSpec } from './spec';
 
@@ -212,6 +213,52 @@ describe('buildxBuildArgs', () => {
     const args = buildxBuildArgs(spec({ secrets: [{ id: 'token', src: '/tmp/s' }] }), push);
     expect(args.join(' ')).not.toMatch(/env=|value=/);
     expect(args).toContain('id=token,src=/tmp/s');
+  });
+});
+
+describe('resolveCacheRefs scoped to the ref being built', () => {
+  const amd64 = parsePlatforms(['linux/amd64']);
+  it("main writes main's cache; a branch writes only its own and reads its own and main's", () => {
+    expect(
+      resolveCacheRefs('buildx', 'ghcr.io/o/app', amd64, 'registry', {
+        ref: 'refs/heads/main',
+        defaultBranch: 'main',
+      }),
+    ).toEqual({
+      from: ['type=registry,ref=ghcr.io/o/app:buildcache-linux-amd64'],
+      to: ['type=registry,ref=ghcr.io/o/app:buildcache-linux-amd64,mode=max'],
+    });
+    const branch = resolveCacheRefs('buildx', 'ghcr.io/o/app', amd64, 'registry', {
+      ref: 'refs/heads/feature/Login',
+      defaultBranch: 'main',
+    });
+    expect(branch).toEqual({
+      from: [
+        'type=registry,ref=ghcr.io/o/app:buildcache-linux-amd64-feature-Login',
+        'type=registry,ref=ghcr.io/o/app:buildcache-linux-amd64',
+      ],
+      to: ['type=registry,ref=ghcr.io/o/app:buildcache-linux-amd64-feature-Login,mode=max'],
+    });
+    expect(branch.to.join()).not.toContain('buildcache-linux-amd64,');
+    const buildah = resolveCacheRefs('buildah', 'r/app', amd64, 'registry', {
+      ref: 'refs/pull/7/merge',
+      defaultBranch: 'main',
+    });
+    expect(buildah).toEqual({
+      from: ['r/app-buildcache-linux-amd64-pr-7', 'r/app-buildcache-linux-amd64'],
+      to: ['r/app-buildcache-linux-amd64-pr-7'],
+    });
+  });
+  it('names scopes safely: tags, odd characters, and long branch names within the tag limit', () => {
+    expect(cacheScopeName({ ref: 'refs/tags/v1.2.0', defaultBranch: 'main' })).toBe('tag-v1.2.0');
+    expect(cacheScopeName({ ref: 'refs/heads/a/../b c', defaultBranch: 'main' })).toBe('a-..-b-c');
+    const long = cacheScopeName({ ref: `refs/heads/${'x'.repeat(200)}`, defaultBranch: 'main' })!;
+    expect(long.length).toBeLessThanOrEqual(48);
+    expect(long).toMatch(/^x{39}-[0-9a-f]{8}$/);
+    // Two long names that share a prefix still get distinct scopes.
+    expect(cacheScopeName({ ref: `refs/heads/${'x'.repeat(199)}y`, defaultBranch: 'main' })).not.toBe(long);
+    expect(cacheScopeName({ ref: 'refs/heads/main', defaultBranch: 'main' })).toBeUndefined();
+    expect(cacheScopeName({ ref: 'refs/heads/main', defaultBranch: 'trunk' })).toBe('main');
   });
 });
 

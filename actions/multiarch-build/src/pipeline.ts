@@ -23,6 +23,7 @@ import {
   platformBuildahs,
   planBuildx,
   resolveCacheRefs,
+  type CacheScope,
   selectBackend,
   stripTag,
 } from '@deliverkit/build';
@@ -43,6 +44,19 @@ export interface PipelineResult {
   /** Command lines (dry-run: what would run). */
   commands: string[];
   provenancePath?: string;
+}
+
+/** The run's ref and the repository's default branch (from the event), when running on GitHub. */
+async function cacheScope(env: NodeJS.ProcessEnv): Promise<CacheScope | undefined> {
+  const ref = env['GITHUB_REF'];
+  const eventPath = env['GITHUB_EVENT_PATH'];
+  if (!ref || !eventPath || !existsSync(eventPath)) return undefined;
+  const payload = JSON.parse(await readFile(eventPath, 'utf8')) as {
+    repository?: { default_branch?: unknown };
+  };
+  const defaultBranch = payload.repository?.default_branch;
+  // No default branch known: every build is a branch build (reads and writes only its own scope and main's name).
+  return { ref, defaultBranch: typeof defaultBranch === 'string' ? defaultBranch : 'main' };
 }
 
 /** The GitHub context and metadata-action's computation for this run. */
@@ -176,7 +190,7 @@ export async function runPipeline(
     });
     const derived =
       repository && inputs.cache === 'registry' && backend === 'buildx'
-        ? resolveCacheRefs('buildx', repository, inputs.platforms, 'registry')
+        ? resolveCacheRefs('buildx', repository, inputs.platforms, 'registry', await cacheScope(env))
         : { from: [], to: [] };
     const spec: BuildSpec = {
       context: inputs.context,

@@ -21,6 +21,8 @@ export {
   parseAnnotation,
   annotationsFor,
   resolveCacheRefs,
+  cacheScopeName,
+  type CacheScope,
   stripTag,
   parseSourceDateEpoch,
 } from './spec';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConfigurationError } from '@deliverkit/action-kit';
 import { InputError } from '@deliverkit/action-kit';
 import { type Platform, platformSlug } from './platform';
@@ -110,23 +111,56 @@ export interface CacheRefs {
  * matrix jobs never overwrite each other. buildah keeps one layer per cache key as tags of the
  * repository `<image>-buildcache-<os>-<arch>`; call it with one platform per build process.
  */
+/**
+ * Whose cache a build may write. A branch build writes only its own scope and reads its own and the default
+ * branch's; only the default branch writes the default scope, which main's builds and releases read. Without a
+ * scope (outside GitHub) the unscoped refs are used, as before.
+ */
+export interface CacheScope {
+  /** The ref being built: refs/heads/x, refs/tags/v1, refs/pull/7/merge. */
+  ref: string;
+  defaultBranch: string;
+}
+
+/** A tag-safe name for a ref's cache scope (`feature-x`, `pr-7`, `tag-v1.2.0`), or undefined for the default branch. */
+export function cacheScopeName(scope: CacheScope | undefined): string | undefined {
+  if (!scope) return undefined;
+  const branch = /^refs\/heads\/(.+)$/.exec(scope.ref)?.[1];
+  if (branch === scope.defaultBranch) return undefined;
+  const pull = /^refs\/pull\/(\d+)\//.exec(scope.ref)?.[1];
+  const tag = /^refs\/tags\/(.+)$/.exec(scope.ref)?.[1];
+  const name =
+    branch ?? (pull ? `pr-${pull}` : tag ? `tag-${tag}` : `ref-${scope.ref.replace(/^refs\//, '')}`);
+  const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '');
+  // Tags are at most 128 characters: long names keep a prefix and a hash of the whole.
+  return safe.length <= 48
+    ? safe
+    : `${safe.slice(0, 39)}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+}
+
 export function resolveCacheRefs(
   backend: 'buildx' | 'buildah',
   image: string,
   platforms: readonly Platform[],
   mode: CacheMode,
+  scope?: CacheScope,
 ): CacheRefs {
   if (mode === 'none') return { from: [], to: [] };
   const name = stripTag(image);
+  const own = cacheScopeName(scope);
   if (backend === 'buildx') {
-    const ref =
-      platforms.length === 1
-        ? `${name}:buildcache-${platformSlug(platforms[0] as Platform)}`
-        : `${name}:buildcache`;
-    return { from: [`type=registry,ref=${ref}`], to: [`type=registry,ref=${ref},mode=max`] };
+    const suffix =
+      platforms.length === 1 ? `buildcache-${platformSlug(platforms[0] as Platform)}` : 'buildcache';
+    const main = `${name}:${suffix}`;
+    const mine = own ? `${name}:${suffix}-${own}` : main;
+    return {
+      from: [...(own ? [`type=registry,ref=${mine}`] : []), `type=registry,ref=${main}`],
+      to: [`type=registry,ref=${mine},mode=max`],
+    };
   }
-  const repos = platforms.map((p) => `${name}-buildcache-${platformSlug(p)}`);
-  return { from: repos, to: repos };
+  const main = platforms.map((p) => `${name}-buildcache-${platformSlug(p)}`);
+  const mine = own ? platforms.map((p) => `${name}-buildcache-${platformSlug(p)}-${own}`) : main;
+  return { from: own ? [...mine, ...main] : main, to: mine };
 }
 
 /** `registry/repo:tag@digest` → `registry/repo`. */
