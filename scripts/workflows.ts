@@ -149,7 +149,7 @@ function registryAuths(bed: Bed): string {
  * manifest instead of the signed index: a digest that is not the one signed.
  */
 /** What supply-chain.yml attests besides the signature: both SBOMs and the SLSA provenance. */
-const ATTESTATIONS = [
+const ATTESTATIONS: { predicateType: string; predicate: Record<string, unknown> }[] = [
   {
     predicateType: 'https://spdx.dev/Document',
     predicate: { spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT' },
@@ -159,7 +159,9 @@ const ATTESTATIONS = [
     predicateType: 'https://slsa.dev/provenance/v1',
     predicate: {
       buildDefinition: { buildType: 'https://deliverkit.dev/buildtypes/multiarch/v1' },
-      runDetails: { builder: { id: 'https://github.com/deliverkit/deliverkit/.github/workflows/build.yml' } },
+      runDetails: {
+        builder: { id: 'https://github.com/acme/hello/.github/workflows/ci-cd.yml@refs/heads/main' },
+      },
     },
   },
 ];
@@ -169,7 +171,7 @@ async function signedImage(
   slug: string,
   claims: Record<string, unknown> | undefined,
   deployOther = false,
-  attest = true,
+  attest: boolean | typeof ATTESTATIONS = true,
 ): Promise<string> {
   // Every case gets an image of its own in acme/hello (the repository the overlays deploy), so one case's
   // signatures never vouch for another's: the amd64 base with a label naming the case.
@@ -193,7 +195,7 @@ async function signedImage(
       await signImage({
         registry: registries.client(bed.registry.host),
         image: { registry: bed.registry.host, repository: 'acme/hello', digest },
-        attestations: attest ? ATTESTATIONS : [],
+        attestations: attest === true ? ATTESTATIONS : attest === false ? [] : attest,
         signer: new StatementSigner({
           // Not staticIdentityProvider: it masks the (fake) token on stdout, which is the harness's report here.
           identity: {
@@ -250,7 +252,7 @@ function gate(
   claims: Record<string, unknown> | undefined,
   verdict: 'pass' | RegExp,
   deployOther = false,
-  attest = true,
+  attest: boolean | typeof ATTESTATIONS = true,
 ): Scenario {
   const slug = name.replace(/[^a-z0-9]+/gi, '-');
   return {
@@ -763,6 +765,25 @@ const SCENARIOS: Scenario[] = [
     false,
   ),
   gate('a digest other than the one signed', OWN_SIGNER, /NO_SIGNATURES/, true),
+  gate(
+    'a provenance built in another repository',
+    OWN_SIGNER,
+    /MISSING_ATTESTATION.*provenance's builder is https:\/\/github\.com\/evil\/app/,
+    false,
+    ATTESTATIONS.map((a) =>
+      a.predicateType === 'https://slsa.dev/provenance/v1'
+        ? {
+            ...a,
+            predicate: {
+              ...a.predicate,
+              runDetails: {
+                builder: { id: 'https://github.com/evil/app/.github/workflows/build.yml@refs/heads/main' },
+              },
+            },
+          }
+        : a,
+    ),
+  ),
 ];
 
 const workflowOf = (scenario: Scenario): string => scenario.starter ?? scenario.caller!.file;
@@ -963,6 +984,10 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
     `GITHUB_RUN_ID=${9000 + runNumber}`,
     '--env',
     `GITHUB_RUN_NUMBER=${runNumber}`,
+    // GitHub sets GITHUB_WORKFLOW_REF (the caller's workflow at the ref); act does not. The build's provenance
+    // names it as its builder.
+    '--env',
+    `GITHUB_WORKFLOW_REF=acme/hello/${workflowFile}@${ref}`,
     ...Object.entries({ ...bed.github.env, ...(scenario.env?.(bed) ?? {}) }).flatMap(([k, v]) => [
       '--env',
       `${k}=${v}`,

@@ -57,6 +57,8 @@ export async function main(): Promise<void> {
         recursive: inputs.recursive,
         trustedRoot: trust?.trustedRoot,
         requirePredicateTypes: inputs['require-attestations'],
+        // The provenance must come from a build in the repository the signature is bound to.
+        provenanceBuilderRepository: inputs['public-key'] ? undefined : inputs['source-repository'],
         policy: inputs['public-key']
           ? { kind: 'key', publicKeyPem: inputs['public-key'] }
           : certificatePolicy(inputs),

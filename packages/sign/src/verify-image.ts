@@ -23,6 +23,25 @@ export interface VerifyImageOptions extends VerifyOptions {
   recursive?: boolean;
   /** Attestations that must be present and valid on the top-level digest. */
   requirePredicateTypes?: string[];
+  /**
+   * SLSA provenance v1 counts only when its builder is a workflow of this repository (owner/name): the build
+   * ran in the caller's repository, not elsewhere with the result handed to its signing job.
+   */
+  provenanceBuilderRepository?: string;
+}
+
+const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
+
+/** Why a SLSA provenance statement's builder is not a workflow of `repository`, or undefined when it is. */
+export function provenanceBuilderProblem(predicate: unknown, repository: string): string | undefined {
+  const id = (predicate as { runDetails?: { builder?: { id?: unknown } } } | undefined)?.runDetails?.builder
+    ?.id;
+  if (typeof id !== 'string') return 'the provenance names no builder (runDetails.builder.id)';
+  const escaped = repository.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  // <server>/<owner>/<name>/.github/workflows/<file>@<ref>: the caller's workflow that ran the build.
+  if (!new RegExp(`^https?://[^/]+/${escaped}/\\.github/workflows/[^@/]+@.+$`, 'i').test(id))
+    return `the provenance's builder is ${id}, not a workflow of ${repository}`;
+  return undefined;
 }
 
 export interface VerifiedSignature {
@@ -72,6 +91,19 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
           referrerDigest: found.referrerDigest,
           signer: v.signer,
         };
+        const builderProblem =
+          v.predicateType === SLSA_PROVENANCE_V1 && options.provenanceBuilderRepository
+            ? provenanceBuilderProblem(v.statement.predicate, options.provenanceBuilderRepository)
+            : undefined;
+        if (builderProblem) {
+          result.rejected.push({
+            digest: d,
+            referrerDigest: found.referrerDigest,
+            reason: builderProblem,
+            code: 'PROVENANCE_MISMATCH',
+          });
+          continue;
+        }
         signatures.push(sig);
         if (i === 0 && v.predicateType !== COSIGN_SIGN_PREDICATE) result.attestations.push(sig);
       } catch (e) {
@@ -173,7 +205,12 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
       .map((c) => c.platform ?? c.descriptor.digest)
       .filter((p) => !result.attestations.some((a) => a.predicateType === type && a.platform === p));
     if (platforms.length > 0 && without.length === 0) continue;
-    const detail = platforms.length > 0 ? ` (neither on the index nor on ${without.join(', ')})` : '';
+    const refused = result.rejected.filter(
+      (r) => r.code === 'PROVENANCE_MISMATCH' && type === SLSA_PROVENANCE_V1,
+    );
+    const detail =
+      (platforms.length > 0 ? ` (neither on the index nor on ${without.join(', ')})` : '') +
+      (refused.length ? `; refused: ${refused.map((r) => r.reason).join(' | ')}` : '');
     throw Object.assign(
       new VerifyError('MISSING_ATTESTATION', `no valid ${type} attestation for ${name}@${digest}${detail}`),
       { result },
