@@ -515,3 +515,29 @@ describe('the example production overlay (examples/hello/deploy/overlays/product
     );
   });
 });
+
+describe('waiting for a slow rollout', () => {
+  it('watches instead of polling: the API requests of one deploy do not grow with the wait', async () => {
+    const ns = await freshNamespace(cluster);
+    const docs = parseAllDocuments(appManifests()).map((d) => d.toJSON() as Live);
+    // Pods become ready only after 4 s: a 50 ms poll would read the Deployment about 80 times.
+    docs[0]!.spec.template.spec.containers[0].readinessProbe.initialDelaySeconds = 4;
+    const manifests = docs.map((d) => stringify(d)).join('---\n');
+    const kubeClient = client(cluster.kubeconfig);
+    const started = Date.now();
+    const r = await deploy(cluster.kubeconfig, ns, images.a, {
+      manifests,
+      kubeClient,
+      options: { pollMs: 50, verifyWindowMs: 0 },
+    });
+    expect(r.error).toBeUndefined();
+    expect(Date.now() - started).toBeGreaterThan(4000);
+    const count = (verb: string, kind?: string) =>
+      kubeClient.calls.filter((c) => c.verb === verb && (!kind || c.kind === kind)).length;
+    expect(count('watch', 'deployments')).toBeGreaterThanOrEqual(1);
+    // Green's endpoints are ready once its rollout is: one list, no watch needed.
+    expect(count('list', 'endpointslices')).toBeLessThan(4);
+    expect(count('get', 'Deployment')).toBeLessThan(6);
+    expect(kubeClient.calls.length, JSON.stringify(kubeClient.calls)).toBeLessThan(40);
+  });
+});

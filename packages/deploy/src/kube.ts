@@ -5,6 +5,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
+  Watch,
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
@@ -66,7 +67,7 @@ export interface KubeClientOptions {
 }
 
 export interface ApiCall {
-  verb: 'get' | 'list' | 'apply' | 'create' | 'replace' | 'delete' | 'proxy';
+  verb: 'get' | 'list' | 'watch' | 'apply' | 'create' | 'replace' | 'delete' | 'proxy';
   kind: string;
   name?: string;
   dryRun: boolean;
@@ -300,6 +301,108 @@ export class KubeClient {
       if (e instanceof ApiException && e.code === 404) return;
       throw toKubeApiError(e, `deleting ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
     }
+  }
+
+  /**
+   * Lists a collection (`/apis/apps/v1/namespaces/NS/deployments`, with a label or field selector), then watches
+   * it from the list's resourceVersion, calling `evaluate` with the live set after the list and after every event
+   * until it returns a value (resolved) or throws (rejected), or `timeoutMs` passes (resolves undefined). A watch
+   * the server ends, or one whose resourceVersion expired (410), is resumed by a fresh list: one list and one watch
+   * per wait in the common case, whatever the wait's length.
+   */
+  async watchUntil<R>(
+    path: string,
+    selector: { labelSelector?: string; fieldSelector?: string },
+    evaluate: (objects: KObject[]) => R | undefined | Promise<R | undefined>,
+    timeoutMs: number,
+  ): Promise<R | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    const kind = path.split('/').pop() ?? path;
+    while (Date.now() < deadline) {
+      this.record('list', kind, selector.labelSelector ?? selector.fieldSelector);
+      const url = new URL(`${this.server.replace(/\/+$/, '')}${path}`);
+      for (const [k, v] of Object.entries(selector)) if (v) url.searchParams.set(k, v);
+      const res = await this.request(url, { headers: { accept: 'application/json' } });
+      if (res.status !== 200) {
+        let status: { message?: string; reason?: string } = {};
+        try {
+          status = JSON.parse(res.body) as typeof status;
+        } catch {
+          // not a Status
+        }
+        throw new KubeApiError(
+          STATUS_CODES[res.status] ?? 'UNKNOWN',
+          `listing ${path}: ${status.message ?? `HTTP ${res.status}`}`,
+          res.status,
+          status.reason,
+        );
+      }
+      const list = JSON.parse(res.body) as { metadata: { resourceVersion: string }; items: KObject[] };
+      const live = new Map(list.items.map((o) => [o.metadata.name, o]));
+      const first = await evaluate([...live.values()]);
+      if (first !== undefined) return first;
+      this.record('watch', kind, selector.labelSelector ?? selector.fieldSelector);
+      const outcome = await new Promise<{ value?: R; error?: unknown; resume?: boolean }>((resolve) => {
+        let settled = false;
+        let controller: AbortController | undefined;
+        const finish = (r: { value?: R; error?: unknown; resume?: boolean }) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          controller?.abort();
+          resolve(r);
+        };
+        const timer = setTimeout(() => finish({}), Math.max(0, deadline - Date.now()));
+        // One evaluation at a time, in event order.
+        let queue = Promise.resolve();
+        new Watch(this.config)
+          .watch(
+            path,
+            { ...selector, resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true },
+            (type, obj: KObject) => {
+              queue = queue.then(async () => {
+                if (settled) return;
+                if (type === 'ERROR') return finish({ resume: true });
+                if (type === 'BOOKMARK') return;
+                if (type === 'DELETED') live.delete(obj.metadata.name);
+                else live.set(obj.metadata.name, obj);
+                try {
+                  const v = await evaluate([...live.values()]);
+                  if (v !== undefined) finish({ value: v });
+                } catch (e) {
+                  finish({ error: e });
+                }
+              });
+            },
+            (err: unknown) =>
+              void queue.then(() => {
+                // A refused watch (RBAC: the Role lacks `watch`) is an error; a closed or broken stream resumes.
+                const code = (err as { statusCode?: number } | null)?.statusCode;
+                if (code && code !== 410 && code < 500) {
+                  finish({
+                    error: new KubeApiError(
+                      STATUS_CODES[code] ?? 'UNKNOWN',
+                      `watching ${path}: HTTP ${code} ${(err as Error).message}`,
+                      code,
+                      undefined,
+                      { cause: err },
+                    ),
+                  });
+                } else finish({ resume: true });
+              }),
+          )
+          .then((c) => {
+            controller = c;
+            if (settled) c.abort();
+          })
+          .catch(() => finish({ resume: true }));
+      });
+      if (outcome.error) throw outcome.error;
+      if (outcome.value !== undefined) return outcome.value;
+      if (!outcome.resume) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return undefined;
   }
 
   /**

@@ -81,40 +81,49 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ns = (namespace: string) => `/namespaces/${encodeURIComponent(namespace)}`;
 
-/** Waits for a Deployment to finish rolling out; DeployError ROLLOUT_FAILED / ROLLOUT_TIMEOUT otherwise. */
+/**
+ * Waits for a Deployment to finish rolling out, by watching it (one list and one watch, not a poll per
+ * interval); DeployError ROLLOUT_FAILED / ROLLOUT_TIMEOUT otherwise.
+ */
 export async function waitForRollout(
   client: KubeClient,
   namespace: string,
   name: string,
   options: WaitOptions,
 ): Promise<KObject> {
-  const deadline = Date.now() + options.timeoutMs;
-  let last = 'not started';
-  for (;;) {
-    const d = await client.get('apps/v1', 'Deployment', namespace, name);
-    if (!d)
-      throw new DeployError(
-        'ROLLOUT_FAILED',
-        `Deployment ${namespace}/${name} disappeared during the rollout`,
-      );
-    const state = rolloutState(d);
-    if (state.done) return d;
-    last = state.message;
-    if (state.failed)
-      throw new DeployError(
-        'ROLLOUT_FAILED',
-        `${state.failed}: ${state.message.replace(/\.$/, '')}.${await podDiagnostics(client, d)}`,
-      );
-    if (Date.now() > deadline) {
-      throw new DeployError(
-        'ROLLOUT_TIMEOUT',
-        `Deployment ${namespace}/${name} did not roll out within ${Math.round(options.timeoutMs / 1000)}s: ${last}.${await podDiagnostics(client, d)}`,
-      );
-    }
-    await sleep(options.pollMs ?? 500);
-  }
+  let last: KObject | undefined;
+  let lastMessage = 'not started';
+  const done = await client.watchUntil<{ done: KObject } | { failed: RolloutState }>(
+    `/apis/apps/v1${ns(namespace)}/deployments`,
+    { fieldSelector: `metadata.name=${name}` },
+    (items) => {
+      const d = items.find((o) => o.metadata.name === name);
+      if (!d)
+        throw new DeployError(
+          'ROLLOUT_FAILED',
+          `Deployment ${namespace}/${name} disappeared during the rollout`,
+        );
+      last = d;
+      const state = rolloutState(d);
+      lastMessage = state.message;
+      if (state.failed) return { failed: state };
+      return state.done ? { done: d } : undefined;
+    },
+    options.timeoutMs,
+  );
+  if (done && 'done' in done) return done.done;
+  const diagnostics = last ? await podDiagnostics(client, last) : '';
+  if (done && 'failed' in done)
+    throw new DeployError(
+      'ROLLOUT_FAILED',
+      `${done.failed.failed}: ${done.failed.message.replace(/\.$/, '')}.${diagnostics}`,
+    );
+  throw new DeployError(
+    'ROLLOUT_TIMEOUT',
+    `Deployment ${namespace}/${name} did not roll out within ${Math.round(options.timeoutMs / 1000)}s: ${lastMessage}.${diagnostics}`,
+  );
 }
 
 interface EndpointSlice extends KObject {
@@ -161,27 +170,27 @@ export async function waitForEndpoints(
   podPrefix: string,
   options: WaitOptions,
 ): Promise<number> {
-  const deadline = Date.now() + options.timeoutMs;
+  // Pods of a Deployment are named <deployment>-<replicaset hash>-<suffix>.
+  const ours = new RegExp(`^${podPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[a-z0-9]+-[a-z0-9]+$`);
   let last = '';
-  for (;;) {
-    const slices = await client.list<EndpointSlice>(
-      'discovery.k8s.io/v1',
-      'EndpointSlice',
-      namespace,
-      `kubernetes.io/service-name=${service}`,
-    );
-    const eps = slices.flatMap((s) => s.endpoints ?? []);
-    // Pods of a Deployment are named <deployment>-<replicaset hash>-<suffix>.
-    const ours = new RegExp(`^${podPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[a-z0-9]+-[a-z0-9]+$`);
-    const readyOurs = eps.filter((e) => e.conditions?.ready && ours.test(e.targetRef?.name ?? '')).length;
-    const readyOthers = eps.filter((e) => e.conditions?.ready && !ours.test(e.targetRef?.name ?? '')).length;
-    if (readyOurs >= count && readyOthers === 0) return readyOurs;
-    last = `${readyOurs} of ${count} ready endpoints from ${podPrefix}${readyOthers ? `, ${readyOthers} from other pods` : ''}`;
-    if (Date.now() > deadline)
-      throw new DeployError(
-        'ENDPOINTS_NOT_READY',
-        `Service ${namespace}/${service} has ${last} after ${Math.round(options.timeoutMs / 1000)}s`,
-      );
-    await sleep(options.pollMs ?? 250);
-  }
+  const ready = await client.watchUntil(
+    `/apis/discovery.k8s.io/v1${ns(namespace)}/endpointslices`,
+    { labelSelector: `kubernetes.io/service-name=${service}` },
+    (slices) => {
+      const eps = slices.flatMap((s) => (s as EndpointSlice).endpoints ?? []);
+      const readyOurs = eps.filter((e) => e.conditions?.ready && ours.test(e.targetRef?.name ?? '')).length;
+      const readyOthers = eps.filter(
+        (e) => e.conditions?.ready && !ours.test(e.targetRef?.name ?? ''),
+      ).length;
+      if (readyOurs >= count && readyOthers === 0) return readyOurs;
+      last = `${readyOurs} of ${count} ready endpoints from ${podPrefix}${readyOthers ? `, ${readyOthers} from other pods` : ''}`;
+      return undefined;
+    },
+    options.timeoutMs,
+  );
+  if (ready !== undefined) return ready;
+  throw new DeployError(
+    'ENDPOINTS_NOT_READY',
+    `Service ${namespace}/${service} has ${last || 'no ready endpoints'} after ${Math.round(options.timeoutMs / 1000)}s`,
+  );
 }
