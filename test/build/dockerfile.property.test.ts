@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { locateFromLines, rewriteFromLines } from '../../packages/build/src/dockerfile';
+import { runs } from '../support/fuzz';
 
 // Property-based tests (#19) of the Dockerfile FROM rewriting (base images pinned by digest): whatever the
 // Dockerfile a workflow author hands us, the rewrite changes the FROM lines and nothing else, keeps the line count
@@ -64,7 +65,7 @@ describe('rewriteFromLines', () => {
         expect(reread.map((f) => f.image)).toEqual([...pins.values()]);
         expect(reread.map((f) => f.stage)).toEqual(from.map((f) => f.stage));
       }),
-      { numRuns: 500 },
+      runs(500),
     );
   });
 
@@ -75,7 +76,7 @@ describe('rewriteFromLines', () => {
         if (index < from.length) rewriteFromLines(text, new Map([[index, 'x@sha256:0']]));
         else expect(() => rewriteFromLines(text, new Map([[index, 'x']]))).toThrow(/no FROM line/);
       }),
-      { numRuns: 500 },
+      runs(500),
     );
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
 import { parseTagRule } from '@deliverkit/meta';
 import { renderWith } from '../../packages/meta/src/expressions';
+import { runs } from '../support/fuzz';
 
 // Property-based tests (#19) of tag templates, which a workflow author writes and Handlebars renders: any entry
 // parses to a rule or an InputError naming `tags`, and no template reaches beyond the values it is given.
@@ -31,7 +32,7 @@ describe('parseTagRule', () => {
           expect((e as InputError).input).toBe('tags');
         }
       }),
-      { numRuns: 500 },
+      runs(500),
     );
   });
 });
@@ -62,7 +63,7 @@ describe('tag templates (Handlebars)', () => {
         expect(out).not.toMatch(/function|native code|\[object/);
         expect(out).toBe(prefix.replace(/[{}\\]/g, ''));
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 });

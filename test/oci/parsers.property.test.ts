@@ -4,11 +4,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
 import { parseReference, parseTokenResponse, parseWwwAuthenticate } from '@deliverkit/oci';
+import { runs } from '../support/fuzz';
 
 // Property-based tests (#19) of what a registry or a workflow author hands the OCI client: references,
 // WWW-Authenticate challenges and token answers. Any input ends in a value or the parser's own error, quickly.
 
-const RUNS = { numRuns: 500 };
+const RUNS = runs(500);
 const alnum = fc.stringMatching(/^[a-z0-9]{1,10}$/);
 
 describe('parseReference', () => {

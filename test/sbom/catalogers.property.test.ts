@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogImage, type LayerSource } from '../../packages/sbom/src';
 import { writeTar } from '../support/hostile-registry';
+import { runs } from '../support/fuzz';
 
 // Property-based test (#19) of the catalogers end to end: whatever text an image puts where a package database or
 // manifest belongs, catalogImage lists what it can and warns about the rest; it never fails the whole SBOM with a
@@ -110,7 +111,7 @@ describe('catalogImage on hostile package metadata', () => {
           for (const p of catalog.packages) expect(typeof p.purl).toBe('string');
         },
       ),
-      { numRuns: 200 },
+      runs(200),
     );
   });
 

@@ -27,6 +27,7 @@ import {
 } from '../../packages/sbom/src/catalogers/java';
 import { springBootJar, zip } from './java-fixture';
 import { tarLayer } from './helpers';
+import { runs } from '../support/fuzz';
 
 // Property-based tests (#19) of the readers of what an image hands us. Each property: on any input — random bytes,
 // or a valid archive with bytes flipped, cut or spliced — the reader ends (vitest's timeout bounds it) with a result
@@ -34,7 +35,7 @@ import { tarLayer } from './helpers';
 // found became a regression case from test/fixtures/hostile/, replayed below.
 
 const HOSTILE = path.join(__dirname, '..', 'fixtures', 'hostile');
-const RUNS = { numRuns: 300 };
+const RUNS = runs(300);
 
 /** A valid input with some bytes changed, the file cut short, or a slice repeated: what fuzzers find bugs with. */
 function mutated(seed: Buffer): fc.Arbitrary<Buffer> {
@@ -186,7 +187,7 @@ describe('the zip/jar reader', () => {
         readJavaArchive(outer, 'o.jar', 0, budget);
         expect(budget.inflated).toBeLessThanOrEqual(100 * 1024);
       }),
-      { numRuns: 100 },
+      runs(100),
     );
   });
 });
