@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,9 +81,28 @@ describe('parseStructured bounds', () => {
     expect(parseStructured('x', ok)).toBeInstanceOf(Array);
   });
 
-  it('refuses ten thousand nested brackets (once crashed V8 through yaml prettyErrors) as an InputError', () => {
+  it('refuses ten thousand nested brackets, or compact sequences, as an InputError before parsing', () => {
     const raw = readFileSync(path.join(HOSTILE, 'yaml-deep-flow.yaml'), 'utf8');
-    expect(() => parseStructured('smoke-checks', raw)).toThrow(InputError);
+    expect(() => parseStructured('smoke-checks', raw)).toThrow(/smoke-checks.*yaml-depth/);
+    expect(() => parseStructured('smoke-checks', `${'- '.repeat(10_000)}x`)).toThrow(/yaml-depth/);
+    expect(() => parseStructured('smoke-checks', `a: {b: [${'{c: ['.repeat(20_000)}`)).toThrow(/yaml-depth/);
+  });
+
+  it('survives the input that once aborted the process, after warm-up parses as in the crash', () => {
+    // The abort needs the parser's regular expressions warmed up first (tier-up), so run it in a fresh process.
+    const script = [
+      "import { parseStructured } from './packages/action-kit/src/inputs.ts';",
+      "import { readFileSync } from 'node:fs';",
+      "for (const n of [100, 1000]) { try { parseStructured('x', '['.repeat(n) + ']'.repeat(n)); } catch {} }",
+      "try { parseStructured('x', readFileSync('test/fixtures/hostile/yaml-deep-flow.yaml', 'utf8')); } catch (e) { console.log(e.constructor.name); }",
+    ].join('\n');
+    const res = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: path.join(__dirname, '..', '..'),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(res.stderr).not.toMatch(/FATAL ERROR/);
+    expect(res.stdout.trim()).toBe('InputError');
   });
 
   it('refuses a billion-laughs document at yaml-aliases', () => {

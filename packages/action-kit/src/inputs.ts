@@ -192,10 +192,36 @@ function nestingDepth(value: unknown, stop: number, depth = 0): number {
 }
 
 /**
+ * An upper bound on how deep a YAML text nests, without parsing it: open flow brackets, plus per line the
+ * indentation and the compact `- - -` entries it starts with.
+ */
+function roughNesting(raw: string): number {
+  let brackets = 0;
+  let deepest = 0;
+  let lineStart = true;
+  let lineDepth = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) brackets++;
+    else if ((c === 0x5d || c === 0x7d) && brackets > 0) brackets--;
+    if (c === 0x0a) {
+      lineStart = true;
+      lineDepth = 0;
+    } else if (lineStart) {
+      if (c === 0x20 || c === 0x09 || c === 0x2d) lineDepth++;
+      else lineStart = false;
+    }
+    deepest = Math.max(deepest, brackets + lineDepth);
+  }
+  return deepest;
+}
+
+/**
  * YAML (and so JSON) inputs. Bounded by the yaml-bytes, yaml-aliases and yaml-depth limits, so that a
  * "billion laughs" or a deeply nested document fails naming the input instead of eating the runner's
- * memory or stack. Parsed without prettyErrors: yaml's pretty error context crashes V8 (RegExp
- * compiler out of memory) on ~10 000 nested brackets (test/fixtures/hostile/yaml-deep-flow.yaml).
+ * memory or stack. ~10 000 nested brackets once aborted the process (V8 "RegExpCompiler Allocation failed":
+ * a regular expression compiled while the parser's recursion was near the stack limit;
+ * test/fixtures/hostile/yaml-deep-flow.yaml), so the nesting is bounded before the parser runs.
  */
 export function parseStructured<T = unknown>(name: string, raw: string, options: StructuredOptions = {}): T {
   const maxBytes = options.maxBytes ?? DEFAULT_LIMITS['yaml-bytes'];
@@ -203,6 +229,17 @@ export function parseStructured<T = unknown>(name: string, raw: string, options:
     throw new InputError(
       name,
       `Input "${name}" is larger than ${maxBytes} bytes (the yaml-bytes limit)`,
+      'INPUT_TOO_LARGE',
+    );
+  }
+  // The parser recurses once per nesting level, and V8 aborts the whole process (not a catchable RangeError) when a
+  // regular expression is compiled near the stack limit: bound the nesting before parsing, conservatively
+  // (brackets inside quoted strings count too; no legitimate input comes near).
+  const depthLimit = DEFAULT_LIMITS['yaml-depth'];
+  if (roughNesting(raw) > 4 * depthLimit) {
+    throw new InputError(
+      name,
+      `Input "${name}" nests deeper than ${depthLimit} levels (the yaml-depth limit)`,
       'INPUT_TOO_LARGE',
     );
   }
@@ -223,7 +260,6 @@ export function parseStructured<T = unknown>(name: string, raw: string, options:
       { cause: e },
     );
   }
-  const depthLimit = DEFAULT_LIMITS['yaml-depth'];
   if (nestingDepth(value, depthLimit) > depthLimit) {
     throw new InputError(
       name,
