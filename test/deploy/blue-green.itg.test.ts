@@ -541,3 +541,83 @@ describe('waiting for a slow rollout', () => {
     expect(kubeClient.calls.length, JSON.stringify(kubeClient.calls)).toBeLessThan(40);
   });
 });
+
+describe('the deploy lock (a coordination.k8s.io/v1 Lease on the real API server)', () => {
+  const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  const putLease = async (ns: string, holder: string, renewTime: Date, seconds: number) => {
+    const r = await cluster.request('POST', `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'web-deliverkit-lock' },
+      spec: {
+        holderIdentity: holder,
+        leaseDurationSeconds: seconds,
+        acquireTime: microTime(renewTime),
+        renewTime: microTime(renewTime),
+      },
+    });
+    expect(r.status).toBe(201);
+  };
+
+  it('judges expiry by this runner’s clock: a holder whose clock runs an hour behind still holds it', async () => {
+    const ns = await freshNamespace(cluster);
+    // The other runner renewed just now, by its own clock — which is an hour slow.
+    await putLease(ns, 'octo/shop/runs/99/attempts/1/jobs/deploy', new Date(Date.now() - 3_600_000), 30);
+    const r = await deploy(cluster.kubeconfig, ns, images.a, {
+      options: { runId: 'octo/shop/runs/100/attempts/1/jobs/deploy', lockWaitMs: 2000 },
+    });
+    expect(r.error?.code).toBe('LOCK_HELD');
+    expect(r.error?.message).toContain('octo/shop/runs/99/attempts/1/jobs/deploy');
+    expect(await get(cluster, ns, 'Deployment', 'web-blue')).toBeUndefined();
+  });
+
+  it('a re-run attempt of the same run and job takes its earlier attempt’s lock at once', async () => {
+    const ns = await freshNamespace(cluster);
+    await putLease(ns, 'octo/shop/runs/7/attempts/1/jobs/deploy', new Date(), 300);
+    const started = Date.now();
+    const r = await deploy(cluster.kubeconfig, ns, images.a, {
+      options: { runId: 'octo/shop/runs/7/attempts/2/jobs/deploy', lockWaitMs: 2000 },
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.timeline.find((s) => s.step === 'lock')!.durationMs).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('losing the lease to another holder mid-deploy stops before the next write', async () => {
+    const ns = await freshNamespace(cluster);
+    await deploy(cluster.kubeconfig, ns, images.a);
+    const docs = parseAllDocuments(appManifests()).map((d) => d.toJSON() as Live);
+    // A 4 s rollout: time for the other holder to take the lease while green comes up.
+    docs[0]!.spec.template.spec.containers[0].readinessProbe.initialDelaySeconds = 4;
+    const manifests = docs.map((d) => stringify(d)).join('---\n');
+    const thief = (async () => {
+      for (let i = 0; i < 100; i++) {
+        const lease = await get(cluster, ns, 'Lease', 'web-deliverkit-lock');
+        if (lease?.spec.holderIdentity === 'octo/shop/runs/1/attempts/1/jobs/deploy') {
+          lease.spec.holderIdentity = 'octo/shop/runs/2/attempts/1/jobs/deploy';
+          const r = await cluster.request(
+            'PUT',
+            `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/web-deliverkit-lock`,
+            lease,
+          );
+          if (r.status === 200) return true;
+        }
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      return false;
+    })();
+    const r = await deploy(cluster.kubeconfig, ns, images.b, {
+      manifests,
+      options: { runId: 'octo/shop/runs/1/attempts/1/jobs/deploy', lockTtlSeconds: 3 },
+    });
+    expect(await thief).toBe(true);
+    expect(r.error?.code).toBe('LOCK_LOST');
+    expect(r.error?.message).toContain('octo/shop/runs/2/attempts/1/jobs/deploy');
+    expect(r.switched).toBe(false);
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('blue');
+    // The other holder's lease was left alone.
+    expect((await get(cluster, ns, 'Lease', 'web-deliverkit-lock'))!.spec.holderIdentity).toBe(
+      'octo/shop/runs/2/attempts/1/jobs/deploy',
+    );
+  });
+});

@@ -43,6 +43,8 @@ function inputs(image: string, extra: Record<string, string> = {}): Record<strin
 const ENV = {
   GITHUB_REPOSITORY: 'octo/shop',
   GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_JOB: 'deploy',
   GITHUB_SERVER_URL: 'https://github.com',
 };
 
@@ -159,9 +161,12 @@ describe('blue-green-deploy (bundled)', () => {
     const lease = await fetchJson(
       `/apis/coordination.k8s.io/v1/namespaces/default/leases/web-deliverkit-lock`,
     );
-    expect(lease.spec.holderIdentity).toBe('octo/shop/4242');
+    expect(lease.spec.holderIdentity).toBe('octo/shop/runs/4242/attempts/1/jobs/deploy');
 
-    const rerun = await runAction('blue-green-deploy', inputs(C), { env: ENV });
+    // GitHub's "re-run": the same run and job, attempt 2, takes attempt 1's lock at once.
+    const rerun = await runAction('blue-green-deploy', inputs(C), {
+      env: { ...ENV, GITHUB_RUN_ATTEMPT: '2' },
+    });
     expect(rerun.exitCode, rerun.stdout + rerun.stderr).toBe(0);
     expect(rerun.outputs).toMatchObject({ 'active-color': 'blue', switched: 'true', 'image-digest': C });
     const again = await runAction('blue-green-deploy', inputs(C), { env: ENV });

@@ -7,7 +7,7 @@ import {
   setOutputs,
   type Plan,
 } from '@deliverkit/action-kit';
-import { runDeployment, type DeploymentReport, type DeployResult } from '@deliverkit/deploy';
+import { leaseHolder, runDeployment, type DeploymentReport, type DeployResult } from '@deliverkit/deploy';
 import type { GitHubDeployment } from './deployments';
 import { readInputs, type Inputs } from './inputs';
 
@@ -150,7 +150,8 @@ export async function main(): Promise<void> {
     dryRun: inputs['dry-run'],
     kubeconfig: inputs.kubeconfig,
     clusters: inputs.clusters,
-    runId: `${process.env.GITHUB_REPOSITORY ?? 'local'}/${process.env.GITHUB_RUN_ID ?? process.pid}`,
+    // The Lease holder: repository, run, attempt and job.
+    runId: leaseHolder(),
     runUrl,
     gitops: gitops && {
       repo: gitops.repo,

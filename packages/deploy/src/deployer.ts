@@ -297,12 +297,16 @@ export class BlueGreenDeployer {
         }),
       () => `Lease ${this.ref.app}-deliverkit-lock held by ${this.options.runId} (ttl ${ttl}s)`,
     );
+    const lock = this.lock;
+    // Losing the lease (renewal failure, another holder) stops the run before its next write.
+    this.client.beforeWrite = () => lock.assertHeld();
   }
 
   private async releaseLock(): Promise<void> {
     if (!this.lock) return;
     const lock = this.lock;
     this.lock = undefined;
+    this.client.beforeWrite = undefined;
     await this.rec.step('release lock', () => lock.release()).catch(() => undefined);
   }
 

@@ -3,6 +3,7 @@ import { BaseError } from '@deliverkit/action-kit';
 export type DeployErrorCode =
   | 'API_ERROR'
   | 'LOCK_HELD'
+  | 'LOCK_LOST'
   | 'ROLLOUT_FAILED'
   | 'ROLLOUT_TIMEOUT'
   | 'ENDPOINTS_NOT_READY'

@@ -37,7 +37,14 @@ export {
   type Slot,
   type RouteMethod,
 } from './model';
-export { acquireLeaseLock, readLeaseHolder, type HeldLock, type LeaseLockOptions } from './lock';
+export {
+  acquireLeaseLock,
+  leaseHolder,
+  readLeaseHolder,
+  supersedes,
+  type HeldLock,
+  type LeaseLockOptions,
+} from './lock';
 export { rolloutState, waitForRollout, waitForEndpoints, readyEndpoints, type RolloutState } from './rollout';
 export { parseSmokeChecks, runCheck, type SmokeCheck, type ProbeResult, type ProbeTarget } from './probes';
 export {

@@ -167,7 +167,12 @@ export class KubeClient {
     return this.config.getCurrentCluster()?.server ?? '';
   }
 
+  /** Called before every write (apply, create, replace, delete): the deploy lock's guard throws once it is lost. */
+  beforeWrite?: (call: { verb: ApiCall['verb']; kind: string }) => void;
+
   private record(verb: ApiCall['verb'], kind: string, name: string | undefined, dryRun = false): void {
+    if (['apply', 'create', 'replace', 'delete'].includes(verb) && kind !== 'Lease')
+      this.beforeWrite?.({ verb, kind });
     this.calls.push({ verb, kind, name, dryRun });
     this.logger.debug(`KubeClient.${verb}: ${kind}${name ? `/${name}` : ''}${dryRun ? ' (dryRun=All)' : ''}`);
   }

@@ -27,6 +27,10 @@ interface LeaseObject extends KObject {
 
 export interface HeldLock {
   holder: string;
+  /** Why the lock was lost (renewal failed, or another holder took it), once it was. */
+  readonly lost: string | undefined;
+  /** Throws DeployError LOCK_LOST once the lock is lost: called before every write. */
+  assertHeld(): void;
   /** Renews the lease; called periodically while held. */
   renew(): Promise<void>;
   release(): Promise<void>;
@@ -37,9 +41,44 @@ function microTime(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-function expiry(lease: LeaseObject): number {
-  const renew = Date.parse(lease.spec?.renewTime ?? lease.spec?.acquireTime ?? '');
-  return Number.isNaN(renew) ? 0 : renew + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+/**
+ * The Lease holder identity of a GitHub Actions job: repository, run, attempt and job
+ * (`octo/shop/runs/123/attempts/2/jobs/deploy`), so a held lock names exactly who holds it.
+ */
+export function leaseHolder(env: NodeJS.ProcessEnv = process.env): string {
+  const repo = env.GITHUB_REPOSITORY ?? 'local';
+  const run = env.GITHUB_RUN_ID ?? String(process.pid);
+  return `${repo}/runs/${run}/attempts/${env.GITHUB_RUN_ATTEMPT ?? '1'}/jobs/${env.GITHUB_JOB ?? 'local'}`;
+}
+
+const HOLDER = /^(.+)\/runs\/([^/]+)\/attempts\/(\d+)\/jobs\/(.+)$/;
+
+/**
+ * Whether `mine` is a later attempt of the same run and job as `holder`: GitHub starts a re-run attempt only once
+ * the earlier one has finished, so its lock is stale and the new attempt takes it at once.
+ */
+export function supersedes(mine: string, holder: string): boolean {
+  const a = HOLDER.exec(mine);
+  const b = HOLDER.exec(holder);
+  return !!a && !!b && a[1] === b[1] && a[2] === b[2] && a[4] === b[4] && Number(a[3]) > Number(b[3]);
+}
+
+/**
+ * Lease expiry judged by this runner's own clock, as client-go's leader election does: a holder's lease expires
+ * `leaseDurationSeconds` after we first saw its current renewTime, never by comparing the renewTime it wrote (another
+ * runner's clock, possibly skewed) with ours.
+ */
+class ExpiryClock {
+  private seen = new Map<string, number>();
+  expiry(lease: LeaseObject): number {
+    const key = `${lease.spec?.holderIdentity ?? ''}\n${lease.spec?.renewTime ?? lease.spec?.acquireTime ?? ''}`;
+    let at = this.seen.get(key);
+    if (at === undefined) {
+      at = Date.now();
+      this.seen.set(key, at);
+    }
+    return at + (lease.spec?.leaseDurationSeconds ?? 0) * 1000;
+  }
 }
 
 /**
@@ -62,6 +101,7 @@ export async function acquireLeaseLock(client: KubeClient, options: LeaseLockOpt
   };
   let lastHolder = '';
   let lastExpiry = 0;
+  const clock = new ExpiryClock();
   for (;;) {
     const now = new Date();
     const live = await client.get<LeaseObject>(
@@ -82,7 +122,13 @@ export async function acquireLeaseLock(client: KubeClient, options: LeaseLockOpt
         break;
       }
       const holder = live.spec?.holderIdentity ?? '';
-      if (!holder || holder === options.holder || expiry(live) < now.getTime()) {
+      const expires = clock.expiry(live);
+      if (
+        !holder ||
+        holder === options.holder ||
+        supersedes(options.holder, holder) ||
+        expires < now.getTime()
+      ) {
         const transitions = (live.spec?.leaseTransitions ?? 0) + (holder === options.holder ? 0 : 1);
         await client.replace({ ...live, spec: { ...spec, leaseTransitions: transitions } });
         options.logger?.debug(
@@ -91,7 +137,7 @@ export async function acquireLeaseLock(client: KubeClient, options: LeaseLockOpt
         break;
       }
       lastHolder = holder;
-      lastExpiry = expiry(live);
+      lastExpiry = expires;
     } catch (e) {
       if (!(e instanceof KubeApiError && (e.code === 'ALREADY_EXISTS' || e.code === 'CONFLICT'))) throw e;
       continue;
@@ -99,13 +145,15 @@ export async function acquireLeaseLock(client: KubeClient, options: LeaseLockOpt
     if (Date.now() + poll > deadline) {
       throw new DeployError(
         'LOCK_HELD',
-        `Another deployment holds the lock (Lease ${options.namespace}/${options.name}, holder "${lastHolder}", expires ${new Date(lastExpiry).toISOString()} unless renewed). Waited ${Math.round(options.waitMs / 1000)}s; re-run when it has finished, or delete the Lease if that run is gone`,
+        `Another deployment holds the lock (Lease ${options.namespace}/${options.name}, holder "${lastHolder}", expires ${new Date(lastExpiry).toISOString()} by this runner's clock unless renewed). Waited ${Math.round(options.waitMs / 1000)}s; re-run when it has finished, or delete the Lease if that run is gone`,
       );
     }
     await new Promise((r) => setTimeout(r, poll));
   }
 
   let released = false;
+  let lost: string | undefined;
+  let lastRenewed = Date.now();
   const update = async (mutate: (l: LeaseObject) => LeaseObject) => {
     for (let i = 0; i < 5; i++) {
       const live = await client.get<LeaseObject>(
@@ -114,29 +162,58 @@ export async function acquireLeaseLock(client: KubeClient, options: LeaseLockOpt
         options.namespace,
         options.name,
       );
-      if (!live || live.spec?.holderIdentity !== options.holder) return;
+      if (!live || live.spec?.holderIdentity !== options.holder) {
+        if (!released)
+          lost ??= live
+            ? `another holder took it: "${live.spec?.holderIdentity ?? ''}"`
+            : 'the Lease was deleted';
+        return;
+      }
       try {
         await client.replace(mutate(live));
+        lastRenewed = Date.now();
         return;
       } catch (e) {
         if (!(e instanceof KubeApiError && e.code === 'CONFLICT')) throw e;
       }
     }
   };
+  const renew = () => update((l) => ({ ...l, spec: { ...l.spec, renewTime: microTime(new Date()) } }));
   const timer = setInterval(
     () => {
-      if (!released)
-        void update((l) => ({ ...l, spec: { ...l.spec, renewTime: microTime(new Date()) } })).catch(() => {});
+      if (released || lost) return;
+      void renew().catch((e: unknown) => {
+        // A failed renewal is fatal only once the lease may have expired for the others.
+        if (Date.now() - lastRenewed >= options.ttlSeconds * 1000)
+          lost ??= `renewal failed for ${options.ttlSeconds}s: ${e instanceof Error ? e.message : String(e)}`;
+      });
     },
-    Math.max(1000, (options.ttlSeconds * 1000) / 3),
+    Math.max(500, (options.ttlSeconds * 1000) / 3),
   );
   timer.unref();
+  const assertHeld = () => {
+    if (!lost && !released && Date.now() - lastRenewed >= options.ttlSeconds * 1000)
+      lost = `not renewed for ${options.ttlSeconds}s`;
+    if (lost)
+      throw new DeployError(
+        'LOCK_LOST',
+        `Lost the deploy lock (Lease ${options.namespace}/${options.name}, holder "${options.holder}"): ${lost}. Stopped before the next write; re-run once the other deployment has finished`,
+      );
+  };
   return {
     holder: options.holder,
-    renew: () => update((l) => ({ ...l, spec: { ...l.spec, renewTime: microTime(new Date()) } })),
+    get lost() {
+      return lost;
+    },
+    assertHeld,
+    renew: async () => {
+      await renew();
+      assertHeld();
+    },
     release: async () => {
       released = true;
       clearInterval(timer);
+      if (lost) return;
       // As client-go's ReleaseOnCancel: empty holder and a 1s duration, so the next run takes it at once.
       await update((l) => ({
         ...l,
@@ -153,6 +230,7 @@ export async function readLeaseHolder(
   name: string,
 ): Promise<string | undefined> {
   const live = await client.get<LeaseObject>('coordination.k8s.io/v1', 'Lease', namespace, name);
-  if (!live?.spec?.holderIdentity || expiry(live) < Date.now()) return undefined;
+  // One look: by our own clock the lease has just been observed, so it counts as held.
+  if (!live?.spec?.holderIdentity || (live.spec.leaseDurationSeconds ?? 0) <= 0) return undefined;
   return live.spec.holderIdentity;
 }
