@@ -11,6 +11,7 @@ import {
 } from '../support/kube-cluster';
 import { repoRoot } from '../support/paths';
 import { ensureTestbed } from '../support/testbed';
+import { INGRESS } from './fixtures';
 import {
   appManifests,
   client,
@@ -619,5 +620,26 @@ describe('the deploy lock (a coordination.k8s.io/v1 Lease on the real API server
     expect((await get(cluster, ns, 'Lease', 'web-deliverkit-lock'))!.spec.holderIdentity).toBe(
       'octo/shop/runs/2/attempts/1/jobs/deploy',
     );
+  });
+});
+
+describe('route-method ingress (no Ingress controller runs here: the API server stores and validates the route)', () => {
+  it('points the Ingress at the new colour’s Service, which kube-proxy carries to the new pods', async () => {
+    const ns = await freshNamespace(cluster);
+    const manifests = `${appManifests()}---\n${INGRESS}`;
+    const first = await deploy(cluster.kubeconfig, ns, images.a, { manifests, routeMethod: 'ingress' });
+    expect(first.error).toBeUndefined();
+    const backend = async () =>
+      (await get(cluster, ns, 'Ingress', 'web'))!.spec.rules[0].http.paths[0].backend.service.name as string;
+    expect(await backend()).toBe('web-blue');
+    const r = await deploy(cluster.kubeconfig, ns, images.b, { manifests, routeMethod: 'ingress' });
+    expect(r.error).toBeUndefined();
+    expect(r.activeColor).toBe('green');
+    expect(await backend()).toBe('web-green');
+    const load = await startTraffic(ns, 'web-green');
+    await new Promise((res) => setTimeout(res, 800));
+    const report = await load.stop();
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(report.byVersion).toEqual({ b: report.ok });
   });
 });
