@@ -897,6 +897,11 @@ async function continueRepository(
   bed: Bed,
 ): Promise<{ base: string; head: string }> {
   if (scenario.starter) await writeStarter(dir, scenario, toolkitSha, bed);
+  if (scenario.caller)
+    await writeFile(
+      path.join(dir, '.github/workflows', scenario.caller.file),
+      scenario.caller.text(bed, toolkitSha),
+    );
   const head = await git(['rev-parse', 'HEAD'], dir);
   return { base: head, head };
 }
@@ -930,6 +935,9 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
       localRepositories.push(`${repository}@${sha}=${path.join(repoRoot, 'testing/actions', standIn)}`);
     }
   }
+  // act matches a mapping by owner/repo only under github.com; with another GITHUB_SERVER_URL, by the full URL.
+  const serverUrl = scenario.env?.(bed).GITHUB_SERVER_URL;
+  if (serverUrl) localRepositories.push(...localRepositories.map((l) => `${serverUrl}/${l}`));
   // What GitHub decides before a run starts and act does not: each job's permissions through the reusable
   // workflows it calls. The stand-ins answer each job by it.
   const workflowFile = `.github/workflows/${workflowOf(scenario)}`;
