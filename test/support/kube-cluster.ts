@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { registerStopper } from './cleanup';
 import { runCommand, spawnDaemon, terminate } from './exec';
 import { testbedDir } from './paths';
 import { toolPath } from './tools';
-import { POD_CIDR, startRealNode, type RealNode } from './kube-node/node';
+import { POD_CIDR, killNodeContainers, startRealNode, type RealNode } from './kube-node/node';
 import { createClusterNetns, type ClusterNetns } from './kube-node/netns';
 import type { TestImage } from './kube-node/images';
 
@@ -72,6 +72,32 @@ export interface StartKubeClusterOptions {
 }
 
 let clusterCount = 0;
+
+/**
+ * Cleans up after test processes that died without stopping their clusters (a timeout's SIGKILL): their daemons
+ * died with them (pdeathsig), but containers, mounts and the directory stay. A cluster dir whose owner.pid is dead
+ * is dismantled here.
+ */
+async function removeAbandonedClusters(): Promise<void> {
+  const root = path.join(testbedDir, 'kube');
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    if (!name.startsWith('cluster-')) continue;
+    const dir = path.join(root, name);
+    const owner = Number(await readFile(path.join(dir, 'owner.pid'), 'utf8').catch(() => '0'));
+    let alive = false;
+    try {
+      if (owner > 0) process.kill(owner, 0);
+      alive = owner > 0;
+    } catch {
+      alive = false;
+    }
+    // A dir without owner.pid is one being created right now, or one from before owner.pid existed: by age.
+    if (alive || (owner === 0 && Date.now() - (await stat(dir)).mtimeMs < 3_600_000)) continue;
+    await killNodeContainers(path.join(dir, 'node'));
+    for (const mount of await mountsUnder(dir)) await runCommand('umount', ['-l', mount]).catch(() => {});
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+}
 
 /** Mount points at or below `dir` (from /proc/self/mountinfo), deepest first. */
 async function mountsUnder(dir: string): Promise<string[]> {
@@ -177,7 +203,9 @@ export async function startKubeCluster(options: StartKubeClusterOptions = {}): P
     kubectl: toolPath('kubectl'),
   };
   await mkdir(path.join(testbedDir, 'kube'), { recursive: true });
+  await removeAbandonedClusters();
   const dir = await mkdtemp(path.join(testbedDir, 'kube', 'cluster-'));
+  await writeFile(path.join(dir, 'owner.pid'), String(process.pid));
   const index = clusterCount++ % 100;
   // 10.96.0.0/16, 10.97.0.0/16, …: distinct per cluster of this process, so real kube-proxies cannot collide.
   const serviceCidr = `10.${96 + ((process.pid + index) % 60)}.0.0/16`;

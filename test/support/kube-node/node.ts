@@ -208,38 +208,45 @@ export async function startRealNode(options: StartNodeOptions): Promise<RealNode
   );
   start('kube-proxy', [toolPath('kube-proxy'), '--config', proxyConfig, '--v', '1']);
 
-  // Containers outlive containerd and the kubelet (each has its shim): kill them by the pids runc recorded,
-  // then the shims of this containerd, then drop their cgroups. Works whether or not containerd still answers.
-  const stop = async () => {
-    const runcRoot = path.join(cdDir, 'runc', 'k8s.io');
-    const ids = existsSync(runcRoot) ? await readdir(runcRoot) : [];
-    for (const id of ids) {
-      try {
-        const state = JSON.parse(await readFile(path.join(runcRoot, id, 'state.json'), 'utf8')) as {
-          init_process_pid?: number;
-        };
-        if (state.init_process_pid) process.kill(state.init_process_pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    for (const pid of await readdir('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.startsWith('/usr/bin/containerd-shim') && cmdline.includes(`\0${socket}`)) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // exited meanwhile
-        }
-      }
-    }
-    await sleep(200);
-    for (const id of ids) {
-      for (const controller of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) {
-        await rmdir(path.join('/sys/fs/cgroup', controller, 'k8s.io', id)).catch(() => {});
-      }
-    }
-  };
+  const stop = () => killNodeContainers(dir);
   return { name, containerdSocket: socket, importImage, stop };
+}
+
+/**
+ * Containers outlive containerd and the kubelet (each has its shim): kills a node's containers by the pids runc
+ * recorded, then the shims of its containerd, then drops their cgroups. Works whether or not containerd still
+ * answers, so it also cleans up after a test process that died without stopping its cluster.
+ */
+export async function killNodeContainers(nodeDir: string): Promise<void> {
+  const cdDir = path.join(nodeDir, 'containerd');
+  const socket = path.join(cdDir, 'containerd.sock');
+  const runcRoot = path.join(cdDir, 'runc', 'k8s.io');
+  const ids = existsSync(runcRoot) ? await readdir(runcRoot) : [];
+  for (const id of ids) {
+    try {
+      const state = JSON.parse(await readFile(path.join(runcRoot, id, 'state.json'), 'utf8')) as {
+        init_process_pid?: number;
+      };
+      if (state.init_process_pid) process.kill(state.init_process_pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.startsWith('/usr/bin/containerd-shim') && cmdline.includes(`\0${socket}`)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  await sleep(200);
+  for (const id of ids) {
+    for (const controller of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) {
+      await rmdir(path.join('/sys/fs/cgroup', controller, 'k8s.io', id)).catch(() => {});
+    }
+  }
 }
