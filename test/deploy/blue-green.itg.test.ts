@@ -11,7 +11,8 @@ import {
 } from '../support/kube-cluster';
 import { repoRoot } from '../support/paths';
 import { ensureTestbed } from '../support/testbed';
-import { INGRESS } from './fixtures';
+import { HTTP_ROUTE, INGRESS } from './fixtures';
+import { installGatewayApiCrds } from '../support/kube-node/gateway-api';
 import {
   appManifests,
   client,
@@ -636,6 +637,33 @@ describe('route-method ingress (no Ingress controller runs here: the API server 
     expect(r.error).toBeUndefined();
     expect(r.activeColor).toBe('green');
     expect(await backend()).toBe('web-green');
+    const load = await startTraffic(ns, 'web-green');
+    await new Promise((res) => setTimeout(res, 800));
+    const report = await load.stop();
+    expect(report.failed, report.failures.join('\n')).toBe(0);
+    expect(report.byVersion).toEqual({ b: report.ok });
+  });
+});
+
+describe('route-method gateway-api (Gateway API v1.6.3 CRDs; no Gateway controller runs here)', () => {
+  it('shifts the HTTPRoute weights to the new colour and keeps the preview rule on the previous one', async () => {
+    expect(await installGatewayApiCrds(cluster)).toBe('v1.6.3');
+    const ns = await freshNamespace(cluster);
+    const manifests = `${appManifests()}---\n${HTTP_ROUTE}`;
+    const first = await deploy(cluster.kubeconfig, ns, images.a, { manifests, routeMethod: 'gateway-api' });
+    expect(first.error).toBeUndefined();
+    const r = await deploy(cluster.kubeconfig, ns, images.b, { manifests, routeMethod: 'gateway-api' });
+    expect(r.error).toBeUndefined();
+    expect(r.activeColor).toBe('green');
+    const rules = (await get(cluster, ns, 'HTTPRoute', 'web'))!.spec.rules as {
+      backendRefs: { name: string; port: number; weight: number }[];
+    }[];
+    expect(rules[1]!.backendRefs.map(({ name, port, weight }) => ({ name, port, weight }))).toEqual([
+      { name: 'web-blue', port: 80, weight: 0 },
+      { name: 'web-green', port: 80, weight: 100 },
+    ]);
+    expect(rules[0]!.backendRefs[0]!.name).toBe('web-blue');
+    // What a Gateway would send to: the colour Service, carried by kube-proxy to green's pods.
     const load = await startTraffic(ns, 'web-green');
     await new Promise((res) => setTimeout(res, 800));
     const report = await load.stop();
