@@ -162,7 +162,10 @@ describe('deploy workflow', () => {
   const deploy = loaded.find((w) => w.file === '.github/workflows/deploy.yml');
   it('runs the deploy job in the named environment, one at a time, never cancelling', () => {
     const job = (deploy!.doc.jobs as Record<string, Record<string, unknown>>).deploy!;
-    expect(job.environment).toEqual({ name: '${{ inputs.environment }}', url: '${{ inputs.environment-url }}' });
+    expect(job.environment).toEqual({
+      name: '${{ inputs.environment }}',
+      url: '${{ inputs.environment-url }}',
+    });
     expect(job.concurrency).toEqual({
       group: 'deploy-${{ inputs.environment }}',
       'cancel-in-progress': false,
