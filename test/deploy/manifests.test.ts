@@ -253,3 +253,16 @@ images:
     expect(rendered.objects.map((o) => o.metadata.name)).toEqual(['web', 'web', 'web-config', 'extra']);
   });
 });
+
+describe('parseManifests on hostile nesting', () => {
+  it('refuses manifests nested past the limit before the YAML parser sees them, naming the input', () => {
+    const deep = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
+    expect(() => parseManifests(deep, 'kustomize-dir')).toThrow(/Input "kustomize-dir".*deeper than 1024/);
+  });
+  it('still reads an ordinary deeply indented Deployment', () => {
+    let nested = 'x: 1';
+    for (let i = 0; i < 30; i++) nested = `l${i}:\n${nested.replace(/^/gm, '  ')}`;
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  annotations: {}\ndata:\n${nested.replace(/^/gm, '  ')}\n`;
+    expect(parseManifests(text)).toHaveLength(1);
+  });
+});

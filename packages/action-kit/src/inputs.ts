@@ -195,7 +195,7 @@ function nestingDepth(value: unknown, stop: number, depth = 0): number {
  * An upper bound on how deep a YAML text nests, without parsing it: open flow brackets, plus per line the
  * indentation and the compact `- - -` entries it starts with.
  */
-function roughNesting(raw: string): number {
+export function roughNesting(raw: string): number {
   let brackets = 0;
   let deepest = 0;
   let lineStart = true;

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { InputError, exec, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { InputError, exec, roughNesting, type Logger, silentLogger } from '@deliverkit/action-kit';
 import type { KObject } from './kube';
 
 /** One `images` entry with Kustomize's semantics: match containers by image name, set name and digest. */
@@ -108,7 +108,20 @@ export async function renderKustomize(
 }
 
 /** Parses multi-document YAML into objects; empty documents and `List` wrappers are flattened. */
+/**
+ * How deep manifests may nest before they are parsed (indentation and flow brackets counted roughly): real objects
+ * stay far below it, while ~10 000 nested brackets abort the whole Node process inside the YAML parser (V8
+ * "RegExpCompiler Allocation failed", test/fixtures/hostile/yaml-deep-flow.yaml) instead of throwing.
+ */
+export const MANIFEST_NESTING_LIMIT = 1024;
+
 export function parseManifests(text: string, input = 'manifests'): KObject[] {
+  if (roughNesting(text) > MANIFEST_NESTING_LIMIT)
+    throw new InputError(
+      input,
+      `Input "${input}": the manifests nest deeper than ${MANIFEST_NESTING_LIMIT} levels (indentation and brackets); split or flatten them`,
+      'INPUT_TOO_LARGE',
+    );
   const docs = parseAllDocuments(text, { uniqueKeys: true });
   const out: KObject[] = [];
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
