@@ -21,7 +21,7 @@ LOGS="$ROOT/.tools/logs"
 JOBS="${TOOLS_JOBS:-2}"
 # The tools the test suite runs. Add a tool here in the change that adds its first test; benchmark-only tools
 # (ko, …) stay out and are built by the benchmark that needs them.
-SUITE=(cosign olareg crane oras regctl buildkitd buildctl buildx act syft etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
+SUITE=(cosign olareg crane oras regctl buildkitd buildctl buildx act syft etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy kwok)
 
 log() { printf 'tools: %s\n' "$*" >&2; }
 die() {

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import https from 'node:https';
@@ -8,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'yaml';
 import { registerStopper } from './cleanup';
 import { runCommand, spawnDaemon, terminate } from './exec';
-import { testbedDir } from './paths';
+import { repoRoot, testbedDir } from './paths';
 import { toolPath } from './tools';
 import { POD_CIDR, killNodeContainers, startRealNode, type RealNode } from './kube-node/node';
 import { createClusterNetns, type ClusterNetns } from './kube-node/netns';
@@ -69,9 +70,82 @@ export interface StartKubeClusterOptions {
    * (see kube-node/README.md); without it, the control plane listens on host loopback and no pod ever runs.
    */
   node?: boolean;
+  /**
+   * Simulated nodes managed by kwok (labelled `type=kwok`, tainted `kwok.x-k8s.io/node=fake:NoSchedule`, so only
+   * pods that tolerate the taint land there). kwok marks their pods Running and Ready without running anything:
+   * for scheduling tests only — never for a claim about readiness or traffic.
+   */
+  kwokNodes?: number;
 }
 
 let clusterCount = 0;
+
+/** The kwok module's own stage definitions (node-initialize, heartbeat, pod-ready/complete/delete), pinned by tools/go/kwok. */
+async function kwokStages(): Promise<string> {
+  const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+  const { stdout } = await runCommand(go, ['mod', 'download', '-json', 'sigs.k8s.io/kwok'], {
+    cwd: path.join(repoRoot, 'tools', 'go', 'kwok'),
+    env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' },
+    timeoutMs: 300_000,
+  });
+  const stage = path.join((JSON.parse(stdout.toString('utf8')) as { Dir: string }).Dir, 'kustomize', 'stage');
+  const files = [
+    'node/fast/node-initialize.yaml',
+    'node/heartbeat/node-heartbeat.yaml',
+    'pod/fast/pod-ready.yaml',
+    'pod/fast/pod-complete.yaml',
+    'pod/fast/pod-delete.yaml',
+  ];
+  return (await Promise.all(files.map((f) => readFile(path.join(stage, f), 'utf8')))).join('\n---\n');
+}
+
+async function startKwok(
+  dir: string,
+  kubeconfigFile: string,
+  count: number,
+  start: (name: string, command: string[]) => ChildProcess,
+  request: KubeCluster['request'],
+  waitFor: (what: string, component: string, check: () => Promise<boolean>) => Promise<void>,
+): Promise<void> {
+  const stagesFile = path.join(dir, 'kwok-stages.yaml');
+  await writeFile(stagesFile, await kwokStages());
+  // prettier-ignore
+  start('kwok', [
+    toolPath('kwok'), '--kubeconfig', kubeconfigFile, '--config', stagesFile,
+    '--manage-nodes-with-label-selector=type=kwok', '--cidr=10.251.0.0/16',
+  ]);
+  for (let i = 0; i < count; i++) {
+    const name = `kwok-${i}`;
+    const r = await request('POST', '/api/v1/nodes', {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        labels: {
+          type: 'kwok',
+          'kubernetes.io/hostname': name,
+          'topology.kubernetes.io/zone': `zone-${i % 3}`,
+        },
+        annotations: { 'kwok.x-k8s.io/node': 'fake' },
+      },
+      spec: { taints: [{ key: 'kwok.x-k8s.io/node', value: 'fake', effect: 'NoSchedule' }] },
+      status: {
+        allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+        capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+      },
+    });
+    if (r.status !== 201) throw new Error(`creating kwok node ${name}: ${JSON.stringify(r.body)}`);
+  }
+  await waitFor(`${count} kwok nodes Ready`, 'kwok', async () => {
+    const nodes = (await request('GET', '/api/v1/nodes?labelSelector=type%3Dkwok')).body as {
+      items: { status?: { conditions?: { type: string; status: string }[] } }[];
+    };
+    return (
+      nodes.items.length === count &&
+      nodes.items.every((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    );
+  });
+}
 
 /**
  * Cleans up after test processes that died without stopping their clusters (a timeout's SIGKILL): their daemons
@@ -432,6 +506,14 @@ export async function startKubeCluster(options: StartKubeClusterOptions = {}): P
   } catch (e) {
     await stop();
     throw e;
+  }
+  if (options.kwokNodes) {
+    try {
+      await startKwok(dir, admin.kubeconfigFile, options.kwokNodes, start, request, waitFor);
+    } catch (e) {
+      await stop();
+      throw e;
+    }
   }
   const version = (await request('GET', '/version')).body as { gitVersion: string };
 
