@@ -1,8 +1,8 @@
-export const id = 832;
-export const ids = [832];
+export const id = 880;
+export const ids = [880];
 export const modules = {
 
-/***/ 31480:
+/***/ 62504:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -55,9 +55,9 @@ exports.getProxyUrl = getProxyUrl;
 exports.isHttps = isHttps;
 const http = __importStar(__webpack_require__(58611));
 const https = __importStar(__webpack_require__(65692));
-const pm = __importStar(__webpack_require__(41592));
-const tunnel = __importStar(__webpack_require__(41877));
-const undici_1 = __webpack_require__(69293);
+const pm = __importStar(__webpack_require__(10568));
+const tunnel = __importStar(__webpack_require__(47013));
+const undici_1 = __webpack_require__(89309);
 var HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -745,7 +745,7 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
-/***/ 41592:
+/***/ 10568:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -845,7 +845,7 @@ class DecodedURL extends URL {
 
 /***/ }),
 
-/***/ 21246:
+/***/ 36110:
 /***/ ((module, exports, __webpack_require__) => {
 
 /**
@@ -856,7 +856,7 @@ class DecodedURL extends URL {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 
-var eventTargetShim = __webpack_require__(72056);
+var eventTargetShim = __webpack_require__(91944);
 
 /**
  * The signal class.
@@ -979,7 +979,7 @@ module.exports.AbortSignal = AbortSignal
 
 /***/ }),
 
-/***/ 43458:
+/***/ 33202:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -989,15 +989,15 @@ module.exports.AbortSignal = AbortSignal
  * Licensed under the MIT license.
  * https://github.com/archiverjs/node-archiver/blob/master/LICENSE-MIT
  */
-var fs = __webpack_require__(85967);
+var fs = __webpack_require__(78143);
 var path = __webpack_require__(16928);
 
-var flatten = __webpack_require__(51731);
-var difference = __webpack_require__(21418);
-var union = __webpack_require__(21810);
-var isPlainObject = __webpack_require__(45474);
+var flatten = __webpack_require__(62307);
+var difference = __webpack_require__(78586);
+var union = __webpack_require__(77986);
+var isPlainObject = __webpack_require__(33650);
 
-var glob = __webpack_require__(81168);
+var glob = __webpack_require__(12000);
 
 var file = module.exports = {};
 
@@ -1195,7 +1195,7 @@ file.normalizeFilesArray = function(data) {
 
 /***/ }),
 
-/***/ 25142:
+/***/ 98310:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -1205,18 +1205,18 @@ file.normalizeFilesArray = function(data) {
  * Licensed under the MIT license.
  * https://github.com/archiverjs/archiver-utils/blob/master/LICENSE
  */
-var fs = __webpack_require__(85967);
+var fs = __webpack_require__(78143);
 var path = __webpack_require__(16928);
-var isStream = __webpack_require__(46650);
-var lazystream = __webpack_require__(59965);
-var normalizePath = __webpack_require__(91282);
-var defaults = __webpack_require__(62907);
+var isStream = __webpack_require__(14730);
+var lazystream = __webpack_require__(78989);
+var normalizePath = __webpack_require__(3330);
+var defaults = __webpack_require__(57035);
 
 var Stream = (__webpack_require__(2203).Stream);
-var PassThrough = (__webpack_require__(7709).PassThrough);
+var PassThrough = (__webpack_require__(23277).PassThrough);
 
 var utils = module.exports = {};
-utils.file = __webpack_require__(43458);
+utils.file = __webpack_require__(33202);
 
 utils.collectStream = function(source, callback) {
   var collection = [];
@@ -1357,7 +1357,7 @@ utils.walkdir = function(dirpath, base, callback) {
 
 /***/ }),
 
-/***/ 83310:
+/***/ 46366:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -1367,7 +1367,7 @@ utils.walkdir = function(dirpath, base, callback) {
  * @license [MIT]{@link https://github.com/archiverjs/node-archiver/blob/master/LICENSE}
  * @copyright (c) 2012-2014 Chris Talkington, contributors.
  */
-var Archiver = __webpack_require__(82615);
+var Archiver = __webpack_require__(26567);
 
 var formats = {};
 
@@ -1439,15 +1439,15 @@ vending.isRegisteredFormat = function (format) {
   return false;
 };
 
-vending.registerFormat('zip', __webpack_require__(33882));
-vending.registerFormat('tar', __webpack_require__(56778));
-vending.registerFormat('json', __webpack_require__(24115));
+vending.registerFormat('zip', __webpack_require__(63594));
+vending.registerFormat('tar', __webpack_require__(60762));
+vending.registerFormat('json', __webpack_require__(39235));
 
 module.exports = vending;
 
 /***/ }),
 
-/***/ 82615:
+/***/ 26567:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -1458,14 +1458,14 @@ module.exports = vending;
  * @copyright (c) 2012-2014 Chris Talkington, contributors.
  */
 var fs = __webpack_require__(79896);
-var glob = __webpack_require__(50434);
-var async = __webpack_require__(4877);
+var glob = __webpack_require__(83282);
+var async = __webpack_require__(49373);
 var path = __webpack_require__(16928);
-var util = __webpack_require__(25142);
+var util = __webpack_require__(98310);
 
 var inherits = (__webpack_require__(39023).inherits);
-var ArchiverError = __webpack_require__(28120);
-var Transform = (__webpack_require__(7709).Transform);
+var ArchiverError = __webpack_require__(83688);
+var Transform = (__webpack_require__(23277).Transform);
 
 var win32 = process.platform === 'win32';
 
@@ -2428,7 +2428,7 @@ module.exports = Archiver;
 
 /***/ }),
 
-/***/ 28120:
+/***/ 83688:
 /***/ ((module, exports, __webpack_require__) => {
 
 /**
@@ -2474,7 +2474,7 @@ exports = module.exports = ArchiverError;
 
 /***/ }),
 
-/***/ 24115:
+/***/ 39235:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -2485,10 +2485,10 @@ exports = module.exports = ArchiverError;
  * @copyright (c) 2012-2014 Chris Talkington, contributors.
  */
 var inherits = (__webpack_require__(39023).inherits);
-var Transform = (__webpack_require__(7709).Transform);
+var Transform = (__webpack_require__(23277).Transform);
 
-var crc32 = __webpack_require__(55692);
-var util = __webpack_require__(25142);
+var crc32 = __webpack_require__(78944);
+var util = __webpack_require__(98310);
 
 /**
  * @constructor
@@ -2591,7 +2591,7 @@ module.exports = Json;
 
 /***/ }),
 
-/***/ 56778:
+/***/ 60762:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -2603,8 +2603,8 @@ module.exports = Json;
  */
 var zlib = __webpack_require__(43106);
 
-var engine = __webpack_require__(38629);
-var util = __webpack_require__(25142);
+var engine = __webpack_require__(93237);
+var util = __webpack_require__(98310);
 
 /**
  * @constructor
@@ -2765,7 +2765,7 @@ module.exports = Tar;
 
 /***/ }),
 
-/***/ 33882:
+/***/ 63594:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -2775,8 +2775,8 @@ module.exports = Tar;
  * @license [MIT]{@link https://github.com/archiverjs/node-archiver/blob/master/LICENSE}
  * @copyright (c) 2012-2014 Chris Talkington, contributors.
  */
-var engine = __webpack_require__(17130);
-var util = __webpack_require__(25142);
+var engine = __webpack_require__(52986);
+var util = __webpack_require__(98310);
 
 /**
  * @constructor
@@ -2892,15 +2892,15 @@ module.exports = Zip;
 
 /***/ }),
 
-/***/ 33178:
+/***/ 14378:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 var $byteLength = callBound('ArrayBuffer.prototype.byteLength', true);
 
-var isArrayBuffer = __webpack_require__(41195);
+var isArrayBuffer = __webpack_require__(6971);
 
 /** @type {import('.')} */
 module.exports = function byteLength(ab) {
@@ -2913,7 +2913,7 @@ module.exports = function byteLength(ab) {
 
 /***/ }),
 
-/***/ 49728:
+/***/ 67440:
 /***/ ((module) => {
 
 
@@ -2928,7 +2928,7 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 25496:
+/***/ 16840:
 /***/ ((module) => {
 
 
@@ -2943,7 +2943,7 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 4877:
+/***/ 49373:
 /***/ (function(__unused_webpack_module, exports) {
 
 (function (global, factory) {
@@ -9010,7 +9010,7 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 36213:
+/***/ 33637:
 /***/ ((module) => {
 
 function isBuffer(value) {
@@ -9210,7 +9210,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 49914:
+/***/ 69034:
 /***/ ((module) => {
 
 
@@ -9279,13 +9279,13 @@ function range(a, b, str) {
 
 /***/ }),
 
-/***/ 854:
+/***/ 75974:
 /***/ ((module, exports, __webpack_require__) => {
 
-var Chainsaw = __webpack_require__(16816);
+var Chainsaw = __webpack_require__(10048);
 var EventEmitter = (__webpack_require__(24434).EventEmitter);
-var Buffers = __webpack_require__(67049);
-var Vars = __webpack_require__(53466);
+var Buffers = __webpack_require__(73561);
+var Vars = __webpack_require__(18218);
 var Stream = (__webpack_require__(2203).Stream);
 
 exports = module.exports = function (bufOrEm, eventName) {
@@ -9683,7 +9683,7 @@ function words (decode) {
 
 /***/ }),
 
-/***/ 53466:
+/***/ 18218:
 /***/ ((module) => {
 
 module.exports = function (store) {
@@ -9718,7 +9718,7 @@ module.exports = function (store) {
 
 /***/ }),
 
-/***/ 44576:
+/***/ 82384:
 /***/ (function(module) {
 
 /**
@@ -11248,10 +11248,10 @@ module.exports = function (store) {
 
 /***/ }),
 
-/***/ 80590:
+/***/ 72958:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var balanced = __webpack_require__(49914)
+var balanced = __webpack_require__(69034)
 
 module.exports = expandTop
 
@@ -11888,7 +11888,7 @@ function expand(
 
 /***/ }),
 
-/***/ 67049:
+/***/ 73561:
 /***/ ((module) => {
 
 module.exports = Buffers;
@@ -12164,16 +12164,16 @@ Buffers.prototype.toString = function(encoding, start, end) {
 
 /***/ }),
 
-/***/ 86112:
+/***/ 83248:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var bind = __webpack_require__(60741);
+var bind = __webpack_require__(92149);
 
-var $apply = __webpack_require__(82);
-var $call = __webpack_require__(53412);
-var $reflectApply = __webpack_require__(96935);
+var $apply = __webpack_require__(81474);
+var $call = __webpack_require__(12468);
+var $reflectApply = __webpack_require__(78679);
 
 /** @type {import('./actualApply')} */
 module.exports = $reflectApply || bind.call($call, $apply);
@@ -12181,14 +12181,14 @@ module.exports = $reflectApply || bind.call($call, $apply);
 
 /***/ }),
 
-/***/ 95365:
+/***/ 15637:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var bind = __webpack_require__(60741);
-var $apply = __webpack_require__(82);
-var actualApply = __webpack_require__(86112);
+var bind = __webpack_require__(92149);
+var $apply = __webpack_require__(81474);
+var actualApply = __webpack_require__(83248);
 
 /** @type {import('./applyBind')} */
 module.exports = function applyBind() {
@@ -12198,7 +12198,7 @@ module.exports = function applyBind() {
 
 /***/ }),
 
-/***/ 82:
+/***/ 81474:
 /***/ ((module) => {
 
 
@@ -12209,7 +12209,7 @@ module.exports = Function.prototype.apply;
 
 /***/ }),
 
-/***/ 53412:
+/***/ 12468:
 /***/ ((module) => {
 
 
@@ -12220,16 +12220,16 @@ module.exports = Function.prototype.call;
 
 /***/ }),
 
-/***/ 42222:
+/***/ 98206:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var bind = __webpack_require__(60741);
-var $TypeError = __webpack_require__(6545);
+var bind = __webpack_require__(92149);
+var $TypeError = __webpack_require__(71905);
 
-var $call = __webpack_require__(53412);
-var $actualApply = __webpack_require__(86112);
+var $call = __webpack_require__(12468);
+var $actualApply = __webpack_require__(83248);
 
 /** @type {(args: [Function, thisArg?: unknown, ...args: unknown[]]) => Function} TODO FIXME, find a way to use import('.') */
 module.exports = function callBindBasic(args) {
@@ -12242,7 +12242,7 @@ module.exports = function callBindBasic(args) {
 
 /***/ }),
 
-/***/ 96935:
+/***/ 78679:
 /***/ ((module) => {
 
 
@@ -12253,17 +12253,17 @@ module.exports = typeof Reflect !== 'undefined' && Reflect && Reflect.apply;
 
 /***/ }),
 
-/***/ 33887:
+/***/ 29935:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var setFunctionLength = __webpack_require__(5942);
+var setFunctionLength = __webpack_require__(56518);
 
-var $defineProperty = __webpack_require__(45687);
+var $defineProperty = __webpack_require__(48103);
 
-var callBindBasic = __webpack_require__(42222);
-var applyBind = __webpack_require__(95365);
+var callBindBasic = __webpack_require__(98206);
+var applyBind = __webpack_require__(15637);
 
 module.exports = function callBind(originalFunction) {
 	var func = callBindBasic(arguments);
@@ -12284,14 +12284,14 @@ if ($defineProperty) {
 
 /***/ }),
 
-/***/ 53212:
+/***/ 68396:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
-var callBindBasic = __webpack_require__(42222);
+var callBindBasic = __webpack_require__(98206);
 
 /** @type {(thisArg: string, searchString: string, position?: number) => number} */
 var $indexOf = callBindBasic([GetIntrinsic('%String.prototype.indexOf%')]);
@@ -12310,10 +12310,10 @@ module.exports = function callBoundIntrinsic(name, allowMissing) {
 
 /***/ }),
 
-/***/ 16816:
+/***/ 10048:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Traverse = __webpack_require__(60651);
+var Traverse = __webpack_require__(17787);
 var EventEmitter = (__webpack_require__(24434).EventEmitter);
 
 module.exports = Chainsaw;
@@ -12462,7 +12462,7 @@ function upgradeChainsaw(saw) {
 
 /***/ }),
 
-/***/ 20442:
+/***/ 20586:
 /***/ ((module) => {
 
 /**
@@ -12484,7 +12484,7 @@ ArchiveEntry.prototype.isDirectory = function() {};
 
 /***/ }),
 
-/***/ 65158:
+/***/ 77398:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -12495,11 +12495,11 @@ ArchiveEntry.prototype.isDirectory = function() {};
  * https://github.com/archiverjs/node-compress-commons/blob/master/LICENSE-MIT
  */
 var inherits = (__webpack_require__(39023).inherits);
-var isStream = __webpack_require__(46650);
-var Transform = (__webpack_require__(7709).Transform);
+var isStream = __webpack_require__(14730);
+var Transform = (__webpack_require__(23277).Transform);
 
-var ArchiveEntry = __webpack_require__(20442);
-var util = __webpack_require__(35256);
+var ArchiveEntry = __webpack_require__(20586);
+var util = __webpack_require__(95496);
 
 var ArchiveOutputStream = module.exports = function(options) {
   if (!(this instanceof ArchiveOutputStream)) {
@@ -12608,7 +12608,7 @@ ArchiveOutputStream.prototype.write = function(chunk, cb) {
 
 /***/ }),
 
-/***/ 70016:
+/***/ 73904:
 /***/ ((module) => {
 
 /**
@@ -12686,7 +12686,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 15188:
+/***/ 53380:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -12696,7 +12696,7 @@ module.exports = {
  * Licensed under the MIT license.
  * https://github.com/archiverjs/node-compress-commons/blob/master/LICENSE-MIT
  */
-var zipUtil = __webpack_require__(18465);
+var zipUtil = __webpack_require__(57041);
 
 var DATA_DESCRIPTOR_FLAG = 1 << 3;
 var ENCRYPTION_FLAG = 1 << 0;
@@ -12793,7 +12793,7 @@ GeneralPurposeBit.prototype.usesUTF8ForNames = function() {
 
 /***/ }),
 
-/***/ 87094:
+/***/ 82630:
 /***/ ((module) => {
 
 /**
@@ -12852,7 +12852,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 18465:
+/***/ 57041:
 /***/ ((module) => {
 
 /**
@@ -12932,7 +12932,7 @@ util.toDosTime = function(d) {
 
 /***/ }),
 
-/***/ 94280:
+/***/ 83992:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -12943,14 +12943,14 @@ util.toDosTime = function(d) {
  * https://github.com/archiverjs/node-compress-commons/blob/master/LICENSE-MIT
  */
 var inherits = (__webpack_require__(39023).inherits);
-var normalizePath = __webpack_require__(91282);
+var normalizePath = __webpack_require__(3330);
 
-var ArchiveEntry = __webpack_require__(20442);
-var GeneralPurposeBit = __webpack_require__(15188);
-var UnixStat = __webpack_require__(87094);
+var ArchiveEntry = __webpack_require__(20586);
+var GeneralPurposeBit = __webpack_require__(53380);
+var UnixStat = __webpack_require__(82630);
 
-var constants = __webpack_require__(70016);
-var zipUtil = __webpack_require__(18465);
+var constants = __webpack_require__(73904);
+var zipUtil = __webpack_require__(57041);
 
 var ZipArchiveEntry = module.exports = function(name) {
   if (!(this instanceof ZipArchiveEntry)) {
@@ -13352,7 +13352,7 @@ ZipArchiveEntry.prototype.isZip64 = function() {
 
 /***/ }),
 
-/***/ 84472:
+/***/ 97928:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -13363,17 +13363,17 @@ ZipArchiveEntry.prototype.isZip64 = function() {
  * https://github.com/archiverjs/node-compress-commons/blob/master/LICENSE-MIT
  */
 var inherits = (__webpack_require__(39023).inherits);
-var crc32 = __webpack_require__(99867);
-var {CRC32Stream} = __webpack_require__(91901);
-var {DeflateCRC32Stream} = __webpack_require__(91901);
+var crc32 = __webpack_require__(57835);
+var {CRC32Stream} = __webpack_require__(75853);
+var {DeflateCRC32Stream} = __webpack_require__(75853);
 
-var ArchiveOutputStream = __webpack_require__(65158);
-var ZipArchiveEntry = __webpack_require__(94280);
-var GeneralPurposeBit = __webpack_require__(15188);
+var ArchiveOutputStream = __webpack_require__(77398);
+var ZipArchiveEntry = __webpack_require__(83992);
+var GeneralPurposeBit = __webpack_require__(53380);
 
-var constants = __webpack_require__(70016);
-var util = __webpack_require__(35256);
-var zipUtil = __webpack_require__(18465);
+var constants = __webpack_require__(73904);
+var util = __webpack_require__(95496);
+var zipUtil = __webpack_require__(57041);
 
 var ZipArchiveOutputStream = module.exports = function(options) {
   if (!(this instanceof ZipArchiveOutputStream)) {
@@ -13796,7 +13796,7 @@ ZipArchiveOutputStream.prototype.setComment = function(comment) {
 
 /***/ }),
 
-/***/ 74420:
+/***/ 76548:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -13807,15 +13807,15 @@ ZipArchiveOutputStream.prototype.setComment = function(comment) {
  * https://github.com/archiverjs/node-compress-commons/blob/master/LICENSE-MIT
  */
 module.exports = {
-  ArchiveEntry: __webpack_require__(20442),
-  ZipArchiveEntry: __webpack_require__(94280),
-  ArchiveOutputStream: __webpack_require__(65158),
-  ZipArchiveOutputStream: __webpack_require__(84472)
+  ArchiveEntry: __webpack_require__(20586),
+  ZipArchiveEntry: __webpack_require__(83992),
+  ArchiveOutputStream: __webpack_require__(77398),
+  ZipArchiveOutputStream: __webpack_require__(97928)
 };
 
 /***/ }),
 
-/***/ 35256:
+/***/ 95496:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -13826,8 +13826,8 @@ module.exports = {
  * https://github.com/archiverjs/node-compress-commons/blob/master/LICENSE-MIT
  */
 var Stream = (__webpack_require__(2203).Stream);
-var PassThrough = (__webpack_require__(7709).PassThrough);
-var isStream = __webpack_require__(46650);
+var PassThrough = (__webpack_require__(23277).PassThrough);
+var isStream = __webpack_require__(14730);
 
 var util = module.exports = {};
 
@@ -13848,7 +13848,7 @@ util.normalizeInputSource = function(source) {
 
 /***/ }),
 
-/***/ 95229:
+/***/ 36205:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -13962,7 +13962,7 @@ function objectToString(o) {
 
 /***/ }),
 
-/***/ 99867:
+/***/ 57835:
 /***/ ((__unused_webpack_module, exports) => {
 
 /*! crc32.js (C) 2014-present SheetJS -- http://sheetjs.com */
@@ -14076,7 +14076,7 @@ CRC32.str = crc32_str;
 
 /***/ }),
 
-/***/ 81455:
+/***/ 33215:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -14089,9 +14089,9 @@ CRC32.str = crc32_str;
 
  
 
-const {Transform} = __webpack_require__(7709);
+const {Transform} = __webpack_require__(23277);
 
-const crc32 = __webpack_require__(99867);
+const crc32 = __webpack_require__(57835);
 
 class CRC32Stream extends Transform {
   constructor(options) {
@@ -14131,7 +14131,7 @@ module.exports = CRC32Stream;
 
 /***/ }),
 
-/***/ 37893:
+/***/ 23733:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -14146,7 +14146,7 @@ module.exports = CRC32Stream;
 
 const {DeflateRaw} = __webpack_require__(43106);
 
-const crc32 = __webpack_require__(99867);
+const crc32 = __webpack_require__(57835);
 
 class DeflateCRC32Stream extends DeflateRaw {
   constructor(options) {
@@ -14200,7 +14200,7 @@ module.exports = DeflateCRC32Stream;
 
 /***/ }),
 
-/***/ 91901:
+/***/ 75853:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -14214,24 +14214,24 @@ module.exports = DeflateCRC32Stream;
 
 
 module.exports = {
-  CRC32Stream: __webpack_require__(81455),
-  DeflateCRC32Stream: __webpack_require__(37893)
+  CRC32Stream: __webpack_require__(33215),
+  DeflateCRC32Stream: __webpack_require__(23733)
 }
 
 
 /***/ }),
 
-/***/ 16855:
+/***/ 56519:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $defineProperty = __webpack_require__(45687);
+var $defineProperty = __webpack_require__(48103);
 
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
 
-var gopd = __webpack_require__(37778);
+var gopd = __webpack_require__(39938);
 
 /** @type {import('.')} */
 module.exports = function defineDataProperty(
@@ -14284,23 +14284,23 @@ module.exports = function defineDataProperty(
 
 /***/ }),
 
-/***/ 80011:
+/***/ 50779:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var keys = __webpack_require__(678);
+var keys = __webpack_require__(56662);
 var hasSymbols = typeof Symbol === 'function' && typeof Symbol('foo') === 'symbol';
 
 var toStr = Object.prototype.toString;
 var concat = Array.prototype.concat;
-var defineDataProperty = __webpack_require__(16855);
+var defineDataProperty = __webpack_require__(56519);
 
 var isFunction = function (fn) {
 	return typeof fn === 'function' && toStr.call(fn) === '[object Function]';
 };
 
-var supportsDescriptors = __webpack_require__(7642)();
+var supportsDescriptors = __webpack_require__(95306)();
 
 var defineProperty = function (object, name, value, predicate) {
 	if (name in object) {
@@ -14338,13 +14338,13 @@ module.exports = defineProperties;
 
 /***/ }),
 
-/***/ 79187:
+/***/ 89795:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBind = __webpack_require__(42222);
-var gOPD = __webpack_require__(37778);
+var callBind = __webpack_require__(98206);
+var gOPD = __webpack_require__(39938);
 
 var hasProtoAccessor;
 try {
@@ -14375,19 +14375,19 @@ module.exports = desc && typeof desc.get === 'function'
 
 /***/ }),
 
-/***/ 70439:
+/***/ 24247:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var isCallable = __webpack_require__(73745);
+var isCallable = __webpack_require__(42497);
 
-var inspect = __webpack_require__(22017);
+var inspect = __webpack_require__(83313);
 
-var GetV = __webpack_require__(68530);
-var isPropertyKey = __webpack_require__(9486);
+var GetV = __webpack_require__(79202);
+var isPropertyKey = __webpack_require__(21598);
 
 // https://262.ecma-international.org/6.0/#sec-getmethod
 
@@ -14418,16 +14418,16 @@ module.exports = function GetMethod(O, P) {
 
 /***/ }),
 
-/***/ 68530:
+/***/ 79202:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var inspect = __webpack_require__(22017);
+var inspect = __webpack_require__(83313);
 
-var isPropertyKey = __webpack_require__(9486);
+var isPropertyKey = __webpack_require__(21598);
 
 // https://262.ecma-international.org/6.0/#sec-getv
 
@@ -14448,7 +14448,7 @@ module.exports = function GetV(V, P) {
 
 /***/ }),
 
-/***/ 9486:
+/***/ 21598:
 /***/ ((module) => {
 
 
@@ -14461,7 +14461,7 @@ module.exports = function isPropertyKey(argument) {
 
 /***/ }),
 
-/***/ 45687:
+/***/ 48103:
 /***/ ((module) => {
 
 
@@ -14482,7 +14482,7 @@ module.exports = $defineProperty;
 
 /***/ }),
 
-/***/ 98623:
+/***/ 81647:
 /***/ ((module) => {
 
 
@@ -14493,7 +14493,7 @@ module.exports = EvalError;
 
 /***/ }),
 
-/***/ 81565:
+/***/ 28781:
 /***/ ((module) => {
 
 
@@ -14504,7 +14504,7 @@ module.exports = Error;
 
 /***/ }),
 
-/***/ 66824:
+/***/ 65784:
 /***/ ((module) => {
 
 
@@ -14515,7 +14515,7 @@ module.exports = RangeError;
 
 /***/ }),
 
-/***/ 3196:
+/***/ 17196:
 /***/ ((module) => {
 
 
@@ -14526,7 +14526,7 @@ module.exports = ReferenceError;
 
 /***/ }),
 
-/***/ 82378:
+/***/ 63354:
 /***/ ((module) => {
 
 
@@ -14537,7 +14537,7 @@ module.exports = SyntaxError;
 
 /***/ }),
 
-/***/ 6545:
+/***/ 71905:
 /***/ ((module) => {
 
 
@@ -14548,7 +14548,7 @@ module.exports = TypeError;
 
 /***/ }),
 
-/***/ 26247:
+/***/ 80695:
 /***/ ((module) => {
 
 
@@ -14559,12 +14559,12 @@ module.exports = URIError;
 
 /***/ }),
 
-/***/ 44797:
+/***/ 88909:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
 /** @type {import('./RequireObjectCoercible')} */
 module.exports = function RequireObjectCoercible(value) {
@@ -14577,7 +14577,7 @@ module.exports = function RequireObjectCoercible(value) {
 
 /***/ }),
 
-/***/ 81251:
+/***/ 84435:
 /***/ ((module) => {
 
 
@@ -14588,7 +14588,7 @@ module.exports = Object;
 
 /***/ }),
 
-/***/ 23892:
+/***/ 44996:
 /***/ ((module) => {
 
 
@@ -14601,19 +14601,19 @@ module.exports = function isObject(x) {
 
 /***/ }),
 
-/***/ 15821:
+/***/ 82717:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var hasSymbols = typeof Symbol === 'function' && typeof Symbol.iterator === 'symbol';
 
-var isCallable = __webpack_require__(73745);
-var isDate = __webpack_require__(12811);
-var isSymbol = __webpack_require__(60728);
-var $TypeError = __webpack_require__(6545);
+var isCallable = __webpack_require__(42497);
+var isDate = __webpack_require__(82203);
+var isSymbol = __webpack_require__(88936);
+var $TypeError = __webpack_require__(71905);
 
-var isPrimitive = __webpack_require__(99218);
+var isPrimitive = __webpack_require__(99938);
 
 /** @import { primitiveES6 } from './es2015' */
 
@@ -14640,7 +14640,7 @@ function OrdinaryToPrimitive(O, hint) {
 	throw new $TypeError('No default value');
 }
 
-var GetMethod = __webpack_require__(70439);
+var GetMethod = __webpack_require__(24247);
 
 /** @type {import('./es2015')} */
 // http://www.ecma-international.org/ecma-262/6.0/#sec-toprimitive
@@ -14688,7 +14688,7 @@ module.exports = function ToPrimitive(input) {
 
 /***/ }),
 
-/***/ 99218:
+/***/ 99938:
 /***/ ((module) => {
 
 
@@ -14704,7 +14704,7 @@ module.exports = function isPrimitive(value) {
 
 /***/ }),
 
-/***/ 72056:
+/***/ 91944:
 /***/ ((module, exports) => {
 
 /**
@@ -15582,7 +15582,7 @@ module.exports.defineEventAttribute = defineEventAttribute
 
 /***/ }),
 
-/***/ 36914:
+/***/ 62242:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(24434)
@@ -15590,7 +15590,7 @@ module.exports = __webpack_require__(24434)
 
 /***/ }),
 
-/***/ 20525:
+/***/ 23037:
 /***/ ((module) => {
 
 module.exports = class FixedFIFO {
@@ -15636,10 +15636,10 @@ module.exports = class FixedFIFO {
 
 /***/ }),
 
-/***/ 30321:
+/***/ 21729:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const FixedFIFO = __webpack_require__(20525)
+const FixedFIFO = __webpack_require__(23037)
 
 module.exports = class FastFIFO {
   constructor (hwm) {
@@ -15691,12 +15691,12 @@ module.exports = class FastFIFO {
 
 /***/ }),
 
-/***/ 95633:
+/***/ 98049:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var isCallable = __webpack_require__(73745);
+var isCallable = __webpack_require__(42497);
 
 var toStr = Object.prototype.toString;
 var hasOwnProperty = Object.prototype.hasOwnProperty;
@@ -15767,7 +15767,7 @@ module.exports = function forEach(list, iterator, thisArg) {
 
 /***/ }),
 
-/***/ 18955:
+/***/ 12955:
 /***/ ((module) => {
 
 
@@ -15858,29 +15858,29 @@ module.exports = function bind(that) {
 
 /***/ }),
 
-/***/ 60741:
+/***/ 92149:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var implementation = __webpack_require__(18955);
+var implementation = __webpack_require__(12955);
 
 module.exports = Function.prototype.bind || implementation;
 
 
 /***/ }),
 
-/***/ 92718:
+/***/ 3198:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var IsCallable = __webpack_require__(73745);
-var hasOwn = __webpack_require__(52697);
-var functionsHaveNames = __webpack_require__(2927)();
-var $TypeError = __webpack_require__(6545);
-var callBound = __webpack_require__(53212);
-var isDDA = __webpack_require__(84536);
+var IsCallable = __webpack_require__(42497);
+var hasOwn = __webpack_require__(5993);
+var functionsHaveNames = __webpack_require__(73119)();
+var $TypeError = __webpack_require__(71905);
+var callBound = __webpack_require__(68396);
+var isDDA = __webpack_require__(4616);
 
 var $functionToString = callBound('Function.prototype.toString');
 var $stringMatch = callBound('String.prototype.match');
@@ -15927,16 +15927,16 @@ module.exports = function getName() {
 
 /***/ }),
 
-/***/ 18550:
+/***/ 96710:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBind = __webpack_require__(33887);
+var callBind = __webpack_require__(29935);
 
-var implementation = __webpack_require__(92718);
-var getPolyfill = __webpack_require__(15759);
-var shim = __webpack_require__(61361);
+var implementation = __webpack_require__(3198);
+var getPolyfill = __webpack_require__(58687);
+var shim = __webpack_require__(98241);
 
 var bound = callBind(implementation);
 
@@ -15950,12 +15950,12 @@ module.exports.shim = shim;
 
 /***/ }),
 
-/***/ 15759:
+/***/ 58687:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var implementation = __webpack_require__(92718);
+var implementation = __webpack_require__(3198);
 
 /** @type {import('./polyfill')} */
 module.exports = function getPolyfill() {
@@ -15965,17 +15965,17 @@ module.exports = function getPolyfill() {
 
 /***/ }),
 
-/***/ 61361:
+/***/ 98241:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var supportsDescriptors = __webpack_require__(7642)();
-var functionsHaveNames = __webpack_require__(2927)();
-var $TypeError = __webpack_require__(6545);
+var supportsDescriptors = __webpack_require__(95306)();
+var functionsHaveNames = __webpack_require__(73119)();
+var $TypeError = __webpack_require__(71905);
 
-var getPolyfill = __webpack_require__(15759);
-var defineProperty = __webpack_require__(45687);
+var getPolyfill = __webpack_require__(58687);
+var defineProperty = __webpack_require__(48103);
 
 /** @type {import('./shim')} */
 module.exports = function shimName() {
@@ -16010,7 +16010,7 @@ module.exports = function shimName() {
 
 /***/ }),
 
-/***/ 2927:
+/***/ 73119:
 /***/ ((module) => {
 
 
@@ -16048,7 +16048,7 @@ module.exports = functionsHaveNames;
 
 /***/ }),
 
-/***/ 3514:
+/***/ 37386:
 /***/ ((module) => {
 
 
@@ -16063,33 +16063,33 @@ module.exports = () => cached;
 
 /***/ }),
 
-/***/ 47484:
+/***/ 31596:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var undefined;
 
-var $Object = __webpack_require__(81251);
+var $Object = __webpack_require__(84435);
 
-var $Error = __webpack_require__(81565);
-var $EvalError = __webpack_require__(98623);
-var $RangeError = __webpack_require__(66824);
-var $ReferenceError = __webpack_require__(3196);
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
-var $URIError = __webpack_require__(26247);
+var $Error = __webpack_require__(28781);
+var $EvalError = __webpack_require__(81647);
+var $RangeError = __webpack_require__(65784);
+var $ReferenceError = __webpack_require__(17196);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
+var $URIError = __webpack_require__(80695);
 
-var abs = __webpack_require__(62661);
-var floor = __webpack_require__(7975);
-var max = __webpack_require__(56847);
-var min = __webpack_require__(67349);
-var pow = __webpack_require__(45631);
-var round = __webpack_require__(22281);
-var sign = __webpack_require__(6816);
+var abs = __webpack_require__(1973);
+var floor = __webpack_require__(64759);
+var max = __webpack_require__(10175);
+var min = __webpack_require__(46117);
+var pow = __webpack_require__(95759);
+var round = __webpack_require__(66713);
+var sign = __webpack_require__(81680);
 
-var $gOPD = __webpack_require__(37778);
-var $defineProperty = __webpack_require__(45687);
+var $gOPD = __webpack_require__(39938);
+var $defineProperty = __webpack_require__(48103);
 
 var throwTypeError = function () {
 	throw new $TypeError();
@@ -16111,14 +16111,14 @@ var ThrowTypeError = $gOPD
 	}())
 	: throwTypeError;
 
-var hasSymbols = __webpack_require__(38939)();
+var hasSymbols = __webpack_require__(60939)();
 
-var getProto = __webpack_require__(28213);
-var $ObjectGPO = __webpack_require__(25165);
-var $ReflectGPO = __webpack_require__(13623);
+var getProto = __webpack_require__(17221);
+var $ObjectGPO = __webpack_require__(77149);
+var $ReflectGPO = __webpack_require__(65927);
 
-var $apply = __webpack_require__(82);
-var $call = __webpack_require__(53412);
+var $apply = __webpack_require__(81474);
+var $call = __webpack_require__(12468);
 
 var needsEval = {};
 
@@ -16219,9 +16219,9 @@ if (getProto) {
 	}
 }
 
-var getAsyncFunction = __webpack_require__(49728);
-var getGeneratorFunction = __webpack_require__(3514);
-var getAsyncGeneratorFunction = __webpack_require__(25496);
+var getAsyncFunction = __webpack_require__(67440);
+var getGeneratorFunction = __webpack_require__(37386);
+var getAsyncGeneratorFunction = __webpack_require__(16840);
 
 var doEval = function doEval(name) {
 	var value;
@@ -16303,8 +16303,8 @@ var LEGACY_ALIASES = {
 	'%WeakSetPrototype%': ['WeakSet', 'prototype']
 };
 
-var bind = __webpack_require__(60741);
-var hasOwn = __webpack_require__(52697);
+var bind = __webpack_require__(92149);
+var hasOwn = __webpack_require__(5993);
 var $concat = bind.call($call, Array.prototype.concat);
 var $spliceApply = bind.call($apply, Array.prototype.splice);
 var $replace = bind.call($call, String.prototype.replace);
@@ -16443,12 +16443,12 @@ module.exports = function GetIntrinsic(name, allowMissing) {
 
 /***/ }),
 
-/***/ 25165:
+/***/ 77149:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $Object = __webpack_require__(81251);
+var $Object = __webpack_require__(84435);
 
 /** @type {import('./Object.getPrototypeOf')} */
 module.exports = $Object.getPrototypeOf || null;
@@ -16456,7 +16456,7 @@ module.exports = $Object.getPrototypeOf || null;
 
 /***/ }),
 
-/***/ 13623:
+/***/ 65927:
 /***/ ((module) => {
 
 
@@ -16467,15 +16467,15 @@ module.exports = (typeof Reflect !== 'undefined' && Reflect.getPrototypeOf) || n
 
 /***/ }),
 
-/***/ 28213:
+/***/ 17221:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var reflectGetProto = __webpack_require__(13623);
-var originalGetProto = __webpack_require__(25165);
+var reflectGetProto = __webpack_require__(65927);
+var originalGetProto = __webpack_require__(77149);
 
-var getDunderProto = __webpack_require__(79187);
+var getDunderProto = __webpack_require__(89795);
 
 /** @type {import('.')} */
 module.exports = reflectGetProto
@@ -16501,7 +16501,7 @@ module.exports = reflectGetProto
 
 /***/ }),
 
-/***/ 38166:
+/***/ 78630:
 /***/ ((module) => {
 
 
@@ -16512,13 +16512,13 @@ module.exports = Object.getOwnPropertyDescriptor;
 
 /***/ }),
 
-/***/ 37778:
+/***/ 39938:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 /** @type {import('.')} */
-var $gOPD = __webpack_require__(38166);
+var $gOPD = __webpack_require__(78630);
 
 if ($gOPD) {
 	try {
@@ -16534,7 +16534,7 @@ module.exports = $gOPD;
 
 /***/ }),
 
-/***/ 72459:
+/***/ 45512:
 /***/ ((module) => {
 
 
@@ -16564,13 +16564,13 @@ function clone (obj) {
 
 /***/ }),
 
-/***/ 85967:
+/***/ 78143:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var fs = __webpack_require__(79896)
-var polyfills = __webpack_require__(67626)
-var legacy = __webpack_require__(46275)
-var clone = __webpack_require__(72459)
+var polyfills = __webpack_require__(52026)
+var legacy = __webpack_require__(88211)
+var clone = __webpack_require__(45512)
 
 var util = __webpack_require__(39023)
 
@@ -17019,7 +17019,7 @@ function retry () {
 
 /***/ }),
 
-/***/ 46275:
+/***/ 88211:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var Stream = (__webpack_require__(2203).Stream)
@@ -17144,7 +17144,7 @@ function legacy (fs) {
 
 /***/ }),
 
-/***/ 67626:
+/***/ 52026:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var constants = __webpack_require__(49140)
@@ -17506,7 +17506,7 @@ function patch (fs) {
 
 /***/ }),
 
-/***/ 94309:
+/***/ 36437:
 /***/ ((module) => {
 
 
@@ -17524,12 +17524,12 @@ module.exports = function hasNativeBigInts() {
 
 /***/ }),
 
-/***/ 7642:
+/***/ 95306:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $defineProperty = __webpack_require__(45687);
+var $defineProperty = __webpack_require__(48103);
 
 var hasPropertyDescriptors = function hasPropertyDescriptors() {
 	return !!$defineProperty;
@@ -17553,13 +17553,13 @@ module.exports = hasPropertyDescriptors;
 
 /***/ }),
 
-/***/ 38939:
+/***/ 60939:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var origSymbol = typeof Symbol !== 'undefined' && Symbol;
-var hasSymbolSham = __webpack_require__(51785);
+var hasSymbolSham = __webpack_require__(60377);
 
 /** @type {import('.')} */
 module.exports = function hasNativeSymbols() {
@@ -17574,7 +17574,7 @@ module.exports = function hasNativeSymbols() {
 
 /***/ }),
 
-/***/ 51785:
+/***/ 60377:
 /***/ ((module) => {
 
 
@@ -17626,12 +17626,12 @@ module.exports = function hasSymbols() {
 
 /***/ }),
 
-/***/ 35604:
+/***/ 84068:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var hasSymbols = __webpack_require__(51785);
+var hasSymbols = __webpack_require__(60377);
 
 /** @type {import('.')} */
 module.exports = function hasToStringTagShams() {
@@ -17641,14 +17641,14 @@ module.exports = function hasToStringTagShams() {
 
 /***/ }),
 
-/***/ 52697:
+/***/ 5993:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var call = Function.prototype.call;
 var $hasOwn = Object.prototype.hasOwnProperty;
-var bind = __webpack_require__(60741);
+var bind = __webpack_require__(92149);
 
 /** @type {import('.')} */
 module.exports = bind.call(call, $hasOwn);
@@ -17656,7 +17656,7 @@ module.exports = bind.call(call, $hasOwn);
 
 /***/ }),
 
-/***/ 57053:
+/***/ 41165:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 try {
@@ -17666,13 +17666,13 @@ try {
   module.exports = util.inherits;
 } catch (e) {
   /* istanbul ignore next */
-  module.exports = __webpack_require__(41798);
+  module.exports = __webpack_require__(91798);
 }
 
 
 /***/ }),
 
-/***/ 41798:
+/***/ 91798:
 /***/ ((module) => {
 
 if (typeof Object.create === 'function') {
@@ -17706,14 +17706,14 @@ if (typeof Object.create === 'function') {
 
 /***/ }),
 
-/***/ 41195:
+/***/ 6971:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBind = __webpack_require__(33887);
-var callBound = __webpack_require__(53212);
-var GetIntrinsic = __webpack_require__(47484);
+var callBind = __webpack_require__(29935);
+var callBound = __webpack_require__(68396);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $ArrayBuffer = GetIntrinsic('%ArrayBuffer%', true);
 /** @type {undefined | ((receiver: ArrayBuffer) => number) | ((receiver: unknown) => never)} */
@@ -17756,22 +17756,22 @@ module.exports = $byteLength || $abSlice
 
 /***/ }),
 
-/***/ 25037:
+/***/ 6333:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
-var safeRegexTest = __webpack_require__(22363);
+var callBound = __webpack_require__(68396);
+var safeRegexTest = __webpack_require__(50987);
 
 var toStr = callBound('Object.prototype.toString');
 var fnToStr = callBound('Function.prototype.toString');
 var isFnRegex = safeRegexTest(/^\s*async(?:\s+function(?:\s+|\()|\s*\()/);
 
-var hasToStringTag = __webpack_require__(35604)();
-var getProto = __webpack_require__(28213);
+var hasToStringTag = __webpack_require__(84068)();
+var getProto = __webpack_require__(17221);
 
-var getAsyncFunc = __webpack_require__(49728);
+var getAsyncFunc = __webpack_require__(67440);
 
 /** @type {import('.')} */
 module.exports = function isAsyncFunction(fn) {
@@ -17795,12 +17795,12 @@ module.exports = function isAsyncFunction(fn) {
 
 /***/ }),
 
-/***/ 11439:
+/***/ 27359:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var hasBigInts = __webpack_require__(94309)();
+var hasBigInts = __webpack_require__(36437)();
 
 if (hasBigInts) {
 	var bigIntValueOf = BigInt.prototype.valueOf;
@@ -17843,12 +17843,12 @@ if (hasBigInts) {
 
 /***/ }),
 
-/***/ 93912:
+/***/ 74376:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 var $boolToStr = callBound('Boolean.prototype.toString');
 var $toString = callBound('Object.prototype.toString');
 
@@ -17862,7 +17862,7 @@ var tryBooleanObject = function booleanBrandCheck(value) {
 	}
 };
 var boolClass = '[object Boolean]';
-var hasToStringTag = __webpack_require__(35604)();
+var hasToStringTag = __webpack_require__(84068)();
 
 /** @type {import('.')} */
 module.exports = function isBoolean(value) {
@@ -17878,7 +17878,7 @@ module.exports = function isBoolean(value) {
 
 /***/ }),
 
-/***/ 73745:
+/***/ 42497:
 /***/ ((module) => {
 
 
@@ -17986,12 +17986,12 @@ module.exports = reflectApply
 
 /***/ }),
 
-/***/ 12811:
+/***/ 82203:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 var getDay = callBound('Date.prototype.getDay');
 /** @type {import('.')} */
@@ -18007,7 +18007,7 @@ var tryDateObject = function tryDateGetDayCall(value) {
 /** @type {(value: unknown) => string} */
 var toStr = callBound('Object.prototype.toString');
 var dateClass = '[object Date]';
-var hasToStringTag = __webpack_require__(35604)();
+var hasToStringTag = __webpack_require__(84068)();
 
 /** @type {import('.')} */
 module.exports = function isDateObject(value) {
@@ -18020,12 +18020,12 @@ module.exports = function isDateObject(value) {
 
 /***/ }),
 
-/***/ 84536:
+/***/ 4616:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 var toStr = callBound('Object.prototype.toString');
 
@@ -18064,12 +18064,12 @@ module.exports = isDDA;
 
 /***/ }),
 
-/***/ 56514:
+/***/ 96850:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 /** @type {undefined | ((value: ThisParameterType<typeof FinalizationRegistry.prototype.register>, ...args: Parameters<typeof FinalizationRegistry.prototype.register>) => ReturnType<typeof FinalizationRegistry.prototype.register>)} */
 var $register = callBound('FinalizationRegistry.prototype.register', true);
@@ -18096,21 +18096,21 @@ module.exports = $register
 
 /***/ }),
 
-/***/ 81043:
+/***/ 84675:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
-var safeRegexTest = __webpack_require__(22363);
+var callBound = __webpack_require__(68396);
+var safeRegexTest = __webpack_require__(50987);
 var isFnRegex = safeRegexTest(/^\s*(?:function)?\*/);
-var hasToStringTag = __webpack_require__(35604)();
-var getProto = __webpack_require__(28213);
+var hasToStringTag = __webpack_require__(84068)();
+var getProto = __webpack_require__(17221);
 
 var toStr = callBound('Object.prototype.toString');
 var fnToStr = callBound('Function.prototype.toString');
 
-var getGeneratorFunction = __webpack_require__(3514);
+var getGeneratorFunction = __webpack_require__(37386);
 
 /** @type {import('.')} */
 module.exports = function isGeneratorFunction(fn) {
@@ -18134,7 +18134,7 @@ module.exports = function isGeneratorFunction(fn) {
 
 /***/ }),
 
-/***/ 70832:
+/***/ 88800:
 /***/ ((module) => {
 
 
@@ -18188,12 +18188,12 @@ module.exports = exported || function isMap(x) {
 
 /***/ }),
 
-/***/ 80940:
+/***/ 94332:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 var $numToStr = callBound('Number.prototype.toString');
 
@@ -18208,7 +18208,7 @@ var tryNumberObject = function tryNumberObject(value) {
 };
 var $toString = callBound('Object.prototype.toString');
 var numClass = '[object Number]';
-var hasToStringTag = __webpack_require__(35604)();
+var hasToStringTag = __webpack_require__(84068)();
 
 /** @type {import('.')} */
 module.exports = function isNumberObject(value) {
@@ -18224,15 +18224,15 @@ module.exports = function isNumberObject(value) {
 
 /***/ }),
 
-/***/ 113:
+/***/ 75521:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
-var hasToStringTag = __webpack_require__(35604)();
-var hasOwn = __webpack_require__(52697);
-var gOPD = __webpack_require__(37778);
+var callBound = __webpack_require__(68396);
+var hasToStringTag = __webpack_require__(84068)();
+var hasOwn = __webpack_require__(5993);
+var gOPD = __webpack_require__(39938);
 
 /** @type {import('.')} */
 var fn;
@@ -18300,7 +18300,7 @@ module.exports = fn;
 
 /***/ }),
 
-/***/ 47400:
+/***/ 69688:
 /***/ ((module) => {
 
 
@@ -18353,12 +18353,12 @@ module.exports = exported || function isSet(x) {
 
 /***/ }),
 
-/***/ 67196:
+/***/ 78764:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 /** @type {undefined | ((thisArg: SharedArrayBuffer) => number)} */
 var $byteLength = callBound('SharedArrayBuffer.prototype.byteLength', true);
@@ -18384,7 +18384,7 @@ module.exports = $byteLength
 
 /***/ }),
 
-/***/ 46650:
+/***/ 14730:
 /***/ ((module) => {
 
 
@@ -18419,12 +18419,12 @@ module.exports = isStream;
 
 /***/ }),
 
-/***/ 10966:
+/***/ 92358:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 /** @type {(receiver: ThisParameterType<typeof String.prototype.valueOf>, ...args: Parameters<typeof String.prototype.valueOf>) => ReturnType<typeof String.prototype.valueOf>} */
 var $strValueOf = callBound('String.prototype.valueOf');
@@ -18441,7 +18441,7 @@ var tryStringObject = function tryStringObject(value) {
 /** @type {(receiver: ThisParameterType<typeof Object.prototype.toString>, ...args: Parameters<typeof Object.prototype.toString>) => ReturnType<typeof Object.prototype.toString>} */
 var $toString = callBound('Object.prototype.toString');
 var strClass = '[object String]';
-var hasToStringTag = __webpack_require__(35604)();
+var hasToStringTag = __webpack_require__(84068)();
 
 /** @type {import('.')} */
 module.exports = function isString(value) {
@@ -18457,15 +18457,15 @@ module.exports = function isString(value) {
 
 /***/ }),
 
-/***/ 60728:
+/***/ 88936:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 var $toString = callBound('Object.prototype.toString');
-var hasSymbols = __webpack_require__(38939)();
-var safeRegexTest = __webpack_require__(22363);
+var hasSymbols = __webpack_require__(60939)();
+var safeRegexTest = __webpack_require__(50987);
 
 if (hasSymbols) {
 	var $symToStr = callBound('Symbol.prototype.toString');
@@ -18504,12 +18504,12 @@ if (hasSymbols) {
 
 /***/ }),
 
-/***/ 10853:
+/***/ 52309:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var whichTypedArray = __webpack_require__(16987);
+var whichTypedArray = __webpack_require__(16971);
 
 /** @type {import('.')} */
 module.exports = function isTypedArray(value) {
@@ -18519,7 +18519,7 @@ module.exports = function isTypedArray(value) {
 
 /***/ }),
 
-/***/ 99823:
+/***/ 38111:
 /***/ ((module) => {
 
 
@@ -18572,12 +18572,12 @@ module.exports = exported || function isWeakMap(x) {
 
 /***/ }),
 
-/***/ 82708:
+/***/ 50884:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 // eslint-disable-next-line no-extra-parens
 var $deref = /** @type {<T extends WeakKey>(thisArg: WeakRef<T>) => T | undefined} */ (callBound('WeakRef.prototype.deref', true));
@@ -18603,13 +18603,13 @@ module.exports = typeof WeakRef === 'undefined'
 
 /***/ }),
 
-/***/ 8317:
+/***/ 97485:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
-var callBound = __webpack_require__(53212);
+var GetIntrinsic = __webpack_require__(31596);
+var callBound = __webpack_require__(68396);
 
 var $WeakSet = GetIntrinsic('%WeakSet%', true);
 
@@ -18653,7 +18653,7 @@ if ($setHas) {
 
 /***/ }),
 
-/***/ 34288:
+/***/ 53056:
 /***/ ((module) => {
 
 var toString = {}.toString;
@@ -18665,7 +18665,7 @@ module.exports = Array.isArray || function (arr) {
 
 /***/ }),
 
-/***/ 17146:
+/***/ 80234:
 /***/ ((module) => {
 
 var toString = {}.toString;
@@ -18677,11 +18677,11 @@ module.exports = Array.isArray || function (arr) {
 
 /***/ }),
 
-/***/ 59965:
+/***/ 78989:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var util = __webpack_require__(39023);
-var PassThrough = __webpack_require__(63954);
+var PassThrough = __webpack_require__(65730);
 
 module.exports = {
   Readable: Readable,
@@ -18738,14 +18738,14 @@ function Writable(fn, options) {
 
 /***/ }),
 
-/***/ 90084:
+/***/ 12116:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var hashClear = __webpack_require__(44223),
-    hashDelete = __webpack_require__(33115),
-    hashGet = __webpack_require__(20250),
-    hashHas = __webpack_require__(80478),
-    hashSet = __webpack_require__(70758);
+var hashClear = __webpack_require__(96175),
+    hashDelete = __webpack_require__(81739),
+    hashGet = __webpack_require__(18538),
+    hashHas = __webpack_require__(40334),
+    hashSet = __webpack_require__(68822);
 
 /**
  * Creates a hash object.
@@ -18777,14 +18777,14 @@ module.exports = Hash;
 
 /***/ }),
 
-/***/ 30120:
+/***/ 65528:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var listCacheClear = __webpack_require__(91147),
-    listCacheDelete = __webpack_require__(44079),
-    listCacheGet = __webpack_require__(57342),
-    listCacheHas = __webpack_require__(85098),
-    listCacheSet = __webpack_require__(94866);
+var listCacheClear = __webpack_require__(48795),
+    listCacheDelete = __webpack_require__(19903),
+    listCacheGet = __webpack_require__(30094),
+    listCacheHas = __webpack_require__(31642),
+    listCacheSet = __webpack_require__(1122);
 
 /**
  * Creates an list cache object.
@@ -18816,11 +18816,11 @@ module.exports = ListCache;
 
 /***/ }),
 
-/***/ 90676:
+/***/ 47396:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getNative = __webpack_require__(4545),
-    root = __webpack_require__(47912);
+var getNative = __webpack_require__(94161),
+    root = __webpack_require__(30552);
 
 /* Built-in method references that are verified to be native. */
 var Map = getNative(root, 'Map');
@@ -18830,14 +18830,14 @@ module.exports = Map;
 
 /***/ }),
 
-/***/ 50704:
+/***/ 61536:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var mapCacheClear = __webpack_require__(62195),
-    mapCacheDelete = __webpack_require__(40743),
-    mapCacheGet = __webpack_require__(71798),
-    mapCacheHas = __webpack_require__(60754),
-    mapCacheSet = __webpack_require__(64586);
+var mapCacheClear = __webpack_require__(18467),
+    mapCacheDelete = __webpack_require__(17911),
+    mapCacheGet = __webpack_require__(77350),
+    mapCacheHas = __webpack_require__(19906),
+    mapCacheSet = __webpack_require__(26842);
 
 /**
  * Creates a map cache object to store key-value pairs.
@@ -18869,11 +18869,11 @@ module.exports = MapCache;
 
 /***/ }),
 
-/***/ 77542:
+/***/ 54198:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getNative = __webpack_require__(4545),
-    root = __webpack_require__(47912);
+var getNative = __webpack_require__(94161),
+    root = __webpack_require__(30552);
 
 /* Built-in method references that are verified to be native. */
 var Set = getNative(root, 'Set');
@@ -18883,12 +18883,12 @@ module.exports = Set;
 
 /***/ }),
 
-/***/ 4790:
+/***/ 21126:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var MapCache = __webpack_require__(50704),
-    setCacheAdd = __webpack_require__(77539),
-    setCacheHas = __webpack_require__(38064);
+var MapCache = __webpack_require__(61536),
+    setCacheAdd = __webpack_require__(54227),
+    setCacheHas = __webpack_require__(72352);
 
 /**
  *
@@ -18917,10 +18917,10 @@ module.exports = SetCache;
 
 /***/ }),
 
-/***/ 40724:
+/***/ 86820:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var root = __webpack_require__(47912);
+var root = __webpack_require__(30552);
 
 /** Built-in value references. */
 var Symbol = root.Symbol;
@@ -18930,7 +18930,7 @@ module.exports = Symbol;
 
 /***/ }),
 
-/***/ 63074:
+/***/ 26834:
 /***/ ((module) => {
 
 /**
@@ -18958,10 +18958,10 @@ module.exports = apply;
 
 /***/ }),
 
-/***/ 90810:
+/***/ 88234:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseIndexOf = __webpack_require__(79828);
+var baseIndexOf = __webpack_require__(34884);
 
 /**
  * A specialized version of `_.includes` for arrays without support for
@@ -18982,7 +18982,7 @@ module.exports = arrayIncludes;
 
 /***/ }),
 
-/***/ 39158:
+/***/ 69510:
 /***/ ((module) => {
 
 /**
@@ -19011,15 +19011,15 @@ module.exports = arrayIncludesWith;
 
 /***/ }),
 
-/***/ 88148:
+/***/ 25124:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseTimes = __webpack_require__(36303),
-    isArguments = __webpack_require__(14489),
-    isArray = __webpack_require__(84964),
-    isBuffer = __webpack_require__(92639),
-    isIndex = __webpack_require__(938),
-    isTypedArray = __webpack_require__(42628);
+var baseTimes = __webpack_require__(9471),
+    isArguments = __webpack_require__(60169),
+    isArray = __webpack_require__(4468),
+    isBuffer = __webpack_require__(98255),
+    isIndex = __webpack_require__(33530),
+    isTypedArray = __webpack_require__(10612);
 
 /** Used for built-in method references. */
 var objectProto = Object.prototype;
@@ -19067,7 +19067,7 @@ module.exports = arrayLikeKeys;
 
 /***/ }),
 
-/***/ 52389:
+/***/ 83541:
 /***/ ((module) => {
 
 /**
@@ -19095,7 +19095,7 @@ module.exports = arrayMap;
 
 /***/ }),
 
-/***/ 81855:
+/***/ 42447:
 /***/ ((module) => {
 
 /**
@@ -19122,10 +19122,10 @@ module.exports = arrayPush;
 
 /***/ }),
 
-/***/ 94492:
+/***/ 69996:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var eq = __webpack_require__(90299);
+var eq = __webpack_require__(18315);
 
 /**
  * Gets the index at which the `key` is found in `array` of key-value pairs.
@@ -19150,15 +19150,15 @@ module.exports = assocIndexOf;
 
 /***/ }),
 
-/***/ 92330:
+/***/ 47866:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var SetCache = __webpack_require__(4790),
-    arrayIncludes = __webpack_require__(90810),
-    arrayIncludesWith = __webpack_require__(39158),
-    arrayMap = __webpack_require__(52389),
-    baseUnary = __webpack_require__(80534),
-    cacheHas = __webpack_require__(44002);
+var SetCache = __webpack_require__(21126),
+    arrayIncludes = __webpack_require__(88234),
+    arrayIncludesWith = __webpack_require__(69510),
+    arrayMap = __webpack_require__(83541),
+    baseUnary = __webpack_require__(82278),
+    cacheHas = __webpack_require__(19026);
 
 /** Used as the size to enable large array optimizations. */
 var LARGE_ARRAY_SIZE = 200;
@@ -19224,7 +19224,7 @@ module.exports = baseDifference;
 
 /***/ }),
 
-/***/ 90760:
+/***/ 72312:
 /***/ ((module) => {
 
 /**
@@ -19255,11 +19255,11 @@ module.exports = baseFindIndex;
 
 /***/ }),
 
-/***/ 72115:
+/***/ 92675:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var arrayPush = __webpack_require__(81855),
-    isFlattenable = __webpack_require__(75708);
+var arrayPush = __webpack_require__(42447),
+    isFlattenable = __webpack_require__(95468);
 
 /**
  * The base implementation of `_.flatten` with support for restricting flattening.
@@ -19300,12 +19300,12 @@ module.exports = baseFlatten;
 
 /***/ }),
 
-/***/ 8625:
+/***/ 64961:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Symbol = __webpack_require__(40724),
-    getRawTag = __webpack_require__(51160),
-    objectToString = __webpack_require__(36031);
+var Symbol = __webpack_require__(86820),
+    getRawTag = __webpack_require__(48264),
+    objectToString = __webpack_require__(860);
 
 /** `Object#toString` result references. */
 var nullTag = '[object Null]',
@@ -19335,12 +19335,12 @@ module.exports = baseGetTag;
 
 /***/ }),
 
-/***/ 79828:
+/***/ 34884:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseFindIndex = __webpack_require__(90760),
-    baseIsNaN = __webpack_require__(57252),
-    strictIndexOf = __webpack_require__(8964);
+var baseFindIndex = __webpack_require__(72312),
+    baseIsNaN = __webpack_require__(99412),
+    strictIndexOf = __webpack_require__(71796);
 
 /**
  * The base implementation of `_.indexOf` without `fromIndex` bounds checks.
@@ -19362,11 +19362,11 @@ module.exports = baseIndexOf;
 
 /***/ }),
 
-/***/ 12985:
+/***/ 11113:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseGetTag = __webpack_require__(8625),
-    isObjectLike = __webpack_require__(14121);
+var baseGetTag = __webpack_require__(64961),
+    isObjectLike = __webpack_require__(37017);
 
 /** `Object#toString` result references. */
 var argsTag = '[object Arguments]';
@@ -19387,7 +19387,7 @@ module.exports = baseIsArguments;
 
 /***/ }),
 
-/***/ 57252:
+/***/ 99412:
 /***/ ((module) => {
 
 /**
@@ -19406,13 +19406,13 @@ module.exports = baseIsNaN;
 
 /***/ }),
 
-/***/ 86458:
+/***/ 60330:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var isFunction = __webpack_require__(28237),
-    isMasked = __webpack_require__(23745),
-    isObject = __webpack_require__(78430),
-    toSource = __webpack_require__(82884);
+var isFunction = __webpack_require__(98429),
+    isMasked = __webpack_require__(19185),
+    isObject = __webpack_require__(18382),
+    toSource = __webpack_require__(55156);
 
 /**
  * Used to match `RegExp`
@@ -19460,12 +19460,12 @@ module.exports = baseIsNative;
 
 /***/ }),
 
-/***/ 36772:
+/***/ 59828:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseGetTag = __webpack_require__(8625),
-    isLength = __webpack_require__(4269),
-    isObjectLike = __webpack_require__(14121);
+var baseGetTag = __webpack_require__(64961),
+    isLength = __webpack_require__(53949),
+    isObjectLike = __webpack_require__(37017);
 
 /** `Object#toString` result references. */
 var argsTag = '[object Arguments]',
@@ -19527,12 +19527,12 @@ module.exports = baseIsTypedArray;
 
 /***/ }),
 
-/***/ 49834:
+/***/ 75098:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var isObject = __webpack_require__(78430),
-    isPrototype = __webpack_require__(43852),
-    nativeKeysIn = __webpack_require__(76668);
+var isObject = __webpack_require__(18382),
+    isPrototype = __webpack_require__(82748),
+    nativeKeysIn = __webpack_require__(20940);
 
 /** Used for built-in method references. */
 var objectProto = Object.prototype;
@@ -19567,12 +19567,12 @@ module.exports = baseKeysIn;
 
 /***/ }),
 
-/***/ 41535:
+/***/ 39375:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var identity = __webpack_require__(81375),
-    overRest = __webpack_require__(41524),
-    setToString = __webpack_require__(54062);
+var identity = __webpack_require__(74735),
+    overRest = __webpack_require__(15588),
+    setToString = __webpack_require__(90814);
 
 /**
  * The base implementation of `_.rest` which doesn't validate or coerce arguments.
@@ -19591,12 +19591,12 @@ module.exports = baseRest;
 
 /***/ }),
 
-/***/ 42469:
+/***/ 57717:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var constant = __webpack_require__(70637),
-    defineProperty = __webpack_require__(9238),
-    identity = __webpack_require__(81375);
+var constant = __webpack_require__(77661),
+    defineProperty = __webpack_require__(86182),
+    identity = __webpack_require__(74735);
 
 /**
  * The base implementation of `setToString` without support for hot loop shorting.
@@ -19620,7 +19620,7 @@ module.exports = baseSetToString;
 
 /***/ }),
 
-/***/ 36303:
+/***/ 9471:
 /***/ ((module) => {
 
 /**
@@ -19647,7 +19647,7 @@ module.exports = baseTimes;
 
 /***/ }),
 
-/***/ 80534:
+/***/ 82278:
 /***/ ((module) => {
 
 /**
@@ -19668,15 +19668,15 @@ module.exports = baseUnary;
 
 /***/ }),
 
-/***/ 50304:
+/***/ 43920:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var SetCache = __webpack_require__(4790),
-    arrayIncludes = __webpack_require__(90810),
-    arrayIncludesWith = __webpack_require__(39158),
-    cacheHas = __webpack_require__(44002),
-    createSet = __webpack_require__(1142),
-    setToArray = __webpack_require__(43786);
+var SetCache = __webpack_require__(21126),
+    arrayIncludes = __webpack_require__(88234),
+    arrayIncludesWith = __webpack_require__(69510),
+    cacheHas = __webpack_require__(19026),
+    createSet = __webpack_require__(23494),
+    setToArray = __webpack_require__(7482);
 
 /** Used as the size to enable large array optimizations. */
 var LARGE_ARRAY_SIZE = 200;
@@ -19747,7 +19747,7 @@ module.exports = baseUniq;
 
 /***/ }),
 
-/***/ 44002:
+/***/ 19026:
 /***/ ((module) => {
 
 /**
@@ -19767,10 +19767,10 @@ module.exports = cacheHas;
 
 /***/ }),
 
-/***/ 21504:
+/***/ 40592:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var root = __webpack_require__(47912);
+var root = __webpack_require__(30552);
 
 /** Used to detect overreaching core-js shims. */
 var coreJsData = root['__core-js_shared__'];
@@ -19780,12 +19780,12 @@ module.exports = coreJsData;
 
 /***/ }),
 
-/***/ 1142:
+/***/ 23494:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Set = __webpack_require__(77542),
-    noop = __webpack_require__(81185),
-    setToArray = __webpack_require__(43786);
+var Set = __webpack_require__(54198),
+    noop = __webpack_require__(48177),
+    setToArray = __webpack_require__(7482);
 
 /** Used as references for various `Number` constants. */
 var INFINITY = 1 / 0;
@@ -19806,10 +19806,10 @@ module.exports = createSet;
 
 /***/ }),
 
-/***/ 9238:
+/***/ 86182:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getNative = __webpack_require__(4545);
+var getNative = __webpack_require__(94161);
 
 var defineProperty = (function() {
   try {
@@ -19824,7 +19824,7 @@ module.exports = defineProperty;
 
 /***/ }),
 
-/***/ 28817:
+/***/ 82561:
 /***/ ((module) => {
 
 /** Detect free variable `global` from Node.js. */
@@ -19835,10 +19835,10 @@ module.exports = freeGlobal;
 
 /***/ }),
 
-/***/ 4334:
+/***/ 99294:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var isKeyable = __webpack_require__(87313);
+var isKeyable = __webpack_require__(23105);
 
 /**
  * Gets the data for `map`.
@@ -19860,11 +19860,11 @@ module.exports = getMapData;
 
 /***/ }),
 
-/***/ 4545:
+/***/ 94161:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseIsNative = __webpack_require__(86458),
-    getValue = __webpack_require__(16897);
+var baseIsNative = __webpack_require__(60330),
+    getValue = __webpack_require__(29521);
 
 /**
  * Gets the native function at `key` of `object`.
@@ -19884,10 +19884,10 @@ module.exports = getNative;
 
 /***/ }),
 
-/***/ 35494:
+/***/ 30582:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var overArg = __webpack_require__(61124);
+var overArg = __webpack_require__(24308);
 
 /** Built-in value references. */
 var getPrototype = overArg(Object.getPrototypeOf, Object);
@@ -19897,10 +19897,10 @@ module.exports = getPrototype;
 
 /***/ }),
 
-/***/ 51160:
+/***/ 48264:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Symbol = __webpack_require__(40724);
+var Symbol = __webpack_require__(86820);
 
 /** Used for built-in method references. */
 var objectProto = Object.prototype;
@@ -19950,7 +19950,7 @@ module.exports = getRawTag;
 
 /***/ }),
 
-/***/ 16897:
+/***/ 29521:
 /***/ ((module) => {
 
 /**
@@ -19970,10 +19970,10 @@ module.exports = getValue;
 
 /***/ }),
 
-/***/ 44223:
+/***/ 96175:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var nativeCreate = __webpack_require__(28727);
+var nativeCreate = __webpack_require__(58279);
 
 /**
  * Removes all key-value entries from the hash.
@@ -19992,7 +19992,7 @@ module.exports = hashClear;
 
 /***/ }),
 
-/***/ 33115:
+/***/ 81739:
 /***/ ((module) => {
 
 /**
@@ -20016,10 +20016,10 @@ module.exports = hashDelete;
 
 /***/ }),
 
-/***/ 20250:
+/***/ 18538:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var nativeCreate = __webpack_require__(28727);
+var nativeCreate = __webpack_require__(58279);
 
 /** Used to stand-in for `undefined` hash values. */
 var HASH_UNDEFINED = '__lodash_hash_undefined__';
@@ -20053,10 +20053,10 @@ module.exports = hashGet;
 
 /***/ }),
 
-/***/ 80478:
+/***/ 40334:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var nativeCreate = __webpack_require__(28727);
+var nativeCreate = __webpack_require__(58279);
 
 /** Used for built-in method references. */
 var objectProto = Object.prototype;
@@ -20083,10 +20083,10 @@ module.exports = hashHas;
 
 /***/ }),
 
-/***/ 70758:
+/***/ 68822:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var nativeCreate = __webpack_require__(28727);
+var nativeCreate = __webpack_require__(58279);
 
 /** Used to stand-in for `undefined` hash values. */
 var HASH_UNDEFINED = '__lodash_hash_undefined__';
@@ -20113,12 +20113,12 @@ module.exports = hashSet;
 
 /***/ }),
 
-/***/ 75708:
+/***/ 95468:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Symbol = __webpack_require__(40724),
-    isArguments = __webpack_require__(14489),
-    isArray = __webpack_require__(84964);
+var Symbol = __webpack_require__(86820),
+    isArguments = __webpack_require__(60169),
+    isArray = __webpack_require__(4468);
 
 /** Built-in value references. */
 var spreadableSymbol = Symbol ? Symbol.isConcatSpreadable : undefined;
@@ -20140,7 +20140,7 @@ module.exports = isFlattenable;
 
 /***/ }),
 
-/***/ 938:
+/***/ 33530:
 /***/ ((module) => {
 
 /** Used as references for various `Number` constants. */
@@ -20172,13 +20172,13 @@ module.exports = isIndex;
 
 /***/ }),
 
-/***/ 64513:
+/***/ 54225:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var eq = __webpack_require__(90299),
-    isArrayLike = __webpack_require__(98283),
-    isIndex = __webpack_require__(938),
-    isObject = __webpack_require__(78430);
+var eq = __webpack_require__(18315),
+    isArrayLike = __webpack_require__(67547),
+    isIndex = __webpack_require__(33530),
+    isObject = __webpack_require__(18382);
 
 /**
  * Checks if the given arguments are from an iteratee call.
@@ -20209,7 +20209,7 @@ module.exports = isIterateeCall;
 
 /***/ }),
 
-/***/ 87313:
+/***/ 23105:
 /***/ ((module) => {
 
 /**
@@ -20231,10 +20231,10 @@ module.exports = isKeyable;
 
 /***/ }),
 
-/***/ 23745:
+/***/ 19185:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var coreJsData = __webpack_require__(21504);
+var coreJsData = __webpack_require__(40592);
 
 /** Used to detect methods masquerading as native. */
 var maskSrcKey = (function() {
@@ -20258,7 +20258,7 @@ module.exports = isMasked;
 
 /***/ }),
 
-/***/ 43852:
+/***/ 82748:
 /***/ ((module) => {
 
 /** Used for built-in method references. */
@@ -20283,7 +20283,7 @@ module.exports = isPrototype;
 
 /***/ }),
 
-/***/ 91147:
+/***/ 48795:
 /***/ ((module) => {
 
 /**
@@ -20303,10 +20303,10 @@ module.exports = listCacheClear;
 
 /***/ }),
 
-/***/ 44079:
+/***/ 19903:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var assocIndexOf = __webpack_require__(94492);
+var assocIndexOf = __webpack_require__(69996);
 
 /** Used for built-in method references. */
 var arrayProto = Array.prototype;
@@ -20345,10 +20345,10 @@ module.exports = listCacheDelete;
 
 /***/ }),
 
-/***/ 57342:
+/***/ 30094:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var assocIndexOf = __webpack_require__(94492);
+var assocIndexOf = __webpack_require__(69996);
 
 /**
  * Gets the list cache value for `key`.
@@ -20371,10 +20371,10 @@ module.exports = listCacheGet;
 
 /***/ }),
 
-/***/ 85098:
+/***/ 31642:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var assocIndexOf = __webpack_require__(94492);
+var assocIndexOf = __webpack_require__(69996);
 
 /**
  * Checks if a list cache value for `key` exists.
@@ -20394,10 +20394,10 @@ module.exports = listCacheHas;
 
 /***/ }),
 
-/***/ 94866:
+/***/ 1122:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var assocIndexOf = __webpack_require__(94492);
+var assocIndexOf = __webpack_require__(69996);
 
 /**
  * Sets the list cache `key` to `value`.
@@ -20427,12 +20427,12 @@ module.exports = listCacheSet;
 
 /***/ }),
 
-/***/ 62195:
+/***/ 18467:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var Hash = __webpack_require__(90084),
-    ListCache = __webpack_require__(30120),
-    Map = __webpack_require__(90676);
+var Hash = __webpack_require__(12116),
+    ListCache = __webpack_require__(65528),
+    Map = __webpack_require__(47396);
 
 /**
  * Removes all key-value entries from the map.
@@ -20455,10 +20455,10 @@ module.exports = mapCacheClear;
 
 /***/ }),
 
-/***/ 40743:
+/***/ 17911:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getMapData = __webpack_require__(4334);
+var getMapData = __webpack_require__(99294);
 
 /**
  * Removes `key` and its value from the map.
@@ -20480,10 +20480,10 @@ module.exports = mapCacheDelete;
 
 /***/ }),
 
-/***/ 71798:
+/***/ 77350:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getMapData = __webpack_require__(4334);
+var getMapData = __webpack_require__(99294);
 
 /**
  * Gets the map value for `key`.
@@ -20503,10 +20503,10 @@ module.exports = mapCacheGet;
 
 /***/ }),
 
-/***/ 60754:
+/***/ 19906:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getMapData = __webpack_require__(4334);
+var getMapData = __webpack_require__(99294);
 
 /**
  * Checks if a map value for `key` exists.
@@ -20526,10 +20526,10 @@ module.exports = mapCacheHas;
 
 /***/ }),
 
-/***/ 64586:
+/***/ 26842:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getMapData = __webpack_require__(4334);
+var getMapData = __webpack_require__(99294);
 
 /**
  * Sets the map `key` to `value`.
@@ -20555,10 +20555,10 @@ module.exports = mapCacheSet;
 
 /***/ }),
 
-/***/ 28727:
+/***/ 58279:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var getNative = __webpack_require__(4545);
+var getNative = __webpack_require__(94161);
 
 /* Built-in method references that are verified to be native. */
 var nativeCreate = getNative(Object, 'create');
@@ -20568,7 +20568,7 @@ module.exports = nativeCreate;
 
 /***/ }),
 
-/***/ 76668:
+/***/ 20940:
 /***/ ((module) => {
 
 /**
@@ -20595,11 +20595,11 @@ module.exports = nativeKeysIn;
 
 /***/ }),
 
-/***/ 59072:
+/***/ 61296:
 /***/ ((module, exports, __webpack_require__) => {
 
 /* module decorator */ module = __webpack_require__.nmd(module);
-var freeGlobal = __webpack_require__(28817);
+var freeGlobal = __webpack_require__(82561);
 
 /** Detect free variable `exports`. */
 var freeExports =  true && exports && !exports.nodeType && exports;
@@ -20633,7 +20633,7 @@ module.exports = nodeUtil;
 
 /***/ }),
 
-/***/ 36031:
+/***/ 860:
 /***/ ((module) => {
 
 /** Used for built-in method references. */
@@ -20662,7 +20662,7 @@ module.exports = objectToString;
 
 /***/ }),
 
-/***/ 61124:
+/***/ 24308:
 /***/ ((module) => {
 
 /**
@@ -20684,10 +20684,10 @@ module.exports = overArg;
 
 /***/ }),
 
-/***/ 41524:
+/***/ 15588:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var apply = __webpack_require__(63074);
+var apply = __webpack_require__(26834);
 
 /* Built-in method references for those with the same name as other `lodash` methods. */
 var nativeMax = Math.max;
@@ -20727,10 +20727,10 @@ module.exports = overRest;
 
 /***/ }),
 
-/***/ 47912:
+/***/ 30552:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var freeGlobal = __webpack_require__(28817);
+var freeGlobal = __webpack_require__(82561);
 
 /** Detect free variable `self`. */
 var freeSelf = typeof self == 'object' && self && self.Object === Object && self;
@@ -20743,7 +20743,7 @@ module.exports = root;
 
 /***/ }),
 
-/***/ 77539:
+/***/ 54227:
 /***/ ((module) => {
 
 /** Used to stand-in for `undefined` hash values. */
@@ -20769,7 +20769,7 @@ module.exports = setCacheAdd;
 
 /***/ }),
 
-/***/ 38064:
+/***/ 72352:
 /***/ ((module) => {
 
 /**
@@ -20790,7 +20790,7 @@ module.exports = setCacheHas;
 
 /***/ }),
 
-/***/ 43786:
+/***/ 7482:
 /***/ ((module) => {
 
 /**
@@ -20815,11 +20815,11 @@ module.exports = setToArray;
 
 /***/ }),
 
-/***/ 54062:
+/***/ 90814:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseSetToString = __webpack_require__(42469),
-    shortOut = __webpack_require__(72466);
+var baseSetToString = __webpack_require__(57717),
+    shortOut = __webpack_require__(99906);
 
 /**
  * Sets the `toString` method of `func` to return `string`.
@@ -20836,7 +20836,7 @@ module.exports = setToString;
 
 /***/ }),
 
-/***/ 72466:
+/***/ 99906:
 /***/ ((module) => {
 
 /** Used to detect hot functions by number of calls within a span of milliseconds. */
@@ -20880,7 +20880,7 @@ module.exports = shortOut;
 
 /***/ }),
 
-/***/ 8964:
+/***/ 71796:
 /***/ ((module) => {
 
 /**
@@ -20910,7 +20910,7 @@ module.exports = strictIndexOf;
 
 /***/ }),
 
-/***/ 82884:
+/***/ 55156:
 /***/ ((module) => {
 
 /** Used for built-in method references. */
@@ -20943,7 +20943,7 @@ module.exports = toSource;
 
 /***/ }),
 
-/***/ 70637:
+/***/ 77661:
 /***/ ((module) => {
 
 /**
@@ -20976,13 +20976,13 @@ module.exports = constant;
 
 /***/ }),
 
-/***/ 62907:
+/***/ 57035:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseRest = __webpack_require__(41535),
-    eq = __webpack_require__(90299),
-    isIterateeCall = __webpack_require__(64513),
-    keysIn = __webpack_require__(46026);
+var baseRest = __webpack_require__(39375),
+    eq = __webpack_require__(18315),
+    isIterateeCall = __webpack_require__(54225),
+    keysIn = __webpack_require__(9402);
 
 /** Used for built-in method references. */
 var objectProto = Object.prototype;
@@ -21047,13 +21047,13 @@ module.exports = defaults;
 
 /***/ }),
 
-/***/ 21418:
+/***/ 78586:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseDifference = __webpack_require__(92330),
-    baseFlatten = __webpack_require__(72115),
-    baseRest = __webpack_require__(41535),
-    isArrayLikeObject = __webpack_require__(77616);
+var baseDifference = __webpack_require__(47866),
+    baseFlatten = __webpack_require__(92675),
+    baseRest = __webpack_require__(39375),
+    isArrayLikeObject = __webpack_require__(66912);
 
 /**
  * Creates an array of `array` values not included in the other given arrays
@@ -21087,7 +21087,7 @@ module.exports = difference;
 
 /***/ }),
 
-/***/ 90299:
+/***/ 18315:
 /***/ ((module) => {
 
 /**
@@ -21131,10 +21131,10 @@ module.exports = eq;
 
 /***/ }),
 
-/***/ 51731:
+/***/ 62307:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseFlatten = __webpack_require__(72115);
+var baseFlatten = __webpack_require__(92675);
 
 /**
  * Flattens `array` a single level deep.
@@ -21160,7 +21160,7 @@ module.exports = flatten;
 
 /***/ }),
 
-/***/ 81375:
+/***/ 74735:
 /***/ ((module) => {
 
 /**
@@ -21188,11 +21188,11 @@ module.exports = identity;
 
 /***/ }),
 
-/***/ 14489:
+/***/ 60169:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseIsArguments = __webpack_require__(12985),
-    isObjectLike = __webpack_require__(14121);
+var baseIsArguments = __webpack_require__(11113),
+    isObjectLike = __webpack_require__(37017);
 
 /** Used for built-in method references. */
 var objectProto = Object.prototype;
@@ -21231,7 +21231,7 @@ module.exports = isArguments;
 
 /***/ }),
 
-/***/ 84964:
+/***/ 4468:
 /***/ ((module) => {
 
 /**
@@ -21264,11 +21264,11 @@ module.exports = isArray;
 
 /***/ }),
 
-/***/ 98283:
+/***/ 67547:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var isFunction = __webpack_require__(28237),
-    isLength = __webpack_require__(4269);
+var isFunction = __webpack_require__(98429),
+    isLength = __webpack_require__(53949);
 
 /**
  * Checks if `value` is array-like. A value is considered array-like if it's
@@ -21304,11 +21304,11 @@ module.exports = isArrayLike;
 
 /***/ }),
 
-/***/ 77616:
+/***/ 66912:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var isArrayLike = __webpack_require__(98283),
-    isObjectLike = __webpack_require__(14121);
+var isArrayLike = __webpack_require__(67547),
+    isObjectLike = __webpack_require__(37017);
 
 /**
  * This method is like `_.isArrayLike` except that it also checks if `value`
@@ -21344,12 +21344,12 @@ module.exports = isArrayLikeObject;
 
 /***/ }),
 
-/***/ 92639:
+/***/ 98255:
 /***/ ((module, exports, __webpack_require__) => {
 
 /* module decorator */ module = __webpack_require__.nmd(module);
-var root = __webpack_require__(47912),
-    stubFalse = __webpack_require__(23521);
+var root = __webpack_require__(30552),
+    stubFalse = __webpack_require__(66494);
 
 /** Detect free variable `exports`. */
 var freeExports =  true && exports && !exports.nodeType && exports;
@@ -21390,11 +21390,11 @@ module.exports = isBuffer;
 
 /***/ }),
 
-/***/ 28237:
+/***/ 98429:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseGetTag = __webpack_require__(8625),
-    isObject = __webpack_require__(78430);
+var baseGetTag = __webpack_require__(64961),
+    isObject = __webpack_require__(18382);
 
 /** `Object#toString` result references. */
 var asyncTag = '[object AsyncFunction]',
@@ -21434,7 +21434,7 @@ module.exports = isFunction;
 
 /***/ }),
 
-/***/ 4269:
+/***/ 53949:
 /***/ ((module) => {
 
 /** Used as references for various `Number` constants. */
@@ -21476,7 +21476,7 @@ module.exports = isLength;
 
 /***/ }),
 
-/***/ 78430:
+/***/ 18382:
 /***/ ((module) => {
 
 /**
@@ -21514,7 +21514,7 @@ module.exports = isObject;
 
 /***/ }),
 
-/***/ 14121:
+/***/ 37017:
 /***/ ((module) => {
 
 /**
@@ -21550,12 +21550,12 @@ module.exports = isObjectLike;
 
 /***/ }),
 
-/***/ 45474:
+/***/ 33650:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseGetTag = __webpack_require__(8625),
-    getPrototype = __webpack_require__(35494),
-    isObjectLike = __webpack_require__(14121);
+var baseGetTag = __webpack_require__(64961),
+    getPrototype = __webpack_require__(30582),
+    isObjectLike = __webpack_require__(37017);
 
 /** `Object#toString` result references. */
 var objectTag = '[object Object]';
@@ -21619,12 +21619,12 @@ module.exports = isPlainObject;
 
 /***/ }),
 
-/***/ 42628:
+/***/ 10612:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseIsTypedArray = __webpack_require__(36772),
-    baseUnary = __webpack_require__(80534),
-    nodeUtil = __webpack_require__(59072);
+var baseIsTypedArray = __webpack_require__(59828),
+    baseUnary = __webpack_require__(82278),
+    nodeUtil = __webpack_require__(61296);
 
 /* Node.js helper references. */
 var nodeIsTypedArray = nodeUtil && nodeUtil.isTypedArray;
@@ -21653,12 +21653,12 @@ module.exports = isTypedArray;
 
 /***/ }),
 
-/***/ 46026:
+/***/ 9402:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var arrayLikeKeys = __webpack_require__(88148),
-    baseKeysIn = __webpack_require__(49834),
-    isArrayLike = __webpack_require__(98283);
+var arrayLikeKeys = __webpack_require__(25124),
+    baseKeysIn = __webpack_require__(75098),
+    isArrayLike = __webpack_require__(67547);
 
 /**
  * Creates an array of the own and inherited enumerable property names of `object`.
@@ -21692,7 +21692,7 @@ module.exports = keysIn;
 
 /***/ }),
 
-/***/ 81185:
+/***/ 48177:
 /***/ ((module) => {
 
 /**
@@ -21716,7 +21716,7 @@ module.exports = noop;
 
 /***/ }),
 
-/***/ 23521:
+/***/ 66494:
 /***/ ((module) => {
 
 /**
@@ -21741,13 +21741,13 @@ module.exports = stubFalse;
 
 /***/ }),
 
-/***/ 21810:
+/***/ 77986:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var baseFlatten = __webpack_require__(72115),
-    baseRest = __webpack_require__(41535),
-    baseUniq = __webpack_require__(50304),
-    isArrayLikeObject = __webpack_require__(77616);
+var baseFlatten = __webpack_require__(92675),
+    baseRest = __webpack_require__(39375),
+    baseUniq = __webpack_require__(43920),
+    isArrayLikeObject = __webpack_require__(66912);
 
 /**
  * Creates an array of unique values, in order, from all given arrays using
@@ -21774,7 +21774,7 @@ module.exports = union;
 
 /***/ }),
 
-/***/ 62661:
+/***/ 1973:
 /***/ ((module) => {
 
 
@@ -21785,7 +21785,7 @@ module.exports = Math.abs;
 
 /***/ }),
 
-/***/ 7975:
+/***/ 64759:
 /***/ ((module) => {
 
 
@@ -21796,12 +21796,12 @@ module.exports = Math.floor;
 
 /***/ }),
 
-/***/ 8474:
+/***/ 99338:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $isNaN = __webpack_require__(57760);
+var $isNaN = __webpack_require__(46864);
 
 /** @type {import('./isFinite')} */
 module.exports = function isFinite(x) {
@@ -21815,16 +21815,16 @@ module.exports = function isFinite(x) {
 
 /***/ }),
 
-/***/ 14035:
+/***/ 93027:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $abs = __webpack_require__(62661);
-var $floor = __webpack_require__(7975);
+var $abs = __webpack_require__(1973);
+var $floor = __webpack_require__(64759);
 
-var $isNaN = __webpack_require__(57760);
-var $isFinite = __webpack_require__(8474);
+var $isNaN = __webpack_require__(46864);
+var $isFinite = __webpack_require__(99338);
 
 /** @type {import('./isInteger')} */
 module.exports = function isInteger(argument) {
@@ -21838,7 +21838,7 @@ module.exports = function isInteger(argument) {
 
 /***/ }),
 
-/***/ 57760:
+/***/ 46864:
 /***/ ((module) => {
 
 
@@ -21851,7 +21851,7 @@ module.exports = Number.isNaN || function isNaN(a) {
 
 /***/ }),
 
-/***/ 37688:
+/***/ 28584:
 /***/ ((module) => {
 
 
@@ -21864,7 +21864,7 @@ module.exports = function isNegativeZero(x) {
 
 /***/ }),
 
-/***/ 56847:
+/***/ 10175:
 /***/ ((module) => {
 
 
@@ -21875,7 +21875,7 @@ module.exports = Math.max;
 
 /***/ }),
 
-/***/ 67349:
+/***/ 46117:
 /***/ ((module) => {
 
 
@@ -21886,12 +21886,12 @@ module.exports = Math.min;
 
 /***/ }),
 
-/***/ 16421:
+/***/ 55413:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $floor = __webpack_require__(7975);
+var $floor = __webpack_require__(64759);
 
 /** @type {import('./mod')} */
 module.exports = function mod(number, modulo) {
@@ -21902,7 +21902,7 @@ module.exports = function mod(number, modulo) {
 
 /***/ }),
 
-/***/ 45631:
+/***/ 95759:
 /***/ ((module) => {
 
 
@@ -21913,7 +21913,7 @@ module.exports = Math.pow;
 
 /***/ }),
 
-/***/ 22281:
+/***/ 66713:
 /***/ ((module) => {
 
 
@@ -21924,12 +21924,12 @@ module.exports = Math.round;
 
 /***/ }),
 
-/***/ 6816:
+/***/ 81680:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $isNaN = __webpack_require__(57760);
+var $isNaN = __webpack_require__(46864);
 
 /** @type {import('./sign')} */
 module.exports = function sign(number) {
@@ -21942,7 +21942,7 @@ module.exports = function sign(number) {
 
 /***/ }),
 
-/***/ 32723:
+/***/ 7875:
 /***/ ((module) => {
 
 const isWindows = typeof process === 'object' &&
@@ -21953,7 +21953,7 @@ module.exports = isWindows ? { sep: '\\' } : { sep: '/' }
 
 /***/ }),
 
-/***/ 56746:
+/***/ 20282:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const minimatch = module.exports = (p, pattern, options = {}) => {
@@ -21969,12 +21969,12 @@ const minimatch = module.exports = (p, pattern, options = {}) => {
 
 module.exports = minimatch
 
-const path = __webpack_require__(32723)
+const path = __webpack_require__(7875)
 minimatch.sep = path.sep
 
 const GLOBSTAR = Symbol('globstar **')
 minimatch.GLOBSTAR = GLOBSTAR
-const expand = __webpack_require__(80590)
+const expand = __webpack_require__(72958)
 
 const plTypes = {
   '!': { open: '(?:(?!(?:', close: '))[^/]*?)'},
@@ -22956,7 +22956,7 @@ minimatch.Minimatch = Minimatch
 
 /***/ }),
 
-/***/ 33990:
+/***/ 63670:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var path = __webpack_require__(16928);
@@ -23065,7 +23065,7 @@ mkdirP.sync = function sync (p, opts, made) {
 
 /***/ }),
 
-/***/ 91282:
+/***/ 3330:
 /***/ ((module) => {
 
 /*!
@@ -23107,7 +23107,7 @@ module.exports = function(path, stripTrailing) {
 
 /***/ }),
 
-/***/ 22017:
+/***/ 83313:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var hasMap = typeof Map === 'function' && Map.prototype;
@@ -23220,8 +23220,8 @@ function addNumericSeparator(num, str) {
     return $replace.call(str, sepRegex, '$&_');
 }
 
-var utilInspect = __webpack_require__(83467);
-var getStringWidth = __webpack_require__(74134);
+var utilInspect = __webpack_require__(36251);
+var getStringWidth = __webpack_require__(84934);
 var inspectCustom = utilInspect.custom;
 var inspectSymbol = isSymbol(inspectCustom) ? inspectCustom : null;
 
@@ -23960,7 +23960,7 @@ function arrObjKeys(obj, inspect, maxLength) {
 
 /***/ }),
 
-/***/ 74134:
+/***/ 84934:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var $charCodeAt = String.prototype.charCodeAt;
@@ -23971,7 +23971,7 @@ var $split = String.prototype.split;
 var $floor = Math.floor;
 var $parseInt = parseInt;
 
-var ranges = __webpack_require__(67648);
+var ranges = __webpack_require__(53872);
 
 var starts = [];
 var ends = [];
@@ -24035,7 +24035,7 @@ module.exports = function getStringWidth(str) {
 
 /***/ }),
 
-/***/ 67648:
+/***/ 53872:
 /***/ ((module) => {
 
 /*
@@ -24080,7 +24080,7 @@ module.exports = $join.call([
 
 /***/ }),
 
-/***/ 83467:
+/***/ 36251:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(39023).inspect;
@@ -24088,7 +24088,7 @@ module.exports = __webpack_require__(39023).inspect;
 
 /***/ }),
 
-/***/ 91422:
+/***/ 33134:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -24098,7 +24098,7 @@ if (!Object.keys) {
 	// modified from https://github.com/es-shims/es5-shim
 	var has = Object.prototype.hasOwnProperty;
 	var toStr = Object.prototype.toString;
-	var isArgs = __webpack_require__(74138); // eslint-disable-line global-require
+	var isArgs = __webpack_require__(58730); // eslint-disable-line global-require
 	var isEnumerable = Object.prototype.propertyIsEnumerable;
 	var hasDontEnumBug = !isEnumerable.call({ toString: null }, 'toString');
 	var hasProtoEnumBug = isEnumerable.call(function () {}, 'prototype');
@@ -24217,16 +24217,16 @@ module.exports = keysShim;
 
 /***/ }),
 
-/***/ 678:
+/***/ 56662:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 var slice = Array.prototype.slice;
-var isArgs = __webpack_require__(74138);
+var isArgs = __webpack_require__(58730);
 
 var origKeys = Object.keys;
-var keysShim = origKeys ? function keys(o) { return origKeys(o); } : __webpack_require__(91422);
+var keysShim = origKeys ? function keys(o) { return origKeys(o); } : __webpack_require__(33134);
 
 var originalKeys = Object.keys;
 
@@ -24256,7 +24256,7 @@ module.exports = keysShim;
 
 /***/ }),
 
-/***/ 74138:
+/***/ 58730:
 /***/ ((module) => {
 
 
@@ -24280,7 +24280,7 @@ module.exports = function isArguments(value) {
 
 /***/ }),
 
-/***/ 26187:
+/***/ 46235:
 /***/ ((module) => {
 
 
@@ -24304,7 +24304,7 @@ module.exports = [
 
 /***/ }),
 
-/***/ 32546:
+/***/ 49266:
 /***/ ((module) => {
 
 
@@ -24356,7 +24356,7 @@ function nextTick(fn, arg1, arg2, arg3) {
 
 /***/ }),
 
-/***/ 62376:
+/***/ 98488:
 /***/ ((module) => {
 
 // for now just expose the builtin process global from node.js
@@ -24365,7 +24365,7 @@ module.exports = global.process;
 
 /***/ }),
 
-/***/ 97318:
+/***/ 80086:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -24398,7 +24398,7 @@ module.exports = global.process;
 
 /*<replacement>*/
 
-var pna = __webpack_require__(32546);
+var pna = __webpack_require__(49266);
 /*</replacement>*/
 
 /*<replacement>*/
@@ -24413,12 +24413,12 @@ var objectKeys = Object.keys || function (obj) {
 module.exports = Duplex;
 
 /*<replacement>*/
-var util = Object.create(__webpack_require__(95229));
-util.inherits = __webpack_require__(57053);
+var util = Object.create(__webpack_require__(36205));
+util.inherits = __webpack_require__(41165);
 /*</replacement>*/
 
-var Readable = __webpack_require__(48804);
-var Writable = __webpack_require__(3204);
+var Readable = __webpack_require__(91188);
+var Writable = __webpack_require__(75636);
 
 util.inherits(Duplex, Readable);
 
@@ -24502,7 +24502,7 @@ Duplex.prototype._destroy = function (err, cb) {
 
 /***/ }),
 
-/***/ 61200:
+/***/ 96768:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -24534,11 +24534,11 @@ Duplex.prototype._destroy = function (err, cb) {
 
 module.exports = PassThrough;
 
-var Transform = __webpack_require__(49618);
+var Transform = __webpack_require__(92738);
 
 /*<replacement>*/
-var util = Object.create(__webpack_require__(95229));
-util.inherits = __webpack_require__(57053);
+var util = Object.create(__webpack_require__(36205));
+util.inherits = __webpack_require__(41165);
 /*</replacement>*/
 
 util.inherits(PassThrough, Transform);
@@ -24555,7 +24555,7 @@ PassThrough.prototype._transform = function (chunk, encoding, cb) {
 
 /***/ }),
 
-/***/ 48804:
+/***/ 91188:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -24583,13 +24583,13 @@ PassThrough.prototype._transform = function (chunk, encoding, cb) {
 
 /*<replacement>*/
 
-var pna = __webpack_require__(32546);
+var pna = __webpack_require__(49266);
 /*</replacement>*/
 
 module.exports = Readable;
 
 /*<replacement>*/
-var isArray = __webpack_require__(34288);
+var isArray = __webpack_require__(53056);
 /*</replacement>*/
 
 /*<replacement>*/
@@ -24607,12 +24607,12 @@ var EElistenerCount = function (emitter, type) {
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(70216);
+var Stream = __webpack_require__(18520);
 /*</replacement>*/
 
 /*<replacement>*/
 
-var Buffer = (__webpack_require__(47169).Buffer);
+var Buffer = (__webpack_require__(64785).Buffer);
 var OurUint8Array = (typeof global !== 'undefined' ? global : typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : {}).Uint8Array || function () {};
 function _uint8ArrayToBuffer(chunk) {
   return Buffer.from(chunk);
@@ -24624,8 +24624,8 @@ function _isUint8Array(obj) {
 /*</replacement>*/
 
 /*<replacement>*/
-var util = Object.create(__webpack_require__(95229));
-util.inherits = __webpack_require__(57053);
+var util = Object.create(__webpack_require__(36205));
+util.inherits = __webpack_require__(41165);
 /*</replacement>*/
 
 /*<replacement>*/
@@ -24638,8 +24638,8 @@ if (debugUtil && debugUtil.debuglog) {
 }
 /*</replacement>*/
 
-var BufferList = __webpack_require__(61718);
-var destroyImpl = __webpack_require__(18360);
+var BufferList = __webpack_require__(55590);
+var destroyImpl = __webpack_require__(41512);
 var StringDecoder;
 
 util.inherits(Readable, Stream);
@@ -24659,7 +24659,7 @@ function prependListener(emitter, event, fn) {
 }
 
 function ReadableState(options, stream) {
-  Duplex = Duplex || __webpack_require__(97318);
+  Duplex = Duplex || __webpack_require__(80086);
 
   options = options || {};
 
@@ -24729,14 +24729,14 @@ function ReadableState(options, stream) {
   this.decoder = null;
   this.encoding = null;
   if (options.encoding) {
-    if (!StringDecoder) StringDecoder = (__webpack_require__(29756)/* .StringDecoder */ .I);
+    if (!StringDecoder) StringDecoder = (__webpack_require__(14508)/* .StringDecoder */ .I);
     this.decoder = new StringDecoder(options.encoding);
     this.encoding = options.encoding;
   }
 }
 
 function Readable(options) {
-  Duplex = Duplex || __webpack_require__(97318);
+  Duplex = Duplex || __webpack_require__(80086);
 
   if (!(this instanceof Readable)) return new Readable(options);
 
@@ -24885,7 +24885,7 @@ Readable.prototype.isPaused = function () {
 
 // backwards compatibility.
 Readable.prototype.setEncoding = function (enc) {
-  if (!StringDecoder) StringDecoder = (__webpack_require__(29756)/* .StringDecoder */ .I);
+  if (!StringDecoder) StringDecoder = (__webpack_require__(14508)/* .StringDecoder */ .I);
   this._readableState.decoder = new StringDecoder(enc);
   this._readableState.encoding = enc;
   return this;
@@ -25580,7 +25580,7 @@ function indexOf(xs, x) {
 
 /***/ }),
 
-/***/ 49618:
+/***/ 92738:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -25650,11 +25650,11 @@ function indexOf(xs, x) {
 
 module.exports = Transform;
 
-var Duplex = __webpack_require__(97318);
+var Duplex = __webpack_require__(80086);
 
 /*<replacement>*/
-var util = Object.create(__webpack_require__(95229));
-util.inherits = __webpack_require__(57053);
+var util = Object.create(__webpack_require__(36205));
+util.inherits = __webpack_require__(41165);
 /*</replacement>*/
 
 util.inherits(Transform, Duplex);
@@ -25800,7 +25800,7 @@ function done(stream, er, data) {
 
 /***/ }),
 
-/***/ 3204:
+/***/ 75636:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -25832,7 +25832,7 @@ function done(stream, er, data) {
 
 /*<replacement>*/
 
-var pna = __webpack_require__(32546);
+var pna = __webpack_require__(49266);
 /*</replacement>*/
 
 module.exports = Writable;
@@ -25869,23 +25869,23 @@ var Duplex;
 Writable.WritableState = WritableState;
 
 /*<replacement>*/
-var util = Object.create(__webpack_require__(95229));
-util.inherits = __webpack_require__(57053);
+var util = Object.create(__webpack_require__(36205));
+util.inherits = __webpack_require__(41165);
 /*</replacement>*/
 
 /*<replacement>*/
 var internalUtil = {
-  deprecate: __webpack_require__(89020)
+  deprecate: __webpack_require__(61868)
 };
 /*</replacement>*/
 
 /*<replacement>*/
-var Stream = __webpack_require__(70216);
+var Stream = __webpack_require__(18520);
 /*</replacement>*/
 
 /*<replacement>*/
 
-var Buffer = (__webpack_require__(47169).Buffer);
+var Buffer = (__webpack_require__(64785).Buffer);
 var OurUint8Array = (typeof global !== 'undefined' ? global : typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : {}).Uint8Array || function () {};
 function _uint8ArrayToBuffer(chunk) {
   return Buffer.from(chunk);
@@ -25896,14 +25896,14 @@ function _isUint8Array(obj) {
 
 /*</replacement>*/
 
-var destroyImpl = __webpack_require__(18360);
+var destroyImpl = __webpack_require__(41512);
 
 util.inherits(Writable, Stream);
 
 function nop() {}
 
 function WritableState(options, stream) {
-  Duplex = Duplex || __webpack_require__(97318);
+  Duplex = Duplex || __webpack_require__(80086);
 
   options = options || {};
 
@@ -26053,7 +26053,7 @@ if (typeof Symbol === 'function' && Symbol.hasInstance && typeof Function.protot
 }
 
 function Writable(options) {
-  Duplex = Duplex || __webpack_require__(97318);
+  Duplex = Duplex || __webpack_require__(80086);
 
   // Writable ctor is applied to Duplexes, too.
   // `realHasInstance` is necessary because using plain `instanceof`
@@ -26491,14 +26491,14 @@ Writable.prototype._destroy = function (err, cb) {
 
 /***/ }),
 
-/***/ 61718:
+/***/ 55590:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 function _classCallCheck(instance, Constructor) { if (!(instance instanceof Constructor)) { throw new TypeError("Cannot call a class as a function"); } }
 
-var Buffer = (__webpack_require__(47169).Buffer);
+var Buffer = (__webpack_require__(64785).Buffer);
 var util = __webpack_require__(39023);
 
 function copyBuffer(src, target, offset) {
@@ -26575,14 +26575,14 @@ if (util && util.inspect && util.inspect.custom) {
 
 /***/ }),
 
-/***/ 18360:
+/***/ 41512:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 /*<replacement>*/
 
-var pna = __webpack_require__(32546);
+var pna = __webpack_require__(49266);
 /*</replacement>*/
 
 // undocumented cb() API, needed for core, not for public API
@@ -26665,7 +26665,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 70216:
+/***/ 18520:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = __webpack_require__(2203);
@@ -26673,15 +26673,15 @@ module.exports = __webpack_require__(2203);
 
 /***/ }),
 
-/***/ 63954:
+/***/ 65730:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-module.exports = __webpack_require__(43190).PassThrough
+module.exports = __webpack_require__(66502).PassThrough
 
 
 /***/ }),
 
-/***/ 43190:
+/***/ 66502:
 /***/ ((module, exports, __webpack_require__) => {
 
 var Stream = __webpack_require__(2203);
@@ -26695,19 +26695,19 @@ if (process.env.READABLE_STREAM === 'disable' && Stream) {
   exports.PassThrough = Stream.PassThrough;
   exports.Stream = Stream;
 } else {
-  exports = module.exports = __webpack_require__(48804);
+  exports = module.exports = __webpack_require__(91188);
   exports.Stream = Stream || exports;
   exports.Readable = exports;
-  exports.Writable = __webpack_require__(3204);
-  exports.Duplex = __webpack_require__(97318);
-  exports.Transform = __webpack_require__(49618);
-  exports.PassThrough = __webpack_require__(61200);
+  exports.Writable = __webpack_require__(75636);
+  exports.Duplex = __webpack_require__(80086);
+  exports.Transform = __webpack_require__(92738);
+  exports.PassThrough = __webpack_require__(96768);
 }
 
 
 /***/ }),
 
-/***/ 68759:
+/***/ 2631:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -26727,21 +26727,21 @@ const process = ((base, esmKey, keys, isValid) => {
     }
   }
   return base
-})(__webpack_require__(62376), '__esModule', ['default', 'process'], (candidate) => 'nextTick' in candidate)
+})(__webpack_require__(98488), '__esModule', ['default', 'process'], (candidate) => 'nextTick' in candidate)
 module.exports = process
 
 
 /***/ }),
 
-/***/ 73918:
+/***/ 50510:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { SymbolDispose } = __webpack_require__(59405)
-const { AbortError, codes } = __webpack_require__(30226)
-const { isNodeStream, isWebStream, kControllerErrorFunction } = __webpack_require__(54756)
-const eos = __webpack_require__(18393)
+const { SymbolDispose } = __webpack_require__(16349)
+const { AbortError, codes } = __webpack_require__(36450)
+const { isNodeStream, isWebStream, kControllerErrorFunction } = __webpack_require__(9268)
+const eos = __webpack_require__(5225)
 const { ERR_INVALID_ARG_TYPE } = codes
 let addAbortListener
 
@@ -26782,7 +26782,7 @@ module.exports.addAbortSignalNoValidate = function (signal, stream) {
   if (signal.aborted) {
     onAbort()
   } else {
-    addAbortListener = addAbortListener || (__webpack_require__(4845).addAbortListener)
+    addAbortListener = addAbortListener || (__webpack_require__(36125).addAbortListener)
     const disposable = addAbortListener(signal, onAbort)
     eos(stream, disposable[SymbolDispose])
   }
@@ -26792,14 +26792,14 @@ module.exports.addAbortSignalNoValidate = function (signal, stream) {
 
 /***/ }),
 
-/***/ 43150:
+/***/ 90558:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { StringPrototypeSlice, SymbolIterator, TypedArrayPrototypeSet, Uint8Array } = __webpack_require__(59405)
+const { StringPrototypeSlice, SymbolIterator, TypedArrayPrototypeSet, Uint8Array } = __webpack_require__(16349)
 const { Buffer } = __webpack_require__(20181)
-const { inspect } = __webpack_require__(4845)
+const { inspect } = __webpack_require__(36125)
 module.exports = class BufferList {
   constructor() {
     this.head = null
@@ -26956,14 +26956,14 @@ module.exports = class BufferList {
 
 /***/ }),
 
-/***/ 71981:
+/***/ 40669:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { pipeline } = __webpack_require__(23707)
-const Duplex = __webpack_require__(77795)
-const { destroyer } = __webpack_require__(91555)
+const { pipeline } = __webpack_require__(71371)
+const Duplex = __webpack_require__(66003)
+const { destroyer } = __webpack_require__(41331)
 const {
   isNodeStream,
   isReadable,
@@ -26972,12 +26972,12 @@ const {
   isTransformStream,
   isWritableStream,
   isReadableStream
-} = __webpack_require__(54756)
+} = __webpack_require__(9268)
 const {
   AbortError,
   codes: { ERR_INVALID_ARG_VALUE, ERR_MISSING_ARGS }
-} = __webpack_require__(30226)
-const eos = __webpack_require__(18393)
+} = __webpack_require__(36450)
+const eos = __webpack_require__(5225)
 module.exports = function compose(...streams) {
   if (streams.length === 0) {
     throw new ERR_MISSING_ARGS('streams')
@@ -27157,14 +27157,14 @@ module.exports = function compose(...streams) {
 
 /***/ }),
 
-/***/ 91555:
+/***/ 41331:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 /* replacement start */
 
-const process = __webpack_require__(68759)
+const process = __webpack_require__(2631)
 
 /* replacement end */
 
@@ -27172,9 +27172,9 @@ const {
   aggregateTwoErrors,
   codes: { ERR_MULTIPLE_CALLBACK },
   AbortError
-} = __webpack_require__(30226)
-const { Symbol } = __webpack_require__(59405)
-const { kIsDestroyed, isDestroyed, isFinished, isServerRequest } = __webpack_require__(54756)
+} = __webpack_require__(36450)
+const { Symbol } = __webpack_require__(16349)
+const { kIsDestroyed, isDestroyed, isFinished, isServerRequest } = __webpack_require__(9268)
 const kDestroy = Symbol('kDestroy')
 const kConstruct = Symbol('kConstruct')
 function checkError(err, w, r) {
@@ -27454,7 +27454,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 77795:
+/***/ 66003:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -27490,10 +27490,10 @@ const {
   ObjectGetOwnPropertyDescriptor,
   ObjectKeys,
   ObjectSetPrototypeOf
-} = __webpack_require__(59405)
+} = __webpack_require__(16349)
 module.exports = Duplex
-const Readable = __webpack_require__(38705)
-const Writable = __webpack_require__(57041)
+const Readable = __webpack_require__(82721)
+const Writable = __webpack_require__(16545)
 ObjectSetPrototypeOf(Duplex.prototype, Readable.prototype)
 ObjectSetPrototypeOf(Duplex, Readable)
 {
@@ -27596,7 +27596,7 @@ Duplex.toWeb = function (duplex) {
 let duplexify
 Duplex.from = function (body) {
   if (!duplexify) {
-    duplexify = __webpack_require__(64465)
+    duplexify = __webpack_require__(77537)
   }
   return duplexify(body, 'body')
 }
@@ -27604,12 +27604,12 @@ Duplex.from = function (body) {
 
 /***/ }),
 
-/***/ 64465:
+/***/ 77537:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /* replacement start */
 
-const process = __webpack_require__(68759)
+const process = __webpack_require__(2631)
 
 /* replacement end */
 
@@ -27625,18 +27625,18 @@ const {
   isDuplexNodeStream,
   isReadableStream,
   isWritableStream
-} = __webpack_require__(54756)
-const eos = __webpack_require__(18393)
+} = __webpack_require__(9268)
+const eos = __webpack_require__(5225)
 const {
   AbortError,
   codes: { ERR_INVALID_ARG_TYPE, ERR_INVALID_RETURN_VALUE }
-} = __webpack_require__(30226)
-const { destroyer } = __webpack_require__(91555)
-const Duplex = __webpack_require__(77795)
-const Readable = __webpack_require__(38705)
-const Writable = __webpack_require__(57041)
-const { createDeferredPromise } = __webpack_require__(4845)
-const from = __webpack_require__(50817)
+} = __webpack_require__(36450)
+const { destroyer } = __webpack_require__(41331)
+const Duplex = __webpack_require__(66003)
+const Readable = __webpack_require__(82721)
+const Writable = __webpack_require__(16545)
+const { createDeferredPromise } = __webpack_require__(36125)
+const from = __webpack_require__(30481)
 const Blob = globalThis.Blob || bufferModule.Blob
 const isBlob =
   typeof Blob !== 'undefined'
@@ -27646,8 +27646,8 @@ const isBlob =
     : function isBlob(b) {
         return false
       }
-const AbortController = globalThis.AbortController || (__webpack_require__(21246).AbortController)
-const { FunctionPrototypeCall } = __webpack_require__(59405)
+const AbortController = globalThis.AbortController || (__webpack_require__(36110).AbortController)
+const { FunctionPrototypeCall } = __webpack_require__(16349)
 
 // This is needed for pre node 17.
 class Duplexify extends Duplex {
@@ -27989,7 +27989,7 @@ function _duplexify(pair) {
 
 /***/ }),
 
-/***/ 18393:
+/***/ 5225:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Ported from https://github.com/mafintosh/end-of-stream with
@@ -27999,15 +27999,15 @@ function _duplexify(pair) {
 
 /* replacement start */
 
-const process = __webpack_require__(68759)
+const process = __webpack_require__(2631)
 
 /* replacement end */
 
-const { AbortError, codes } = __webpack_require__(30226)
+const { AbortError, codes } = __webpack_require__(36450)
 const { ERR_INVALID_ARG_TYPE, ERR_STREAM_PREMATURE_CLOSE } = codes
-const { kEmptyObject, once } = __webpack_require__(4845)
-const { validateAbortSignal, validateFunction, validateObject, validateBoolean } = __webpack_require__(95348)
-const { Promise, PromisePrototypeThen, SymbolDispose } = __webpack_require__(59405)
+const { kEmptyObject, once } = __webpack_require__(36125)
+const { validateAbortSignal, validateFunction, validateObject, validateBoolean } = __webpack_require__(71396)
+const { Promise, PromisePrototypeThen, SymbolDispose } = __webpack_require__(16349)
 const {
   isClosed,
   isReadable,
@@ -28023,7 +28023,7 @@ const {
   isNodeStream,
   willEmitClose: _willEmitClose,
   kIsClosedPromise
-} = __webpack_require__(54756)
+} = __webpack_require__(9268)
 let addAbortListener
 function isRequest(stream) {
   return stream.setHeader && typeof stream.abort === 'function'
@@ -28209,7 +28209,7 @@ function eos(stream, options, callback) {
     if (options.signal.aborted) {
       process.nextTick(abort)
     } else {
-      addAbortListener = addAbortListener || (__webpack_require__(4845).addAbortListener)
+      addAbortListener = addAbortListener || (__webpack_require__(36125).addAbortListener)
       const disposable = addAbortListener(options.signal, abort)
       const originalCallback = callback
       callback = once((...args) => {
@@ -28236,7 +28236,7 @@ function eosWeb(stream, options, callback) {
     if (options.signal.aborted) {
       process.nextTick(abort)
     } else {
-      addAbortListener = addAbortListener || (__webpack_require__(4845).addAbortListener)
+      addAbortListener = addAbortListener || (__webpack_require__(36125).addAbortListener)
       const disposable = addAbortListener(options.signal, abort)
       const originalCallback = callback
       callback = once((...args) => {
@@ -28282,20 +28282,20 @@ module.exports.finished = finished
 
 /***/ }),
 
-/***/ 50817:
+/***/ 30481:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 /* replacement start */
 
-const process = __webpack_require__(68759)
+const process = __webpack_require__(2631)
 
 /* replacement end */
 
-const { PromisePrototypeThen, SymbolAsyncIterator, SymbolIterator } = __webpack_require__(59405)
+const { PromisePrototypeThen, SymbolAsyncIterator, SymbolIterator } = __webpack_require__(16349)
 const { Buffer } = __webpack_require__(20181)
-const { ERR_INVALID_ARG_TYPE, ERR_STREAM_NULL_VALUES } = (__webpack_require__(30226).codes)
+const { ERR_INVALID_ARG_TYPE, ERR_STREAM_NULL_VALUES } = (__webpack_require__(36450).codes)
 function from(Readable, iterable, opts) {
   let iterator
   if (typeof iterable === 'string' || iterable instanceof Buffer) {
@@ -28387,12 +28387,12 @@ module.exports = from
 
 /***/ }),
 
-/***/ 50562:
+/***/ 31506:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { ArrayIsArray, ObjectSetPrototypeOf } = __webpack_require__(59405)
+const { ArrayIsArray, ObjectSetPrototypeOf } = __webpack_require__(16349)
 const { EventEmitter: EE } = __webpack_require__(24434)
 function Stream(opts) {
   EE.call(this, opts)
@@ -28488,24 +28488,24 @@ module.exports = {
 
 /***/ }),
 
-/***/ 87608:
+/***/ 16168:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const AbortController = globalThis.AbortController || (__webpack_require__(21246).AbortController)
+const AbortController = globalThis.AbortController || (__webpack_require__(36110).AbortController)
 const {
   codes: { ERR_INVALID_ARG_VALUE, ERR_INVALID_ARG_TYPE, ERR_MISSING_ARGS, ERR_OUT_OF_RANGE },
   AbortError
-} = __webpack_require__(30226)
-const { validateAbortSignal, validateInteger, validateObject } = __webpack_require__(95348)
-const kWeakHandler = (__webpack_require__(59405).Symbol)('kWeak')
-const kResistStopPropagation = (__webpack_require__(59405).Symbol)('kResistStopPropagation')
-const { finished } = __webpack_require__(18393)
-const staticCompose = __webpack_require__(71981)
-const { addAbortSignalNoValidate } = __webpack_require__(73918)
-const { isWritable, isNodeStream } = __webpack_require__(54756)
-const { deprecate } = __webpack_require__(4845)
+} = __webpack_require__(36450)
+const { validateAbortSignal, validateInteger, validateObject } = __webpack_require__(71396)
+const kWeakHandler = (__webpack_require__(16349).Symbol)('kWeak')
+const kResistStopPropagation = (__webpack_require__(16349).Symbol)('kResistStopPropagation')
+const { finished } = __webpack_require__(5225)
+const staticCompose = __webpack_require__(40669)
+const { addAbortSignalNoValidate } = __webpack_require__(50510)
+const { isWritable, isNodeStream } = __webpack_require__(9268)
+const { deprecate } = __webpack_require__(36125)
 const {
   ArrayPrototypePush,
   Boolean,
@@ -28517,7 +28517,7 @@ const {
   PromiseResolve,
   PromisePrototypeThen,
   Symbol
-} = __webpack_require__(59405)
+} = __webpack_require__(16349)
 const kEmpty = Symbol('kEmpty')
 const kEof = Symbol('kEof')
 function compose(stream, options) {
@@ -28559,7 +28559,7 @@ function map(fn, options) {
   validateInteger(highWaterMark, 'options.highWaterMark', 0)
   highWaterMark += concurrency
   return async function* map() {
-    const signal = (__webpack_require__(4845).AbortSignalAny)(
+    const signal = (__webpack_require__(36125).AbortSignalAny)(
       [options === null || options === undefined ? undefined : options.signal].filter(Boolean)
     )
     const stream = this
@@ -28952,7 +28952,7 @@ module.exports.promiseReturningOperators = {
 
 /***/ }),
 
-/***/ 42095:
+/***/ 78175:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -28982,9 +28982,9 @@ module.exports.promiseReturningOperators = {
 
 
 
-const { ObjectSetPrototypeOf } = __webpack_require__(59405)
+const { ObjectSetPrototypeOf } = __webpack_require__(16349)
 module.exports = PassThrough
-const Transform = __webpack_require__(56773)
+const Transform = __webpack_require__(28341)
 ObjectSetPrototypeOf(PassThrough.prototype, Transform.prototype)
 ObjectSetPrototypeOf(PassThrough, Transform)
 function PassThrough(options) {
@@ -28998,23 +28998,23 @@ PassThrough.prototype._transform = function (chunk, encoding, cb) {
 
 /***/ }),
 
-/***/ 23707:
+/***/ 71371:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /* replacement start */
 
-const process = __webpack_require__(68759)
+const process = __webpack_require__(2631)
 
 /* replacement end */
 // Ported from https://github.com/mafintosh/pump with
 // permission from the author, Mathias Buus (@mafintosh).
 
 ;('use strict')
-const { ArrayIsArray, Promise, SymbolAsyncIterator, SymbolDispose } = __webpack_require__(59405)
-const eos = __webpack_require__(18393)
-const { once } = __webpack_require__(4845)
-const destroyImpl = __webpack_require__(91555)
-const Duplex = __webpack_require__(77795)
+const { ArrayIsArray, Promise, SymbolAsyncIterator, SymbolDispose } = __webpack_require__(16349)
+const eos = __webpack_require__(5225)
+const { once } = __webpack_require__(36125)
+const destroyImpl = __webpack_require__(41331)
+const Duplex = __webpack_require__(66003)
 const {
   aggregateTwoErrors,
   codes: {
@@ -29025,8 +29025,8 @@ const {
     ERR_STREAM_PREMATURE_CLOSE
   },
   AbortError
-} = __webpack_require__(30226)
-const { validateFunction, validateAbortSignal } = __webpack_require__(95348)
+} = __webpack_require__(36450)
+const { validateFunction, validateAbortSignal } = __webpack_require__(71396)
 const {
   isIterable,
   isReadable,
@@ -29036,8 +29036,8 @@ const {
   isWebStream,
   isReadableStream,
   isReadableFinished
-} = __webpack_require__(54756)
-const AbortController = globalThis.AbortController || (__webpack_require__(21246).AbortController)
+} = __webpack_require__(9268)
+const AbortController = globalThis.AbortController || (__webpack_require__(36110).AbortController)
 let PassThrough
 let Readable
 let addAbortListener
@@ -29083,7 +29083,7 @@ function makeAsyncIterable(val) {
 }
 async function* fromReadable(val) {
   if (!Readable) {
-    Readable = __webpack_require__(38705)
+    Readable = __webpack_require__(82721)
   }
   yield* Readable.prototype[SymbolAsyncIterator].call(val)
 }
@@ -29189,7 +29189,7 @@ function pipelineImpl(streams, callback, opts) {
   function abort() {
     finishImpl(new AbortError())
   }
-  addAbortListener = addAbortListener || (__webpack_require__(4845).addAbortListener)
+  addAbortListener = addAbortListener || (__webpack_require__(36125).addAbortListener)
   let disposable
   if (outerSignal) {
     disposable = addAbortListener(outerSignal, abort)
@@ -29280,7 +29280,7 @@ function pipelineImpl(streams, callback, opts) {
       } else {
         var _ret2
         if (!PassThrough) {
-          PassThrough = __webpack_require__(42095)
+          PassThrough = __webpack_require__(78175)
         }
 
         // If the last argument to pipeline is not a stream
@@ -29476,7 +29476,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 38705:
+/***/ 82721:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -29504,7 +29504,7 @@ module.exports = {
 
 /* replacement start */
 
-const process = __webpack_require__(68759)
+const process = __webpack_require__(2631)
 
 /* replacement end */
 
@@ -29521,20 +29521,20 @@ const {
   SymbolAsyncDispose,
   SymbolAsyncIterator,
   Symbol
-} = __webpack_require__(59405)
+} = __webpack_require__(16349)
 module.exports = Readable
 Readable.ReadableState = ReadableState
 const { EventEmitter: EE } = __webpack_require__(24434)
-const { Stream, prependListener } = __webpack_require__(50562)
+const { Stream, prependListener } = __webpack_require__(31506)
 const { Buffer } = __webpack_require__(20181)
-const { addAbortSignal } = __webpack_require__(73918)
-const eos = __webpack_require__(18393)
-let debug = (__webpack_require__(4845).debuglog)('stream', (fn) => {
+const { addAbortSignal } = __webpack_require__(50510)
+const eos = __webpack_require__(5225)
+let debug = (__webpack_require__(36125).debuglog)('stream', (fn) => {
   debug = fn
 })
-const BufferList = __webpack_require__(43150)
-const destroyImpl = __webpack_require__(91555)
-const { getHighWaterMark, getDefaultHighWaterMark } = __webpack_require__(93644)
+const BufferList = __webpack_require__(90558)
+const destroyImpl = __webpack_require__(41331)
+const { getHighWaterMark, getDefaultHighWaterMark } = __webpack_require__(49500)
 const {
   aggregateTwoErrors,
   codes: {
@@ -29545,11 +29545,11 @@ const {
     ERR_STREAM_UNSHIFT_AFTER_END_EVENT
   },
   AbortError
-} = __webpack_require__(30226)
-const { validateObject } = __webpack_require__(95348)
+} = __webpack_require__(36450)
+const { validateObject } = __webpack_require__(71396)
 const kPaused = Symbol('kPaused')
-const { StringDecoder } = __webpack_require__(50247)
-const from = __webpack_require__(50817)
+const { StringDecoder } = __webpack_require__(55607)
+const from = __webpack_require__(30481)
 ObjectSetPrototypeOf(Readable.prototype, Stream.prototype)
 ObjectSetPrototypeOf(Readable, Stream)
 const nop = () => {}
@@ -29630,7 +29630,7 @@ function ReadableState(options, stream, isDuplex) {
   // However, some cases require setting options to different
   // values for the readable and the writable sides of the duplex stream.
   // These options can be provided separately as readableXXX and writableXXX.
-  if (typeof isDuplex !== 'boolean') isDuplex = stream instanceof __webpack_require__(77795)
+  if (typeof isDuplex !== 'boolean') isDuplex = stream instanceof __webpack_require__(66003)
 
   // Bit map field to store ReadableState more effciently with 1 bit per field
   // instead of a V8 slot per field.
@@ -29687,7 +29687,7 @@ function Readable(options) {
 
   // Checking for a Stream.Duplex instance is faster here instead of inside
   // the ReadableState constructor, at least with V8 6.5.
-  const isDuplex = this instanceof __webpack_require__(77795)
+  const isDuplex = this instanceof __webpack_require__(66003)
   this._readableState = new ReadableState(options, this, isDuplex)
   if (options) {
     if (typeof options.read === 'function') this._read = options.read
@@ -30773,14 +30773,14 @@ Readable.wrap = function (src, options) {
 
 /***/ }),
 
-/***/ 93644:
+/***/ 49500:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { MathFloor, NumberIsInteger } = __webpack_require__(59405)
-const { validateInteger } = __webpack_require__(95348)
-const { ERR_INVALID_ARG_VALUE } = (__webpack_require__(30226).codes)
+const { MathFloor, NumberIsInteger } = __webpack_require__(16349)
+const { validateInteger } = __webpack_require__(71396)
+const { ERR_INVALID_ARG_VALUE } = (__webpack_require__(36450).codes)
 let defaultHighWaterMarkBytes = 16 * 1024
 let defaultHighWaterMarkObjectMode = 16
 function highWaterMarkFrom(options, isDuplex, duplexKey) {
@@ -30819,7 +30819,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 56773:
+/***/ 28341:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -30887,11 +30887,11 @@ module.exports = {
 
 
 
-const { ObjectSetPrototypeOf, Symbol } = __webpack_require__(59405)
+const { ObjectSetPrototypeOf, Symbol } = __webpack_require__(16349)
 module.exports = Transform
-const { ERR_METHOD_NOT_IMPLEMENTED } = (__webpack_require__(30226).codes)
-const Duplex = __webpack_require__(77795)
-const { getHighWaterMark } = __webpack_require__(93644)
+const { ERR_METHOD_NOT_IMPLEMENTED } = (__webpack_require__(36450).codes)
+const Duplex = __webpack_require__(66003)
+const { getHighWaterMark } = __webpack_require__(49500)
 ObjectSetPrototypeOf(Transform.prototype, Duplex.prototype)
 ObjectSetPrototypeOf(Transform, Duplex)
 const kCallback = Symbol('kCallback')
@@ -31006,12 +31006,12 @@ Transform.prototype._read = function () {
 
 /***/ }),
 
-/***/ 54756:
+/***/ 9268:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { SymbolAsyncIterator, SymbolIterator, SymbolFor } = __webpack_require__(59405)
+const { SymbolAsyncIterator, SymbolIterator, SymbolFor } = __webpack_require__(16349)
 
 // We need to use SymbolFor to make these globally available
 // for interopt with readable-stream, i.e. readable-stream
@@ -31340,7 +31340,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 57041:
+/***/ 16545:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -31372,7 +31372,7 @@ module.exports = {
 
 /* replacement start */
 
-const process = __webpack_require__(68759)
+const process = __webpack_require__(2631)
 
 /* replacement end */
 
@@ -31386,15 +31386,15 @@ const {
   StringPrototypeToLowerCase,
   Symbol,
   SymbolHasInstance
-} = __webpack_require__(59405)
+} = __webpack_require__(16349)
 module.exports = Writable
 Writable.WritableState = WritableState
 const { EventEmitter: EE } = __webpack_require__(24434)
-const Stream = (__webpack_require__(50562).Stream)
+const Stream = (__webpack_require__(31506).Stream)
 const { Buffer } = __webpack_require__(20181)
-const destroyImpl = __webpack_require__(91555)
-const { addAbortSignal } = __webpack_require__(73918)
-const { getHighWaterMark, getDefaultHighWaterMark } = __webpack_require__(93644)
+const destroyImpl = __webpack_require__(41331)
+const { addAbortSignal } = __webpack_require__(50510)
+const { getHighWaterMark, getDefaultHighWaterMark } = __webpack_require__(49500)
 const {
   ERR_INVALID_ARG_TYPE,
   ERR_METHOD_NOT_IMPLEMENTED,
@@ -31405,7 +31405,7 @@ const {
   ERR_STREAM_NULL_VALUES,
   ERR_STREAM_WRITE_AFTER_END,
   ERR_UNKNOWN_ENCODING
-} = (__webpack_require__(30226).codes)
+} = (__webpack_require__(36450).codes)
 const { errorOrDestroy } = destroyImpl
 ObjectSetPrototypeOf(Writable.prototype, Stream.prototype)
 ObjectSetPrototypeOf(Writable, Stream)
@@ -31417,7 +31417,7 @@ function WritableState(options, stream, isDuplex) {
   // However, some cases require setting options to different
   // values for the readable and the writable sides of the duplex stream,
   // e.g. options.readableObjectMode vs. options.writableObjectMode, etc.
-  if (typeof isDuplex !== 'boolean') isDuplex = stream instanceof __webpack_require__(77795)
+  if (typeof isDuplex !== 'boolean') isDuplex = stream instanceof __webpack_require__(66003)
 
   // Object stream flag to indicate whether or not this stream
   // contains buffers or objects.
@@ -31555,7 +31555,7 @@ function Writable(options) {
 
   // Checking for a Stream.Duplex instance is faster here instead of inside
   // the WritableState constructor, at least with V8 6.5.
-  const isDuplex = this instanceof __webpack_require__(77795)
+  const isDuplex = this instanceof __webpack_require__(66003)
   if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) return new Writable(options)
   this._writableState = new WritableState(options, this, isDuplex)
   if (options) {
@@ -32166,7 +32166,7 @@ Writable.toWeb = function (streamWritable) {
 
 /***/ }),
 
-/***/ 95348:
+/***/ 71396:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /* eslint jsdoc/require-jsdoc: "error" */
@@ -32188,13 +32188,13 @@ const {
   String,
   StringPrototypeToUpperCase,
   StringPrototypeTrim
-} = __webpack_require__(59405)
+} = __webpack_require__(16349)
 const {
   hideStackFrames,
   codes: { ERR_SOCKET_BAD_PORT, ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE, ERR_OUT_OF_RANGE, ERR_UNKNOWN_SIGNAL }
-} = __webpack_require__(30226)
-const { normalizeEncoding } = __webpack_require__(4845)
-const { isAsyncFunction, isArrayBufferView } = (__webpack_require__(4845).types)
+} = __webpack_require__(36450)
+const { normalizeEncoding } = __webpack_require__(36125)
+const { isAsyncFunction, isArrayBufferView } = (__webpack_require__(36125).types)
 const signals = {}
 
 /**
@@ -32703,13 +32703,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 30226:
+/***/ 36450:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { format, inspect } = __webpack_require__(92258)
-const { AggregateError: CustomAggregateError } = __webpack_require__(59405)
+const { format, inspect } = __webpack_require__(90930)
+const { AggregateError: CustomAggregateError } = __webpack_require__(16349)
 
 /*
   This file is a reduced and adapted version of the main lib/internal/errors.js file defined at
@@ -33053,7 +33053,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7709:
+/***/ 23277:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -33087,8 +33087,8 @@ if (Stream && process.env.READABLE_STREAM === 'disable') {
   })
   module.exports.Stream = Stream.Stream
 } else {
-  const CustomStream = __webpack_require__(15173)
-  const promises = __webpack_require__(37870)
+  const CustomStream = __webpack_require__(75413)
+  const promises = __webpack_require__(78494)
   const originalDestroy = CustomStream.Readable.destroy
   module.exports = CustomStream.Readable
 
@@ -33125,7 +33125,7 @@ module.exports["default"] = module.exports
 
 /***/ }),
 
-/***/ 59405:
+/***/ 16349:
 /***/ ((module) => {
 
 
@@ -33256,19 +33256,19 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4845:
+/***/ 36125:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 const bufferModule = __webpack_require__(20181)
-const { format, inspect } = __webpack_require__(92258)
+const { format, inspect } = __webpack_require__(90930)
 const {
   codes: { ERR_INVALID_ARG_TYPE }
-} = __webpack_require__(30226)
-const { kResistStopPropagation, AggregateError, SymbolDispose } = __webpack_require__(59405)
-const AbortSignal = globalThis.AbortSignal || (__webpack_require__(21246).AbortSignal)
-const AbortController = globalThis.AbortController || (__webpack_require__(21246).AbortController)
+} = __webpack_require__(36450)
+const { kResistStopPropagation, AggregateError, SymbolDispose } = __webpack_require__(16349)
+const AbortSignal = globalThis.AbortSignal || (__webpack_require__(36110).AbortSignal)
+const AbortController = globalThis.AbortController || (__webpack_require__(36110).AbortController)
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor
 const Blob = globalThis.Blob || bufferModule.Blob
 /* eslint-disable indent */
@@ -33411,7 +33411,7 @@ module.exports.promisify.custom = Symbol.for('nodejs.util.promisify.custom')
 
 /***/ }),
 
-/***/ 92258:
+/***/ 90930:
 /***/ ((module) => {
 
 
@@ -33473,7 +33473,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 15173:
+/***/ 75413:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -33505,29 +33505,29 @@ const { Buffer } = __webpack_require__(20181)
 
 /* replacement end */
 
-const { ObjectDefineProperty, ObjectKeys, ReflectApply } = __webpack_require__(59405)
+const { ObjectDefineProperty, ObjectKeys, ReflectApply } = __webpack_require__(16349)
 const {
   promisify: { custom: customPromisify }
-} = __webpack_require__(4845)
-const { streamReturningOperators, promiseReturningOperators } = __webpack_require__(87608)
+} = __webpack_require__(36125)
+const { streamReturningOperators, promiseReturningOperators } = __webpack_require__(16168)
 const {
   codes: { ERR_ILLEGAL_CONSTRUCTOR }
-} = __webpack_require__(30226)
-const compose = __webpack_require__(71981)
-const { setDefaultHighWaterMark, getDefaultHighWaterMark } = __webpack_require__(93644)
-const { pipeline } = __webpack_require__(23707)
-const { destroyer } = __webpack_require__(91555)
-const eos = __webpack_require__(18393)
+} = __webpack_require__(36450)
+const compose = __webpack_require__(40669)
+const { setDefaultHighWaterMark, getDefaultHighWaterMark } = __webpack_require__(49500)
+const { pipeline } = __webpack_require__(71371)
+const { destroyer } = __webpack_require__(41331)
+const eos = __webpack_require__(5225)
 const internalBuffer = {}
-const promises = __webpack_require__(37870)
-const utils = __webpack_require__(54756)
-const Stream = (module.exports = __webpack_require__(50562).Stream)
+const promises = __webpack_require__(78494)
+const utils = __webpack_require__(9268)
+const Stream = (module.exports = __webpack_require__(31506).Stream)
 Stream.isDestroyed = utils.isDestroyed
 Stream.isDisturbed = utils.isDisturbed
 Stream.isErrored = utils.isErrored
 Stream.isReadable = utils.isReadable
 Stream.isWritable = utils.isWritable
-Stream.Readable = __webpack_require__(38705)
+Stream.Readable = __webpack_require__(82721)
 for (const key of ObjectKeys(streamReturningOperators)) {
   const op = streamReturningOperators[key]
   function fn(...args) {
@@ -33576,12 +33576,12 @@ for (const key of ObjectKeys(promiseReturningOperators)) {
     writable: true
   })
 }
-Stream.Writable = __webpack_require__(57041)
-Stream.Duplex = __webpack_require__(77795)
-Stream.Transform = __webpack_require__(56773)
-Stream.PassThrough = __webpack_require__(42095)
+Stream.Writable = __webpack_require__(16545)
+Stream.Duplex = __webpack_require__(66003)
+Stream.Transform = __webpack_require__(28341)
+Stream.PassThrough = __webpack_require__(78175)
 Stream.pipeline = pipeline
-const { addAbortSignal } = __webpack_require__(73918)
+const { addAbortSignal } = __webpack_require__(50510)
 Stream.addAbortSignal = addAbortSignal
 Stream.finished = eos
 Stream.destroy = destroyer
@@ -33623,16 +33623,16 @@ Stream._uint8ArrayToBuffer = function _uint8ArrayToBuffer(chunk) {
 
 /***/ }),
 
-/***/ 37870:
+/***/ 78494:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { ArrayPrototypePop, Promise } = __webpack_require__(59405)
-const { isIterable, isNodeStream, isWebStream } = __webpack_require__(54756)
-const { pipelineImpl: pl } = __webpack_require__(23707)
-const { finished } = __webpack_require__(18393)
-__webpack_require__(15173)
+const { ArrayPrototypePop, Promise } = __webpack_require__(16349)
+const { isIterable, isNodeStream, isWebStream } = __webpack_require__(9268)
+const { pipelineImpl: pl } = __webpack_require__(71371)
+const { finished } = __webpack_require__(5225)
+__webpack_require__(75413)
 function pipeline(...streams) {
   return new Promise((resolve, reject) => {
     let signal
@@ -33673,14 +33673,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 50434:
+/***/ 83282:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 module.exports = readdirGlob;
 
 const fs = __webpack_require__(79896);
 const { EventEmitter } = __webpack_require__(24434);
-const { Minimatch } = __webpack_require__(56746);
+const { Minimatch } = __webpack_require__(20282);
 const { resolve } = __webpack_require__(16928);
 
 function readdir(dir, strict) {
@@ -33922,27 +33922,27 @@ readdirGlob.ReaddirGlob = ReaddirGlob;
 
 /***/ }),
 
-/***/ 66907:
+/***/ 22603:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 var $concat = GetIntrinsic('%Array.prototype.concat%');
 
-var callBind = __webpack_require__(33887);
+var callBind = __webpack_require__(29935);
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 var $slice = callBound('Array.prototype.slice');
 
-var hasSymbols = __webpack_require__(51785)();
+var hasSymbols = __webpack_require__(60377)();
 var isConcatSpreadable = hasSymbols && Symbol.isConcatSpreadable;
 
 /** @type {never[]} */ var empty = [];
 var $concatApply = isConcatSpreadable ? callBind.apply($concat, empty) : null;
 
 // eslint-disable-next-line no-extra-parens
-var isArray = isConcatSpreadable ? /** @type {(value: unknown) => value is unknown[]} */ (__webpack_require__(17146)) : null;
+var isArray = isConcatSpreadable ? /** @type {(value: unknown) => value is unknown[]} */ (__webpack_require__(80234)) : null;
 
 /** @type {import('.')} */
 module.exports = isConcatSpreadable
@@ -33972,7 +33972,7 @@ module.exports = isConcatSpreadable
 
 /***/ }),
 
-/***/ 47169:
+/***/ 64785:
 /***/ ((module, exports, __webpack_require__) => {
 
 /* eslint-disable node/no-deprecated-api */
@@ -34041,7 +34041,7 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 /***/ }),
 
-/***/ 41325:
+/***/ 19517:
 /***/ ((module, exports, __webpack_require__) => {
 
 /*! safe-buffer. MIT License. Feross Aboukhadijeh <https://feross.org/opensource> */
@@ -34113,16 +34113,16 @@ SafeBuffer.allocUnsafeSlow = function (size) {
 
 /***/ }),
 
-/***/ 22363:
+/***/ 50987:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBound = __webpack_require__(53212);
-var isRegex = __webpack_require__(113);
+var callBound = __webpack_require__(68396);
+var isRegex = __webpack_require__(75521);
 
 var $exec = callBound('RegExp.prototype.exec');
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
 /** @type {import('.')} */
 module.exports = function regexTester(regex) {
@@ -34137,17 +34137,17 @@ module.exports = function regexTester(regex) {
 
 /***/ }),
 
-/***/ 5942:
+/***/ 56518:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
-var define = __webpack_require__(16855);
-var hasDescriptors = __webpack_require__(7642)();
-var gOPD = __webpack_require__(37778);
+var GetIntrinsic = __webpack_require__(31596);
+var define = __webpack_require__(56519);
+var hasDescriptors = __webpack_require__(95306)();
+var gOPD = __webpack_require__(39938);
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 var $floor = GetIntrinsic('%Math.floor%');
 
 /** @type {import('.')} */
@@ -34186,14 +34186,14 @@ module.exports = function setFunctionLength(fn, length) {
 
 /***/ }),
 
-/***/ 61784:
+/***/ 15464:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { EventEmitter } = __webpack_require__(36914)
-const FIFO = __webpack_require__(30321)
-const TextDecoder = __webpack_require__(93263)
+const { EventEmitter } = __webpack_require__(62242)
+const FIFO = __webpack_require__(21729)
+const TextDecoder = __webpack_require__(799)
 
-const StreamError = __webpack_require__(98165)
+const StreamError = __webpack_require__(12165)
 
 // if we do a future major, expect queue microtask to be there always, for now a bit defensive
 const qmt =
@@ -35507,7 +35507,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 98165:
+/***/ 12165:
 /***/ ((module) => {
 
 module.exports = class StreamError extends Error {
@@ -35561,15 +35561,15 @@ module.exports = class StreamError extends Error {
 
 /***/ }),
 
-/***/ 83782:
+/***/ 10358:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var RequireObjectCoercible = __webpack_require__(44797);
-var ToString = __webpack_require__(64985);
-var callBound = __webpack_require__(53212);
-var safeRegexTester = __webpack_require__(22363);
+var RequireObjectCoercible = __webpack_require__(88909);
+var ToString = __webpack_require__(73961);
+var callBound = __webpack_require__(68396);
+var safeRegexTester = __webpack_require__(50987);
 
 var $replace = callBound('String.prototype.replace');
 var $charAt = callBound('String.prototype.charAt');
@@ -35598,18 +35598,18 @@ module.exports = function trim() {
 
 /***/ }),
 
-/***/ 48238:
+/***/ 50046:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var callBind = __webpack_require__(33887);
-var define = __webpack_require__(80011);
-var RequireObjectCoercible = __webpack_require__(44797);
+var callBind = __webpack_require__(29935);
+var define = __webpack_require__(50779);
+var RequireObjectCoercible = __webpack_require__(88909);
 
-var implementation = __webpack_require__(83782);
-var getPolyfill = __webpack_require__(92775);
-var shim = __webpack_require__(94137);
+var implementation = __webpack_require__(10358);
+var getPolyfill = __webpack_require__(64727);
+var shim = __webpack_require__(64553);
 
 var bound = callBind(getPolyfill());
 var boundMethod = function trim(receiver) {
@@ -35628,12 +35628,12 @@ module.exports = boundMethod;
 
 /***/ }),
 
-/***/ 92775:
+/***/ 64727:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var implementation = __webpack_require__(83782);
+var implementation = __webpack_require__(10358);
 
 var zeroWidthSpace = '\u200b';
 var mongolianVowelSeparator = '\u180E';
@@ -35654,15 +35654,15 @@ module.exports = function getPolyfill() {
 
 /***/ }),
 
-/***/ 94137:
+/***/ 64553:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var supportsDescriptors = __webpack_require__(7642)();
-var defineDataProperty = __webpack_require__(16855);
+var supportsDescriptors = __webpack_require__(95306)();
+var defineDataProperty = __webpack_require__(56519);
 
-var getPolyfill = __webpack_require__(92775);
+var getPolyfill = __webpack_require__(64727);
 
 module.exports = function shimStringTrim() {
 	var polyfill = getPolyfill();
@@ -35681,7 +35681,7 @@ module.exports = function shimStringTrim() {
 
 /***/ }),
 
-/***/ 29756:
+/***/ 14508:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -35709,7 +35709,7 @@ module.exports = function shimStringTrim() {
 
 /*<replacement>*/
 
-var Buffer = (__webpack_require__(47169).Buffer);
+var Buffer = (__webpack_require__(64785).Buffer);
 /*</replacement>*/
 
 var isEncoding = Buffer.isEncoding || function (encoding) {
@@ -35983,7 +35983,7 @@ function simpleEnd(buf) {
 
 /***/ }),
 
-/***/ 50247:
+/***/ 55607:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 // Copyright Joyent, Inc. and other Node contributors.
@@ -36011,7 +36011,7 @@ function simpleEnd(buf) {
 
 /*<replacement>*/
 
-var Buffer = (__webpack_require__(41325).Buffer);
+var Buffer = (__webpack_require__(19517).Buffer);
 /*</replacement>*/
 
 var isEncoding = Buffer.isEncoding || function (encoding) {
@@ -36285,7 +36285,7 @@ function simpleEnd(buf) {
 
 /***/ }),
 
-/***/ 50876:
+/***/ 24652:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const constants = { // just for envs without fs
@@ -36306,13 +36306,13 @@ try {
 
 /***/ }),
 
-/***/ 85304:
+/***/ 33992:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { Writable, Readable, getStreamError } = __webpack_require__(61784)
-const FIFO = __webpack_require__(30321)
-const b4a = __webpack_require__(36213)
-const headers = __webpack_require__(72267)
+const { Writable, Readable, getStreamError } = __webpack_require__(15464)
+const FIFO = __webpack_require__(21729)
+const b4a = __webpack_require__(33637)
+const headers = __webpack_require__(14939)
 
 const EMPTY = b4a.alloc(0)
 const MAX_HEADER_SIZE = 4 * 1024 * 1024 // arbitrary big number
@@ -36731,10 +36731,10 @@ function overflow (size) {
 
 /***/ }),
 
-/***/ 72267:
+/***/ 14939:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const b4a = __webpack_require__(36213)
+const b4a = __webpack_require__(33637)
 
 const ZEROS = '0000000000000000000'
 const SEVENS = '7777777777777777777'
@@ -37060,23 +37060,23 @@ function addLength (str) {
 
 /***/ }),
 
-/***/ 38629:
+/***/ 93237:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-exports.extract = __webpack_require__(85304)
-exports.pack = __webpack_require__(57620)
+exports.extract = __webpack_require__(33992)
+exports.pack = __webpack_require__(14436)
 
 
 /***/ }),
 
-/***/ 57620:
+/***/ 14436:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const { Readable, Writable, getStreamError } = __webpack_require__(61784)
-const b4a = __webpack_require__(36213)
+const { Readable, Writable, getStreamError } = __webpack_require__(15464)
+const b4a = __webpack_require__(33637)
 
-const constants = __webpack_require__(50876)
-const headers = __webpack_require__(72267)
+const constants = __webpack_require__(24652)
+const headers = __webpack_require__(14939)
 
 const DMODE = 0o755
 const FMODE = 0o644
@@ -37363,11 +37363,11 @@ function mapWritable (buf) {
 
 /***/ }),
 
-/***/ 93263:
+/***/ 799:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const PassThroughDecoder = __webpack_require__(61003)
-const UTF8Decoder = __webpack_require__(98869)
+const PassThroughDecoder = __webpack_require__(85563)
+const UTF8Decoder = __webpack_require__(58821)
 
 module.exports = class TextDecoder {
   constructor(encoding = 'utf8') {
@@ -37434,10 +37434,10 @@ function normalizeEncoding(encoding) {
 
 /***/ }),
 
-/***/ 61003:
+/***/ 85563:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const b4a = __webpack_require__(36213)
+const b4a = __webpack_require__(33637)
 
 module.exports = class PassThroughDecoder {
   constructor(encoding) {
@@ -37460,10 +37460,10 @@ module.exports = class PassThroughDecoder {
 
 /***/ }),
 
-/***/ 98869:
+/***/ 58821:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const b4a = __webpack_require__(36213)
+const b4a = __webpack_require__(33637)
 
 /**
  * https://encoding.spec.whatwg.org/#utf-8-decoder
@@ -37652,14 +37652,14 @@ function trailingBytesSeen(data) {
 
 /***/ }),
 
-/***/ 60651:
+/***/ 17787:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-var whichTypedArray = __webpack_require__(16987);
-var taSlice = __webpack_require__(51494);
-var gopd = __webpack_require__(37778);
-var defineDataProperty = __webpack_require__(16855);
-var ToPrimitive = __webpack_require__(15821);
+var whichTypedArray = __webpack_require__(16971);
+var taSlice = __webpack_require__(21654);
+var gopd = __webpack_require__(39938);
+var defineDataProperty = __webpack_require__(56519);
+var ToPrimitive = __webpack_require__(82717);
 
 // TODO: use call-bind, is-date, is-regex, is-string, is-boolean-object, is-number-object
 function toS(obj) { return Object.prototype.toString.call(obj); }
@@ -38306,19 +38306,19 @@ module.exports = Traverse;
 
 /***/ }),
 
-/***/ 57617:
+/***/ 11009:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 /** @type {undefined | ((thisArg: import('.').TypedArray) => Buffer<ArrayBufferLike>)} */
 var $typedArrayBuffer = callBound('TypedArray.prototype.buffer', true);
 
-var isTypedArray = __webpack_require__(10853);
+var isTypedArray = __webpack_require__(52309);
 
 /** @type {import('.')} */
 // node <= 0.10, < 0.11.4 has a nonconfigurable own property instead of a prototype getter
@@ -38332,16 +38332,16 @@ module.exports = $typedArrayBuffer || function typedArrayBuffer(x) {
 
 /***/ }),
 
-/***/ 74021:
+/***/ 8309:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var forEach = __webpack_require__(95633);
-var callBind = __webpack_require__(33887);
-var gPO = __webpack_require__(89363)();
+var forEach = __webpack_require__(98049);
+var callBind = __webpack_require__(29935);
+var gPO = __webpack_require__(30947)();
 
-var typedArrays = __webpack_require__(44784)();
+var typedArrays = __webpack_require__(41856)();
 
 /** @import { TypedArrayName, ByteOffsetGetter, Implementation } from '.' */
 
@@ -38351,7 +38351,7 @@ var getters = {
 	__proto__: null
 };
 
-var gOPD = __webpack_require__(37778);
+var gOPD = __webpack_require__(39938);
 var oDP = Object.defineProperty;
 if (gOPD) {
 	/** @type {ByteOffsetGetter} */
@@ -38405,7 +38405,7 @@ var tryTypedArrays = function tryAllTypedArrays(value) {
 	return foundOffset;
 };
 
-var isTypedArray = __webpack_require__(10853);
+var isTypedArray = __webpack_require__(52309);
 
 /** @type {Implementation} */
 module.exports = function typedArrayByteOffset(value) {
@@ -38418,19 +38418,19 @@ module.exports = function typedArrayByteOffset(value) {
 
 /***/ }),
 
-/***/ 45208:
+/***/ 79720:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // / <reference types="node" />
 
-var callBind = __webpack_require__(33887);
-var forEach = __webpack_require__(95633);
-var gOPD = __webpack_require__(37778);
-var isTypedArray = __webpack_require__(10853);
-var typedArrays = __webpack_require__(26187);
-var gPO = __webpack_require__(89363)();
+var callBind = __webpack_require__(29935);
+var forEach = __webpack_require__(98049);
+var gOPD = __webpack_require__(39938);
+var isTypedArray = __webpack_require__(52309);
+var typedArrays = __webpack_require__(46235);
+var gPO = __webpack_require__(30947)();
 
 /** @typedef {(value: import('.').TypedArray) => number} TypedArrayLengthGetter */
 /** @typedef {{ [k in `$${import('.').TypedArrayName}` | '__proto__']: k extends '__proto__' ? null : TypedArrayLengthGetter }} Cache */
@@ -38505,29 +38505,29 @@ module.exports = function typedArrayLength(value) {
 
 /***/ }),
 
-/***/ 11294:
+/***/ 51246:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var Get = __webpack_require__(70413);
-var GetValueFromBuffer = __webpack_require__(20230);
-var IsDetachedBuffer = __webpack_require__(80505);
-var max = __webpack_require__(56847);
-var min = __webpack_require__(67349);
-var Set = __webpack_require__(39241);
-var SetValueInBuffer = __webpack_require__(80985);
-var ToIntegerOrInfinity = __webpack_require__(78509);
-var ToString = __webpack_require__(64985);
-var TypedArrayElementSize = __webpack_require__(58295);
-var TypedArrayElementType = __webpack_require__(79922);
-var TypedArraySpeciesCreate = __webpack_require__(94936);
-var ValidateTypedArray = __webpack_require__(22738);
+var Get = __webpack_require__(89533);
+var GetValueFromBuffer = __webpack_require__(65878);
+var IsDetachedBuffer = __webpack_require__(13129);
+var max = __webpack_require__(10175);
+var min = __webpack_require__(46117);
+var Set = __webpack_require__(73849);
+var SetValueInBuffer = __webpack_require__(69001);
+var ToIntegerOrInfinity = __webpack_require__(34045);
+var ToString = __webpack_require__(73961);
+var TypedArrayElementSize = __webpack_require__(66823);
+var TypedArrayElementType = __webpack_require__(48290);
+var TypedArraySpeciesCreate = __webpack_require__(54312);
+var ValidateTypedArray = __webpack_require__(30402);
 
-var typedArrayBuffer = __webpack_require__(57617);
-var typedArrayByteOffset = __webpack_require__(74021);
+var typedArrayBuffer = __webpack_require__(11009);
+var typedArrayByteOffset = __webpack_require__(8309);
 
 // https://tc39.es/ecma262/#sec-%typedarray%.prototype.slice
 
@@ -38604,17 +38604,17 @@ module.exports = function slice(start, end) {
 
 /***/ }),
 
-/***/ 51494:
+/***/ 21654:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var define = __webpack_require__(80011);
-var callBind = __webpack_require__(33887);
+var define = __webpack_require__(50779);
+var callBind = __webpack_require__(29935);
 
-var implementation = __webpack_require__(11294);
-var getPolyfill = __webpack_require__(72319);
-var shim = __webpack_require__(7681);
+var implementation = __webpack_require__(51246);
+var getPolyfill = __webpack_require__(97167);
+var shim = __webpack_require__(16721);
 
 var bound = callBind(getPolyfill());
 
@@ -38629,12 +38629,12 @@ module.exports = bound;
 
 /***/ }),
 
-/***/ 72319:
+/***/ 97167:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var implementation = __webpack_require__(11294);
+var implementation = __webpack_require__(51246);
 
 module.exports = function getPolyfill() {
 	if (typeof Uint8Array === 'function' && Uint8Array.prototype.slice) {
@@ -38656,15 +38656,15 @@ module.exports = function getPolyfill() {
 
 /***/ }),
 
-/***/ 7681:
+/***/ 16721:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var define = __webpack_require__(80011);
-var getProto = __webpack_require__(28213);
+var define = __webpack_require__(50779);
+var getProto = __webpack_require__(17221);
 
-var getPolyfill = __webpack_require__(72319);
+var getPolyfill = __webpack_require__(97167);
 
 module.exports = function shimTypedArraySlice() {
 	if (typeof Uint8Array === 'function') {
@@ -38683,7 +38683,7 @@ module.exports = function shimTypedArraySlice() {
 
 /***/ }),
 
-/***/ 25602:
+/***/ 71346:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -38713,15 +38713,15 @@ module.exports = Entry;
 
 /***/ }),
 
-/***/ 88291:
+/***/ 45011:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var fs = __webpack_require__(79896);
 var path = __webpack_require__(16928);
 var util = __webpack_require__(39023);
-var mkdirp = __webpack_require__(33990);
+var mkdirp = __webpack_require__(63670);
 var Transform = (__webpack_require__(2203).Transform);
-var UnzipStream = __webpack_require__(70593);
+var UnzipStream = __webpack_require__(11921);
 
 function Extract (opts) {
     if (!(this instanceof Extract))
@@ -38816,7 +38816,7 @@ module.exports = Extract;
 
 /***/ }),
 
-/***/ 20105:
+/***/ 93241:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var Transform = (__webpack_require__(2203).Transform);
@@ -38916,12 +38916,12 @@ module.exports = MatcherStream;
 
 /***/ }),
 
-/***/ 82132:
+/***/ 21764:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 var Transform = (__webpack_require__(2203).Transform);
 var util = __webpack_require__(39023);
-var UnzipStream = __webpack_require__(70593);
+var UnzipStream = __webpack_require__(11921);
 
 function ParserStream(opts) {
     if (!(this instanceof ParserStream)) {
@@ -38974,17 +38974,17 @@ module.exports = ParserStream;
 
 /***/ }),
 
-/***/ 70593:
+/***/ 11921:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var binary = __webpack_require__(854);
+var binary = __webpack_require__(75974);
 var stream = __webpack_require__(2203);
 var util = __webpack_require__(39023);
 var zlib = __webpack_require__(43106);
-var MatcherStream = __webpack_require__(20105);
-var Entry = __webpack_require__(25602);
+var MatcherStream = __webpack_require__(93241);
+var Entry = __webpack_require__(71346);
 
 const states = {
     STREAM_START:                         0,
@@ -39721,17 +39721,17 @@ module.exports = UnzipStream;
 
 /***/ }),
 
-/***/ 56392:
+/***/ 17496:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 
-exports.Parse = __webpack_require__(82132);
-exports.Extract = __webpack_require__(88291);
+exports.Parse = __webpack_require__(21764);
+exports.Extract = __webpack_require__(45011);
 
 /***/ }),
 
-/***/ 89020:
+/***/ 61868:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -39744,16 +39744,16 @@ module.exports = __webpack_require__(39023).deprecate;
 
 /***/ }),
 
-/***/ 79566:
+/***/ 67006:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var isString = __webpack_require__(10966);
-var isNumber = __webpack_require__(80940);
-var isBoolean = __webpack_require__(93912);
-var isSymbol = __webpack_require__(60728);
-var isBigInt = __webpack_require__(11439);
+var isString = __webpack_require__(92358);
+var isNumber = __webpack_require__(94332);
+var isBoolean = __webpack_require__(74376);
+var isSymbol = __webpack_require__(88936);
+var isBigInt = __webpack_require__(27359);
 
 /** @type {import('.')} */
 // eslint-disable-next-line consistent-return
@@ -39782,24 +39782,24 @@ module.exports = function whichBoxedPrimitive(value) {
 
 /***/ }),
 
-/***/ 14961:
+/***/ 69153:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var whichBoxedPrimitive = __webpack_require__(79566);
-var whichCollection = __webpack_require__(88986);
-var whichTypedArray = __webpack_require__(16987);
-var isArray = __webpack_require__(17146);
-var isDate = __webpack_require__(12811);
-var isRegex = __webpack_require__(113);
-var isWeakRef = __webpack_require__(82708);
-var isFinalizationRegistry = __webpack_require__(56514);
-var name = __webpack_require__(18550);
-var isGeneratorFunction = __webpack_require__(81043);
-var isAsyncFunction = __webpack_require__(25037);
-var callBound = __webpack_require__(53212);
-var hasToStringTag = __webpack_require__(35604)();
+var whichBoxedPrimitive = __webpack_require__(67006);
+var whichCollection = __webpack_require__(71338);
+var whichTypedArray = __webpack_require__(16971);
+var isArray = __webpack_require__(80234);
+var isDate = __webpack_require__(82203);
+var isRegex = __webpack_require__(75521);
+var isWeakRef = __webpack_require__(50884);
+var isFinalizationRegistry = __webpack_require__(96850);
+var name = __webpack_require__(96710);
+var isGeneratorFunction = __webpack_require__(84675);
+var isAsyncFunction = __webpack_require__(6333);
+var callBound = __webpack_require__(68396);
+var hasToStringTag = __webpack_require__(84068)();
 var toStringTag = hasToStringTag && Symbol.toStringTag;
 
 var $Object = Object;
@@ -39921,15 +39921,15 @@ module.exports = function whichBuiltinType(value) {
 
 /***/ }),
 
-/***/ 88986:
+/***/ 71338:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var isMap = __webpack_require__(70832);
-var isSet = __webpack_require__(47400);
-var isWeakMap = __webpack_require__(99823);
-var isWeakSet = __webpack_require__(8317);
+var isMap = __webpack_require__(88800);
+var isSet = __webpack_require__(69688);
+var isWeakMap = __webpack_require__(38111);
+var isWeakSet = __webpack_require__(97485);
 
 /** @type {import('.')} */
 module.exports = function whichCollection(/** @type {unknown} */ value) {
@@ -39953,20 +39953,20 @@ module.exports = function whichCollection(/** @type {unknown} */ value) {
 
 /***/ }),
 
-/***/ 16987:
+/***/ 16971:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var forEach = __webpack_require__(95633);
-var availableTypedArrays = __webpack_require__(44784);
-var callBind = __webpack_require__(33887);
-var callBound = __webpack_require__(53212);
-var gOPD = __webpack_require__(37778);
-var getProto = __webpack_require__(28213);
+var forEach = __webpack_require__(98049);
+var availableTypedArrays = __webpack_require__(41856);
+var callBind = __webpack_require__(29935);
+var callBound = __webpack_require__(68396);
+var gOPD = __webpack_require__(39938);
+var getProto = __webpack_require__(17221);
 
 var $toString = callBound('Object.prototype.toString');
-var hasToStringTag = __webpack_require__(35604)();
+var hasToStringTag = __webpack_require__(84068)();
 
 var g = typeof globalThis === 'undefined' ? global : globalThis;
 var typedArrays = availableTypedArrays();
@@ -40094,7 +40094,7 @@ module.exports = whichTypedArray;
 
 /***/ }),
 
-/***/ 17130:
+/***/ 52986:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /**
@@ -40106,10 +40106,10 @@ module.exports = whichTypedArray;
  */
 var inherits = (__webpack_require__(39023).inherits);
 
-var ZipArchiveOutputStream = (__webpack_require__(74420).ZipArchiveOutputStream);
-var ZipArchiveEntry = (__webpack_require__(74420).ZipArchiveEntry);
+var ZipArchiveOutputStream = (__webpack_require__(76548).ZipArchiveOutputStream);
+var ZipArchiveEntry = (__webpack_require__(76548).ZipArchiveEntry);
 
-var util = __webpack_require__(25142);
+var util = __webpack_require__(98310);
 
 /**
  * @constructor
@@ -40288,12 +40288,12 @@ ZipStream.prototype.finalize = function() {
 
 /***/ }),
 
-/***/ 44784:
+/***/ 41856:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var possibleNames = __webpack_require__(26187);
+var possibleNames = __webpack_require__(46235);
 
 var g = typeof globalThis === 'undefined' ? global : globalThis;
 
@@ -40312,34 +40312,34 @@ module.exports = function availableTypedArrays() {
 
 /***/ }),
 
-/***/ 55172:
+/***/ 79348:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // http://262.ecma-international.org/5.1/#sec-9.11
 
-module.exports = __webpack_require__(73745);
+module.exports = __webpack_require__(42497);
 
 
 /***/ }),
 
-/***/ 19140:
+/***/ 67988:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
 // https://262.ecma-international.org/15.0/#sec-arraybufferbytelength
 
-var IsDetachedBuffer = __webpack_require__(80505);
+var IsDetachedBuffer = __webpack_require__(13129);
 
-var isArrayBuffer = __webpack_require__(41195);
-var isSharedArrayBuffer = __webpack_require__(67196);
-var arrayBufferByteLength = __webpack_require__(33178);
+var isArrayBuffer = __webpack_require__(6971);
+var isSharedArrayBuffer = __webpack_require__(78764);
+var arrayBufferByteLength = __webpack_require__(14378);
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 var $sabByteLength = callBound('SharedArrayBuffer.prototype.byteLength', true);
 
 var isGrowable = false; // TODO: support this
@@ -40372,16 +40372,16 @@ module.exports = function ArrayBufferByteLength(arrayBuffer, order) {
 
 /***/ }),
 
-/***/ 3890:
+/***/ 32674:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $BigInt = GetIntrinsic('%BigInt%', true);
-var $RangeError = __webpack_require__(66824);
-var $TypeError = __webpack_require__(6545);
+var $RangeError = __webpack_require__(65784);
+var $TypeError = __webpack_require__(71905);
 
 var zero = $BigInt && $BigInt(0);
 
@@ -40407,22 +40407,22 @@ module.exports = function BigIntRemainder(n, d) {
 
 /***/ }),
 
-/***/ 93176:
+/***/ 91720:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
-var isObject = __webpack_require__(23892);
+var $TypeError = __webpack_require__(71905);
+var isObject = __webpack_require__(44996);
 
-var isPropertyDescriptor = __webpack_require__(25191);
-var DefineOwnProperty = __webpack_require__(26131);
+var isPropertyDescriptor = __webpack_require__(86999);
+var DefineOwnProperty = __webpack_require__(38627);
 
-var FromPropertyDescriptor = __webpack_require__(56569);
-var IsDataDescriptor = __webpack_require__(55892);
-var isPropertyKey = __webpack_require__(58635);
-var SameValue = __webpack_require__(45962);
-var ToPropertyDescriptor = __webpack_require__(8820);
+var FromPropertyDescriptor = __webpack_require__(90281);
+var IsDataDescriptor = __webpack_require__(34468);
+var isPropertyKey = __webpack_require__(83163);
+var SameValue = __webpack_require__(18010);
+var ToPropertyDescriptor = __webpack_require__(33188);
 
 // https://262.ecma-international.org/6.0/#sec-definepropertyorthrow
 
@@ -40453,15 +40453,15 @@ module.exports = function DefinePropertyOrThrow(O, P, desc) {
 
 /***/ }),
 
-/***/ 56569:
+/***/ 90281:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var isPropertyDescriptor = __webpack_require__(25191);
-var fromPropertyDescriptor = __webpack_require__(32751);
+var isPropertyDescriptor = __webpack_require__(86999);
+var fromPropertyDescriptor = __webpack_require__(48351);
 
 // https://262.ecma-international.org/6.0/#sec-frompropertydescriptor
 
@@ -40476,18 +40476,18 @@ module.exports = function FromPropertyDescriptor(Desc) {
 
 /***/ }),
 
-/***/ 70413:
+/***/ 89533:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var inspect = __webpack_require__(22017);
+var inspect = __webpack_require__(83313);
 
-var isPropertyKey = __webpack_require__(58635);
+var isPropertyKey = __webpack_require__(83163);
 
-var isObject = __webpack_require__(23892);
+var isObject = __webpack_require__(44996);
 
 // https://262.ecma-international.org/6.0/#sec-get-o-p
 
@@ -40507,31 +40507,31 @@ module.exports = function Get(O, P) {
 
 /***/ }),
 
-/***/ 20230:
+/***/ 65878:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
-var callBound = __webpack_require__(53212);
-var isInteger = __webpack_require__(14035);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
+var callBound = __webpack_require__(68396);
+var isInteger = __webpack_require__(93027);
 var $Uint8Array = GetIntrinsic('%Uint8Array%', true);
 
 var $slice = callBound('Array.prototype.slice');
 
-var IsDetachedBuffer = __webpack_require__(80505);
-var RawBytesToNumeric = __webpack_require__(23210);
+var IsDetachedBuffer = __webpack_require__(13129);
+var RawBytesToNumeric = __webpack_require__(83354);
 
-var isArrayBuffer = __webpack_require__(41195);
-var isSharedArrayBuffer = __webpack_require__(67196);
-var safeConcat = __webpack_require__(66907);
+var isArrayBuffer = __webpack_require__(6971);
+var isSharedArrayBuffer = __webpack_require__(78764);
+var safeConcat = __webpack_require__(22603);
 
-var tableTAO = __webpack_require__(56858);
+var tableTAO = __webpack_require__(40970);
 
-var defaultEndianness = __webpack_require__(68430);
+var defaultEndianness = __webpack_require__(64894);
 
 // https://262.ecma-international.org/15.0/#sec-getvaluefrombuffer
 
@@ -40609,17 +40609,17 @@ module.exports = function GetValueFromBuffer(arrayBuffer, byteIndex, type, isTyp
 
 /***/ }),
 
-/***/ 73784:
+/***/ 43272:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var hasOwn = __webpack_require__(52697);
-var isObject = __webpack_require__(23892);
+var hasOwn = __webpack_require__(5993);
+var isObject = __webpack_require__(44996);
 
-var isPropertyKey = __webpack_require__(58635);
+var isPropertyKey = __webpack_require__(83163);
 
 // https://262.ecma-international.org/6.0/#sec-hasownproperty
 
@@ -40636,18 +40636,18 @@ module.exports = function HasOwnProperty(O, P) {
 
 /***/ }),
 
-/***/ 90176:
+/***/ 44688:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // https://262.ecma-international.org/6.0/#sec-isarray
-module.exports = __webpack_require__(58202);
+module.exports = __webpack_require__(10090);
 
 
 /***/ }),
 
-/***/ 3388:
+/***/ 61420:
 /***/ ((module) => {
 
 
@@ -40661,28 +40661,28 @@ module.exports = function IsBigIntElementType(type) {
 
 /***/ }),
 
-/***/ 7645:
+/***/ 28717:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // http://262.ecma-international.org/5.1/#sec-9.11
 
-module.exports = __webpack_require__(73745);
+module.exports = __webpack_require__(42497);
 
 
 /***/ }),
 
-/***/ 14437:
+/***/ 87221:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(88930);
+var GetIntrinsic = __webpack_require__(58322);
 
 var $construct = GetIntrinsic('%Reflect.construct%', true);
 
-var DefinePropertyOrThrow = __webpack_require__(93176);
+var DefinePropertyOrThrow = __webpack_require__(91720);
 try {
 	DefinePropertyOrThrow({}, '', { '[[Get]]': function () {} });
 } catch (e) {
@@ -40720,16 +40720,16 @@ if (DefinePropertyOrThrow && $construct) {
 
 /***/ }),
 
-/***/ 55892:
+/***/ 34468:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var hasOwn = __webpack_require__(52697);
+var hasOwn = __webpack_require__(5993);
 
-var isPropertyDescriptor = __webpack_require__(25191);
+var isPropertyDescriptor = __webpack_require__(86999);
 
 // https://262.ecma-international.org/5.1/#sec-8.10.2
 
@@ -40752,18 +40752,18 @@ module.exports = function IsDataDescriptor(Desc) {
 
 /***/ }),
 
-/***/ 80505:
+/***/ 13129:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var $byteLength = __webpack_require__(33178);
-var availableTypedArrays = __webpack_require__(44784)();
-var callBound = __webpack_require__(53212);
-var isArrayBuffer = __webpack_require__(41195);
-var isSharedArrayBuffer = __webpack_require__(67196);
+var $byteLength = __webpack_require__(14378);
+var availableTypedArrays = __webpack_require__(41856)();
+var callBound = __webpack_require__(68396);
+var isArrayBuffer = __webpack_require__(6971);
+var isSharedArrayBuffer = __webpack_require__(78764);
 
 var $sabByteLength = callBound('SharedArrayBuffer.prototype.byteLength', true);
 
@@ -40787,20 +40787,20 @@ module.exports = function IsDetachedBuffer(arrayBuffer) {
 
 /***/ }),
 
-/***/ 76664:
+/***/ 70888:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 var $arrayBufferResizable = callBound('%ArrayBuffer.prototype.resizable%', true);
 var $sharedArrayGrowable = callBound('%SharedArrayBuffer.prototype.growable%', true);
 
-var isArrayBuffer = __webpack_require__(41195);
-var isSharedArrayBuffer = __webpack_require__(67196);
+var isArrayBuffer = __webpack_require__(6971);
+var isSharedArrayBuffer = __webpack_require__(78764);
 
 // https://262.ecma-international.org/15.0/#sec-isfixedlengtharraybuffer
 
@@ -40823,22 +40823,22 @@ module.exports = function IsFixedLengthArrayBuffer(arrayBuffer) {
 
 /***/ }),
 
-/***/ 25322:
+/***/ 40858:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var IsDetachedBuffer = __webpack_require__(80505);
-var IsFixedLengthArrayBuffer = __webpack_require__(76664);
-var TypedArrayElementSize = __webpack_require__(58295);
+var IsDetachedBuffer = __webpack_require__(13129);
+var IsFixedLengthArrayBuffer = __webpack_require__(70888);
+var TypedArrayElementSize = __webpack_require__(66823);
 
-var isTypedArrayWithBufferWitnessRecord = __webpack_require__(65348);
+var isTypedArrayWithBufferWitnessRecord = __webpack_require__(5876);
 
-var typedArrayBuffer = __webpack_require__(57617);
-var typedArrayByteOffset = __webpack_require__(74021);
-var typedArrayLength = __webpack_require__(45208);
+var typedArrayBuffer = __webpack_require__(11009);
+var typedArrayByteOffset = __webpack_require__(8309);
+var typedArrayLength = __webpack_require__(79720);
 
 // https://262.ecma-international.org/15.0/#sec-istypedarrayoutofbounds
 
@@ -40887,7 +40887,7 @@ module.exports = function IsTypedArrayOutOfBounds(taRecord) {
 
 /***/ }),
 
-/***/ 79504:
+/***/ 47136:
 /***/ ((module) => {
 
 
@@ -40905,18 +40905,18 @@ module.exports = function IsUnsignedElementType(type) {
 
 /***/ }),
 
-/***/ 4964:
+/***/ 75284:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var ArrayBufferByteLength = __webpack_require__(19140);
-var IsDetachedBuffer = __webpack_require__(80505);
+var ArrayBufferByteLength = __webpack_require__(67988);
+var IsDetachedBuffer = __webpack_require__(13129);
 
-var isTypedArray = __webpack_require__(10853);
-var typedArrayBuffer = __webpack_require__(57617);
+var isTypedArray = __webpack_require__(52309);
+var typedArrayBuffer = __webpack_require__(11009);
 
 // https://262.ecma-international.org/15.0/#sec-maketypedarraywithbufferwitnessrecord
 
@@ -40938,30 +40938,30 @@ module.exports = function MakeTypedArrayWithBufferWitnessRecord(obj, order) {
 
 /***/ }),
 
-/***/ 14542:
+/***/ 20702:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var hasOwnProperty = __webpack_require__(73784);
-var ToBigInt64 = __webpack_require__(1257);
-var ToBigUint64 = __webpack_require__(8418);
-var ToInt16 = __webpack_require__(424);
-var ToInt32 = __webpack_require__(182);
-var ToInt8 = __webpack_require__(27859);
-var ToUint16 = __webpack_require__(51159);
-var ToUint32 = __webpack_require__(49185);
-var ToUint8 = __webpack_require__(4834);
-var ToUint8Clamp = __webpack_require__(66463);
+var hasOwnProperty = __webpack_require__(43272);
+var ToBigInt64 = __webpack_require__(90073);
+var ToBigUint64 = __webpack_require__(3154);
+var ToInt16 = __webpack_require__(65688);
+var ToInt32 = __webpack_require__(39206);
+var ToInt8 = __webpack_require__(73891);
+var ToUint16 = __webpack_require__(56583);
+var ToUint32 = __webpack_require__(68145);
+var ToUint8 = __webpack_require__(98866);
+var ToUint8Clamp = __webpack_require__(8751);
 
-var valueToFloat16Bytes = __webpack_require__(6239);
-var valueToFloat32Bytes = __webpack_require__(21485);
-var valueToFloat64Bytes = __webpack_require__(51108);
-var integerToNBytes = __webpack_require__(45861);
+var valueToFloat16Bytes = __webpack_require__(54991);
+var valueToFloat32Bytes = __webpack_require__(27293);
+var valueToFloat64Bytes = __webpack_require__(5108);
+var integerToNBytes = __webpack_require__(96565);
 
-var tableTAO = __webpack_require__(56858);
+var tableTAO = __webpack_require__(40970);
 
 // https://262.ecma-international.org/15.0/#table-the-typedarray-constructors
 var TypeToAO = {
@@ -41010,35 +41010,35 @@ module.exports = function NumericToRawBytes(type, value, isLittleEndian) {
 
 /***/ }),
 
-/***/ 23210:
+/***/ 83354:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
-var callBound = __webpack_require__(53212);
+var GetIntrinsic = __webpack_require__(31596);
+var callBound = __webpack_require__(68396);
 
-var $RangeError = __webpack_require__(66824);
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
+var $RangeError = __webpack_require__(65784);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
 var $BigInt = GetIntrinsic('%BigInt%', true);
 
-var hasOwnProperty = __webpack_require__(73784);
-var IsArray = __webpack_require__(90176);
-var IsBigIntElementType = __webpack_require__(3388);
-var IsUnsignedElementType = __webpack_require__(79504);
+var hasOwnProperty = __webpack_require__(43272);
+var IsArray = __webpack_require__(44688);
+var IsBigIntElementType = __webpack_require__(61420);
+var IsUnsignedElementType = __webpack_require__(47136);
 
-var bytesAsFloat16 = __webpack_require__(17235);
-var bytesAsFloat32 = __webpack_require__(86293);
-var bytesAsFloat64 = __webpack_require__(65726);
-var bytesAsInteger = __webpack_require__(23208);
-var every = __webpack_require__(4508);
-var isByteValue = __webpack_require__(60340);
+var bytesAsFloat16 = __webpack_require__(73763);
+var bytesAsFloat32 = __webpack_require__(24453);
+var bytesAsFloat64 = __webpack_require__(17838);
+var bytesAsInteger = __webpack_require__(49432);
+var every = __webpack_require__(74892);
+var isByteValue = __webpack_require__(83012);
 
 var $reverse = callBound('Array.prototype.reverse');
 var $slice = callBound('Array.prototype.slice');
 
-var tableTAO = __webpack_require__(56858);
+var tableTAO = __webpack_require__(40970);
 
 // https://262.ecma-international.org/15.0/#sec-rawbytestonumeric
 
@@ -41089,12 +41089,12 @@ module.exports = function RawBytesToNumeric(type, rawBytes, isLittleEndian) {
 
 /***/ }),
 
-/***/ 45962:
+/***/ 18010:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $isNaN = __webpack_require__(57760);
+var $isNaN = __webpack_require__(46864);
 
 // http://262.ecma-international.org/5.1/#sec-9.12
 
@@ -41109,16 +41109,16 @@ module.exports = function SameValue(x, y) {
 
 /***/ }),
 
-/***/ 39241:
+/***/ 73849:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
-var isObject = __webpack_require__(23892);
+var $TypeError = __webpack_require__(71905);
+var isObject = __webpack_require__(44996);
 
-var isPropertyKey = __webpack_require__(58635);
-var SameValue = __webpack_require__(45962);
+var isPropertyKey = __webpack_require__(83163);
+var SameValue = __webpack_require__(18010);
 
 // IE 9 does not throw in strict mode when writability/configurability/extensibility is violated
 var noThrowOnStrictViolation = (function () {
@@ -41161,30 +41161,30 @@ module.exports = function Set(O, P, V, Throw) {
 
 /***/ }),
 
-/***/ 80985:
+/***/ 69001:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
-var isInteger = __webpack_require__(14035);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
+var isInteger = __webpack_require__(93027);
 var $Uint8Array = GetIntrinsic('%Uint8Array%', true);
 
-var IsBigIntElementType = __webpack_require__(3388);
-var IsDetachedBuffer = __webpack_require__(80505);
-var NumericToRawBytes = __webpack_require__(14542);
+var IsBigIntElementType = __webpack_require__(61420);
+var IsDetachedBuffer = __webpack_require__(13129);
+var NumericToRawBytes = __webpack_require__(20702);
 
-var isArrayBuffer = __webpack_require__(41195);
-var isSharedArrayBuffer = __webpack_require__(67196);
-var hasOwn = __webpack_require__(52697);
+var isArrayBuffer = __webpack_require__(6971);
+var isSharedArrayBuffer = __webpack_require__(78764);
+var hasOwn = __webpack_require__(5993);
 
-var tableTAO = __webpack_require__(56858);
+var tableTAO = __webpack_require__(40970);
 
-var defaultEndianness = __webpack_require__(68430);
-var forEach = __webpack_require__(96453);
+var defaultEndianness = __webpack_require__(64894);
+var forEach = __webpack_require__(58901);
 
 // https://262.ecma-international.org/15.0/#sec-setvalueinbuffer
 
@@ -41260,18 +41260,18 @@ module.exports = function SetValueInBuffer(arrayBuffer, byteIndex, type, value, 
 
 /***/ }),
 
-/***/ 20287:
+/***/ 52111:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $species = GetIntrinsic('%Symbol.species%', true);
-var $TypeError = __webpack_require__(6545);
-var isObject = __webpack_require__(23892);
+var $TypeError = __webpack_require__(71905);
+var isObject = __webpack_require__(44996);
 
-var IsConstructor = __webpack_require__(14437);
+var IsConstructor = __webpack_require__(87221);
 
 // https://262.ecma-international.org/6.0/#sec-speciesconstructor
 
@@ -41299,16 +41299,16 @@ module.exports = function SpeciesConstructor(O, defaultConstructor) {
 
 /***/ }),
 
-/***/ 78038:
+/***/ 59878:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $BigInt = GetIntrinsic('%BigInt%', true);
-var $TypeError = __webpack_require__(6545);
-var $SyntaxError = __webpack_require__(82378);
+var $TypeError = __webpack_require__(71905);
+var $SyntaxError = __webpack_require__(63354);
 
 // https://262.ecma-international.org/14.0/#sec-stringtobigint
 
@@ -41329,19 +41329,19 @@ module.exports = function StringToBigInt(argument) {
 
 /***/ }),
 
-/***/ 35244:
+/***/ 30396:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $RegExp = GetIntrinsic('%RegExp%');
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 var $parseInteger = GetIntrinsic('%parseInt%');
 
-var callBound = __webpack_require__(53212);
-var regexTester = __webpack_require__(22363);
+var callBound = __webpack_require__(68396);
+var regexTester = __webpack_require__(50987);
 
 var $strSlice = callBound('String.prototype.slice');
 var isBinary = regexTester(/^0b[01]+$/i);
@@ -41351,7 +41351,7 @@ var nonWS = ['\u0085', '\u200b', '\ufffe'].join('');
 var nonWSregex = new $RegExp('[' + nonWS + ']', 'g');
 var hasNonWS = regexTester(nonWSregex);
 
-var $trim = __webpack_require__(48238);
+var $trim = __webpack_require__(50046);
 
 // https://262.ecma-international.org/13.0/#sec-stringtonumber
 
@@ -41378,20 +41378,20 @@ module.exports = function StringToNumber(argument) {
 
 /***/ }),
 
-/***/ 17075:
+/***/ 59491:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $BigInt = GetIntrinsic('%BigInt%', true);
 var $Number = GetIntrinsic('%Number%');
-var $TypeError = __webpack_require__(6545);
-var $SyntaxError = __webpack_require__(82378);
+var $TypeError = __webpack_require__(71905);
+var $SyntaxError = __webpack_require__(63354);
 
-var StringToBigInt = __webpack_require__(78038);
-var ToPrimitive = __webpack_require__(40199);
+var StringToBigInt = __webpack_require__(59878);
+var ToPrimitive = __webpack_require__(66103);
 
 // https://262.ecma-international.org/13.0/#sec-tobigint
 
@@ -41436,20 +41436,20 @@ module.exports = function ToBigInt(argument) {
 
 /***/ }),
 
-/***/ 1257:
+/***/ 90073:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $BigInt = GetIntrinsic('%BigInt%', true);
-var $pow = __webpack_require__(45631);
+var $pow = __webpack_require__(95759);
 
-var ToBigInt = __webpack_require__(17075);
-var BigIntRemainder = __webpack_require__(3890);
+var ToBigInt = __webpack_require__(59491);
+var BigIntRemainder = __webpack_require__(32674);
 
-var modBigInt = __webpack_require__(97156);
+var modBigInt = __webpack_require__(50836);
 
 // BigInt(2**63), but node v10.4-v10.8 have a bug where you can't `BigInt(x)` anything larger than MAX_SAFE_INTEGER
 var twoSixtyThree = $BigInt && (BigInt($pow(2, 32)) * BigInt($pow(2, 31)));
@@ -41468,21 +41468,21 @@ module.exports = function ToBigInt64(argument) {
 
 /***/ }),
 
-/***/ 8418:
+/***/ 3154:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $BigInt = GetIntrinsic('%BigInt%', true);
 
-var $pow = __webpack_require__(45631);
+var $pow = __webpack_require__(95759);
 
-var ToBigInt = __webpack_require__(17075);
-var BigIntRemainder = __webpack_require__(3890);
+var ToBigInt = __webpack_require__(59491);
+var BigIntRemainder = __webpack_require__(32674);
 
-var modBigInt = __webpack_require__(97156);
+var modBigInt = __webpack_require__(50836);
 
 // BigInt(2**64), but node v10.4-v10.8 have a bug where you can't `BigInt(x)` anything larger than MAX_SAFE_INTEGER
 var twoSixtyFour = $BigInt && (BigInt($pow(2, 32)) * BigInt($pow(2, 32)));
@@ -41498,7 +41498,7 @@ module.exports = function ToBigUint64(argument) {
 
 /***/ }),
 
-/***/ 49418:
+/***/ 98202:
 /***/ ((module) => {
 
 
@@ -41510,16 +41510,16 @@ module.exports = function ToBoolean(value) { return !!value; };
 
 /***/ }),
 
-/***/ 424:
+/***/ 65688:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var modulo = __webpack_require__(98003);
-var ToNumber = __webpack_require__(6229);
-var truncate = __webpack_require__(22563);
+var modulo = __webpack_require__(53283);
+var ToNumber = __webpack_require__(88645);
+var truncate = __webpack_require__(31123);
 
-var isFinite = __webpack_require__(8474);
+var isFinite = __webpack_require__(99338);
 
 // https://262.ecma-international.org/14.0/#sec-toint16
 
@@ -41538,16 +41538,16 @@ module.exports = function ToInt16(argument) {
 
 /***/ }),
 
-/***/ 182:
+/***/ 39206:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var modulo = __webpack_require__(98003);
-var ToNumber = __webpack_require__(6229);
-var truncate = __webpack_require__(22563);
+var modulo = __webpack_require__(53283);
+var ToNumber = __webpack_require__(88645);
+var truncate = __webpack_require__(31123);
 
-var isFinite = __webpack_require__(8474);
+var isFinite = __webpack_require__(99338);
 
 // https://262.ecma-international.org/14.0/#sec-toint32
 
@@ -41568,16 +41568,16 @@ module.exports = function ToInt32(argument) {
 
 /***/ }),
 
-/***/ 27859:
+/***/ 73891:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var modulo = __webpack_require__(98003);
-var ToNumber = __webpack_require__(6229);
-var truncate = __webpack_require__(22563);
+var modulo = __webpack_require__(53283);
+var ToNumber = __webpack_require__(88645);
+var truncate = __webpack_require__(31123);
 
-var isFinite = __webpack_require__(8474);
+var isFinite = __webpack_require__(99338);
 
 // https://262.ecma-international.org/14.0/#sec-toint8
 
@@ -41594,16 +41594,16 @@ module.exports = function ToInt8(argument) {
 
 /***/ }),
 
-/***/ 78509:
+/***/ 34045:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var ToNumber = __webpack_require__(6229);
-var truncate = __webpack_require__(22563);
+var ToNumber = __webpack_require__(88645);
+var truncate = __webpack_require__(31123);
 
-var $isNaN = __webpack_require__(57760);
-var $isFinite = __webpack_require__(8474);
+var $isNaN = __webpack_require__(46864);
+var $isFinite = __webpack_require__(99338);
 
 // https://262.ecma-international.org/14.0/#sec-tointegerorinfinity
 
@@ -41617,19 +41617,19 @@ module.exports = function ToIntegerOrInfinity(value) {
 
 /***/ }),
 
-/***/ 6229:
+/***/ 88645:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 var $Number = GetIntrinsic('%Number%');
-var isPrimitive = __webpack_require__(44310);
+var isPrimitive = __webpack_require__(55622);
 
-var ToPrimitive = __webpack_require__(40199);
-var StringToNumber = __webpack_require__(35244);
+var ToPrimitive = __webpack_require__(66103);
+var StringToNumber = __webpack_require__(30396);
 
 // https://262.ecma-international.org/13.0/#sec-tonumber
 
@@ -41650,12 +41650,12 @@ module.exports = function ToNumber(argument) {
 
 /***/ }),
 
-/***/ 40199:
+/***/ 66103:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var toPrimitive = __webpack_require__(15821);
+var toPrimitive = __webpack_require__(82717);
 
 // https://262.ecma-international.org/6.0/#sec-toprimitive
 
@@ -41669,18 +41669,18 @@ module.exports = function ToPrimitive(input) {
 
 /***/ }),
 
-/***/ 8820:
+/***/ 33188:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var hasOwn = __webpack_require__(52697);
+var hasOwn = __webpack_require__(5993);
 
-var $TypeError = __webpack_require__(6545);
-var isObject = __webpack_require__(23892);
+var $TypeError = __webpack_require__(71905);
+var isObject = __webpack_require__(44996);
 
-var IsCallable = __webpack_require__(7645);
-var ToBoolean = __webpack_require__(49418);
+var IsCallable = __webpack_require__(28717);
+var ToBoolean = __webpack_require__(98202);
 
 // https://262.ecma-international.org/5.1/#sec-8.10.5
 
@@ -41726,15 +41726,15 @@ module.exports = function ToPropertyDescriptor(Obj) {
 
 /***/ }),
 
-/***/ 64985:
+/***/ 73961:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $String = GetIntrinsic('%String%');
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
 // https://262.ecma-international.org/6.0/#sec-tostring
 
@@ -41748,16 +41748,16 @@ module.exports = function ToString(argument) {
 
 /***/ }),
 
-/***/ 51159:
+/***/ 56583:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var modulo = __webpack_require__(98003);
-var ToNumber = __webpack_require__(6229);
-var truncate = __webpack_require__(22563);
+var modulo = __webpack_require__(53283);
+var ToNumber = __webpack_require__(88645);
+var truncate = __webpack_require__(31123);
 
-var isFinite = __webpack_require__(8474);
+var isFinite = __webpack_require__(99338);
 
 // https://262.ecma-international.org/14.0/#sec-touint16
 
@@ -41776,16 +41776,16 @@ module.exports = function ToUint16(argument) {
 
 /***/ }),
 
-/***/ 49185:
+/***/ 68145:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var modulo = __webpack_require__(98003);
-var ToNumber = __webpack_require__(6229);
-var truncate = __webpack_require__(22563);
+var modulo = __webpack_require__(53283);
+var ToNumber = __webpack_require__(88645);
+var truncate = __webpack_require__(31123);
 
-var isFinite = __webpack_require__(8474);
+var isFinite = __webpack_require__(99338);
 
 // https://262.ecma-international.org/14.0/#sec-touint32
 
@@ -41804,16 +41804,16 @@ module.exports = function ToUint32(argument) {
 
 /***/ }),
 
-/***/ 4834:
+/***/ 98866:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var isFinite = __webpack_require__(8474);
+var isFinite = __webpack_require__(99338);
 
-var modulo = __webpack_require__(98003);
-var ToNumber = __webpack_require__(6229);
-var truncate = __webpack_require__(22563);
+var modulo = __webpack_require__(53283);
+var ToNumber = __webpack_require__(88645);
+var truncate = __webpack_require__(31123);
 
 // https://262.ecma-international.org/14.0/#sec-touint8
 
@@ -41830,17 +41830,17 @@ module.exports = function ToUint8(argument) {
 
 /***/ }),
 
-/***/ 66463:
+/***/ 8751:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var clamp = __webpack_require__(45518);
+var clamp = __webpack_require__(13950);
 
-var ToNumber = __webpack_require__(6229);
-var floor = __webpack_require__(30871);
+var ToNumber = __webpack_require__(88645);
+var floor = __webpack_require__(50087);
 
-var $isNaN = __webpack_require__(57760);
+var $isNaN = __webpack_require__(46864);
 
 // https://262.ecma-international.org/15.0/#sec-touint8clamp
 
@@ -41863,21 +41863,21 @@ module.exports = function ToUint8Clamp(argument) {
 
 /***/ }),
 
-/***/ 77082:
+/***/ 1226:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
 
-var IsArray = __webpack_require__(90176);
-var IsConstructor = __webpack_require__(14437);
-var IsTypedArrayOutOfBounds = __webpack_require__(25322);
-var TypedArrayLength = __webpack_require__(90516);
-var ValidateTypedArray = __webpack_require__(22738);
+var IsArray = __webpack_require__(44688);
+var IsConstructor = __webpack_require__(87221);
+var IsTypedArrayOutOfBounds = __webpack_require__(40858);
+var TypedArrayLength = __webpack_require__(13508);
+var ValidateTypedArray = __webpack_require__(30402);
 
-var availableTypedArrays = __webpack_require__(44784)();
+var availableTypedArrays = __webpack_require__(41856)();
 
 // https://262.ecma-international.org/15.0/#typedarraycreatefromconstructor
 
@@ -41922,19 +41922,19 @@ module.exports = function TypedArrayCreateFromConstructor(constructor, argumentL
 
 /***/ }),
 
-/***/ 58295:
+/***/ 66823:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
-var isInteger = __webpack_require__(14035);
-var whichTypedArray = __webpack_require__(16987);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
+var isInteger = __webpack_require__(93027);
+var whichTypedArray = __webpack_require__(16971);
 
 // https://262.ecma-international.org/13.0/#sec-typedarrayelementsize
 
-var tableTAO = __webpack_require__(56858);
+var tableTAO = __webpack_require__(40970);
 
 module.exports = function TypedArrayElementSize(O) {
 	var type = whichTypedArray(O);
@@ -41952,19 +41952,19 @@ module.exports = function TypedArrayElementSize(O) {
 
 /***/ }),
 
-/***/ 79922:
+/***/ 48290:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
 
-var whichTypedArray = __webpack_require__(16987);
+var whichTypedArray = __webpack_require__(16971);
 
 // https://262.ecma-international.org/13.0/#sec-typedarrayelementtype
 
-var tableTAO = __webpack_require__(56858);
+var tableTAO = __webpack_require__(40970);
 
 module.exports = function TypedArrayElementType(O) {
 	var type = whichTypedArray(O);
@@ -41982,23 +41982,23 @@ module.exports = function TypedArrayElementType(O) {
 
 /***/ }),
 
-/***/ 90516:
+/***/ 13508:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var floor = __webpack_require__(30871);
-var IsFixedLengthArrayBuffer = __webpack_require__(76664);
-var IsTypedArrayOutOfBounds = __webpack_require__(25322);
-var TypedArrayElementSize = __webpack_require__(58295);
+var floor = __webpack_require__(50087);
+var IsFixedLengthArrayBuffer = __webpack_require__(70888);
+var IsTypedArrayOutOfBounds = __webpack_require__(40858);
+var TypedArrayElementSize = __webpack_require__(66823);
 
-var isTypedArrayWithBufferWitnessRecord = __webpack_require__(65348);
+var isTypedArrayWithBufferWitnessRecord = __webpack_require__(5876);
 
-var typedArrayBuffer = __webpack_require__(57617);
-var typedArrayByteOffset = __webpack_require__(74021);
-var typedArrayLength = __webpack_require__(45208);
+var typedArrayBuffer = __webpack_require__(11009);
+var typedArrayByteOffset = __webpack_require__(8309);
+var typedArrayLength = __webpack_require__(79720);
 
 // https://www.ecma-international.org/ecma-262/15.0/#sec-typedarraylength
 
@@ -42040,22 +42040,22 @@ module.exports = function TypedArrayLength(taRecord) {
 
 /***/ }),
 
-/***/ 94936:
+/***/ 54312:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $SyntaxError = __webpack_require__(82378);
-var $TypeError = __webpack_require__(6545);
+var $SyntaxError = __webpack_require__(63354);
+var $TypeError = __webpack_require__(71905);
 
-var whichTypedArray = __webpack_require__(16987);
-var availableTypedArrays = __webpack_require__(44784)();
+var whichTypedArray = __webpack_require__(16971);
+var availableTypedArrays = __webpack_require__(41856)();
 
-var IsArray = __webpack_require__(90176);
-var SpeciesConstructor = __webpack_require__(20287);
-var TypedArrayCreateFromConstructor = __webpack_require__(77082);
+var IsArray = __webpack_require__(44688);
+var SpeciesConstructor = __webpack_require__(52111);
+var TypedArrayCreateFromConstructor = __webpack_require__(1226);
 
-var getConstructor = __webpack_require__(12059);
+var getConstructor = __webpack_require__(33483);
 
 // https://262.ecma-international.org/15.0/#typedarray-species-create
 
@@ -42084,18 +42084,18 @@ module.exports = function TypedArraySpeciesCreate(exemplar, argumentList) {
 
 /***/ }),
 
-/***/ 22738:
+/***/ 30402:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
-var isObject = __webpack_require__(23892);
+var $TypeError = __webpack_require__(71905);
+var isObject = __webpack_require__(44996);
 
-var IsTypedArrayOutOfBounds = __webpack_require__(25322);
-var MakeTypedArrayWithBufferWitnessRecord = __webpack_require__(4964);
+var IsTypedArrayOutOfBounds = __webpack_require__(40858);
+var MakeTypedArrayWithBufferWitnessRecord = __webpack_require__(75284);
 
-var isTypedArray = __webpack_require__(10853);
+var isTypedArray = __webpack_require__(52309);
 
 // https://262.ecma-international.org/15.0/#sec-validatetypedarray
 
@@ -42123,14 +42123,14 @@ module.exports = function ValidateTypedArray(O, order) {
 
 /***/ }),
 
-/***/ 45518:
+/***/ 13950:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
-var max = __webpack_require__(56847);
-var min = __webpack_require__(67349);
+var $TypeError = __webpack_require__(71905);
+var max = __webpack_require__(10175);
+var min = __webpack_require__(46117);
 
 // https://262.ecma-international.org/12.0/#clamping
 
@@ -42144,13 +42144,13 @@ module.exports = function clamp(x, lower, upper) {
 
 /***/ }),
 
-/***/ 30871:
+/***/ 50087:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // var modulo = require('./modulo');
-var $floor = __webpack_require__(7975);
+var $floor = __webpack_require__(64759);
 
 // http://262.ecma-international.org/11.0/#eqn-floor
 
@@ -42165,12 +42165,12 @@ module.exports = function floor(x) {
 
 /***/ }),
 
-/***/ 98003:
+/***/ 53283:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var mod = __webpack_require__(29439);
+var mod = __webpack_require__(78991);
 
 // https://262.ecma-international.org/5.1/#sec-5.2
 
@@ -42181,7 +42181,7 @@ module.exports = function modulo(x, y) {
 
 /***/ }),
 
-/***/ 56858:
+/***/ 40970:
 /***/ ((module) => {
 
 
@@ -42226,14 +42226,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 22563:
+/***/ 31123:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var floor = __webpack_require__(30871);
+var floor = __webpack_require__(50087);
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
 // https://262.ecma-international.org/14.0/#eqn-truncate
 
@@ -42248,33 +42248,33 @@ module.exports = function truncate(x) {
 
 /***/ }),
 
-/***/ 88930:
+/***/ 58322:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // TODO: remove, semver-major
 
-module.exports = __webpack_require__(47484);
+module.exports = __webpack_require__(31596);
 
 
 /***/ }),
 
-/***/ 26131:
+/***/ 38627:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var hasPropertyDescriptors = __webpack_require__(7642);
+var hasPropertyDescriptors = __webpack_require__(95306);
 
-var $defineProperty = __webpack_require__(45687);
+var $defineProperty = __webpack_require__(48103);
 
 var hasArrayLengthDefineBug = hasPropertyDescriptors.hasArrayLengthDefineBug();
 
 // eslint-disable-next-line global-require
-var isArray = hasArrayLengthDefineBug && __webpack_require__(58202);
+var isArray = hasArrayLengthDefineBug && __webpack_require__(10090);
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 var $isEnumerable = callBound('Object.prototype.propertyIsEnumerable');
 
@@ -42320,17 +42320,17 @@ module.exports = function DefineOwnProperty(IsDataDescriptor, SameValue, FromPro
 
 /***/ }),
 
-/***/ 58202:
+/***/ 10090:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $Array = GetIntrinsic('%Array%');
 
 // eslint-disable-next-line global-require
-var toStr = !$Array.isArray && __webpack_require__(53212)('Object.prototype.toString');
+var toStr = !$Array.isArray && __webpack_require__(68396)('Object.prototype.toString');
 
 module.exports = $Array.isArray || function IsArray(argument) {
 	return toStr(argument) === '[object Array]';
@@ -42339,12 +42339,12 @@ module.exports = $Array.isArray || function IsArray(argument) {
 
 /***/ }),
 
-/***/ 17235:
+/***/ 73763:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $pow = __webpack_require__(45631);
+var $pow = __webpack_require__(95759);
 
 module.exports = function bytesAsFloat32(rawBytes) {
 	// return new $Float16Array(new $Uint8Array(rawBytes).buffer)[0];
@@ -42393,12 +42393,12 @@ module.exports = function bytesAsFloat32(rawBytes) {
 
 /***/ }),
 
-/***/ 86293:
+/***/ 24453:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $pow = __webpack_require__(45631);
+var $pow = __webpack_require__(95759);
 
 module.exports = function bytesAsFloat32(rawBytes) {
 	// return new $Float32Array(new $Uint8Array(rawBytes).buffer)[0];
@@ -42436,12 +42436,12 @@ Return the Number value that corresponds to value.
 
 /***/ }),
 
-/***/ 65726:
+/***/ 17838:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $pow = __webpack_require__(45631);
+var $pow = __webpack_require__(95759);
 
 module.exports = function bytesAsFloat64(rawBytes) {
 	// return new $Float64Array(new $Uint8Array(rawBytes).buffer)[0];
@@ -42485,14 +42485,14 @@ Return the Number value that corresponds to value.
 
 /***/ }),
 
-/***/ 23208:
+/***/ 49432:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
-var $pow = __webpack_require__(45631);
+var $pow = __webpack_require__(95759);
 
 var $Number = GetIntrinsic('%Number%');
 var $BigInt = GetIntrinsic('%BigInt%', true);
@@ -42524,17 +42524,17 @@ module.exports = function bytesAsInteger(rawBytes, elementSize, isUnsigned, isBi
 
 /***/ }),
 
-/***/ 68430:
+/***/ 64894:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $Uint8Array = GetIntrinsic('%Uint8Array%', true);
 var $Uint32Array = GetIntrinsic('%Uint32Array%', true);
 
-var typedArrayBuffer = __webpack_require__(57617);
+var typedArrayBuffer = __webpack_require__(11009);
 
 var uInt32 = $Uint32Array && new $Uint32Array([0x12345678]);
 var uInt8 = uInt32 && new $Uint8Array(typedArrayBuffer(uInt32));
@@ -42552,7 +42552,7 @@ module.exports = uInt8
 
 /***/ }),
 
-/***/ 4508:
+/***/ 74892:
 /***/ ((module) => {
 
 
@@ -42569,7 +42569,7 @@ module.exports = function every(array, predicate) {
 
 /***/ }),
 
-/***/ 96453:
+/***/ 58901:
 /***/ ((module) => {
 
 
@@ -42583,7 +42583,7 @@ module.exports = function forEach(array, callback) {
 
 /***/ }),
 
-/***/ 20468:
+/***/ 99716:
 /***/ ((module) => {
 
 
@@ -42623,7 +42623,7 @@ module.exports = function fractionToBitString(x) {
 
 /***/ }),
 
-/***/ 32751:
+/***/ 48351:
 /***/ ((module) => {
 
 
@@ -42657,12 +42657,12 @@ module.exports = function fromPropertyDescriptor(Desc) {
 
 /***/ }),
 
-/***/ 87275:
+/***/ 58715:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $floor = __webpack_require__(7975);
+var $floor = __webpack_require__(64759);
 
 // https://runestone.academy/ns/books/published/pythonds/BasicDS/ConvertingDecimalNumberstoBinaryNumbers.html#:~:text=The%20Divide%20by%202%20algorithm,have%20a%20remainder%20of%200
 
@@ -42685,12 +42685,12 @@ module.exports = function intToBinaryString(x) {
 
 /***/ }),
 
-/***/ 45861:
+/***/ 96565:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $Number = GetIntrinsic('%Number%');
 var $BigInt = GetIntrinsic('%BigInt%', true);
@@ -42720,7 +42720,7 @@ module.exports = function integerToNBytes(intValue, n, isLittleEndian) {
 
 /***/ }),
 
-/***/ 60340:
+/***/ 83012:
 /***/ ((module) => {
 
 
@@ -42732,18 +42732,18 @@ module.exports = function isByteValue(value) {
 
 /***/ }),
 
-/***/ 97465:
+/***/ 39881:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // TODO, semver-major: delete
-module.exports = __webpack_require__(14035);
+module.exports = __webpack_require__(93027);
 
 
 /***/ }),
 
-/***/ 15850:
+/***/ 4858:
 /***/ ((module) => {
 
 
@@ -42755,19 +42755,19 @@ module.exports = Number.isNaN || function isNaN(a) {
 
 /***/ }),
 
-/***/ 28336:
+/***/ 88640:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // TODO: remove, semver-major
 
-module.exports = __webpack_require__(23892);
+module.exports = __webpack_require__(44996);
 
 
 /***/ }),
 
-/***/ 44310:
+/***/ 55622:
 /***/ ((module) => {
 
 
@@ -42779,7 +42779,7 @@ module.exports = function isPrimitive(value) {
 
 /***/ }),
 
-/***/ 58635:
+/***/ 83163:
 /***/ ((module) => {
 
 
@@ -42791,18 +42791,18 @@ module.exports = function isPropertyKey(argument) {
 
 /***/ }),
 
-/***/ 29439:
+/***/ 78991:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
 // TODO, semver-major: delete
-module.exports = __webpack_require__(16421);
+module.exports = __webpack_require__(55413);
 
 
 /***/ }),
 
-/***/ 97156:
+/***/ 50836:
 /***/ ((module) => {
 
 
@@ -42815,14 +42815,14 @@ module.exports = function bigIntMod(BigIntRemainder, bigint, modulo) {
 
 /***/ }),
 
-/***/ 25191:
+/***/ 86999:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $TypeError = __webpack_require__(6545);
+var $TypeError = __webpack_require__(71905);
 
-var hasOwn = __webpack_require__(52697);
+var hasOwn = __webpack_require__(5993);
 
 var allowed = {
 	__proto__: null,
@@ -42858,15 +42858,15 @@ module.exports = function isPropertyDescriptor(Desc) {
 
 /***/ }),
 
-/***/ 65348:
+/***/ 5876:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var hasOwn = __webpack_require__(52697);
-var isTypedArray = __webpack_require__(10853);
+var hasOwn = __webpack_require__(5993);
+var isTypedArray = __webpack_require__(52309);
 
-var isInteger = __webpack_require__(97465);
+var isInteger = __webpack_require__(39881);
 
 module.exports = function isTypedArrayWithBufferWitnessRecord(value) {
 	return !!value
@@ -42883,12 +42883,12 @@ module.exports = function isTypedArrayWithBufferWitnessRecord(value) {
 
 /***/ }),
 
-/***/ 12059:
+/***/ 33483:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var constructors = {
 	__proto__: null,
@@ -42913,18 +42913,18 @@ module.exports = function getConstructor(kind) {
 
 /***/ }),
 
-/***/ 6239:
+/***/ 54991:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $abs = __webpack_require__(62661);
-var $floor = __webpack_require__(7975);
-var $pow = __webpack_require__(45631);
+var $abs = __webpack_require__(1973);
+var $floor = __webpack_require__(64759);
+var $pow = __webpack_require__(95759);
 
-var isFinite = __webpack_require__(8474);
-var isNaN = __webpack_require__(57760);
-var isNegativeZero = __webpack_require__(37688);
+var isFinite = __webpack_require__(99338);
+var isNaN = __webpack_require__(46864);
+var isNegativeZero = __webpack_require__(28584);
 
 var maxFiniteFloat16 = 65504; // 2**16 - 2**5
 
@@ -42993,18 +42993,18 @@ module.exports = function valueToFloat16Bytes(value, isLittleEndian) {
 
 /***/ }),
 
-/***/ 21485:
+/***/ 27293:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var $abs = __webpack_require__(62661);
-var $floor = __webpack_require__(7975);
-var $pow = __webpack_require__(45631);
+var $abs = __webpack_require__(1973);
+var $floor = __webpack_require__(64759);
+var $pow = __webpack_require__(95759);
 
-var isFinite = __webpack_require__(8474);
-var isNaN = __webpack_require__(57760);
-var isNegativeZero = __webpack_require__(37688);
+var isFinite = __webpack_require__(99338);
+var isNaN = __webpack_require__(46864);
+var isNegativeZero = __webpack_require__(28584);
 
 var maxFiniteFloat32 = 3.4028234663852886e+38; // roughly 2 ** 128 - 1
 
@@ -43067,27 +43067,27 @@ module.exports = function valueToFloat32Bytes(value, isLittleEndian) {
 
 /***/ }),
 
-/***/ 51108:
+/***/ 5108:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
+var GetIntrinsic = __webpack_require__(31596);
 
 var $parseInt = GetIntrinsic('%parseInt%');
-var $abs = __webpack_require__(62661);
-var $floor = __webpack_require__(7975);
-var isFinite = __webpack_require__(8474);
-var isNegativeZero = __webpack_require__(37688);
+var $abs = __webpack_require__(1973);
+var $floor = __webpack_require__(64759);
+var isFinite = __webpack_require__(99338);
+var isNegativeZero = __webpack_require__(28584);
 
-var callBound = __webpack_require__(53212);
+var callBound = __webpack_require__(68396);
 
 var $strIndexOf = callBound('String.prototype.indexOf');
 var $strSlice = callBound('String.prototype.slice');
 
-var fractionToBitString = __webpack_require__(20468);
-var intToBinString = __webpack_require__(87275);
-var isNaN = __webpack_require__(15850);
+var fractionToBitString = __webpack_require__(99716);
+var intToBinString = __webpack_require__(58715);
+var isNaN = __webpack_require__(4858);
 
 var float64bias = 1023;
 
@@ -43159,17 +43159,17 @@ module.exports = function valueToFloat64Bytes(value, isLittleEndian) {
 
 /***/ }),
 
-/***/ 66000:
+/***/ 71552:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Glob = void 0;
-const minimatch_1 = __webpack_require__(32006);
+const minimatch_1 = __webpack_require__(84598);
 const node_url_1 = __webpack_require__(73136);
-const path_scurry_1 = __webpack_require__(81430);
-const pattern_js_1 = __webpack_require__(23690);
-const walker_js_1 = __webpack_require__(91020);
+const path_scurry_1 = __webpack_require__(8998);
+const pattern_js_1 = __webpack_require__(85082);
+const walker_js_1 = __webpack_require__(30492);
 // if no process global, just call it linux.
 // so we default to case-sensitive, / separators
 const defaultPlatform = (typeof process === 'object' &&
@@ -43412,13 +43412,13 @@ exports.Glob = Glob;
 
 /***/ }),
 
-/***/ 43018:
+/***/ 63610:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.hasMagic = void 0;
-const minimatch_1 = __webpack_require__(32006);
+const minimatch_1 = __webpack_require__(84598);
 /**
  * Return true if the patterns provided contain any magic glob characters,
  * given the options provided.
@@ -43445,7 +43445,7 @@ exports.hasMagic = hasMagic;
 
 /***/ }),
 
-/***/ 36520:
+/***/ 51224:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -43455,8 +43455,8 @@ exports.hasMagic = hasMagic;
 // Ignores are always parsed in dot:true mode
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Ignore = void 0;
-const minimatch_1 = __webpack_require__(32006);
-const pattern_js_1 = __webpack_require__(23690);
+const minimatch_1 = __webpack_require__(84598);
+const pattern_js_1 = __webpack_require__(85082);
 const defaultPlatform = (typeof process === 'object' &&
     process &&
     typeof process.platform === 'string') ?
@@ -43570,7 +43570,7 @@ exports.Ignore = Ignore;
 
 /***/ }),
 
-/***/ 81168:
+/***/ 12000:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -43581,17 +43581,17 @@ exports.globStream = globStream;
 exports.globSync = globSync;
 exports.globIterateSync = globIterateSync;
 exports.globIterate = globIterate;
-const minimatch_1 = __webpack_require__(32006);
-const glob_js_1 = __webpack_require__(66000);
-const has_magic_js_1 = __webpack_require__(43018);
-var minimatch_2 = __webpack_require__(32006);
+const minimatch_1 = __webpack_require__(84598);
+const glob_js_1 = __webpack_require__(71552);
+const has_magic_js_1 = __webpack_require__(63610);
+var minimatch_2 = __webpack_require__(84598);
 Object.defineProperty(exports, "escape", ({ enumerable: true, get: function () { return minimatch_2.escape; } }));
 Object.defineProperty(exports, "unescape", ({ enumerable: true, get: function () { return minimatch_2.unescape; } }));
-var glob_js_2 = __webpack_require__(66000);
+var glob_js_2 = __webpack_require__(71552);
 Object.defineProperty(exports, "Glob", ({ enumerable: true, get: function () { return glob_js_2.Glob; } }));
-var has_magic_js_2 = __webpack_require__(43018);
+var has_magic_js_2 = __webpack_require__(63610);
 Object.defineProperty(exports, "hasMagic", ({ enumerable: true, get: function () { return has_magic_js_2.hasMagic; } }));
-var ignore_js_1 = __webpack_require__(36520);
+var ignore_js_1 = __webpack_require__(51224);
 Object.defineProperty(exports, "Ignore", ({ enumerable: true, get: function () { return ignore_js_1.Ignore; } }));
 function globStreamSync(pattern, options = {}) {
     return new glob_js_1.Glob(pattern, options).streamSync();
@@ -43644,14 +43644,14 @@ exports.glob.glob = exports.glob;
 
 /***/ }),
 
-/***/ 23690:
+/***/ 85082:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 // this is just a very light wrapper around 2 arrays with an offset index
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Pattern = void 0;
-const minimatch_1 = __webpack_require__(32006);
+const minimatch_1 = __webpack_require__(84598);
 const isPatternList = (pl) => pl.length >= 1;
 const isGlobList = (gl) => gl.length >= 1;
 /**
@@ -43869,14 +43869,14 @@ exports.Pattern = Pattern;
 
 /***/ }),
 
-/***/ 96996:
+/***/ 17396:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 // synchronous utility for filtering entries and calculating subwalks
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Processor = exports.SubWalks = exports.MatchRecord = exports.HasWalkedCache = void 0;
-const minimatch_1 = __webpack_require__(32006);
+const minimatch_1 = __webpack_require__(84598);
 /**
  * A cache of which patterns have been processed for a given Path
  */
@@ -44176,7 +44176,7 @@ exports.Processor = Processor;
 
 /***/ }),
 
-/***/ 91020:
+/***/ 30492:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -44188,9 +44188,9 @@ exports.GlobStream = exports.GlobWalker = exports.GlobUtil = void 0;
  *
  * @module
  */
-const minipass_1 = __webpack_require__(901);
-const ignore_js_1 = __webpack_require__(36520);
-const processor_js_1 = __webpack_require__(96996);
+const minipass_1 = __webpack_require__(57493);
+const ignore_js_1 = __webpack_require__(51224);
+const processor_js_1 = __webpack_require__(17396);
 const makeIgnore = (ignore, opts) => typeof ignore === 'string' ? new ignore_js_1.Ignore([ignore], opts)
     : Array.isArray(ignore) ? new ignore_js_1.Ignore(ignore, opts)
         : ignore;
@@ -44569,7 +44569,7 @@ exports.GlobStream = GlobStream;
 
 /***/ }),
 
-/***/ 61066:
+/***/ 50426:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -46121,7 +46121,7 @@ exports.LRUCache = LRUCache;
 
 /***/ }),
 
-/***/ 69430:
+/***/ 47142:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -46141,7 +46141,7 @@ exports.assertValidPattern = assertValidPattern;
 
 /***/ }),
 
-/***/ 85150:
+/***/ 92110:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -46149,8 +46149,8 @@ exports.assertValidPattern = assertValidPattern;
 var _a;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AST = void 0;
-const brace_expressions_js_1 = __webpack_require__(96607);
-const unescape_js_1 = __webpack_require__(2648);
+const brace_expressions_js_1 = __webpack_require__(38511);
+const unescape_js_1 = __webpack_require__(45672);
 const types = new Set(['!', '?', '+', '*', '@']);
 const isExtglobType = (c) => types.has(c);
 const isExtglobAST = (c) => isExtglobType(c.type);
@@ -46894,7 +46894,7 @@ _a = AST;
 
 /***/ }),
 
-/***/ 96607:
+/***/ 38511:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -47052,7 +47052,7 @@ exports.parseClass = parseClass;
 
 /***/ }),
 
-/***/ 36991:
+/***/ 61935:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -47080,7 +47080,7 @@ exports.escape = escape;
 
 /***/ }),
 
-/***/ 32006:
+/***/ 84598:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -47089,11 +47089,11 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.unescape = exports.escape = exports.AST = exports.Minimatch = exports.match = exports.makeRe = exports.braceExpand = exports.defaults = exports.filter = exports.GLOBSTAR = exports.sep = exports.minimatch = void 0;
-const brace_expansion_1 = __importDefault(__webpack_require__(80590));
-const assert_valid_pattern_js_1 = __webpack_require__(69430);
-const ast_js_1 = __webpack_require__(85150);
-const escape_js_1 = __webpack_require__(36991);
-const unescape_js_1 = __webpack_require__(2648);
+const brace_expansion_1 = __importDefault(__webpack_require__(72958));
+const assert_valid_pattern_js_1 = __webpack_require__(47142);
+const ast_js_1 = __webpack_require__(92110);
+const escape_js_1 = __webpack_require__(61935);
+const unescape_js_1 = __webpack_require__(45672);
 const minimatch = (p, pattern, options = {}) => {
     (0, assert_valid_pattern_js_1.assertValidPattern)(pattern);
     // shortcut: comments match nothing.
@@ -48094,11 +48094,11 @@ class Minimatch {
 }
 exports.Minimatch = Minimatch;
 /* c8 ignore start */
-var ast_js_2 = __webpack_require__(85150);
+var ast_js_2 = __webpack_require__(92110);
 Object.defineProperty(exports, "AST", ({ enumerable: true, get: function () { return ast_js_2.AST; } }));
-var escape_js_2 = __webpack_require__(36991);
+var escape_js_2 = __webpack_require__(61935);
 Object.defineProperty(exports, "escape", ({ enumerable: true, get: function () { return escape_js_2.escape; } }));
-var unescape_js_2 = __webpack_require__(2648);
+var unescape_js_2 = __webpack_require__(45672);
 Object.defineProperty(exports, "unescape", ({ enumerable: true, get: function () { return unescape_js_2.unescape; } }));
 /* c8 ignore stop */
 exports.minimatch.AST = ast_js_1.AST;
@@ -48109,7 +48109,7 @@ exports.minimatch.unescape = unescape_js_1.unescape;
 
 /***/ }),
 
-/***/ 2648:
+/***/ 45672:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -48139,7 +48139,7 @@ exports.unescape = unescape;
 
 /***/ }),
 
-/***/ 901:
+/***/ 57493:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -49183,7 +49183,7 @@ exports.Minipass = Minipass;
 
 /***/ }),
 
-/***/ 81430:
+/***/ 8998:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -49212,7 +49212,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PathScurry = exports.Path = exports.PathScurryDarwin = exports.PathScurryPosix = exports.PathScurryWin32 = exports.PathScurryBase = exports.PathPosix = exports.PathWin32 = exports.PathBase = exports.ChildrenCache = exports.ResolveCache = void 0;
-const lru_cache_1 = __webpack_require__(61066);
+const lru_cache_1 = __webpack_require__(50426);
 const node_path_1 = __webpack_require__(76760);
 const node_url_1 = __webpack_require__(73136);
 const fs_1 = __webpack_require__(79896);
@@ -49221,7 +49221,7 @@ const realpathSync = fs_1.realpathSync.native;
 // TODO: test perf of fs/promises realpath vs realpathCB,
 // since the promises one uses realpath.native
 const promises_1 = __webpack_require__(51455);
-const minipass_1 = __webpack_require__(901);
+const minipass_1 = __webpack_require__(57493);
 const defaultFS = {
     lstatSync: fs_1.lstatSync,
     readdir: fs_1.readdir,
@@ -51203,19 +51203,19 @@ exports.PathScurry = process.platform === 'win32' ? PathScurryWin32
 
 /***/ }),
 
-/***/ 44586:
+/***/ 59354:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var GetIntrinsic = __webpack_require__(47484);
-var IsCallable = __webpack_require__(55172);
-var isObject = __webpack_require__(28336);
-var whichBuiltinType = __webpack_require__(14961);
-var $TypeError = __webpack_require__(6545);
+var GetIntrinsic = __webpack_require__(31596);
+var IsCallable = __webpack_require__(79348);
+var isObject = __webpack_require__(88640);
+var whichBuiltinType = __webpack_require__(69153);
+var $TypeError = __webpack_require__(71905);
 
-var gPO = __webpack_require__(28213);
-var $Object = __webpack_require__(81251);
+var gPO = __webpack_require__(17221);
+var $Object = __webpack_require__(84435);
 
 module.exports = function getPrototypeOf(O) {
 	if (!isObject(O)) {
@@ -51250,14 +51250,14 @@ module.exports = function getPrototypeOf(O) {
 
 /***/ }),
 
-/***/ 89363:
+/***/ 30947:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-var implementation = __webpack_require__(44586);
+var implementation = __webpack_require__(59354);
 
-var getProto = __webpack_require__(28213);
+var getProto = __webpack_require__(17221);
 
 module.exports = function getPolyfill() {
 	if (typeof Reflect === 'object' && Reflect && Reflect.getPrototypeOf) {
@@ -51271,7 +51271,7 @@ module.exports = function getPolyfill() {
 
 /***/ }),
 
-/***/ 5301:
+/***/ 89297:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 // This file exists as a CommonJS module to read the version from package.json.
@@ -51279,13 +51279,13 @@ module.exports = function getPolyfill() {
 // ESLint rules and doesn't work reliably across all Node.js versions.
 // By keeping this as a .cjs file, we can use require() naturally and export
 // the version for the ESM modules to import.
-const packageJson = __webpack_require__(83849)
+const packageJson = __webpack_require__(86302)
 module.exports = { version: packageJson.version }
 
 
 /***/ }),
 
-/***/ 55692:
+/***/ 78944:
 /***/ ((module) => {
 
 
@@ -51598,7 +51598,7 @@ module.exports = index;
 
 /***/ }),
 
-/***/ 88832:
+/***/ 88880:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -51609,11 +51609,11 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: ArtifactNotFoundError, FilesNotFoundError, GHESNotSupportedError, InvalidResponseError, NetworkError, UsageError, default
 
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(36276);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 7 modules
+var core = __webpack_require__(13636);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __webpack_require__(70857);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/config.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/config.js
 
 
 // Used for controlling the highWaterMark value of the zip that is being streamed
@@ -51701,9 +51701,9 @@ function getMaxArtifactListCount() {
 var external_fs_ = __webpack_require__(79896);
 // EXTERNAL MODULE: external "path"
 var external_path_ = __webpack_require__(16928);
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@protobuf-ts+runtime@2.11.1/node_modules/@protobuf-ts/runtime/build/commonjs/index.js
-var commonjs = __webpack_require__(4424);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/@protobuf-ts+runtime@2.11.1/node_modules/@protobuf-ts/runtime/build/commonjs/index.js
+var commonjs = __webpack_require__(53784);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/google/protobuf/timestamp.js
 
 
 
@@ -51837,7 +51837,7 @@ class Timestamp$Type extends commonjs.MessageType {
  */
 const Timestamp = new Timestamp$Type();
 //# sourceMappingURL=timestamp.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/google/protobuf/wrappers.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/google/protobuf/wrappers.js
 // @generated by protobuf-ts 2.9.1 with parameter long_type_string,client_none,generate_dependencies
 // @generated from protobuf file "google/protobuf/wrappers.proto" (package "google.protobuf", syntax proto3)
 // tslint:disable
@@ -52444,9 +52444,9 @@ class BytesValue$Type extends commonjs.MessageType {
  */
 const BytesValue = new BytesValue$Type();
 //# sourceMappingURL=wrappers.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@protobuf-ts+runtime-rpc@2.11.1/node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js
-var build_commonjs = __webpack_require__(46120);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/results/api/v1/artifact.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/@protobuf-ts+runtime-rpc@2.11.1/node_modules/@protobuf-ts/runtime-rpc/build/commonjs/index.js
+var build_commonjs = __webpack_require__(36600);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/results/api/v1/artifact.js
 // @generated by protobuf-ts 2.9.1 with parameter long_type_string,client_none,generate_dependencies
 // @generated from protobuf file "results/api/v1/artifact.proto" (package "github.actions.results.api.v1", syntax proto3)
 // tslint:disable
@@ -53162,7 +53162,7 @@ const ArtifactService = new build_commonjs/* ServiceType */.C0("github.actions.r
     { name: "DeleteArtifact", options: {}, I: artifact_DeleteArtifactRequest, O: artifact_DeleteArtifactResponse }
 ]);
 //# sourceMappingURL=artifact.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/results/api/v1/artifact.twirp-client.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/results/api/v1/artifact.twirp-client.js
 
 class ArtifactServiceClientJSON {
     constructor(rpc) {
@@ -53258,13 +53258,13 @@ class ArtifactServiceClientProtobuf {
     }
 }
 //# sourceMappingURL=artifact.twirp-client.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/generated/index.js
 
 
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/retention.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/retention.js
 
 
 function getExpiration(retentionDays) {
@@ -53292,7 +53292,7 @@ function getRetentionDays() {
     return days;
 }
 //# sourceMappingURL=retention.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/path-and-artifact-name-validation.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/path-and-artifact-name-validation.js
 
 /**
  * Invalid characters that cannot be in the artifact name or an uploaded file. Will be rejected
@@ -53355,13 +53355,13 @@ The following characters are not allowed in files that are uploaded due to limit
     }
 }
 //# sourceMappingURL=path-and-artifact-name-validation.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __webpack_require__(88023);
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/auth.js
-var auth = __webpack_require__(10533);
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/package-version.cjs
-var package_version = __webpack_require__(5301);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/user-agent.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(70343);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/auth.js
+var auth = __webpack_require__(5525);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/package-version.cjs
+var package_version = __webpack_require__(89297);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/user-agent.js
 
 /**
  * Ensure that this User Agent String is used in all HTTP calls so that we can monitor telemetry between different versions of this package
@@ -53370,7 +53370,7 @@ function getUserAgentString() {
     return `@actions/artifact-${package_version.version}`;
 }
 //# sourceMappingURL=user-agent.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/errors.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/errors.js
 class FilesNotFoundError extends Error {
     constructor(files = []) {
         let message = 'No files were found to upload';
@@ -53432,7 +53432,7 @@ UsageError.isUsageErrorMessage = (msg) => {
     return msg.includes('insufficient usage');
 };
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/jwt-decode@4.0.0/node_modules/jwt-decode/build/esm/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/jwt-decode@4.0.0/node_modules/jwt-decode/build/esm/index.js
 class InvalidTokenError extends Error {
 }
 InvalidTokenError.prototype.name = "InvalidTokenError";
@@ -53491,7 +53491,7 @@ function jwtDecode(token, options) {
     }
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/util.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/util.js
 
 
 
@@ -53610,7 +53610,7 @@ function maskSecretUrls(body) {
     }
 }
 //# sourceMappingURL=util.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/artifact-twirp-client.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/shared/artifact-twirp-client.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -53761,7 +53761,7 @@ function internalArtifactTwirpClient(options) {
     return new ArtifactServiceClientJSON(client);
 }
 //# sourceMappingURL=artifact-twirp-client.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/upload-zip-specification.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/upload-zip-specification.js
 
 
 
@@ -53850,13 +53850,13 @@ function getUploadZipSpecification(filesToZip, rootDirectory) {
     return specification;
 }
 //# sourceMappingURL=upload-zip-specification.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@azure+storage-blob@12.31.0/node_modules/@azure/storage-blob/dist/esm/index.js + 280 modules
-var esm = __webpack_require__(31779);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@azure+storage-blob@12.31.0/node_modules/@azure/storage-blob/dist/esm/index.js + 280 modules
+var esm = __webpack_require__(22675);
 // EXTERNAL MODULE: external "crypto"
 var external_crypto_ = __webpack_require__(76982);
 // EXTERNAL MODULE: external "stream"
 var external_stream_ = __webpack_require__(2203);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/blob-upload.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/blob-upload.js
 var blob_upload_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -53942,9 +53942,9 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType) 
 //# sourceMappingURL=blob-upload.js.map
 // EXTERNAL MODULE: external "fs/promises"
 var promises_ = __webpack_require__(91943);
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/archiver@7.0.1_bare-buffer@3.7.3/node_modules/archiver/index.js
-var archiver = __webpack_require__(83310);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/stream.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/archiver@7.0.1_bare-buffer@3.7.3/node_modules/archiver/index.js
+var archiver = __webpack_require__(46366);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/stream.js
 var stream_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -53997,7 +53997,7 @@ function createRawFileUploadStream(filePath) {
     });
 }
 //# sourceMappingURL=stream.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/zip.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/zip.js
 var zip_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -54075,7 +54075,7 @@ const zipEndCallback = () => {
     core/* debug */.Yz('Zip stream for upload has ended.');
 };
 //# sourceMappingURL=zip.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/types.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/types.js
 
 /**
  * Maps file extensions to MIME types
@@ -54147,7 +54147,7 @@ function getMimeType(filePath) {
     return types_mimeTypes[ext] || 'application/octet-stream';
 }
 //# sourceMappingURL=types.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 var upload_artifact_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -54256,7 +54256,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
     });
 }
 //# sourceMappingURL=upload-artifact.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/context.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/context.js
 
 
 class Context {
@@ -54309,11 +54309,11 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/@actions+http-client@3.0.2/node_modules/@actions/http-client/lib/index.js
-var http_client_lib = __webpack_require__(31480);
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/undici@6.29.1/node_modules/undici/index.js
-var undici = __webpack_require__(69293);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/internal/utils.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+http-client@3.0.2/node_modules/@actions/http-client/lib/index.js
+var http_client_lib = __webpack_require__(62504);
+// EXTERNAL MODULE: ./node_modules/.pnpm/undici@6.29.1/node_modules/undici/index.js
+var undici = __webpack_require__(89309);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/internal/utils.js
 var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -54366,7 +54366,7 @@ function getUserAgentWithOrchestrationId(baseUserAgent) {
     return baseUserAgent;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/universal-user-agent@7.0.3/node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
     return navigator.userAgent;
@@ -54381,7 +54381,7 @@ function getUserAgent() {
   return "<environment undetectable>";
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/register.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/register.js
 // @ts-check
 
 function register(state, name, method, options) {
@@ -54410,7 +54410,7 @@ function register(state, name, method, options) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/add.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/add.js
 // @ts-check
 
 function addHook(state, kind, name, hook) {
@@ -54458,7 +54458,7 @@ function addHook(state, kind, name, hook) {
   });
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/remove.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/lib/remove.js
 // @ts-check
 
 function removeHook(state, name, method) {
@@ -54479,7 +54479,7 @@ function removeHook(state, name, method) {
   state.registry[name].splice(index, 1);
 }
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/before-after-hook@4.0.0/node_modules/before-after-hook/index.js
 // @ts-check
 
 
@@ -54526,7 +54526,7 @@ function Collection() {
 
 /* harmony default export */ const before_after_hook = ({ Singular, Collection });
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+endpoint@11.0.5/node_modules/@octokit/endpoint/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+endpoint@11.0.5/node_modules/@octokit/endpoint/dist-bundle/index.js
 // pkg/dist-src/defaults.js
 
 
@@ -54872,7 +54872,7 @@ function withDefaults(oldDefaults, newDefaults) {
 var endpoint = withDefaults(null, DEFAULTS);
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/content-type@3.1.1/node_modules/content-type/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/content-type@3.1.1/node_modules/content-type/dist/index.js
 /*!
  * content-type
  * Copyright(c) 2015 Douglas Christopher Wilson
@@ -55164,7 +55164,7 @@ function unescapeQuotedPairs(str, start, end) {
     return result + str.slice(start, end);
 }
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/json-with-bigint@3.5.12/node_modules/json-with-bigint/json-with-bigint.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/json-with-bigint@3.5.12/node_modules/json-with-bigint/json-with-bigint.js
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
 const originalStringify = JSON.stringify;
@@ -55765,7 +55765,7 @@ const JSONParse = (text, reviver) => {
 
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+request-error@7.1.2/node_modules/@octokit/request-error/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+request-error@7.1.2/node_modules/@octokit/request-error/dist-src/index.js
 class RequestError extends Error {
   name;
   /**
@@ -55806,7 +55806,7 @@ class RequestError extends Error {
 }
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+request@10.0.16/node_modules/@octokit/request/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+request@10.0.16/node_modules/@octokit/request/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -56013,7 +56013,7 @@ var request = dist_bundle_withDefaults(endpoint, defaults_default);
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+graphql@9.0.5/node_modules/@octokit/graphql/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+graphql@9.0.5/node_modules/@octokit/graphql/dist-bundle/index.js
 // pkg/dist-src/index.js
 
 
@@ -56144,7 +56144,7 @@ function withCustomRequest(customRequest) {
 
 /* v8 ignore if -- @preserve */
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+auth-token@6.0.0/node_modules/@octokit/auth-token/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+auth-token@6.0.0/node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
 var sep = "\\.";
@@ -56199,11 +56199,11 @@ var createTokenAuth = function createTokenAuth2(token) {
 };
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/version.js
 const version_VERSION = "7.0.8";
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+core@7.0.8/node_modules/@octokit/core/dist-src/index.js
 
 
 
@@ -56344,12 +56344,12 @@ class Octokit {
 }
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
 const dist_src_version_VERSION = "17.0.0";
 
 //# sourceMappingURL=version.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
 const Endpoints = {
   actions: {
     addCustomLabelsToSelfHostedRunnerForOrg: [
@@ -58643,7 +58643,7 @@ var endpoints_default = Endpoints;
 
 //# sourceMappingURL=endpoints.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
 
 const endpointMethodsMap = /* @__PURE__ */ new Map();
 for (const [scope, endpoints] of Object.entries(endpoints_default)) {
@@ -58769,7 +58769,7 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
 
 //# sourceMappingURL=endpoints-to-methods.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-rest-endpoint-methods@17.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
 
 
 function restEndpointMethods(octokit) {
@@ -58790,7 +58790,7 @@ legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
 
 //# sourceMappingURL=index.js.map
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-paginate-rest@14.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-paginate-rest@14.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
 
@@ -59202,7 +59202,7 @@ function paginateRest(octokit) {
 paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/utils.js
 
 
 // octokit + plugins
@@ -59241,7 +59241,7 @@ function getOctokitOptions(token, options) {
     return opts;
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+github@9.1.1/node_modules/@actions/github/lib/github.js
 
 
 const github_context = new Context();
@@ -59256,9 +59256,9 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/unzip-stream@0.3.4/node_modules/unzip-stream/unzip.js
-var unzip = __webpack_require__(56392);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/download/download-artifact.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/unzip-stream@0.3.4/node_modules/unzip-stream/unzip.js
+var unzip = __webpack_require__(17496);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/download/download-artifact.js
 var download_artifact_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -59497,7 +59497,7 @@ function resolveOrCreateDirectory() {
     });
 }
 //# sourceMappingURL=download-artifact.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/find/retry-options.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/find/retry-options.js
 
 // Defaults for fetching artifacts
 const defaultMaxRetryNumber = 5;
@@ -59521,11 +59521,11 @@ function getRetryOptions(defaultOptions, retries = defaultMaxRetryNumber, exempt
     return [retryOptions, requestOptions];
 }
 //# sourceMappingURL=retry-options.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-request-log@6.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-request-log/dist-src/version.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-request-log@6.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-request-log/dist-src/version.js
 const plugin_request_log_dist_src_version_VERSION = "6.0.0";
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-request-log@6.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-request-log/dist-src/index.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-request-log@6.0.0_@octokit+core@7.0.8/node_modules/@octokit/plugin-request-log/dist-src/index.js
 
 function requestLog(octokit) {
   octokit.hook.wrap("request", (request, options) => {
@@ -59551,9 +59551,9 @@ function requestLog(octokit) {
 requestLog.VERSION = plugin_request_log_dist_src_version_VERSION;
 
 
-// EXTERNAL MODULE: ../../work/main/node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
-var light = __webpack_require__(44576);
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@octokit+plugin-retry@8.1.1_@octokit+core@7.0.8/node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// EXTERNAL MODULE: ./node_modules/.pnpm/bottleneck@2.19.5/node_modules/bottleneck/light.js
+var light = __webpack_require__(82384);
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@octokit+plugin-retry@8.1.1_@octokit+core@7.0.8/node_modules/@octokit/plugin-retry/dist-bundle/index.js
 // pkg/dist-src/version.js
 var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
 
@@ -59636,7 +59636,7 @@ function retry(octokit, octokitOptions) {
 retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/find/get-artifact.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/find/get-artifact.js
 var get_artifact_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -59736,7 +59736,7 @@ function getArtifactInternal(artifactName) {
     });
 }
 //# sourceMappingURL=get-artifact.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/delete/delete-artifact.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/delete/delete-artifact.js
 var delete_artifact_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -59815,7 +59815,7 @@ function deleteArtifactInternal(artifactName) {
     });
 }
 //# sourceMappingURL=delete-artifact.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/find/list-artifacts.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/find/list-artifacts.js
 var list_artifacts_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -59959,7 +59959,7 @@ function filterLatest(artifacts) {
     return latestArtifacts;
 }
 //# sourceMappingURL=list-artifacts.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/client.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/internal/client.js
 var client_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -60100,7 +60100,7 @@ If the error persists, please check whether Actions and API requests are operati
     }
 }
 //# sourceMappingURL=client.js.map
-;// CONCATENATED MODULE: ../../work/main/node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/artifact.js
+;// CONCATENATED MODULE: ./node_modules/.pnpm/@actions+artifact@6.2.1_bare-buffer@3.7.3/node_modules/@actions/artifact/lib/artifact.js
 
 
 
@@ -60111,7 +60111,7 @@ const client = new DefaultArtifactClient();
 
 /***/ }),
 
-/***/ 83849:
+/***/ 86302:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@actions/artifact","version":"6.2.1","preview":true,"description":"Actions artifact lib","keywords":["github","actions","artifact"],"homepage":"https://github.com/actions/toolkit/tree/main/packages/artifact","license":"MIT","type":"module","main":"lib/artifact.js","types":"lib/artifact.d.ts","exports":{".":{"types":"./lib/artifact.d.ts","import":"./lib/artifact.js"}},"directories":{"lib":"lib","test":"__tests__"},"files":["lib","!.DS_Store"],"publishConfig":{"access":"public"},"repository":{"type":"git","url":"git+https://github.com/actions/toolkit.git","directory":"packages/artifact"},"scripts":{"audit-moderate":"npm install && npm audit --json --audit-level=moderate > audit.json","test":"cd ../../ && npm run test ./packages/artifact","bootstrap":"cd ../../ && npm run bootstrap","tsc-run":"tsc && cp src/internal/shared/package-version.cjs lib/internal/shared/","tsc":"npm run bootstrap && npm run tsc-run","gen:docs":"typedoc --plugin typedoc-plugin-markdown --out docs/generated src/artifact.ts --githubPages false --readme none"},"bugs":{"url":"https://github.com/actions/toolkit/issues"},"dependencies":{"@actions/core":"^3.0.0","@actions/github":"^9.0.0","@actions/http-client":"^4.0.0","@azure/storage-blob":"^12.30.0","@octokit/core":"^7.0.6","@octokit/plugin-request-log":"^6.0.0","@octokit/plugin-retry":"^8.0.0","@octokit/request":"^10.0.7","@octokit/request-error":"^7.1.0","@protobuf-ts/plugin":"^2.2.3-alpha.1","@protobuf-ts/runtime":"^2.9.4","archiver":"^7.0.1","jwt-decode":"^4.0.0","unzip-stream":"^0.3.1"},"devDependencies":{"@types/archiver":"^7.0.0","@types/unzip-stream":"^0.3.4","typedoc":"^0.28.16","typedoc-plugin-markdown":"^4.9.0","typescript":"^5.9.3"},"overrides":{"uri-js":"npm:uri-js-replace@^1.0.1","node-fetch":"^3.3.2"}}');

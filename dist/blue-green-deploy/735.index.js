@@ -1,8 +1,8 @@
-export const id = 586;
-export const ids = [586];
+export const id = 735;
+export const ids = [735];
 export const modules = {
 
-/***/ 2586:
+/***/ 3735:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */ });
 /** Creates the deployment; its first status is in_progress. The token needs `deployments: write`. */
 async function createGitHubDeployment(token, repository, record) {
-    const { getOctokit } = await __webpack_require__.e(/* import() */ 422).then(__webpack_require__.bind(__webpack_require__, 9422));
+    const { getOctokit } = await __webpack_require__.e(/* import() */ 918).then(__webpack_require__.bind(__webpack_require__, 1918));
     const octokit = getOctokit(token);
     const [owner, repo] = repository.split('/');
     const created = await octokit.rest.repos.createDeployment({

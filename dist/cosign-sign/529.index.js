@@ -1,8 +1,8 @@
-export const id = 305;
-export const ids = [305];
+export const id = 529;
+export const ids = [529];
 export const modules = {
 
-/***/ 23305:
+/***/ 65529:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
