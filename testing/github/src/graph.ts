@@ -146,7 +146,10 @@ export function buildWorkflowGraph(options: GraphOptions): WorkflowGraph {
           }
         }
       }
-      const environment = typeof job.environment === 'string' ? job.environment : callerEnvironment;
+      // environment: a name, or {name, url}.
+      const env = job.environment as string | { name?: unknown } | undefined;
+      const named = typeof env === 'string' ? env : typeof env?.name === 'string' ? env.name : undefined;
+      const environment = named ?? callerEnvironment;
       if (job.uses) {
         const local = job.uses.startsWith('./');
         const m = local
