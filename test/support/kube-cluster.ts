@@ -555,6 +555,9 @@ export interface ClusterLoadReport {
   /** Served requests per app version (the test image's /version). */
   byVersion: Record<string, number>;
   durationMs: number;
+  /** The slowest request (ms), and how many took over a second: a dataplane that drops shows here, not in `failed`. */
+  maxMs: number;
+  over1s: number;
 }
 
 export interface ClusterLoad {
@@ -568,7 +571,16 @@ export interface ClusterLoad {
  */
 export function startClusterLoad(url: string, options: { concurrency?: number } = {}): ClusterLoad {
   const started = Date.now();
-  const report: ClusterLoadReport = { sent: 0, ok: 0, failed: 0, failures: [], byVersion: {}, durationMs: 0 };
+  const report: ClusterLoadReport = {
+    sent: 0,
+    ok: 0,
+    failed: 0,
+    failures: [],
+    byVersion: {},
+    durationMs: 0,
+    maxMs: 0,
+    over1s: 0,
+  };
   let running = true;
   const fail = (what: string) => {
     report.failed++;
@@ -576,14 +588,22 @@ export function startClusterLoad(url: string, options: { concurrency?: number } 
   };
   const once = async () => {
     report.sent++;
+    const t0 = Date.now();
+    const timed = () => {
+      const ms = Date.now() - t0;
+      report.maxMs = Math.max(report.maxMs, ms);
+      if (ms > 1000) report.over1s++;
+    };
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000), headers: { connection: 'close' } });
       const text = await res.text();
+      timed();
       if (!res.ok) return fail(`${res.status}: ${text.slice(0, 200)}`);
       report.ok++;
       const version = String((JSON.parse(text) as { version?: string }).version);
       report.byVersion[version] = (report.byVersion[version] ?? 0) + 1;
     } catch (e) {
+      timed();
       fail(`error: ${(e as Error).message}${(e as Error).cause ? ` (${String((e as Error).cause)})` : ''}`);
     }
   };
