@@ -49,6 +49,13 @@ describe('setKustomizationDigests', () => {
     ).toBe(OVERLAY);
   });
 
+  it('refuses a kustomization nested past the limit before parsing it', () => {
+    const deep = `images: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
+    expect(() => setKustomizationDigests(deep, parseImageOverrides([`${IMAGE}@${B}`]))).toThrow(
+      /nests deeper than 1024 levels/,
+    );
+  });
+
   it('is a no-op when the digest is already pinned', () => {
     expect(setKustomizationDigests(OVERLAY, parseImageOverrides([`${IMAGE}@${A}`]))).toEqual({
       text: OVERLAY,

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from 'yaml';
-import { InputError, exec, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { InputError, exec, roughNesting, type Logger, silentLogger } from '@deliverkit/action-kit';
 import { DeployError } from './errors';
-import type { ImageOverride } from './manifests';
+import { MANIFEST_NESTING_LIMIT, type ImageOverride } from './manifests';
 
 interface Edit {
   start: number;
@@ -31,6 +31,13 @@ export function setKustomizationDigests(
   images: ImageOverride[],
   file = 'kustomization.yaml',
 ): { text: string; changed: boolean } {
+  // The GitOps repository is someone else's text: bound its nesting before the parser (see parseManifests).
+  if (roughNesting(text) > MANIFEST_NESTING_LIMIT)
+    throw new InputError(
+      'gitops-path',
+      `${file} nests deeper than ${MANIFEST_NESTING_LIMIT} levels (indentation and brackets): not a Kustomization`,
+      'INPUT_TOO_LARGE',
+    );
   const doc = parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length)
     throw new InputError(

@@ -66,6 +66,21 @@ export interface VerifyImageResult {
   rejected: { digest: string; referrerDigest?: string; reason: string; code: string }[];
 }
 
+/** A bundle or legacy layer that did not verify, as the report keeps it: where, what, and the error's code. */
+function rejection(
+  digest: string,
+  e: unknown,
+  referrerDigest?: string,
+  prefix = '',
+): VerifyImageResult['rejected'][number] {
+  return {
+    digest,
+    ...(referrerDigest ? { referrerDigest } : {}),
+    reason: `${prefix}${(e as Error).message}`,
+    code: (e as { code?: string }).code ?? 'UNKNOWN',
+  };
+}
+
 /**
  * `cosign verify` for one image: bundles found by the referrers API or tag schema must verify against
  * the trusted root and policy and name this digest; with no bundles at all, cosign ≤ 2.5 `.sig` layers
@@ -107,12 +122,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
         signatures.push(sig);
         if (i === 0 && v.predicateType !== COSIGN_SIGN_PREDICATE) result.attestations.push(sig);
       } catch (e) {
-        result.rejected.push({
-          digest: d,
-          referrerDigest: found.referrerDigest,
-          reason: (e as Error).message,
-          code: (e as { code?: string }).code ?? 'UNKNOWN',
-        });
+        result.rejected.push(rejection(d, e, found.referrerDigest));
       }
     }
     if (bundles.length === 0) {
@@ -121,11 +131,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
           const signer = verifyLegacySignature(legacy.payload, legacy.annotations, d, options);
           signatures.push({ source: 'legacy', predicateType: 'cosign container image signature', signer });
         } catch (e) {
-          result.rejected.push({
-            digest: d,
-            reason: (e as Error).message,
-            code: (e as { code?: string }).code ?? 'UNKNOWN',
-          });
+          result.rejected.push(rejection(d, e));
         }
       }
     }
@@ -141,11 +147,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
           );
           result.attestations.push({ source: 'legacy', predicateType: v.predicateType, signer: v.signer });
         } catch (e) {
-          result.rejected.push({
-            digest: d,
-            reason: `legacy attestation: ${(e as Error).message}`,
-            code: (e as { code?: string }).code ?? 'UNKNOWN',
-          });
+          result.rejected.push(rejection(d, e, undefined, 'legacy attestation: '));
         }
       }
     }
@@ -189,12 +191,7 @@ export async function verifyImage(options: VerifyImageOptions): Promise<VerifyIm
             platform: child.platform ?? d,
           });
         } catch (e) {
-          result.rejected.push({
-            digest: d,
-            referrerDigest: found.referrerDigest,
-            reason: (e as Error).message,
-            code: (e as { code?: string }).code ?? 'UNKNOWN',
-          });
+          result.rejected.push(rejection(d, e, found.referrerDigest));
         }
       }
     }
