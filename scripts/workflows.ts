@@ -1121,10 +1121,25 @@ async function main(): Promise<void> {
   let failed = 0;
   console.log('| scenario | workflow | job | result | expected | duration |');
   console.log('| --- | --- | --- | --- | --- | --- |');
+  const isOk = (scenario: Scenario, r: JobResult) => {
+    const expected = scenario.expect[r.job];
+    return expected === undefined ? r.result === 'success' : r.result === expected;
+  };
   for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
-    for (const r of await runScenario(scenario, logDir, bed)) {
+    let rows = await runScenario(scenario, logDir, bed);
+    // act (host mode) now and then loses the whole output of a step that exits within a few hundred ms: the job
+    // still fails as expected, but the line the gate printed is not in the log. Only then, and only for a scenario
+    // that reads nothing another one wrote, the run is repeated once, and the table says so.
+    const onlyLogMissing =
+      rows.some((r) => r.job.startsWith('log /') && !isOk(scenario, r)) &&
+      rows.every((r) => r.job.startsWith('log /') || isOk(scenario, r));
+    if (onlyLogMissing && !scenario.continueFrom) {
+      console.log(`| ${scenario.name} | | act lost the step's output; run again | | | |`);
+      rows = await runScenario(scenario, logDir, bed);
+    }
+    for (const r of rows) {
       const expected = scenario.expect[r.job];
-      const ok = expected === undefined ? r.result === 'success' : r.result === expected;
+      const ok = isOk(scenario, r);
       if (ok) passed++;
       else failed++;
       console.log(
