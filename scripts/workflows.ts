@@ -220,14 +220,23 @@ const OWN_SIGNER = {
   job_workflow_ref: 'deliverkit/deliverkit/.github/workflows/supply-chain.yml@refs/tags/v1.0.0',
 };
 
-/** A caller that hands one image to the reusable deploy.yml, dry-run, trusting the local Sigstore's root. */
-function deployGateCaller(bed: Bed, toolkitSha: string): string {
+/**
+ * A caller repository's workflow_dispatch workflow that hands one image to the reusable deploy.yml for staging,
+ * trusting the local Sigstore's root: `inputs` and `with` are what a scenario adds.
+ */
+function deployCaller(
+  name: string,
+  bed: Bed,
+  toolkitSha: string,
+  extra: { inputs?: string[]; with?: string[]; secrets?: string[] } = {},
+): string {
   return [
-    'name: deploy-gate',
+    `name: ${name}`,
     'on:',
     '  workflow_dispatch:',
     '    inputs:',
     '      image: { type: string, required: true }',
+    ...(extra.inputs ?? []).map((l) => `      ${l}`),
     'permissions: {}',
     'jobs:',
     '  staging:',
@@ -239,12 +248,15 @@ function deployGateCaller(bed: Bed, toolkitSha: string): string {
     '      kustomize-dir: deploy/overlays/staging',
     '      app: hello',
     '      namespace: hello-staging',
-    '      dry-run: true',
-    `      tuf-mirror: ${bed.tuf.url}`,
-    `      tuf-root: ${JSON.stringify(bed.tufRoot)}`,
+    ...[...(extra.with ?? []), ...tufWith(bed)].map((l) => `      ${l}`),
+    ...(extra.secrets ? ['    secrets:', ...extra.secrets.map((l) => `      ${l}`)] : []),
     '',
   ].join('\n');
 }
+
+/** The deploy gate's caller: dry-run, so a passing gate plans the deploy and changes nothing. */
+const deployGateCaller = (bed: Bed, toolkitSha: string): string =>
+  deployCaller('deploy-gate', bed, toolkitSha, { with: ['dry-run: true'] });
 
 /** One deploy-gate scenario: the image signed (or not) with these claims, and what the gate must do. */
 function gate(
@@ -352,18 +364,13 @@ const tufWith = (bed: Bed): string[] => [
 ];
 
 /**
- * The digest a reference resolves to, read back by skopeo (not by our code): the manifest's bytes as the registry
- * serves them, hashed. (crane refuses the token registry's realm on a loopback address.)
+ * The digest a tag resolves to in one of the bed's registries, read back by skopeo (not by our code): the manifest's
+ * bytes as the registry serves them, hashed. (crane refuses the token registry's realm on a loopback address.)
  */
-async function registryDigest(bed: Bed, reference: string): Promise<string> {
-  const host = reference.split('/')[0]!;
-  const registry = [bed.registry, ...Object.values(bed.destinations)].find((r) => r.host === host);
-  const args = ['inspect', '--raw'];
-  if (registry?.kind === 'plain' || registry?.kind === 'olareg') args.push('--tls-verify=false');
-  else args.push('--cert-dir', (await getTestbedCa()).certDir);
-  if (registry?.username) args.push('--creds', `${registry.username}:${registry.password}`);
-  const { stdout } = await runCommand('skopeo', [...args, `docker://${reference}`], { env: containersEnv() });
-  return `sha256:${createHash('sha256').update(stdout).digest('hex')}`;
+async function registryDigest(registry: RegistryHandle, ref: string): Promise<string> {
+  return `sha256:${createHash('sha256')
+    .update(await skopeoInspectRaw(registry, ref))
+    .digest('hex')}`;
 }
 
 const check = (name: string, ok: boolean, detail?: string): Check => ({ name, ok, detail });
@@ -408,18 +415,20 @@ const ciCd: Scenario = {
       ),
     ];
     // One digest everywhere, read back by skopeo (not by us): the build registry and every destination's tag.
-    const places: [string, string][] = [
-      ['ghcr.io', `${bed.registry.host}/acme/hello:main`],
-      ['docker.io', `${bed.destinations['docker.io'].host}/acme/hello:main`],
-      ['docker.io', `${bed.destinations['docker.io'].host}/acme/hello:sha-${head}`],
-      ['us-docker.pkg.dev', `${bed.destinations['us-docker.pkg.dev'].host}/acme/containers/hello:main`],
-      ['quay.io', `${bed.destinations['quay.io'].host}/acme/hello:main`],
+    const places: [string, RegistryHandle, string][] = [
+      ['ghcr.io', bed.registry, 'acme/hello:main'],
+      ['docker.io', bed.destinations['docker.io'], 'acme/hello:main'],
+      ['docker.io', bed.destinations['docker.io'], `acme/hello:sha-${head}`],
+      ['us-docker.pkg.dev', bed.destinations['us-docker.pkg.dev'], 'acme/containers/hello:main'],
+      ['quay.io', bed.destinations['quay.io'], 'acme/hello:main'],
     ];
-    for (const [registry, ref] of places) {
-      const got = await registryDigest(bed, ref).catch((e: Error) => `error: ${e.message.split('\n')[0]}`);
+    for (const [name, registry, ref] of places) {
+      const got = await registryDigest(registry, ref).catch(
+        (e: Error) => `error: ${e.message.split('\n')[0]}`,
+      );
       out.push(
         check(
-          `skopeo reads ${registry}/${ref.split('/').slice(1).join('/').replace(head, '<sha>')} as the deployed digest`,
+          `skopeo reads ${name}/${ref.replace(head, '<sha>')} as the deployed digest`,
           got === digest,
           got,
         ),
@@ -477,7 +486,7 @@ const release: Scenario = {
     const staging = (deploymentOf(bed, 'staging', head)?.payload as { digest?: string } | undefined)?.digest;
     const prod = deploymentOf(bed, 'production', head);
     const digest = (prod?.payload as { digest?: string } | undefined)?.digest;
-    const tagged = await registryDigest(bed, `${bed.destinations['docker.io'].host}/acme/hello:v1.0.0`).catch(
+    const tagged = await registryDigest(bed.destinations['docker.io'], 'acme/hello:v1.0.0').catch(
       (e: Error) => `error: ${e.message.split('\n')[0]}`,
     );
     return [
@@ -624,33 +633,16 @@ function gitops(name: string, dry: boolean): Scenario {
     caller: {
       file: 'gitops.yml',
       text: (bed, toolkitSha) =>
-        [
-          'name: gitops',
-          'on:',
-          '  workflow_dispatch:',
-          '    inputs:',
-          '      image: { type: string, required: true }',
-          '      dry-run: { type: boolean, default: false }',
-          'permissions: {}',
-          'jobs:',
-          '  staging:',
-          `    uses: deliverkit/deliverkit/.github/workflows/deploy.yml@${toolkitSha}`,
-          '    permissions: { actions: read, contents: read, packages: read, deployments: write }',
-          '    with:',
-          '      environment: staging',
-          '      image: ${{ inputs.image }}',
-          '      mode: gitops',
-          '      gitops-repository: acme/hello-deploy',
-          '      gitops-path: overlays/staging',
-          '      kustomize-dir: deploy/overlays/staging',
-          '      app: hello',
-          '      namespace: hello-staging',
-          '      dry-run: ${{ inputs.dry-run }}',
-          ...tufWith(bed).map((l) => `      ${l}`),
-          '    secrets:',
-          '      gitops-token: ${{ secrets.GITOPS_TOKEN }}',
-          '',
-        ].join('\n'),
+        deployCaller('gitops', bed, toolkitSha, {
+          inputs: ['dry-run: { type: boolean, default: false }'],
+          with: [
+            'mode: gitops',
+            'gitops-repository: acme/hello-deploy',
+            'gitops-path: overlays/staging',
+            'dry-run: ${{ inputs.dry-run }}',
+          ],
+          secrets: ['gitops-token: ${{ secrets.GITOPS_TOKEN }}'],
+        }),
     },
     continueFrom: ciCd.name,
     event: 'workflow_dispatch',
@@ -935,8 +927,9 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
       localRepositories.push(`${repository}@${sha}=${path.join(repoRoot, 'testing/actions', standIn)}`);
     }
   }
+  const extraEnv = scenario.env?.(bed) ?? {};
   // act matches a mapping by owner/repo only under github.com; with another GITHUB_SERVER_URL, by the full URL.
-  const serverUrl = scenario.env?.(bed).GITHUB_SERVER_URL;
+  const serverUrl = extraEnv.GITHUB_SERVER_URL;
   if (serverUrl) localRepositories.push(...localRepositories.map((l) => `${serverUrl}/${l}`));
   // What GitHub decides before a run starts and act does not: each job's permissions through the reusable
   // workflows it calls. The stand-ins answer each job by it.
@@ -996,10 +989,7 @@ async function runScenario(scenario: Scenario, logDir: string, bed: Bed): Promis
     // names it as its builder.
     '--env',
     `GITHUB_WORKFLOW_REF=acme/hello/${workflowFile}@${ref}`,
-    ...Object.entries({ ...bed.github.env, ...(scenario.env?.(bed) ?? {}) }).flatMap(([k, v]) => [
-      '--env',
-      `${k}=${v}`,
-    ]),
+    ...Object.entries({ ...bed.github.env, ...extraEnv }).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
     '--env',
     `DELIVERKIT_ACT_REPOSITORIES=${JSON.stringify({ 'acme/hello': caller, 'deliverkit/deliverkit': repoRoot })}`,
     // The runner trusts the test bed's CA (the TLS registries' issuer), as a self-hosted runner trusts its

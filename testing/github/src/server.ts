@@ -70,7 +70,6 @@ export interface GitHubStandIn {
   refusals: Refusal[];
   /** Requests no route answers (what a workflow calls that the stub lacks). */
   unhandled: string[];
-  reset(): void;
   stop(): Promise<void>;
 }
 
@@ -399,7 +398,8 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const apiUrl = `http://127.0.0.1:${port}`;
-  return {
+  // The state itself is the handle: the harness reads the arrays the handlers append to, and sets collaborators.
+  return Object.assign(state, {
     env: {
       ACTIONS_ID_TOKEN_REQUEST_URL: `${apiUrl}/oidc/token?api-version=2.0`,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
@@ -407,51 +407,15 @@ export async function startGitHubStandIn(options: StandInOptions): Promise<GitHu
     },
     token,
     apiUrl,
-    setRun: (r) => {
+    setRun: (r: RunContext) => {
       run = r;
-    },
-    get collaborators() {
-      return state.collaborators;
-    },
-    set collaborators(v) {
-      state.collaborators = v;
-    },
-    get deployments() {
-      return state.deployments;
-    },
-    get comments() {
-      return state.comments;
-    },
-    get pulls() {
-      return state.pulls;
-    },
-    get sarifs() {
-      return state.sarifs;
-    },
-    get tokens() {
-      return state.tokens;
-    },
-    get refusals() {
-      return state.refusals;
-    },
-    get unhandled() {
-      return state.unhandled;
-    },
-    reset: () => {
-      state.deployments = [];
-      state.comments = [];
-      state.pulls = [];
-      state.sarifs = [];
-      state.tokens = [];
-      state.refusals = [];
-      state.unhandled = [];
     },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
 }
 
 function deploymentJson(d: Deployment): Record<string, unknown> {
