@@ -481,6 +481,90 @@ describe('colour-scoped scheduling and disruption objects (a real scheduler and 
   });
 });
 
+describe('a HorizontalPodAutoscaler of the app (the real HPA controller; no metrics server runs here)', () => {
+  const hpaPath = (ns: string, name = '') =>
+    `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers${name ? `/${name}` : ''}`;
+  async function until<T>(what: string, read: () => Promise<T | undefined>, tries = 150): Promise<T> {
+    for (let i = 0; i < tries; i++) {
+      const v = await read();
+      if (v !== undefined) return v;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  it('is made per colour, aimed at that colour’s Deployment; the new colour starts at the size the HPA gave the old one, whose HPA stops at zero', async () => {
+    const ns = await freshNamespace(cluster);
+    const docs = parseAllDocuments(appManifests({ replicas: 1 })).map((d) => d.toJSON() as Live);
+    docs.push({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+        minReplicas: 2,
+        maxReplicas: 4,
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+          },
+        ],
+      },
+    });
+    const manifests = docs.map((d) => stringify(d)).join('---\n');
+    const first = await deploy(cluster.kubeconfig, ns, images.a, { manifests });
+    expect(first.error).toBeUndefined();
+    // Within the HPA's bounds from the start: 1 in the manifests, 2 the HPA's minimum.
+    expect(await replicas(ns, 'web-blue')).toBe(2);
+    expect((await cluster.request('GET', hpaPath(ns, 'web'))).status).toBe(404);
+
+    // Load arrives: the HPA controller scales blue up (here by a higher minimum, as no metrics server runs). It
+    // writes the replicas through the scale subresource as kube-controller-manager.
+    const raised = await cluster.request(
+      'PATCH',
+      hpaPath(ns, 'web-blue'),
+      { spec: { minReplicas: 3 } },
+      'application/merge-patch+json',
+    );
+    expect(raised.status).toBe(200);
+    const blue = await until('the HPA controller to scale web-blue to 3', async () => {
+      const d = await get(cluster, ns, 'Deployment', 'web-blue');
+      return d?.spec?.replicas === 3 ? d : undefined;
+    });
+    const owners = (blue.metadata.managedFields as Live[])
+      .filter((f) => JSON.stringify(f.fieldsV1 ?? {}).includes('"f:replicas"'))
+      .map((f) => f.manager);
+    expect(owners).toContain('kube-controller-manager');
+
+    const second = await deploy(cluster.kubeconfig, ns, images.b, {
+      manifests,
+      options: { scaleDownDelayMs: 0 },
+    });
+    expect(second.error).toBeUndefined();
+    expect(second.activeColor).toBe('green');
+    // Green took the load at blue's current size, not at the HPA's minimum.
+    expect(await replicas(ns, 'web-green')).toBe(3);
+    // Blue's replicas were the HPA's: the scale-down takes that one field over instead of failing.
+    expect(await replicas(ns, 'web-blue')).toBe(0);
+    const hpas = (await cluster.request('GET', hpaPath(ns))).body as { items: Live[] };
+    expect(
+      hpas.items.map((h) => [h.metadata.name, h.spec.scaleTargetRef.name, h.metadata.labels[COLOR_LABEL]]),
+    ).toEqual([
+      ['web-blue', 'web-blue', 'blue'],
+      ['web-green', 'web-green', 'green'],
+    ]);
+    // The controller itself says the old colour's HPA no longer acts on it.
+    const disabled = await until('web-blue’s HPA to report ScalingDisabled', async () => {
+      const h = (await cluster.request('GET', hpaPath(ns, 'web-blue'))).body as Live;
+      const c = (h.status?.conditions as Live[] | undefined)?.find((x) => x.type === 'ScalingActive');
+      return c?.reason === 'ScalingDisabled' ? c : undefined;
+    });
+    expect(disabled.status).toBe('False');
+    expect(await replicas(ns, 'web-blue')).toBe(0);
+  }, 120_000);
+});
+
 describe('the example production overlay (examples/hello/deploy/overlays/production)', () => {
   it('passes the restricted Pod Security admission of its namespace', async () => {
     const rendered = await cluster.kubectl([

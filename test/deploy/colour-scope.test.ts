@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on deep manifest shapes */
 import { describe, expect, it } from 'vitest';
-import { COLOR_LABEL, colorDeployment } from '@deliverkit/deploy';
+import { COLOR_LABEL, autoscaledReplicas, colorAutoscalers, colorDeployment } from '@deliverkit/deploy';
 import { stringify } from 'yaml';
 import { IMAGE, digest, model } from './fixtures';
 
@@ -58,6 +58,28 @@ const manifests = [
     spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } },
   },
   {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'web' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 2,
+      maxReplicas: 6,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
+    },
+  },
+  {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'db' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' }, maxReplicas: 3 },
+  },
+  {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: { name: 'db' },
@@ -111,5 +133,49 @@ describe('scheduling and disruption objects that select the app', () => {
       ['web-green', { matchLabels: { app: 'web', [COLOR_LABEL]: 'green' } }],
       ['db', { matchLabels: { app: 'db' } }],
     ]);
+  });
+});
+
+describe('a HorizontalPodAutoscaler of the app', () => {
+  const m = model(manifests, digest('a'));
+
+  it.each(['blue', 'green'] as const)('becomes one per colour, scaling the %s Deployment', (color) => {
+    const [hpa, ...more] = colorAutoscalers(m, color);
+    expect(more).toEqual([]);
+    expect(hpa!.metadata).toMatchObject({ name: `web-${color}`, labels: { [COLOR_LABEL]: color } });
+    expect((hpa!.spec as any).scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: `web-${color}`,
+    });
+    expect((hpa!.spec as any).metrics[0].resource.name).toBe('cpu');
+  });
+
+  it('is not applied under its own name; an HPA of another workload passes through unchanged', () => {
+    const hpas = m.others.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpas.map((h) => h.metadata.name)).toEqual(['db']);
+    expect(m.autoscalers.map((h) => h.metadata.name)).toEqual(['web']);
+  });
+
+  it.each([
+    ['no colour serves yet: the manifests’ count', undefined, 3],
+    ['the serving colour was scaled up by its HPA', 5, 5],
+    ['the serving colour runs more than the HPA’s max', 9, 6],
+    ['the serving colour runs fewer than the HPA’s min', 1, 2],
+  ])('starts the new colour at the serving colour’s size within the HPA bounds: %s', (_, serving, want) => {
+    expect(autoscaledReplicas(m, serving)).toBe(want);
+    expect((colorDeployment(m, 'green', {}, autoscaledReplicas(m, serving)).spec as any).replicas).toBe(want);
+  });
+
+  it('leaves the replicas to the manifests when no HPA scales the app', () => {
+    const plain = model(
+      manifests
+        .split('---\n')
+        .filter((d) => !d.includes('HorizontalPodAutoscaler'))
+        .join('---\n'),
+      digest('a'),
+    );
+    expect(autoscaledReplicas(plain, 5)).toBeUndefined();
+    expect((colorDeployment(plain, 'blue').spec as any).replicas).toBe(3);
   });
 });

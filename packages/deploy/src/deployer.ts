@@ -8,6 +8,8 @@ import {
   ANNOTATION,
   COLOR_LABEL,
   PREVIEW_HEADER,
+  autoscaledReplicas,
+  colorAutoscalers,
   colorDeployment,
   colorService,
   deploymentName,
@@ -160,6 +162,13 @@ export function configHash(model: AppModel): string {
     .digest('hex')
     .slice(0, 16);
 }
+
+/**
+ * An HPA on a colour Deployment writes its replicas through the scale subresource as the controller manager; the
+ * deployer may set them again (a new colour's start size, zero on scale-down), and only that field.
+ */
+const autoscalerOwnsReplicas = (c: { manager: string; field: string }) =>
+  c.manager === 'kube-controller-manager' && c.field === '.spec.replicas';
 
 class Recorder {
   timeline: TimelineStep[] = [];
@@ -417,7 +426,11 @@ export class BlueGreenDeployer {
           metadata: { name: this.depName(slot), namespace: this.ns },
           spec: { replicas },
         };
-    await this.client.apply(config, { fieldManager: MANAGERS.scale, force: true });
+    await this.client.apply(config, {
+      fieldManager: MANAGERS.scale,
+      force: true,
+      takeOver: autoscalerOwnsReplicas,
+    });
   }
 
   private async markPhase(color: Color, phase: string): Promise<void> {
@@ -650,13 +663,19 @@ export class BlueGreenDeployer {
             `Deployment/${model.app} pods labelled ${COLOR_LABEL}=legacy; Service/${this.serviceName} selects them`,
         );
       }
+      // With an HPA, the new colour starts as large as the serving colour is now (within the HPA's bounds).
+      const startReplicas = autoscaledReplicas(model, active ? replicasOf(activeDep) : undefined);
+      const tgtDeployment = colorDeployment(model, tgt, { [ANNOTATION.configHash]: hash }, startReplicas);
       await this.rec.step(
         `apply ${tgt}`,
         async () => {
-          await this.client.apply(colorDeployment(model, tgt, { [ANNOTATION.configHash]: hash }), {
+          await this.client.apply(tgtDeployment, {
             fieldManager: MANAGERS.apply,
             force: true,
+            takeOver: autoscalerOwnsReplicas,
           });
+          for (const hpa of colorAutoscalers(model, tgt))
+            await this.client.apply(hpa, { fieldManager: MANAGERS.apply, force: true });
           await this.client.apply(previewService(model, tgt), { fieldManager: MANAGERS.apply, force: true });
           if (model.routeMethod !== 'service') {
             for (const c of ['blue', 'green'] as Color[])
@@ -670,14 +689,21 @@ export class BlueGreenDeployer {
             });
           }
         },
-        () => `${deploymentName(model, tgt)} with ${model.digest}; ${previewServiceName(model)} → ${tgt}`,
+        () =>
+          `${deploymentName(model, tgt)} with ${model.digest}; ${previewServiceName(model)} → ${tgt}${
+            model.autoscalers.length
+              ? `; ${colorAutoscalers(model, tgt)
+                  .map((h) => `HorizontalPodAutoscaler/${h.metadata.name}`)
+                  .join(', ')} from ${replicasOf(tgtDeployment)} replicas`
+              : ''
+          }`,
       );
       await this.rec.step(
         'wait for rollout',
         () => waitForRollout(this.client, this.ns, this.depName(tgt), this.wait()),
         (d) => rolloutState(d).message,
       );
-      const replicas = replicasOf(colorDeployment(model, tgt));
+      const replicas = replicasOf(tgtDeployment);
       await this.rec.step(
         'wait for endpoints',
         () =>
@@ -1026,7 +1052,13 @@ export class BlueGreenDeployer {
       const hash = configHash(model);
       const desired: KObject[] = [
         ...model.others.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: this.ns } })),
-        colorDeployment(model, to, { [ANNOTATION.configHash]: hash }),
+        colorDeployment(
+          model,
+          to,
+          { [ANNOTATION.configHash]: hash },
+          autoscaledReplicas(model, state.active ? replicasOf(state.deployments[state.active]) : undefined),
+        ),
+        ...colorAutoscalers(model, to),
         previewService(model, to),
         ...(model.routeMethod !== 'service'
           ? (['blue', 'green'] as Color[]).map((c) => colorService(model, c))
@@ -1107,7 +1139,8 @@ export function planOffline(model: AppModel, options: { autoPromote?: boolean } 
   const hash = configHash(model);
   const desired = [
     ...model.others.map((o) => ({ ...o, metadata: { ...o.metadata, namespace: model.namespace } })),
-    colorDeployment(model, to, { [ANNOTATION.configHash]: hash }),
+    colorDeployment(model, to, { [ANNOTATION.configHash]: hash }, autoscaledReplicas(model)),
+    ...colorAutoscalers(model, to),
     previewService(model, to),
     ...(model.routeMethod !== 'service'
       ? (['blue', 'green'] as Color[]).map((c) => colorService(model, c))

@@ -22,6 +22,8 @@ export {
 } from './manifests';
 export {
   buildModel,
+  autoscaledReplicas,
+  colorAutoscalers,
   colorDeployment,
   colorService,
   previewService,

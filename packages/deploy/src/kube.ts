@@ -225,7 +225,12 @@ export class KubeClient {
    */
   async apply<T extends KObject = KObject>(
     obj: KObject,
-    options: { fieldManager?: string; force?: boolean } = {},
+    options: {
+      fieldManager?: string;
+      force?: boolean;
+      /** A conflict this apply may also take over (besides ours and kubectl's), e.g. an HPA's replicas. */
+      takeOver?: (conflict: { manager: string; field: string }) => boolean;
+    } = {},
   ): Promise<T> {
     const what = `applying ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     const once = async (force: boolean) => {
@@ -246,7 +251,7 @@ export class KubeClient {
     } catch (e) {
       const conflicts = fieldConflicts(e);
       if (!conflicts) throw toKubeApiError(e, what);
-      const foreign = conflicts.filter((c) => !TAKEOVER_MANAGERS.test(c.manager));
+      const foreign = conflicts.filter((c) => !TAKEOVER_MANAGERS.test(c.manager) && !options.takeOver?.(c));
       if (foreign.length === 0 && options.force !== false) {
         try {
           return await once(true);

@@ -23,6 +23,8 @@ export const ANNOTATION = {
   replicas: 'deliverkit.dev/replicas',
   configHash: 'deliverkit.dev/config-hash',
   route: 'deliverkit.dev/route',
+  /** On a colour kept warm after a switch (and on the stable Service): when it may be scaled to zero. */
+  scaleDownAfter: 'deliverkit.dev/scale-down-after',
 } as const;
 export const PREVIEW_HEADER = 'X-Deliverkit-Preview';
 
@@ -43,6 +45,8 @@ export interface AppModel {
   route?: KObject;
   /** Everything else, applied as is (ConfigMaps, ServiceAccounts, …). */
   others: KObject[];
+  /** HorizontalPodAutoscalers of the manifests that scale the app's Deployment: made per colour (colorAutoscalers). */
+  autoscalers: KObject[];
   /** The Deployment's pod selector (matchLabels), without the colour. */
   selector: Record<string, string>;
   /** Images of the app's containers, and the digest of the first one (the app's "version"). */
@@ -156,8 +160,9 @@ export function buildModel(
   const podLabels =
     (deployment.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata
       ?.labels ?? {};
+  const autoscalers = objects.filter((o) => scalesDeployment(o, app));
   const others = objects
-    .filter((o) => o !== deployment && o !== service && o !== route)
+    .filter((o) => o !== deployment && o !== service && o !== route && !autoscalers.includes(o))
     .flatMap((o) => colorScopedDisruptionBudgets(o, podLabels));
   return {
     app,
@@ -167,10 +172,20 @@ export function buildModel(
     service,
     route,
     others,
+    autoscalers,
     selector,
     images,
     digest,
   };
+}
+
+/** A HorizontalPodAutoscaler (autoscaling/v1 or v2) whose scaleTargetRef is the Deployment `app`. */
+function scalesDeployment(o: KObject, app: string): boolean {
+  if (o.kind !== 'HorizontalPodAutoscaler' || !o.apiVersion.startsWith('autoscaling/')) return false;
+  const ref = (
+    o.spec as { scaleTargetRef?: { kind?: string; name?: string; apiVersion?: string } } | undefined
+  )?.scaleTargetRef;
+  return ref?.kind === 'Deployment' && ref.name === app && (ref.apiVersion ?? 'apps/v1') === 'apps/v1';
 }
 
 function routeReferences(route: KObject, service: string): boolean {
@@ -226,6 +241,7 @@ export function colorDeployment(
   model: AppModel,
   color: Color,
   annotations: Record<string, string> = {},
+  replicas?: number,
 ): KObject {
   // A deep copy: the colour's scheduling terms are edited below, and the model is shared by both colours.
   const d = withMeta(structuredClone(model.deployment), model.namespace, deploymentName(model, color), {
@@ -243,7 +259,7 @@ export function colorDeployment(
     template: { metadata?: { labels?: Record<string, string> } };
   };
   // Always explicit: the scaler field manager sets 0 on the old colour, and an omitted value would never take it back.
-  spec.replicas ??= 1;
+  spec.replicas = replicas ?? spec.replicas ?? 1;
   spec.selector = { matchLabels: { ...model.selector, [COLOR_LABEL]: color } };
   spec.template.metadata = {
     ...(spec.template.metadata ?? {}),
@@ -319,6 +335,38 @@ function colorScopedDisruptionBudgets(o: KObject, podLabels: Record<string, stri
     };
     return pdb;
   });
+}
+
+/**
+ * The app's HorizontalPodAutoscalers for one colour: `<name>-<colour>`, scaling `<app>-<colour>`. One HPA over
+ * both colours cannot exist (an HPA scales one target), and one left on the manifests' name would aim at a
+ * Deployment the deployer never creates. The old colour's HPA stays: once its Deployment is scaled to zero,
+ * the HPA controller stops acting on it ("ScalingDisabled"), and a rollback's scale-up hands it back.
+ */
+export function colorAutoscalers(model: AppModel, color: Color): KObject[] {
+  return model.autoscalers.map((o) => {
+    const hpa = withMeta(o, model.namespace, `${o.metadata.name}-${color}`, {
+      labels: { [COLOR_LABEL]: color },
+    });
+    const spec = hpa.spec as { scaleTargetRef: { name: string } };
+    spec.scaleTargetRef = { ...spec.scaleTargetRef, name: deploymentName(model, color) };
+    return hpa;
+  });
+}
+
+/**
+ * The replicas a new colour starts with when an HPA scales the app: as many as the serving colour runs now (what
+ * its HPA scaled it to for the current load), else the manifests' count, kept within the HPA's min and max; so the
+ * switch never moves the load onto the HPA's minimum. Undefined without an HPA: the manifests' count stands.
+ */
+export function autoscaledReplicas(model: AppModel, serving?: number): number | undefined {
+  const hpa = model.autoscalers[0];
+  if (!hpa) return undefined;
+  const spec = hpa.spec as { minReplicas?: number; maxReplicas?: number };
+  const min = spec.minReplicas ?? 1;
+  const max = spec.maxReplicas ?? Number.MAX_SAFE_INTEGER;
+  const base = serving || ((model.deployment.spec as { replicas?: number }).replicas ?? min);
+  return Math.min(max, Math.max(min, base));
 }
 
 /** A partial apply configuration that only sets replicas, for the separate scaler field manager. */
