@@ -3,13 +3,13 @@ import http from 'node:http';
 import {
   ApiException,
   KubeConfig,
-  KubernetesObjectApi,
   PatchStrategy,
   Watch,
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
 import { KubeApiError, type KubeApiErrorCode } from './errors';
+import { KubeObjectApi } from './object-api';
 
 /** A Kubernetes object as plain JSON (no client-node model classes, no Date objects). */
 export interface KObject {
@@ -110,12 +110,13 @@ function plain<T>(v: unknown): T {
 
 /**
  * The deployer's only door to a cluster: generic reads, server-side apply and deletes through
- * client-node's KubernetesObjectApi, the API server's service proxy for probes, and a log of every
- * call (for the "API calls per deploy" figure and for proving a dry run wrote nothing).
+ * KubeObjectApi (KubernetesObjectApi's calls without its models), the API server's service proxy for
+ * probes, and a log of every call (for the "API calls per deploy" figure and for proving a dry run wrote
+ * nothing).
  */
 export class KubeClient {
   readonly calls: ApiCall[] = [];
-  private readonly api: KubernetesObjectApi;
+  private readonly api: KubeObjectApi;
   private readonly logger: Logger;
 
   constructor(
@@ -123,7 +124,7 @@ export class KubeClient {
     readonly dryRun: boolean,
     logger?: Logger,
   ) {
-    this.api = KubernetesObjectApi.makeApiClient(config);
+    this.api = KubeObjectApi.makeApiClient(config);
     this.logger = logger ?? silentLogger;
   }
 

@@ -10,7 +10,7 @@ import {
   type DeployResult,
 } from './deployer';
 import { gitopsDeploy, gitopsRollback, type GitopsOptions, type GitopsResult } from './gitops';
-import { KubeClient } from './kube';
+import type { KubeClient } from './kube';
 import { loadManifests, type ImageOverride } from './manifests';
 import { buildModel, type AppModel, type RouteMethod, type Slot } from './model';
 import { deployToClusters } from './multi';
@@ -95,8 +95,12 @@ async function loadModel(req: DeploymentRequest): Promise<{ model: AppModel; fil
   return { model, file: rendered.file };
 }
 
-function clientFor(req: DeploymentRequest, spec: ClusterSpec | undefined): KubeClient {
-  return KubeClient.create({
+function clientFor(
+  Client: typeof KubeClient,
+  req: DeploymentRequest,
+  spec: ClusterSpec | undefined,
+): KubeClient {
+  return Client.create({
     kubeconfig: spec?.kubeconfig ?? req.kubeconfig,
     context: spec?.context,
     dryRun: req.dryRun,
@@ -190,6 +194,9 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
 
   const specs: (ClusterSpec | undefined)[] = req.clusters.length ? req.clusters : [undefined];
   const options = (name: string | undefined): BlueGreenOptions => ({
+  // client-node only once a cluster is to be reached: a bundle that fails on its inputs, plans offline or
+  // commits to a GitOps repository never loads it (start-up time; ncc makes it a chunk of its own).
+  const { KubeClient: Client } = await import('./kube');
     smokeChecks: req.smokeChecks,
     verifyWindowMs: req.verifyWindowMs,
     verifyIntervalMs: req.verifyIntervalMs,
@@ -211,7 +218,7 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
     service: loaded?.model.service.metadata.name,
   };
   const deployerFor = (spec: ClusterSpec | undefined, opts = options(spec?.name)) =>
-    new BlueGreenDeployer(clientFor(req, spec), ref, opts, loaded?.model);
+    new BlueGreenDeployer(clientFor(Client, req, spec), ref, opts, loaded?.model);
   const act = (d: BlueGreenDeployer): Promise<DeployResult> => {
     switch (req.action) {
       case 'deploy':
