@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Bundles every action (actions/<name>/src/index.ts) with ncc into <out>/<name>/index.js, then
-// smoke-runs each bundle: ncc can exit 0 and still write a bundle that throws at load time.
+// smoke-runs each bundle: ncc can exit 0 and still write a bundle that throws at load time. Prints each
+// folder's size (chunks included) and fails when one is over the limit (scripts/lib/bundle-size.mjs).
 //
 //   node scripts/build.mjs [--out DIR] [name ...]
 import { spawnSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkBundleSizes, measureFolder } from './lib/bundle-size.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -28,6 +30,7 @@ export function listActions() {
 const selected = names.length ? names : listActions();
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 let failed = 0;
+const built = [];
 for (const name of selected) {
   const entry = path.join(root, 'actions', name, 'src', 'index.ts');
   if (!existsSync(entry)) {
@@ -59,6 +62,15 @@ for (const name of selected) {
   console.log(
     `build: ${name} → ${path.relative(root, dir)}/index.js (${(size / 1024).toFixed(0)} kB, ${Date.now() - started} ms, smoke ok)`,
   );
+  built.push(measureFolder(name, dir));
+}
+const sizes = checkBundleSizes(built);
+for (const line of sizes.lines) console.log(`build: ${line}`);
+if (sizes.over.length) {
+  console.error(
+    `build: ${sizes.over.join(', ')} over the bundle size limit: import what the action calls, lazily where a path is optional`,
+  );
+  failed += sizes.over.length;
 }
 process.exit(failed ? 1 : 0);
 
