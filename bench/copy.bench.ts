@@ -12,34 +12,23 @@
  * fraction of the first run (target ≤ 5 %), and peak RSS of the action process with one 1 GiB layer (< 200 MB).
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  computeDigest,
-  copyImage,
-  type Descriptor,
-  type ImageIndex,
-  type ImageManifest,
-  MediaType,
-  Registries,
-  type RegistryClient,
-  StaticCredentials,
-} from '@deliverkit/oci';
+import { copyImage, Registries, StaticCredentials } from '@deliverkit/oci';
 import { relayRequest } from '../test/support/http';
 import { skopeoRegistryFlags } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../test/support/registry';
 import { containersEnv } from '../test/support/testbed';
+import { networkBench } from './copy-network';
+import { MiB, pushImage } from './lib/image';
 
 const bundle = path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
 const layerMb = (process.env.BENCH_LAYER_MB ?? '40,12').split(',').map(Number);
 const bigMb = Number(process.env.BENCH_BIG_MB ?? '1024');
-const MiB = 1024 * 1024;
 
 interface CountingProxy {
   host: string;
@@ -84,79 +73,6 @@ async function startCountingProxy(target: RegistryHandle): Promise<CountingProxy
     },
   };
   return proxy;
-}
-
-/** Writes `size` random bytes to a file, hashing as it goes; never holds the layer in memory. */
-async function randomLayerFile(
-  dir: string,
-  size: number,
-): Promise<{ file: string; digest: string; size: number }> {
-  const file = path.join(dir, `layer-${randomBytes(4).toString('hex')}`);
-  const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  for (let left = size; left > 0;) {
-    const chunk = randomBytes(Math.min(left, 4 * MiB));
-    hash.update(chunk);
-    left -= chunk.length;
-    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve) => out.end(() => resolve()));
-  return { file, digest: `sha256:${hash.digest('hex')}`, size };
-}
-
-async function pushImage(
-  client: RegistryClient,
-  repo: string,
-  tag: string,
-  platforms: number[][],
-  dir: string,
-): Promise<{ digest: string; bytes: number }> {
-  const entries: Descriptor[] = [];
-  let bytes = 0;
-  for (const [i, sizes] of platforms.entries()) {
-    const layers: Descriptor[] = [];
-    for (const size of sizes) {
-      const layer = await randomLayerFile(dir, size);
-      await client.uploadBlob(repo, layer, {
-        open: async (offset) => createReadStream(layer.file, { start: offset }),
-      });
-      await rm(layer.file);
-      layers.push({ mediaType: MediaType.OciLayer, digest: layer.digest, size: layer.size });
-      bytes += size;
-    }
-    const arch = i === 0 ? 'amd64' : 'arm64';
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: arch,
-        os: 'linux',
-        rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
-      }),
-    );
-    const configDescriptor = await client.pushBlob(repo, config, MediaType.OciConfig);
-    const manifest: ImageManifest = {
-      schemaVersion: 2,
-      mediaType: MediaType.OciManifest,
-      config: configDescriptor,
-      layers,
-    };
-    const manifestBytes = Buffer.from(JSON.stringify(manifest));
-    const { digest } = await client.putManifest(
-      repo,
-      computeDigest(manifestBytes),
-      manifestBytes,
-      MediaType.OciManifest,
-    );
-    entries.push({
-      mediaType: MediaType.OciManifest,
-      digest,
-      size: manifestBytes.length,
-      platform: { architecture: arch, os: 'linux' },
-    });
-  }
-  const index: ImageIndex = { schemaVersion: 2, mediaType: MediaType.OciIndex, manifests: entries };
-  const indexBytes = Buffer.from(JSON.stringify(index));
-  const { digest } = await client.putManifest(repo, tag, indexBytes, MediaType.OciIndex);
-  return { digest, bytes };
 }
 
 function run(
@@ -373,4 +289,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv.includes('--network')) await networkBench(process.argv.slice(2));
+else await main();

@@ -206,6 +206,50 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     });
   });
 
+  describe('when every destination already holds the image', () => {
+    it('makes no blob request and at most one request per manifest at each destination', async () => {
+      const dests = await Promise.all([
+        startRegistry('plain', { proxy: true }),
+        startRegistry('basic', { proxy: true }),
+      ]);
+      const to = (): CopyDestination[] =>
+        dests.map((d) => ({ registry: d.proxy!.host, repository: 'again/app', tags: ['v1'] }));
+      const first = registriesFor([source, ...dests]);
+      const copied = await copyImage(first, `${source.proxy!.host}/team/app:v1`, to());
+      first.close();
+      for (const d of dests) d.proxy!.clearHits();
+
+      const registries = registriesFor([source, ...dests]);
+      const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, to());
+      registries.close();
+      // The index, two platforms, signature, attestation, the attestation's signature and the legacy .sig manifest.
+      expect(copied.closure.manifests).toBe(7);
+      for (const [i, d] of dests.entries()) {
+        expect(result.destinations[i]!.status).toBe('unchanged');
+        const hits = d.proxy!.hits.filter((h) => h.status !== 401);
+        expect(hits.filter((h) => /\/blobs\//.test(h.path))).toEqual([]);
+        const manifestHits = hits
+          .filter((h) => /\/manifests\//.test(h.path))
+          .map((h) => `${h.method} ${h.path}`);
+        // The tag, the legacy tag, and one referrers listing per subject (the index and the attestation).
+        expect(manifestHits.sort()).toEqual(
+          [
+            `HEAD /v2/again/app/manifests/v1`,
+            `HEAD /v2/again/app/manifests/${image.legacySigTag}`,
+            `GET /v2/again/app/manifests/${referrersTag(image.indexDigest)}`,
+            `GET /v2/again/app/manifests/${referrersTag(image.referrers.attestation)}`,
+          ].sort(),
+        );
+        expect(manifestHits.length).toBeLessThanOrEqual(copied.closure.manifests);
+        // Besides manifests, at most the /v2/ ping and the referrers API probe.
+        const others = hits.filter((h) => !/\/manifests\//.test(h.path)).map((h) => h.path);
+        expect(others.every((p) => p === '/v2/' || p.startsWith('/v2/again/app/referrers/'))).toBe(true);
+        expect(others.length).toBeLessThanOrEqual(2);
+      }
+      await Promise.all(dests.map((d) => d.stop()));
+    });
+  });
+
   describe('when the registry answers 500, 429 with Retry-After and resets connections mid-blob', () => {
     it('retries and the copy is complete and correct', async () => {
       const dest = await startRegistry('plain', { proxy: true });

@@ -6,10 +6,14 @@ import { type RegistryHandle, startRegistry, stopAll } from '../support/registry
 import { ensureTestbed } from '../support/testbed';
 
 let registry: RegistryHandle;
+let olareg: RegistryHandle;
 
 beforeAll(async () => {
   await ensureTestbed({ docker: false, qemu: false });
-  registry = await startRegistry('basic', { proxy: true });
+  [registry, olareg] = await Promise.all([
+    startRegistry('basic', { proxy: true }),
+    startRegistry('olareg', { proxy: true }),
+  ]);
 });
 
 afterAll(stopAll);
@@ -46,13 +50,16 @@ describe('chunked blob upload', () => {
     registries.close();
   });
 
-  async function chunkedUpload(faults: Parameters<NonNullable<RegistryHandle['proxy']>['setFaults']>[0]) {
-    const { registries, client } = clientFor(registry);
+  async function chunkedUpload(
+    faults: Parameters<NonNullable<RegistryHandle['proxy']>['setFaults']>[0],
+    target: RegistryHandle = registry,
+  ) {
+    const { registries, client } = clientFor(target);
     const data = randomBytes(1024 * 1024 + 123);
     const descriptor = { digest: computeDigest(data), size: data.length };
     const opened: number[] = [];
-    registry.proxy!.clearHits();
-    registry.proxy!.setFaults(faults);
+    target.proxy!.clearHits();
+    target.proxy!.setFaults(faults);
     const repository = `chunked/app${randomBytes(3).toString('hex')}`;
     await client.uploadBlob(
       repository,
@@ -65,11 +72,11 @@ describe('chunked blob upload', () => {
       },
       { chunkSize: 256 * 1024 },
     );
-    registry.proxy!.clearFaults();
+    target.proxy!.clearFaults();
     const back = await readAll(client.openBlob(repository, descriptor));
     expect(back.equals(data)).toBe(true);
     registries.close();
-    return { opened, hits: [...registry.proxy!.hits] };
+    return { opened, hits: [...target.proxy!.hits] };
   }
 
   describe('when a PATCH fails before the registry took any of it', () => {
@@ -99,6 +106,33 @@ describe('chunked blob upload', () => {
       expect(sessions(hits)).toBe(2);
       expect(opened[0]).toBe(0);
       expect(opened[1]).toBe(0);
+    });
+  });
+
+  describe('when the connection drops mid-chunk and the registry keeps what it received (olareg)', () => {
+    it('resumes in the same session from the registry offset, re-sending at most one chunk', async () => {
+      const chunk = 256 * 1024;
+      // The first PATCH goes through; the second one's connection is cut after 100 KiB of its body.
+      const { opened, hits } = await chunkedUpload(
+        [
+          { method: 'PATCH', path: /\/blobs\/uploads\//, times: 1, fault: {} },
+          {
+            method: 'PATCH',
+            path: /\/blobs\/uploads\//,
+            times: 1,
+            fault: { resetAfterBytes: 100 * 1024, resetOn: 'request' },
+          },
+        ],
+        olareg,
+      );
+      expect(sessions(hits)).toBe(1);
+      expect(hits.filter((h) => h.method === 'GET' && /\/blobs\/uploads\//.test(h.path))).toHaveLength(1);
+      expect(opened.slice(0, 2)).toEqual([0, chunk]);
+      // Sent before the cut: the first chunk and (at most) the second. The next PATCH starts where the registry
+      // says it stopped, never before the cut chunk's start: what goes again is at most that one chunk.
+      const resumedAt = opened[2]!;
+      expect(resumedAt).toBeGreaterThanOrEqual(chunk);
+      expect(2 * chunk - resumedAt).toBeLessThanOrEqual(chunk);
     });
   });
 

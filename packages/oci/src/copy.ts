@@ -94,6 +94,7 @@ interface Target {
   /** Blobs and manifests written by this run: re-read before tagging. */
   writtenBlobs: Descriptor[];
   writtenManifests: ClosureManifest[];
+  observed: Observed;
   failure?: unknown;
 }
 
@@ -182,11 +183,14 @@ export async function copyImage(
         started: Date.now(),
         writtenBlobs: [],
         writtenManifests: [],
+        observed: { listed: new Map(), legacyTags: new Map() },
       };
       try {
         const probeError = await probes[index];
         if (probeError !== undefined) throw probeError;
-        target.state = await inspectDestination(client, destination.repository, closure, tags);
+        const inspected = await inspectDestination(client, destination.repository, closure, tags);
+        target.state = inspected.state;
+        target.observed = inspected.observed;
       } catch (error) {
         fail(target, error);
       }
@@ -280,27 +284,72 @@ function fail(target: Target, error: unknown): void {
   target.report.error ??= getErrorMessage(error);
 }
 
+/** What inspectDestination learnt beyond the plan's view: listings and legacy tags it already read. */
+interface Observed {
+  /** Subject digest → referrer digests its listing named (the API or the `sha256-<hex>` index). */
+  listed: Map<string, Set<string>>;
+  /** Legacy tag → the digest it points at now (undefined: absent). */
+  legacyTags: Map<string, string | undefined>;
+}
+
 /**
- * What is already at a destination: manifests of the closure (HEAD by digest, verified), blobs (an
- * image manifest that is present implies its blobs are, since registries refuse manifests whose blobs
- * are missing — the shortcut crane and regctl take too), and the current digest of each tag.
+ * What is already at a destination, in as few requests as a re-run allows:
+ * - each requested tag (HEAD); a tag already naming the root means the root is there, and with it every manifest
+ *   it lists and their blobs (registries refuse an index whose manifests are missing, and a manifest whose blobs
+ *   are missing — the shortcut crane and regctl take too);
+ * - then, only when the root is there, one referrers listing per subject: a listed referrer is there (the listing
+ *   is an index the registry accepted, or the registry's own API);
+ * - each legacy cosign tag (HEAD): one naming the expected digest means that manifest is there;
+ * - whatever is still unknown: manifests by HEAD (a present image manifest implies its blobs), then blobs by HEAD.
  */
 async function inspectDestination(
   client: RegistryClient,
   repository: string,
   closure: ImageClosure,
   tags: string[],
-): Promise<DestinationState> {
+): Promise<{ state: DestinationState; observed: Observed }> {
   const manifests = new Set<string>();
   const blobs = new Set<string>();
-  await Promise.all(
-    closure.manifests.map(async (m) => {
-      const found = await client.headManifest(repository, m.descriptor.digest);
-      if (!found) return;
-      manifests.add(m.descriptor.digest);
-      if (!isIndex(m.manifest))
-        for (const b of [m.manifest.config, ...m.manifest.layers]) blobs.add(b.digest);
+  const byDigest = new Map(closure.manifests.map((m) => [m.descriptor.digest, m]));
+  const markPresent = (digest: string): void => {
+    const m = byDigest.get(digest);
+    if (!m || manifests.has(digest)) return;
+    manifests.add(digest);
+    if (isIndex(m.manifest)) for (const child of m.manifest.manifests) markPresent(child.digest);
+    else for (const b of [m.manifest.config, ...m.manifest.layers]) blobs.add(b.digest);
+  };
+  const observed: Observed = { listed: new Map(), legacyTags: new Map() };
+
+  const tagDigests = new Map<string, string | undefined>();
+  await Promise.all([
+    ...tags.map(async (tag) => tagDigests.set(tag, (await client.headManifest(repository, tag))?.digest)),
+    ...closure.legacyTags.map(async (legacy) => {
+      const current = (await client.headManifest(repository, legacy.tag))?.digest;
+      observed.legacyTags.set(legacy.tag, current);
+      if (current === legacy.digest) markPresent(legacy.digest);
     }),
+  ]);
+  if ([...tagDigests.values()].includes(closure.root.digest)) markPresent(closure.root.digest);
+
+  if (manifests.has(closure.root.digest)) {
+    const subjects = [...new Set(closure.referrers.map((r) => r.subject))];
+    await Promise.all(
+      subjects.map(async (subject) => {
+        const found = await client.getReferrers(repository, subject);
+        observed.listed.set(subject, new Set(found.descriptors.map((d) => d.digest)));
+      }),
+    );
+    for (const r of closure.referrers)
+      if (observed.listed.get(r.subject)?.has(r.descriptor.digest)) markPresent(r.descriptor.digest);
+  }
+
+  await Promise.all(
+    closure.manifests
+      .filter((m) => !manifests.has(m.descriptor.digest))
+      .map(async (m) => {
+        const found = await client.headManifest(repository, m.descriptor.digest);
+        if (found) markPresent(m.descriptor.digest);
+      }),
   );
   await Promise.all(
     closure.blobs
@@ -310,11 +359,7 @@ async function inspectDestination(
         if (size === b.size) blobs.add(b.digest);
       }),
   );
-  const tagDigests = new Map<string, string | undefined>();
-  await Promise.all(
-    tags.map(async (tag) => tagDigests.set(tag, (await client.headManifest(repository, tag))?.digest)),
-  );
-  return { registry: client.registry, repository, blobs, manifests, tags: tagDigests };
+  return { state: { registry: client.registry, repository, blobs, manifests, tags: tagDigests }, observed };
 }
 
 /** Moves blobs: mounts first, then one source read fanned out to every uploading destination. */
@@ -661,7 +706,14 @@ async function finishDestination(
       list.push(referrerDescriptor(node.manifest, node.descriptor));
       bySubject.set(r.subject, list);
     }
+    const written = new Set(t.writtenManifests.map((m) => m.descriptor.digest));
     for (const [subject, descriptors] of bySubject) {
+      // Listed there when inspected and none pushed since: nothing to add, nothing to re-check.
+      const listedBefore = t.observed.listed.get(subject);
+      if (descriptors.every((d) => listedBefore?.has(d.digest) && !written.has(d.digest))) {
+        t.report.referrers += descriptors.length;
+        continue;
+      }
       if (client.capabilities.referrersApi !== true) {
         const initial = closure.tagSchemaIndexes.get(subject);
         await client.addToReferrersTag(repo, subject, descriptors, initial);
@@ -680,8 +732,8 @@ async function finishDestination(
     }
 
     for (const legacy of closure.legacyTags) {
-      const current = await client.headManifest(repo, legacy.tag);
-      if (current?.digest === legacy.digest) continue;
+      // Read by the inspection; a tag seen right there needs no second look.
+      if (t.observed.legacyTags.get(legacy.tag) === legacy.digest) continue;
       const node = closure.manifests.find((m) => m.descriptor.digest === legacy.digest)!;
       await client.putManifest(repo, legacy.tag, node.bytes, node.descriptor.mediaType);
     }
