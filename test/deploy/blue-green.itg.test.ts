@@ -481,6 +481,94 @@ describe('colour-scoped scheduling and disruption objects (a real scheduler and 
   });
 });
 
+describe('the old colour kept warm without holding the runner (waitForScaleDown: false, the default)', () => {
+  const later = { waitForScaleDown: false };
+  const steps = (r: { timeline: { step: string }[] }) => r.timeline.map((t) => t.step);
+  const finish = (ns: string) =>
+    new BlueGreenDeployer(client(cluster.kubeconfig), { app: 'web', namespace: ns }, options(later)).finish();
+  const annotations = async (ns: string, kind: 'Service' | 'Deployment', name: string) =>
+    ((await get(cluster, ns, kind, name))?.metadata?.annotations ?? {}) as Record<string, string>;
+  const untilDue = async (after: string) => {
+    while (Date.now() <= Date.parse(after)) await new Promise((res) => setTimeout(res, 100));
+  };
+
+  it('returns before the scale-down is due, says what is pending, and the next deploy replaces the warm colour', async () => {
+    const ns = await freshNamespace(cluster);
+    expect((await deploy(cluster.kubeconfig, ns, images.a, { options: later })).error).toBeUndefined();
+    const second = await deploy(cluster.kubeconfig, ns, images.b, {
+      options: { ...later, scaleDownDelayMs: 600_000 },
+    });
+    expect(second.error).toBeUndefined();
+    expect(second.activeColor).toBe('green');
+    const after = second.pendingScaleDown?.after as string;
+    expect(second.pendingScaleDown).toEqual({ color: 'blue', after: expect.any(String) });
+    // It returned ten minutes before the scale-down it scheduled, without sleeping.
+    expect(Date.now()).toBeLessThan(Date.parse(after));
+    expect(steps(second)).toContain('schedule scale-down');
+    expect(steps(second)).not.toContain('keep old colour warm');
+    expect(await replicas(ns, 'web-blue')).toBe(2);
+    expect((await annotations(ns, 'Deployment', 'web-blue'))[ANNOTATION.scaleDownAfter]).toBe(after);
+    expect(await annotations(ns, 'Service', 'web')).toMatchObject({
+      [ANNOTATION.activeColor]: 'green',
+      [ANNOTATION.previousColor]: 'blue',
+      [ANNOTATION.phase]: 'complete',
+      [ANNOTATION.scaleDownAfter]: after,
+    });
+
+    // action: finish before the time: nothing changes, and it says until when.
+    const early = await finish(ns);
+    expect(early.error).toBeUndefined();
+    expect(early).toMatchObject({ outcome: 'unchanged', pendingScaleDown: { color: 'blue', after } });
+    expect(await replicas(ns, 'web-blue')).toBe(2);
+
+    // The next deploy goes to blue anyway: the mark goes, the warm pods are rolled to the new version.
+    const third = await deploy(cluster.kubeconfig, ns, images.c, {
+      options: { ...later, scaleDownDelayMs: 0 },
+    });
+    expect(third.error).toBeUndefined();
+    expect(third.activeColor).toBe('blue');
+    expect(third.timeline.find((t) => t.step === 'clear pending scale-down')?.detail).toMatch(/replaces it/);
+    expect((await annotations(ns, 'Deployment', 'web-blue'))[ANNOTATION.scaleDownAfter]).toBeUndefined();
+    expect((await annotations(ns, 'Service', 'web'))[ANNOTATION.scaleDownAfter]).toBeUndefined();
+    // Its phase annotation (another field manager's) survived the mark's removal.
+    expect((await annotations(ns, 'Deployment', 'web-blue'))[ANNOTATION.phase]).toBe('active');
+    expect(await replicas(ns, 'web-green')).toBe(0);
+  }, 120_000);
+
+  it('once due, the next deploy scales the old colour down first, and action: finish does it without a deploy', async () => {
+    const ns = await freshNamespace(cluster);
+    expect((await deploy(cluster.kubeconfig, ns, images.a, { options: later })).error).toBeUndefined();
+    const second = await deploy(cluster.kubeconfig, ns, images.b, { options: later });
+    expect(second.error).toBeUndefined();
+    await untilDue(second.pendingScaleDown!.after);
+    expect(await replicas(ns, 'web-blue')).toBe(2);
+
+    const third = await deploy(cluster.kubeconfig, ns, images.c, { options: later });
+    expect(third.error).toBeUndefined();
+    const order = steps(third);
+    expect(order.indexOf('finish pending scale-down')).toBeGreaterThan(order.indexOf('read active colour'));
+    expect(order.indexOf('finish pending scale-down')).toBeLessThan(order.indexOf('apply blue'));
+    expect(third.timeline.find((t) => t.step === 'finish pending scale-down')?.detail).toMatch(
+      /^web-blue → 0 replicas/,
+    );
+    expect(third.pendingScaleDown?.color).toBe('green');
+
+    await untilDue(third.pendingScaleDown!.after);
+    expect(await replicas(ns, 'web-green')).toBe(2);
+    const done = await finish(ns);
+    expect(done.error).toBeUndefined();
+    expect(done.outcome).toBe('finished');
+    expect(done.pendingScaleDown).toBeUndefined();
+    expect(await replicas(ns, 'web-green')).toBe(0);
+    expect((await annotations(ns, 'Deployment', 'web-green'))[ANNOTATION.scaleDownAfter]).toBeUndefined();
+    const record = await annotations(ns, 'Service', 'web');
+    expect(record[ANNOTATION.scaleDownAfter]).toBeUndefined();
+    expect(record).toMatchObject({ [ANNOTATION.activeColor]: 'blue', [ANNOTATION.phase]: 'complete' });
+    // Nothing left: a second finish changes nothing.
+    expect((await finish(ns)).outcome).toBe('unchanged');
+  }, 120_000);
+});
+
 describe('a HorizontalPodAutoscaler of the app (the real HPA controller; no metrics server runs here)', () => {
   const hpaPath = (ns: string, name = '') =>
     `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers${name ? `/${name}` : ''}`;

@@ -109,6 +109,8 @@ export function options(overrides: Partial<BlueGreenOptions> = {}): BlueGreenOpt
     verifyWindowMs: 600,
     verifyIntervalMs: 150,
     scaleDownDelayMs: 300,
+    // These scenarios assert the old colour at zero when the deploy returns: the in-run wait.
+    waitForScaleDown: true,
     timeoutMs: 15_000,
     autoPromote: true,
     runId: 'octo/shop/run-1',

@@ -87,6 +87,8 @@ export function options(overrides: Partial<BlueGreenOptions> = {}): BlueGreenOpt
     verifyWindowMs: 1000,
     verifyIntervalMs: 200,
     scaleDownDelayMs: 1500,
+    // These scenarios assert the old colour at zero when the deploy returns: the in-run wait.
+    waitForScaleDown: true,
     timeoutMs: 60_000,
     autoPromote: true,
     runId: 'octo/shop/run-1',

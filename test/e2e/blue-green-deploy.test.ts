@@ -227,6 +227,24 @@ describe('blue-green-deploy (bundled)', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('::error::Input "manifests" holds no apps/v1 Deployment');
   });
+
+  it('keeps the old colour warm without waiting, names the time in scale-down-after, and action: finish leaves it until then', async () => {
+    const run = await runAction('blue-green-deploy', inputs(A, { 'scale-down-delay': '10m' }), { env: ENV });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const after = run.outputs['scale-down-after'] ?? '';
+    expect(Date.parse(after)).toBeGreaterThan(Date.now());
+    expect(run.summary).toContain(`stays warm (instant rollback) until ${after}`);
+    expect(run.stdout).toContain('schedule scale-down');
+
+    const finish = await runAction(
+      'blue-green-deploy',
+      { action: 'finish', app: 'web', namespace: 'default', kubeconfig: emu.kubeconfig },
+      { env: ENV },
+    );
+    expect(finish.exitCode, finish.stdout + finish.stderr).toBe(0);
+    expect(finish.outputs['scale-down-after']).toBe(after);
+    expect(JSON.parse(finish.outputs.result ?? '{}').clusters[0].outcome).toBe('unchanged');
+  });
 });
 
 interface LiveObject {

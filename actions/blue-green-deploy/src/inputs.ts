@@ -29,6 +29,7 @@ export interface Inputs {
   'smoke-checks': SmokeCheck[];
   'verify-window': number;
   'scale-down-delay': number;
+  'wait-for-scale-down': boolean;
   timeout: number;
   'auto-promote': boolean;
   clusters: ClusterSpec[];
@@ -104,7 +105,7 @@ export function readInputs(): Inputs {
       throw new InputError('environment-url', 'Input "environment-url" must be an http(s) URL');
   }
   return {
-    action: getEnum('action', ['deploy', 'promote', 'reject', 'rollback'] as const, 'deploy'),
+    action: getEnum('action', ['deploy', 'promote', 'reject', 'rollback', 'finish'] as const, 'deploy'),
     manifests: getList('manifests'),
     'kustomize-dir': getString('kustomize-dir'),
     images: parseImageOverrides(getList('images')),
@@ -112,8 +113,9 @@ export function readInputs(): Inputs {
     namespace: getString('namespace') ?? 'default',
     'route-method': getEnum('route-method', ['service', 'gateway-api', 'ingress'] as const, 'service'),
     'smoke-checks': parseSmokeChecks(getStructured('smoke-checks')),
-    'verify-window': getDuration('verify-window', '60s'),
+    'verify-window': getDuration('verify-window', '30s'),
     'scale-down-delay': getDuration('scale-down-delay', '5m'),
+    'wait-for-scale-down': getBoolean('wait-for-scale-down', false),
     timeout: getDuration('timeout', '10m'),
     'auto-promote': getBoolean('auto-promote', true),
     clusters: clusters.length || !context ? clusters : [{ name: context, context }],

@@ -113,6 +113,10 @@ function writeSummary(report: DeploymentReport): SummaryBuilder {
       for (const c of r.plan!.changes.filter((x) => x.diff))
         s.details(`${c.change} ${c.object}`, `\n\`\`\`diff\n${c.diff}\n\`\`\`\n`);
     }
+    if (r.pendingScaleDown)
+      s.paragraph(
+        `${r.pendingScaleDown.color} stays warm (instant rollback) until ${r.pendingScaleDown.after}; the next run on this app, or \`action: finish\`, scales it to zero.`,
+      );
     if (r.readyToSwitchMs !== undefined)
       s.paragraph(`Ready → switch: ${r.readyToSwitchMs} ms; API calls: ${r.apiCalls}.`);
   }
@@ -145,6 +149,7 @@ export async function main(): Promise<void> {
     smokeChecks: inputs['smoke-checks'],
     verifyWindowMs: inputs['verify-window'],
     scaleDownDelayMs: inputs['scale-down-delay'],
+    waitForScaleDown: inputs['wait-for-scale-down'],
     timeoutMs: inputs.timeout,
     autoPromote: inputs['auto-promote'],
     dryRun: inputs['dry-run'],
@@ -173,6 +178,11 @@ export async function main(): Promise<void> {
     if (plan) core.info(formatPlanText(plan));
   }
   const plan = report.clusters.find((r) => r.plan)?.plan;
+  const pending = report.clusters.find((r) => r.pendingScaleDown)?.pendingScaleDown;
+  if (pending)
+    core.info(
+      `${pending.color} stays warm until ${pending.after}: the next run on this app, or action: finish, scales it down`,
+    );
   setOutputs({
     'active-color': report.activeColor,
     'previous-color': report.previousColor,
@@ -182,6 +192,7 @@ export async function main(): Promise<void> {
     plan,
     'gitops-commit': report.gitops?.commit,
     'pull-request-url': report.gitops?.pullRequestUrl,
+    'scale-down-after': pending?.after,
   });
   // The JSON record: the plain outputs plus every cluster's timeline and probe results.
   core.setOutput('result', JSON.stringify({ ...report, plan }));

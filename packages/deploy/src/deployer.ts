@@ -29,7 +29,7 @@ import {
 import { runCheck, type ProbeResult, type SmokeCheck } from './probes';
 import { rolloutState, waitForEndpoints, waitForRollout } from './rollout';
 
-export type DeployAction = 'deploy' | 'promote' | 'reject' | 'rollback';
+export type DeployAction = 'deploy' | 'promote' | 'reject' | 'rollback' | 'finish';
 export type Outcome =
   | 'deployed'
   | 'unchanged'
@@ -37,6 +37,7 @@ export type Outcome =
   | 'promoted'
   | 'rejected'
   | 'rolled-back'
+  | 'finished'
   | 'planned'
   | 'failed';
 
@@ -46,6 +47,8 @@ export const MANAGERS = {
   switch: 'deliverkit-switch',
   scale: 'deliverkit-scaler',
   state: 'deliverkit-state',
+  /** The `scale-down-after` mark on a colour kept warm (its own manager, so clearing it touches nothing else). */
+  pending: 'deliverkit-pending',
 } as const;
 
 export interface TimelineStep {
@@ -89,6 +92,8 @@ export interface DeployResult {
   apiCalls: number;
   /** Milliseconds from "new colour ready (smoke passed)" to "switch applied". */
   readyToSwitchMs?: number;
+  /** A colour left warm for a later run to scale down: which, and from when (ISO time). */
+  pendingScaleDown?: { color: Color; after: string };
   plan?: DeployPlan;
   error?: { code: string; message: string };
 }
@@ -98,6 +103,12 @@ export interface BlueGreenOptions {
   verifyWindowMs: number;
   verifyIntervalMs?: number;
   scaleDownDelayMs: number;
+  /**
+   * Sleep through `scaleDownDelayMs` in this run, then scale the old colour down (the behaviour before 0.2). By
+   * default the run does not wait: it marks the old colour `scale-down-after: <time>` and returns; the next run on
+   * the app, or `finish`, scales it down once that time has passed.
+   */
+  waitForScaleDown?: boolean;
   /** Budget for each wait (rollout, endpoints). */
   timeoutMs: number;
   autoPromote: boolean;
@@ -258,6 +269,7 @@ export class BlueGreenDeployer {
       timeline: this.rec.timeline,
       probes: this.rec.probes,
       apiCalls: this.client.calls.length,
+      ...(this.pendingScaleDown ? { pendingScaleDown: this.pendingScaleDown } : {}),
       ...extra,
     };
   }
@@ -529,6 +541,96 @@ export class BlueGreenDeployer {
     return { failed, rolledBack: true };
   }
 
+  /** Marks a colour kept warm with when it may be scaled down (or clears the mark: `after` undefined). */
+  private async markScaleDown(color: Color, after: string | undefined): Promise<void> {
+    await this.client.apply(
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: this.depName(color),
+          namespace: this.ns,
+          ...(after ? { annotations: { [ANNOTATION.scaleDownAfter]: after } } : {}),
+        },
+      },
+      { fieldManager: MANAGERS.pending, force: true },
+    );
+  }
+
+  private pendingScaleDown?: { color: Color; after: string };
+
+  /**
+   * Work an earlier run left pending: a colour marked `scale-down-after`. Once due, it is scaled to zero; a mark
+   * on the colour that serves now (a rollback made it active) or on one already at zero is dropped. A deploy
+   * (`supersede`) also drops a mark not yet due, as it is about to replace that colour. With `wait`, a mark not yet
+   * due is waited for. Returns the mark still pending, if any. The stable Service's record loses the mark with it.
+   */
+  private async finishPending(
+    state: LiveState,
+    how: { supersede?: boolean; wait?: boolean } = {},
+  ): Promise<{ color: Color; after: string } | undefined> {
+    let pending: { color: Color; after: string } | undefined;
+    let changed = false;
+    for (const color of ['blue', 'green'] as Color[]) {
+      const dep = state.deployments[color];
+      const after = annotationsOf(dep)[ANNOTATION.scaleDownAfter];
+      if (!dep || !after) continue;
+      const at = Date.parse(after);
+      const dueIn = Number.isNaN(at) ? 0 : at - Date.now();
+      if (color === state.active || replicasOf(dep) === 0) {
+        await this.rec.step(
+          'clear pending scale-down',
+          () => this.markScaleDown(color, undefined),
+          () => `${this.depName(color)} ${color === state.active ? 'serves now' : 'is already at 0'}`,
+        );
+      } else if (dueIn <= 0 || how.wait) {
+        if (dueIn > 0)
+          await this.rec.step(
+            'keep old colour warm',
+            () => sleep(dueIn),
+            () => `${color} kept until ${after}`,
+          );
+        await this.lock?.renew();
+        await this.rec.step(
+          'finish pending scale-down',
+          async () => {
+            await this.scale(color, 0);
+            await this.markScaleDown(color, undefined);
+            const d = state.deployments[color];
+            if (d) (d.spec as { replicas?: number }).replicas = 0;
+          },
+          () => `${this.depName(color)} → 0 replicas (due since ${after})`,
+        );
+      } else if (how.supersede) {
+        await this.rec.step(
+          'clear pending scale-down',
+          () => this.markScaleDown(color, undefined),
+          () => `${this.depName(color)} was to stay warm until ${after}; this deploy replaces it`,
+        );
+      } else {
+        pending = { color, after };
+        this.rec.skip('pending scale-down', `${this.depName(color)} stays warm until ${after}`);
+        continue;
+      }
+      changed = true;
+    }
+    const record = annotationsOf(state.stable);
+    if (state.stable && state.active && (changed || record[ANNOTATION.scaleDownAfter]) && !pending) {
+      // The stable Service's record keeps every state annotation but the mark.
+      const kept = Object.fromEntries(
+        Object.entries(record).filter(
+          ([k]) =>
+            k.startsWith('deliverkit.dev/') &&
+            k !== ANNOTATION.scaleDownAfter &&
+            k !== ANNOTATION.updatedAt &&
+            k !== ANNOTATION.runUrl,
+        ),
+      );
+      await this.writeStable(state.active, kept, await this.appSelector(state));
+    }
+    return pending;
+  }
+
   private async scaleDownLater(
     slot: Slot | undefined,
     finalState: Record<string, string>,
@@ -536,8 +638,20 @@ export class BlueGreenDeployer {
     state: LiveState,
   ): Promise<void> {
     const work = async () => {
-      if (slot) {
-        if (this.options.scaleDownDelayMs > 0)
+      const delay = this.options.scaleDownDelayMs;
+      if (slot && slot !== 'legacy' && delay > 0 && !this.options.waitForScaleDown) {
+        // Not held here: the old colour is marked, and the next run (or action: finish) scales it down when due.
+        const after = new Date(Date.now() + delay).toISOString();
+        await this.rec.step(
+          'schedule scale-down',
+          () => this.markScaleDown(slot, after),
+          () =>
+            `${this.depName(slot)} stays warm until ${after}; the next run on ${this.ref.app}, or action: finish, scales it to 0`,
+        );
+        finalState = { ...finalState, [ANNOTATION.scaleDownAfter]: after };
+        this.pendingScaleDown = { color: slot, after };
+      } else if (slot) {
+        if (delay > 0)
           await this.rec.step(
             'keep old colour warm',
             () => sleep(this.options.scaleDownDelayMs),
@@ -585,6 +699,14 @@ export class BlueGreenDeployer {
         () => this.readState(),
         (s) => `active: ${s.active ?? 'none'}${s.activeDigest ? ` (${s.activeDigest.slice(0, 19)})` : ''}`,
       );
+      // What an earlier run left pending comes first: a due scale-down is done, one not yet due is moot if this
+      // deploy replaces that colour (it keeps the mark when the inputs are unchanged: nothing is replaced).
+      const unchangedInputs =
+        state.active &&
+        state.active !== 'legacy' &&
+        annotationsOf(state.deployments[state.active])[ANNOTATION.configHash] === configHash(model) &&
+        digestOf(state.deployments[state.active]) === model.digest;
+      this.pendingScaleDown = await this.finishPending(state, { supersede: !unchangedInputs });
       const hash = configHash(model);
       const active = state.active;
       const activeDep = active ? state.deployments[active] : undefined;
@@ -874,6 +996,7 @@ export class BlueGreenDeployer {
       switched: flags.switched ?? extra.switched ?? false,
       rolledBack: flags.rolledBack ?? false,
       readyToSwitchMs: flags.readyToSwitchMs,
+      pendingScaleDown: this.pendingScaleDown,
       activeColor: flags.rolledBack ? extra.activeColor : (extra.activeColor ?? undefined),
       error: { code: e.code, message: e.message },
     });
@@ -895,6 +1018,7 @@ export class BlueGreenDeployer {
           'NOTHING_PENDING',
           `No colour of ${this.ref.app} is waiting for promotion (deploy with auto-promote: false first)`,
         );
+      await this.finishPending(state, { supersede: true });
       const st = state;
       await this.rec.step(
         'check pending colour',
@@ -965,6 +1089,17 @@ export class BlueGreenDeployer {
         (s) => `active: ${s.active ?? 'none'}, previous: ${s.previous ?? 'none'}`,
       );
       const { active, previous } = state;
+      // The colour kept warm is what a rollback returns to: its scale-down mark goes, due or not.
+      if (
+        previous &&
+        previous !== 'legacy' &&
+        annotationsOf(state.deployments[previous])[ANNOTATION.scaleDownAfter]
+      )
+        await this.rec.step(
+          'clear pending scale-down',
+          () => this.markScaleDown(previous, undefined),
+          () => `${this.depName(previous)} serves again`,
+        );
       if (!active || !previous || !state.deployments[previous]) {
         throw new DeployError(
           'NOTHING_TO_ROLL_BACK',
@@ -1028,6 +1163,37 @@ export class BlueGreenDeployer {
       return this.failure('rollback', e, { activeColor: state?.active });
     } finally {
       if (!this.finalize) await this.releaseLock();
+    }
+  }
+
+  /**
+   * `action: finish`: the work an earlier run left pending, i.e. the old colour's scale-down once its
+   * `scale-down-after` time has passed (with `waitForScaleDown`, waited for). Nothing due: nothing changes, and the
+   * result says what stays pending until when.
+   */
+  async finish(): Promise<DeployResult> {
+    let state: LiveState | undefined;
+    try {
+      await this.takeLock();
+      state = await this.rec.step(
+        'read active colour',
+        () => this.readState(),
+        (s) => `active: ${s.active ?? 'none'}, previous: ${s.previous ?? 'none'}`,
+      );
+      const before = this.rec.timeline.length;
+      this.pendingScaleDown = await this.finishPending(state, { wait: this.options.waitForScaleDown });
+      const did = this.rec.timeline.slice(before).some((t) => t.status === 'ok');
+      if (!did && !this.pendingScaleDown) this.rec.skip('finish', 'nothing pending');
+      return this.result('finish', did ? 'finished' : 'unchanged', {
+        activeColor: state.active,
+        previousColor: state.previous,
+        imageDigest: state.activeDigest,
+        previousDigest: state.previousDigest,
+      });
+    } catch (e) {
+      return this.failure('finish', e, { activeColor: state?.active });
+    } finally {
+      await this.releaseLock();
     }
   }
 
@@ -1110,6 +1276,15 @@ export class BlueGreenDeployer {
             ]
           : []),
         ...(holder ? [`The deploy lock is held by ${holder} now: a deploy would wait for it.`] : []),
+        ...(['blue', 'green'] as Color[]).flatMap((c) => {
+          const after = annotationsOf(state.deployments[c])[ANNOTATION.scaleDownAfter];
+          if (!after || c === state.active || replicasOf(state.deployments[c]) === 0) return [];
+          return [
+            Date.parse(after) <= Date.now()
+              ? `${deploymentName(model, c)} was due to be scaled down at ${after}: a deploy would do that first.`
+              : `${deploymentName(model, c)} is kept warm until ${after}; a deploy would replace it.`,
+          ];
+        }),
         ...(this.options.autoPromote
           ? []
           : ['auto-promote is false: a deploy would stop before the switch, for action: promote or reject.']),

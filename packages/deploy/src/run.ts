@@ -35,6 +35,8 @@ export interface DeploymentRequest {
   smokeChecks: SmokeCheck[];
   verifyWindowMs: number;
   scaleDownDelayMs: number;
+  /** Sleep through scale-down-delay in the run (default: mark the old colour and let a later run scale it down). */
+  waitForScaleDown?: boolean;
   timeoutMs: number;
   autoPromote: boolean;
   dryRun: boolean;
@@ -142,7 +144,7 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
         'gitops-repo',
         'mode gitops needs gitops-repo, gitops-base-branch and gitops-path',
       );
-    if (req.action === 'promote' || req.action === 'reject') {
+    if (req.action === 'promote' || req.action === 'reject' || req.action === 'finish') {
       throw new ConfigurationError(
         'CONFLICTING_INPUTS',
         `action ${req.action} has no meaning in mode gitops: review and merge (or close) the pull request instead`,
@@ -171,7 +173,7 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
   if (!app)
     throw new InputError(
       'app',
-      'Input "app" is required for action promote, reject and rollback (or give the manifests)',
+      'Input "app" is required for action promote, reject, rollback and finish (or give the manifests)',
     );
 
   if (req.dryRun && !hasClusterAccess(req)) {
@@ -192,15 +194,16 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
     };
   }
 
-  const specs: (ClusterSpec | undefined)[] = req.clusters.length ? req.clusters : [undefined];
-  const options = (name: string | undefined): BlueGreenOptions => ({
   // client-node only once a cluster is to be reached: a bundle that fails on its inputs, plans offline or
   // commits to a GitOps repository never loads it (start-up time; ncc makes it a chunk of its own).
   const { KubeClient: Client } = await import('./kube');
+  const specs: (ClusterSpec | undefined)[] = req.clusters.length ? req.clusters : [undefined];
+  const options = (name: string | undefined): BlueGreenOptions => ({
     smokeChecks: req.smokeChecks,
     verifyWindowMs: req.verifyWindowMs,
     verifyIntervalMs: req.verifyIntervalMs,
     scaleDownDelayMs: req.scaleDownDelayMs,
+    waitForScaleDown: req.waitForScaleDown,
     timeoutMs: req.timeoutMs,
     autoPromote: req.autoPromote,
     runId: req.runId,
@@ -229,6 +232,8 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
         return d.reject();
       case 'rollback':
         return d.rollback();
+      case 'finish':
+        return d.finish();
     }
   };
   const targets = specs.map((s, i) => ({ name: s?.name ?? `cluster-${i + 1}`, deployer: deployerFor(s) }));
