@@ -28,6 +28,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.itg.test.ts'],
+          // Real clusters, registries and builders on a 2-core machine: a test that fails once is run once more,
+          // and scripts/lib/tally.mjs names every test that needed it (with its first error) at the end of CI's log.
+          retry: 1,
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, Registries, StaticCredentials } from '@deliverkit/oci';
+import type { ImageRecord } from '@deliverkit/image-record';
+import { expectImageRecord } from '../support/image-record';
 import { pushBaseImage, skopeoInspectRaw } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
@@ -87,22 +89,9 @@ describe('multi-registry-push (bundled dist)', () => {
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.digest).toBe(image.indexDigest);
-    const record = JSON.parse(run.outputs['image-record']!) as {
-      digest: string;
-      referrers: number;
-      destinations: Record<
-        string,
-        {
-          digest: string;
-          tags: string[];
-          status: string;
-          blobs: { uploaded: number };
-          referrersCopied: number;
-        }
-      >;
-    };
+    const record = expectImageRecord(run.outputs['image-record']) as Required<ImageRecord>;
     expect(record.digest).toBe(image.indexDigest);
-    expect(record.referrers).toBe(3);
+    expect(record.name).toBe(`${source.host}/app`);
     expect(Object.keys(record.destinations)).toEqual([
       `${plain.host}/mirror/app`,
       `${basic.host}/mirror/app`,
@@ -111,6 +100,7 @@ describe('multi-registry-push (bundled dist)', () => {
       digest: image.indexDigest,
       tags: ['v1', 'latest'],
       status: 'copied',
+      referrers: 3,
       referrersCopied: 3,
     });
     const capabilities = JSON.parse(run.outputs['registry-capabilities']!) as Record<

@@ -14,6 +14,7 @@ import { pushBaseImage, readBaseImage } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
+import { expectImageRecord } from '../support/image-record';
 import { readConfig, readImageFile, readIndex } from '../build/image-files';
 import { pushMain, pushTag, runMultiarchBuild, SHA, type BuildEvent } from './multiarch-runner';
 
@@ -166,7 +167,7 @@ describe('multiarch-build with buildx on a real BuildKit (bundled dist)', () => 
     // The registry cache of the whole build.
     expect(await registries.client(registry.host).listTags('octo/app')).toContain('buildcache');
 
-    const record = JSON.parse(run.outputs['image-record']!) as {
+    const record = expectImageRecord(run.outputs['image-record']) as unknown as {
       digest: string;
       mediaType: string;
       destinations: Record<string, { tags: string[]; references: string[] }>;
@@ -287,7 +288,7 @@ describe('multiarch-build with buildx on a real BuildKit (bundled dist)', () => 
       const digest = run.outputs.digest!;
       expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(JSON.parse(run.outputs['platform-digests']!)).toEqual({ [platform]: digest });
-      const record = JSON.parse(run.outputs['image-record']!) as {
+      const record = expectImageRecord(run.outputs['image-record']) as unknown as {
         mediaType: string;
         destinations: Record<string, { references: string[]; tags: string[] }>;
       };
@@ -332,7 +333,10 @@ describe('multiarch-build with buildx on a real BuildKit (bundled dist)', () => 
       pushMain,
     );
     expect(run.exitCode, run.stdout).toBe(0);
-    const record = JSON.parse(run.outputs['image-record']!) as { digest: string; mediaType: string };
+    const record = expectImageRecord(run.outputs['image-record']) as unknown as {
+      digest: string;
+      mediaType: string;
+    };
     expect(record.mediaType).toBe(OCI_MANIFEST);
     const fetched = await registries.client(registry.host).getManifest('octo/app', 'arm64-only');
     expect(fetched.descriptor.digest).toBe(run.outputs.digest);

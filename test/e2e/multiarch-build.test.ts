@@ -6,6 +6,7 @@ import { pushBaseImage, readBaseImage, skopeoInspectRaw } from '../support/image
 import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
+import { expectImageRecord } from '../support/image-record';
 import { pushMain, pushTag, runMultiarchBuild, SHA, type BuildEvent } from './multiarch-runner';
 
 // The bundled action, driven through GitHub's contract: INPUT_* and GITHUB_* in, GITHUB_OUTPUT and
@@ -133,7 +134,7 @@ describe('multiarch-build (bundled dist)', () => {
       'linux/amd64': index.manifests[0]!.digest,
       'linux/arm64': index.manifests[1]!.digest,
     });
-    const record = JSON.parse(run.outputs['image-record']!) as {
+    const record = expectImageRecord(run.outputs['image-record']) as unknown as {
       digest: string;
       destinations: Record<string, { tags: string[] }>;
     };
@@ -180,7 +181,7 @@ describe('multiarch-build (bundled dist)', () => {
       expect(run.stdout).not.toContain('::error::');
       expect(run.outputs.digest).toMatch(/^sha256:/);
       expect(JSON.parse(run.outputs['platform-digests']!)).toEqual({ [platform]: run.outputs.digest });
-      const record = JSON.parse(run.outputs['image-record']!) as {
+      const record = expectImageRecord(run.outputs['image-record']) as unknown as {
         destinations: Record<string, { references: string[]; tags: string[] }>;
       };
       expect(record.destinations[`${registry.host}/octo/app`]).toMatchObject({

@@ -6,6 +6,7 @@ import { runAction } from '../support/action-runner';
 import { pushBaseImage } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
+import { expectImageRecord } from '../support/image-record';
 import { buildSbomE2eImage } from '../sbom/e2e-image';
 import { FIXTURES, requireFromSbom } from '../sbom/helpers';
 
@@ -59,7 +60,7 @@ describe('the bundled sbom action against a registry image', () => {
       expect(entry.files['cyclonedx-json']!.predicateType).toBe('https://cyclonedx.org/bom');
     }
     expect(run.outputs.paths!.split('\n')).toHaveLength(4);
-    const record = JSON.parse(run.outputs['image-record']!);
+    const record = expectImageRecord(run.outputs['image-record']);
     expect(record.digest).toBe(run.outputs.digest);
     expect(run.stdout).toContain('upload-artifact skipped');
   });

@@ -6,6 +6,7 @@ import {
   ConfigurationError,
   getBoolean,
   getEnum,
+  getImageRecord,
   getImageReference,
   getList,
   getString,
@@ -14,6 +15,7 @@ import {
   parseWith,
   readRaw,
 } from '@deliverkit/action-kit';
+import type { ImageRecord } from '@deliverkit/image-record';
 import { parseReference, parseRegistryAuths, type ImageReference, type RegistryAuth } from '@deliverkit/oci';
 import {
   parseSigstoreInstance,
@@ -66,7 +68,7 @@ export interface Inputs {
   'trust-given': boolean;
   'require-attestations': string[];
   'registry-auths': RegistryAuth[];
-  'image-record': Record<string, unknown> | undefined;
+  'image-record': ImageRecord | undefined;
   'dry-run': boolean;
 }
 
@@ -121,7 +123,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
       getStructured<unknown>('registry-auths', { secret: true }),
       core.setSecret,
     ),
-    'image-record': readImageRecord(getString('image-record')),
+    'image-record': getImageRecord('image-record'),
     'dry-run': getBoolean('dry-run', false),
   };
   if (getString('certificate-oidc-issuer-regexp') !== undefined) {
@@ -315,13 +317,4 @@ function readTrust(env: NodeJS.ProcessEnv): { trust: TrustSource; 'trust-given':
 
 function readJsonFile(name: string, file: string): unknown {
   return parseWith(name, file, (p) => JSON.parse(readFileSync(p, 'utf8')) as unknown);
-}
-
-function readImageRecord(raw: string | undefined): Record<string, unknown> | undefined {
-  if (raw === undefined) return undefined;
-  return parseWith('image-record', raw, (t) => {
-    const v = JSON.parse(t) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected a JSON object');
-    return v as Record<string, unknown>;
-  });
 }

@@ -2,11 +2,14 @@ import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import {
   ActionsLogger,
+  assertImageRecordDigest,
   ConfigurationError,
+  imageRecordOutput,
   InputError,
   setOutputs,
   SummaryBuilder,
 } from '@deliverkit/action-kit';
+import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
 import { openRegistries } from '@deliverkit/oci';
 import {
   loadTrustedRoot,
@@ -39,6 +42,8 @@ export async function main(): Promise<void> {
     tag: inputs.image.tag,
     digest: inputs.image.digest,
   };
+  // A record about another image is refused before anything is signed or verified (for a tag, once resolved).
+  if (image.digest) assertImageRecordDigest(inputs['image-record'], image.digest);
   try {
     if (inputs.mode === 'verify') {
       // A key policy needs a trusted root only to check log entries and timestamps the user asked for.
@@ -140,6 +145,12 @@ function asUserFacing(e: unknown, inputs: Inputs): unknown {
   return e;
 }
 
+/** The input record (checked against the digest the tag resolved to) or a new one about this image. */
+function baseRecord(inputs: Inputs, name: string, digest: string): ImageRecord {
+  assertImageRecordDigest(inputs['image-record'], digest);
+  return inputs['image-record'] ?? { schemaVersion: IMAGE_RECORD_SCHEMA_VERSION, name, digest };
+}
+
 async function reportSigned(
   inputs: Inputs,
   result: SignImageResult,
@@ -159,13 +170,22 @@ async function reportSigned(
     predicateTypes: attestations.map((a) => a.predicateType),
   });
   const bundles = Object.fromEntries(result.manifests.map((m) => [m.digest, m.bundles]));
-  const signatures = {
-    format: inputs['signature-format'],
-    identity: result.identity,
-    manifests: result.manifests,
-    dryRun: inputs['dry-run'],
-  };
-  const record = { ...(inputs['image-record'] ?? { image: result.name, digest: result.digest }), signatures };
+  const record = imageRecordOutput({
+    ...baseRecord(inputs, result.name, result.digest),
+    signatures: {
+      format: inputs['signature-format'],
+      dryRun: inputs['dry-run'],
+      ...(result.identity ? { identity: result.identity } : {}),
+      manifests: result.manifests.map((m) => ({
+        digest: m.digest,
+        mediaType: m.mediaType,
+        ...(m.platform ? { platform: m.platform } : {}),
+        bundles: m.bundles.map((b) => ({ referrerDigest: b.referrerDigest, predicateType: b.predicateType })),
+        ...(m.legacySignatureTag ? { legacySignatureTag: m.legacySignatureTag } : {}),
+        ...(m.legacyAttestationTag ? { legacyAttestationTag: m.legacyAttestationTag } : {}),
+      })),
+    },
+  });
   setOutputs(
     {
       digest: result.digest,
@@ -235,10 +255,20 @@ async function reportVerified(
       'signed-digests': result.manifests.map((m) => m.digest).join('\n'),
       attestations: result.attestations.map((a) => a.predicateType),
       signers,
-      'image-record': {
-        ...(inputs['image-record'] ?? { image: result.name, digest: result.digest }),
-        verification: result,
-      },
+      'image-record': imageRecordOutput({
+        ...baseRecord(inputs, result.name, result.digest),
+        verification: {
+          verified: true,
+          signers,
+          attestations: [...new Set(result.attestations.map((a) => a.predicateType))],
+          manifests: result.manifests.map((m) => ({
+            digest: m.digest,
+            ...(m.platform ? { platform: m.platform } : {}),
+            predicateTypes: [...new Set(m.signatures.map((x) => x.predicateType))],
+          })),
+          rejected: result.rejected.length,
+        },
+      }),
     },
     { json: 'json' },
   );

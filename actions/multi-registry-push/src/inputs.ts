@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import {
   getBoolean,
+  getImageRecord,
   getInteger,
   getRequiredString,
   getString,
@@ -9,6 +10,7 @@ import {
   parseLimits,
   parseWith,
 } from '@deliverkit/action-kit';
+import type { ImageRecord } from '@deliverkit/image-record';
 import {
   type CopyDestination,
   type ImageReference,
@@ -26,6 +28,7 @@ export interface Inputs {
   'include-referrers': boolean;
   concurrency: number;
   limits: Partial<Limits>;
+  'image-record': ImageRecord | undefined;
   'dry-run': boolean;
 }
 
@@ -40,6 +43,7 @@ export function readInputs(): Inputs {
     'include-referrers': getBoolean('include-referrers', true),
     concurrency: getInteger('concurrency', { default: 4, min: 1, max: 32 }),
     limits: parseLimits('limits', getString('limits') ?? ''),
+    'image-record': getImageRecord('image-record'),
     'dry-run': getBoolean('dry-run', false),
   };
 }

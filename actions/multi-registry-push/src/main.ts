@@ -1,5 +1,13 @@
 import * as core from '@actions/core';
-import { ActionsLogger, formatPlanText, setOutputs, SummaryBuilder } from '@deliverkit/action-kit';
+import {
+  ActionsLogger,
+  assertImageRecordDigest,
+  formatPlanText,
+  imageRecordOutput,
+  setOutputs,
+  SummaryBuilder,
+} from '@deliverkit/action-kit';
+import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
 import {
   copyImage,
   CopyError,
@@ -8,10 +16,12 @@ import {
   formatBytes,
   openRegistries,
 } from '@deliverkit/oci';
-import { readInputs } from './inputs';
+import { type Inputs, readInputs } from './inputs';
 
 export async function main(): Promise<void> {
   const inputs = readInputs();
+  // A record about another image is refused before anything is copied (for a tag, once resolved: see report).
+  if (inputs.source.digest) assertImageRecordDigest(inputs['image-record'], inputs.source.digest);
   const logger = new ActionsLogger();
   const registries = openRegistries(inputs['registry-auths'], {
     concurrency: inputs.concurrency,
@@ -29,42 +39,48 @@ export async function main(): Promise<void> {
     });
   } catch (error) {
     // Report what did succeed before failing the step.
-    if (error instanceof CopyError) await report(error.result, inputs['dry-run']);
+    if (error instanceof CopyError) await report(error.result, inputs);
     throw error;
   } finally {
     registries.close();
   }
-  await report(result, inputs['dry-run']);
+  await report(result, inputs);
 }
 
-async function report(result: CopyResult, dryRun: boolean): Promise<void> {
+async function report(result: CopyResult, inputs: Inputs): Promise<void> {
+  const dryRun = inputs['dry-run'];
   const capabilities = Object.fromEntries(result.destinations.map((d) => [d.registry, d.capabilities]));
-  const record = {
-    source: result.source,
+  assertImageRecordDigest(inputs['image-record'], result.digest);
+  const base: ImageRecord = inputs['image-record'] ?? {
+    schemaVersion: IMAGE_RECORD_SCHEMA_VERSION,
+    name: `${inputs.source.registry}/${inputs.source.repository}`,
     digest: result.digest,
-    mediaType: result.mediaType,
-    referrers: result.closure.referrers,
-    legacyTags: result.closure.legacyTags,
-    destinations: Object.fromEntries(
-      result.destinations.map((d) => [
-        d.name,
-        {
-          digest: d.digest,
-          tags: d.tags,
-          references: [`${d.name}@${d.digest}`, ...d.tags.map((t) => `${d.name}:${t}`)],
-          status: d.status,
-          blobs: d.blobs,
-          manifests: d.manifests,
-          bytesUploaded: d.bytesUploaded,
-          referrers: d.referrers,
-          referrersCopied: d.referrersCopied,
-          durationMs: d.durationMs,
-          ...(d.error ? { error: d.error } : {}),
-        },
-      ]),
-    ),
-    capabilities,
+    ...(result.mediaType ? { mediaType: result.mediaType } : {}),
   };
+  const record = imageRecordOutput({
+    ...base,
+    destinations: {
+      ...base.destinations,
+      ...Object.fromEntries(
+        result.destinations.map((d) => [
+          d.name,
+          {
+            digest: d.digest,
+            tags: d.tags,
+            references: [`${d.name}@${d.digest}`, ...d.tags.map((t) => `${d.name}:${t}`)],
+            status: d.status,
+            blobs: d.blobs,
+            manifests: d.manifests,
+            bytesUploaded: d.bytesUploaded,
+            referrers: d.referrers,
+            referrersCopied: d.referrersCopied,
+            durationMs: Math.round(d.durationMs),
+            ...(d.error ? { error: d.error.slice(0, 4000) } : {}),
+          },
+        ]),
+      ),
+    },
+  });
   setOutputs(
     { digest: result.digest, 'image-record': record, 'registry-capabilities': capabilities },
     { json: 'json' },

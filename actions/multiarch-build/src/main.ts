@@ -1,4 +1,5 @@
-import { ActionsLogger, SummaryBuilder, setOutputs } from '@deliverkit/action-kit';
+import { ActionsLogger, SummaryBuilder, imageRecordOutput, setOutputs } from '@deliverkit/action-kit';
+import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
 import { stripTag } from '@deliverkit/build';
 import { readInputs } from './inputs';
 import { platformDigests, runPipeline } from './pipeline';
@@ -16,28 +17,42 @@ export async function main(): Promise<void> {
     byRepo.set(stripTag(t), [...(byRepo.get(stripTag(t)) ?? []), t.slice(stripTag(t).length + 1)]);
   // A single-platform push has no tag, but it has a home: the first image.
   if (digest && byRepo.size === 0 && meta.images[0]) byRepo.set(meta.images[0], []);
-  const imageRecord = digest
-    ? {
-        source: inputs.mode === 'merge' ? inputs.digests.join(',') : inputs.context,
-        digest,
-        mediaType:
-          result?.mediaType ??
-          (inputs.mode === 'single'
-            ? 'application/vnd.oci.image.manifest.v1+json'
-            : 'application/vnd.oci.image.index.v1+json'),
-        destinations: Object.fromEntries(
-          [...byRepo].map(([name, tags]) => [
-            name,
-            {
-              digest,
-              tags,
-              references: [`${name}@${digest}`, ...tags.map((t) => `${name}:${t}`)],
-              status: 'pushed',
-            },
-          ]),
-        ),
-      }
-    : undefined;
+  const [name, tags] = [...byRepo][0] ?? [];
+  const platforms = platformDigests(result);
+  const imageRecord: ImageRecord | undefined =
+    digest && name
+      ? imageRecordOutput({
+          schemaVersion: IMAGE_RECORD_SCHEMA_VERSION,
+          name,
+          digest,
+          mediaType:
+            result?.mediaType ??
+            (inputs.mode === 'single'
+              ? 'application/vnd.oci.image.manifest.v1+json'
+              : 'application/vnd.oci.image.index.v1+json'),
+          ...(tags?.length ? { tags } : {}),
+          ...(Object.keys(platforms).length
+            ? { platforms: Object.fromEntries(Object.entries(platforms).map(([p, d]) => [p, { digest: d }])) }
+            : {}),
+          build: {
+            builder: backend ?? 'none',
+            mode: inputs.mode,
+            ...(inputs.mode === 'merge' ? {} : { source: inputs.context }),
+            ...(provenancePath ? { provenance: provenancePath } : {}),
+          },
+          destinations: Object.fromEntries(
+            [...byRepo].map(([repo, repoTags]) => [
+              repo,
+              {
+                digest,
+                tags: repoTags,
+                references: [`${repo}@${digest}`, ...repoTags.map((t) => `${repo}:${t}`)],
+                status: 'pushed',
+              },
+            ]),
+          ),
+        })
+      : undefined;
   setOutputs(
     {
       digest,

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import {
   getBoolean,
   getEnum,
+  getImageRecord,
   getList,
   getRequiredString,
   getString,
@@ -11,6 +12,7 @@ import {
   parseLimits,
   parseWith,
 } from '@deliverkit/action-kit';
+import type { ImageRecord } from '@deliverkit/image-record';
 import { type ImageReference, parseReference, parseRegistryAuths, type RegistryAuth } from '@deliverkit/oci';
 import { type Platform, parsePlatform, SBOM_FORMATS, type SbomFormat } from '@deliverkit/sbom';
 
@@ -28,6 +30,7 @@ export interface Inputs {
   'syft-sha256': string | undefined;
   'registry-auths': RegistryAuth[];
   limits: Partial<Limits>;
+  'image-record': ImageRecord | undefined;
   'dry-run': boolean;
 }
 
@@ -58,6 +61,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
       core.setSecret,
     ),
     limits: parseLimits('limits', getString('limits') ?? ''),
+    'image-record': getImageRecord('image-record'),
     'dry-run': getBoolean('dry-run', false),
   };
   if (inputs['syft-version'] && !inputs['syft-sha256']) {

@@ -3,14 +3,17 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import {
   ActionsLogger,
+  assertImageRecordDigest,
   ConfigurationError,
   exec,
+  imageRecordOutput,
   InputError,
   installTool,
   type Logger,
   setOutputs,
   SummaryBuilder,
 } from '@deliverkit/action-kit';
+import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
 import { formatBytes, openRegistries } from '@deliverkit/oci';
 import {
   catalogImage,
@@ -60,6 +63,8 @@ export async function main(): Promise<void> {
         throw e;
       },
     );
+    // A record about another image fails here, before any layer is read.
+    assertImageRecordDigest(inputs['image-record'], image.digest);
     const outDir = path.resolve(inputs['output-dir']);
     const fileOf = (source: LayerSource, format: SbomFormat) =>
       path.join(outDir, `${platformText(source.platform).replace(/\//g, '-')}.${FILE_EXTENSIONS[format]}`);
@@ -220,6 +225,25 @@ async function uploadArtifact(
   return { name: artifact, id };
 }
 
+/** The record handed on: the input one (about this digest) or a new one, with each platform's SBOM files. */
+function sbomRecord(
+  inputs: Inputs,
+  name: string,
+  digest: string,
+  results: PlatformResult[],
+  artifact?: { name: string },
+): ImageRecord {
+  const base = inputs['image-record'] ?? { schemaVersion: IMAGE_RECORD_SCHEMA_VERSION, name, digest };
+  const platforms = { ...base.platforms };
+  for (const r of results)
+    platforms[r.platform] = { ...platforms[r.platform], digest: r.digest, sboms: { ...r.files } };
+  return imageRecordOutput({
+    ...base,
+    platforms,
+    sbom: { engine: inputs.engine, ...(artifact ? { artifact: artifact.name } : {}) },
+  });
+}
+
 function writeOutputs(
   inputs: Inputs,
   name: string,
@@ -250,12 +274,7 @@ function writeOutputs(
       sboms,
       paths: results.flatMap((r) => Object.values(r.files)).join('\n'),
       'artifact-name': artifact?.name,
-      'image-record': {
-        image: name,
-        digest,
-        engine: inputs.engine,
-        platforms: Object.fromEntries(results.map((r) => [r.platform, { digest: r.digest, sboms: r.files }])),
-      },
+      'image-record': sbomRecord(inputs, name, digest, results, artifact),
     },
     { json: 'json' },
   );

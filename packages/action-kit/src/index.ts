@@ -7,3 +7,4 @@ export * from './outputs';
 export * from './summary';
 export * from './tools';
 export * from './limits';
+export * from './image-record';

@@ -1,0 +1,21 @@
+export {
+  IMAGE_RECORD_MAX_BYTES,
+  IMAGE_RECORD_SCHEMA_VERSION,
+  ImageRecordError,
+  assertRecordDigest,
+  checkImageRecord,
+  fieldName,
+  formatImageRecord,
+  parseImageRecord,
+} from './record.js';
+export type {
+  DestinationRecord,
+  ImageRecord,
+  ImageRecordErrorCode,
+  PlatformKey,
+  PlatformRecord,
+  RepositoryName,
+  SbomFormat,
+  SignatureIdentity,
+  SignedManifestRecord,
+} from './record.js';
