@@ -1,5 +1,5 @@
 // A release pins the starters (workflows/*.yml) to its own commit: every `uses:
-// deliverkit/deliverkit/.github/workflows/…@<sha>` gets the release commit's full SHA, so an adopter who copies a
+// deliverkit/deliverkit/.github/workflows/…@<sha>` (and `…/actions/<name>@<sha>`) gets the release commit's full SHA, so an adopter who copies a
 // starter runs exactly that commit — workflows and, through each workflow's toolkit job, its actions.
 //
 //   node scripts/pin-starters.mjs <40-hex commit>      # rewrites workflows/*.yml in place
@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 /** What the starters carry between releases: a full-SHA placeholder, never a tag or branch. */
 export const STARTER_PLACEHOLDER = '0000000000000000000000000000000000000000';
 
-const USES = /(uses: deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[0-9a-f]{40}/g;
+const USES =
+  /(uses: deliverkit\/deliverkit\/(?:\.github\/workflows\/[\w.-]+\.yml|actions\/[\w-]+))@[0-9a-f]{40}/g;
 
 export function pinStarter(text, sha) {
   if (!/^[0-9a-f]{40}$/.test(sha))

@@ -705,12 +705,29 @@ const SCENARIOS: Scenario[] = [
       pull_request: { number: 1, base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'feature' } },
       repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
     }),
-    // Nothing is pushed for a pull request, so there is nothing to merge.
-    expect: {
-      'secret-scan': 'success',
-      'build/plan': 'success',
-      'build/platform': 'success',
-      'build/merge': 'not run',
+    // Both platforms build (a matrix job of the starter itself), nothing is pushed.
+    expect: { 'secret-scan': 'success', build: 'success' },
+    checks: async () => {
+      // What GitHub would grant each job of the starter as adopters copy it (the placeholder pin calls nothing).
+      const graph = buildWorkflowGraph({
+        repository: 'acme/hello',
+        repositoryDir: repoRoot,
+        workflow: 'workflows/pull-request.yml',
+        ref: 'refs/pull/1/merge',
+        repositories: {},
+      });
+      const granted = graph.leaves.filter(
+        (l) =>
+          (l.permissions.packages ?? 'none') !== 'none' || (l.permissions['id-token'] ?? 'none') !== 'none',
+      );
+      return [
+        check(
+          'no job of the pull-request starter gets packages or id-token',
+          graph.leaves.length >= 2 && granted.length === 0,
+          granted.map((l) => `${l.path.join('/')}: ${JSON.stringify(l.permissions)}`).join('; ') ||
+            graph.leaves.map((l) => l.path.join('/')).join(', '),
+        ),
+      ];
     },
   },
   {
@@ -858,7 +875,7 @@ async function writeStarter(dir: string, scenario: Scenario, toolkitSha: string,
   const extra = (scenario.with ?? buildWith)(bed);
   const lines = registryMapper(bed)(
     (await readFile(path.join(repoRoot, 'workflows', scenario.starter!), 'utf8')).replace(
-      /(deliverkit\/deliverkit\/\.github\/workflows\/[\w.-]+\.yml)@[\w.-]+/g,
+      /(deliverkit\/deliverkit\/(?:\.github\/workflows\/[\w.-]+\.yml|actions\/[\w-]+))@[\w.-]+/g,
       `$1@${toolkitSha}`,
     ),
   ).split('\n');

@@ -82,7 +82,16 @@ async function report(result: CopyResult, inputs: Inputs): Promise<void> {
     },
   });
   setOutputs(
-    { digest: result.digest, 'image-record': record, 'registry-capabilities': capabilities },
+    {
+      digest: result.digest,
+      // This step's destinations only (the record may carry earlier ones), by digest: what to verify or deploy.
+      references: result.destinations
+        .filter((d) => d.status !== 'failed' && d.status !== 'planned')
+        .map((d) => `${d.name}@${d.digest}`)
+        .join('\n'),
+      'image-record': record,
+      'registry-capabilities': capabilities,
+    },
     { json: 'json' },
   );
 
