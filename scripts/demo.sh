@@ -3,7 +3,9 @@
 # Hub, GCR and GHCR, buildah as the builder, a generated signing key. Every step runs the bundled
 # action (dist/<name>/index.js) through GitHub's env contract, exactly as a runner would.
 #
-#   npm run demo                 # KUBECONFIG set → deploys to that cluster; unset → dry-run plan
+#   npm run demo                 # starts a local Kubernetes cluster, deploys blue-green twice, stops it
+#   npm run demo -- --keep       # …and leaves it running until Ctrl-C (look with .demo/kubeconfig)
+#   npm run demo -- --no-cluster # no cluster: the deploy's dry-run plan (KUBECONFIG set: deploys there)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -19,5 +21,11 @@ if ! command -v go >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -q -y -o DPkg::Lock::Timeout=300 install golang-go >/dev/null ||
     { apt-get -q -o DPkg::Lock::Timeout=300 update >/dev/null && apt-get -q -y -o DPkg::Lock::Timeout=300 install golang-go >/dev/null; }
+fi
+# The local cluster's binaries, from the tool belt's pinned Go modules: the first run builds them (an estimate,
+# then one line per tool), later runs find them up to date.
+if [[ " $* " != *" --no-cluster "* && -z "${KUBECONFIG:-}" ]]; then
+  echo "demo: the local cluster's tools (etcd and Kubernetes v1.36.3, built once into .tools/bin)"
+  bash scripts/tools.sh etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy
 fi
 exec node node_modules/tsx/dist/cli.mjs scripts/demo.ts "$@"

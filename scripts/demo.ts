@@ -1,10 +1,15 @@
 // The local pipeline behind `npm run demo`: build → SBOM → sign + attest → verify → push to three
-// registries → verify at each → blue-green deploy (or its dry-run plan). Each step runs a bundled
-// action through GitHub's env contract; the report at the end lists each step's duration and key
-// outputs, and .demo/report.md / report.html hold every step summary.
+// registries → verify at each → blue-green deploy to a local Kubernetes cluster (a real control plane and node,
+// test/support/kube-cluster.ts), a second build deployed to the other colour; or, with --no-cluster, the deploy's
+// dry-run plan. Each step runs a bundled action through GitHub's env contract; the report at the end lists each
+// step's duration and key outputs, and .demo/report.md / report.html hold every step summary.
+//
+//   npm run demo                 # local cluster; stopped at the end
+//   npm run demo -- --keep       # …left running (until Ctrl-C), to look at with .demo/kubeconfig
+//   npm run demo -- --no-cluster # no cluster: the dry-run plan (KUBECONFIG set: deploys to that cluster instead)
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pushBaseImage, startRegistry, stopAll, type RegistryHandle } from '../test/support';
 import { skopeoInspectRaw } from '../test/support/images';
@@ -12,6 +17,23 @@ import { containersEnv } from '../test/support/testbed';
 import { ensureGoToolchainImage, storageDriver } from './lib/go-toolchain';
 import { runAction, type ActionRun } from '../test/support/action-runner';
 import { repoRoot } from '../test/support/paths';
+import { runCommand } from '../test/support/exec';
+import { startClusterLoad, startKubeCluster, type KubeCluster } from '../test/support/kube-cluster';
+
+const usage = 'usage: npm run demo [-- --no-cluster | --keep]';
+const args = process.argv.slice(2);
+for (const a of args) {
+  if (a !== '--no-cluster' && a !== '--keep') {
+    console.error(`demo: unknown argument ${JSON.stringify(a)}\n${usage}`);
+    process.exit(2);
+  }
+}
+const noCluster = args.includes('--no-cluster');
+const keep = args.includes('--keep');
+if (noCluster && keep) {
+  console.error(`demo: --keep keeps the local cluster, which --no-cluster does not start\n${usage}`);
+  process.exit(2);
+}
 
 const out = path.join(repoRoot, '.demo');
 mkdirSync(out, { recursive: true });
@@ -136,6 +158,181 @@ function writeReport(): void {
     path.join(out, 'report.html'),
     `<!doctype html><meta charset="utf-8"><title>deliverkit local pipeline</title><pre style="white-space:pre-wrap">${escape(markdown)}</pre>`,
   );
+}
+
+let cluster: KubeCluster | undefined;
+const kubeconfigFile = path.join(out, 'kubeconfig');
+
+/**
+ * Makes an image of the build registry available to the local node under the name the manifests use: an OCI
+ * archive of the whole index (skopeo, digests unchanged) imported into the node's containerd and named
+ * `name@digest`, the way the real-cluster tests give the node their images (nothing is pulled).
+ */
+async function importIntoNode(
+  k: KubeCluster,
+  source: RegistryHandle,
+  repository: string,
+  digest: string,
+  name: string,
+): Promise<void> {
+  const archive = path.join(out, 'images', `${digest.slice(7, 19)}.tar`);
+  mkdirSync(path.dirname(archive), { recursive: true });
+  rmSync(archive, { force: true });
+  // prettier-ignore
+  await runCommand('skopeo', [
+    'copy', '--quiet', '--all', '--preserve-digests', '--src-tls-verify=false',
+    `docker://${source.host}/${repository}@${digest}`, `oci-archive:${archive}:${name}:demo`,
+  ], { timeoutMs: 300_000 });
+  await k.importImage({ repository: name, tag: 'demo', digest, archive, version: 'demo', behaviour: 'ok' });
+}
+
+interface TimelineStep {
+  step: string;
+  status: string;
+  durationMs: number;
+  detail?: string;
+}
+
+/** The deploy's own timeline (from its `result` output), one line per step. */
+function timelineOf(run: ActionRun): string[] {
+  const result = JSON.parse(run.outputs.result || '{}') as { clusters?: { timeline: TimelineStep[] }[] };
+  return (result.clusters?.[0]?.timeline ?? []).map(
+    (t) =>
+      `  ${t.status === 'ok' ? '✓' : t.status === 'skipped' ? '–' : '✗'} ${t.step.padEnd(26)} ${(t.durationMs / 1000).toFixed(1).padStart(5)}s  ${t.detail ?? ''}`,
+  );
+}
+
+/**
+ * The local cluster (a real control plane and node), the built digest deployed blue-green to the staging overlay,
+ * a second build deployed to the other colour under traffic, and both deploys' timelines.
+ */
+async function deployToLocalCluster(
+  registries: Record<'local' | 'dockerhub' | 'gcr' | 'ghcr', RegistryHandle>,
+  golang: string,
+  digest: string,
+): Promise<void> {
+  console.log(
+    '\nstarting the local Kubernetes cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler v1.36.3 and a real node (kubelet, containerd, kube-proxy) in a network namespace …',
+  );
+  const t0 = Date.now();
+  cluster = await startKubeCluster({ node: true });
+  const k = cluster;
+  writeFileSync(kubeconfigFile, k.kubeconfig, { mode: 0o600 });
+  const kubectl = path.relative(repoRoot, path.join(repoRoot, '.tools', 'bin', 'kubectl'));
+  const look = `${kubectl} --kubeconfig ${path.relative(repoRoot, kubeconfigFile)}`;
+  console.log(`    up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${k.server} (${k.version.gitVersion})`);
+  console.log(`    look while it runs: ${look} -n hello-staging get deploy,svc,pods -o wide`);
+  results.push({
+    name: 'start the local cluster',
+    action: '(test bed)',
+    status: 'ok',
+    seconds: (Date.now() - t0) / 1000,
+    facts: [`${k.server} ${k.version.gitVersion}`, `kubeconfig ${path.relative(repoRoot, kubeconfigFile)}`],
+    summary: '',
+  });
+
+  // The manifests name the image at the GHCR stand-in, where the pipeline pushed and verified it.
+  const name = `${registries.ghcr.host}/acme/hello`;
+  await importIntoNode(k, registries.local, 'acme/hello', digest, name);
+  // The environment's namespace (restricted Pod Security warnings, baseline enforced) is the cluster owner's.
+  await k.kubectl([
+    'apply',
+    '-f',
+    path.join(repoRoot, 'examples/hello/deploy/overlays/staging/namespace.yaml'),
+  ]);
+
+  const version = headCommit.sha.slice(0, 7);
+  const deployInputs = (ref: string, v: string) => ({
+    'kustomize-dir': 'examples/hello/deploy/overlays/staging',
+    images: `ghcr.io/acme/hello=${ref}`,
+    app: 'hello',
+    namespace: 'hello-staging',
+    kubeconfig: k.kubeconfig,
+    'smoke-checks': `- path: /healthz\n- path: /version\n  expect-body: '"version":"${v}"'\n`,
+    'verify-window': '5s',
+    timeout: '5m',
+  });
+  const facts = (r: ActionRun) => [
+    `active colour ${r.outputs['active-color']} (was ${r.outputs['previous-color'] || 'none'}), digest ${r.outputs['image-digest']}`,
+    ...(r.outputs['scale-down-after']
+      ? [`${r.outputs['previous-color']} kept warm until ${r.outputs['scale-down-after']}`]
+      : []),
+    ...timelineOf(r),
+  ];
+  await step(
+    'blue-green deploy to staging (local cluster)',
+    'blue-green-deploy',
+    deployInputs(`${name}@${digest}`, version),
+    facts,
+  );
+
+  // A second build of the same service (another version string, one platform), deployed to the other colour.
+  const second = await step(
+    'second build (linux/amd64)',
+    'multiarch-build',
+    {
+      context: 'examples/hello/app',
+      file: 'examples/hello/app/Dockerfile',
+      platforms: 'linux/amd64',
+      images: `${registries.local.host}/acme/hello`,
+      tags: 'type=raw,value=second',
+      'build-args': [
+        `GOLANG=${golang}`,
+        `BASE=${registries.local.host}/library/busybox:latest`,
+        `VERSION=${version}-2`,
+      ].join('\n'),
+      push: 'true',
+      builder: 'buildah',
+      'insecure-registries': registries.local.host,
+    },
+    (r) => [`digest ${r.outputs.digest}`],
+    { STORAGE_DRIVER: await storageDriver(), BUILDAH_ISOLATION: 'chroot' },
+  );
+  const digest2 = second?.outputs.digest;
+  if (!digest2) return;
+  const name2 = `${registries.local.host}/acme/hello`;
+  await importIntoNode(k, registries.local, 'acme/hello', digest2, name2);
+  // Traffic through the stable Service's ClusterIP (kube-proxy) for the whole second deploy.
+  const svc = JSON.parse(
+    await k.kubectl(['-n', 'hello-staging', 'get', 'service', 'hello', '-o', 'json']),
+  ) as {
+    spec: { clusterIP: string };
+  };
+  const load = startClusterLoad(`http://${svc.spec.clusterIP}/version`);
+  try {
+    await step(
+      'blue-green deploy of the second build (switch to the other colour)',
+      'blue-green-deploy',
+      deployInputs(`${name2}@${digest2}`, `${version}-2`),
+      facts,
+    );
+  } finally {
+    const traffic = await load.stop();
+    const line = `traffic through Service hello during the second deploy: ${traffic.sent} requests, ${traffic.failed} failed; served by version ${Object.entries(
+      traffic.byVersion,
+    )
+      .map(([v, n]) => `${v}: ${n}`)
+      .join(', ')}`;
+    console.log(`    ${line}`);
+    results[results.length - 1]?.facts.push(line);
+  }
+  const show = async (what: string[]) => {
+    console.log(`\n    ${look} -n hello-staging get ${what.join(' ')}`);
+    const text = await k.kubectl(['-n', 'hello-staging', 'get', ...what]);
+    console.log(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n'),
+    );
+  };
+  await show(['deploy', '-L', 'deliverkit.dev/color']);
+  await show([
+    'svc',
+    '-o',
+    'custom-columns=SERVICE:.metadata.name,SELECTS:.spec.selector.deliverkit\\.dev/color,CLUSTER-IP:.spec.clusterIP,PHASE:.metadata.annotations.deliverkit\\.dev/phase,SCALE-DOWN-AFTER:.metadata.annotations.deliverkit\\.dev/scale-down-after',
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -326,24 +523,30 @@ async function main(): Promise<void> {
   }
 
   const kubeconfig = process.env.KUBECONFIG;
-  await step(
-    kubeconfig ? 'blue-green deploy to staging' : 'blue-green deploy plan for staging (dry-run, no cluster)',
-    'blue-green-deploy',
-    {
-      'kustomize-dir': 'examples/hello/deploy/overlays/staging',
-      images: `ghcr.io/acme/hello=${registries.ghcr.host}/acme/hello@${digest}`,
-      app: 'hello',
-      namespace: 'hello-staging',
-      'dry-run': kubeconfig ? 'false' : 'true',
-      kubeconfig: kubeconfig,
-    },
-    (r) => {
-      if (r.outputs['active-color'])
-        return [`active colour ${r.outputs['active-color']}`, `digest ${r.outputs['image-digest']}`];
-      const plan = JSON.parse(r.outputs.plan || '{}') as { changes?: unknown[] };
-      return [`dry-run plan: ${plan.changes?.length ?? 0} object changes (full diff in the report)`];
-    },
-  );
+  if (noCluster || kubeconfig) {
+    await step(
+      kubeconfig
+        ? 'blue-green deploy to staging'
+        : 'blue-green deploy plan for staging (dry-run, no cluster)',
+      'blue-green-deploy',
+      {
+        'kustomize-dir': 'examples/hello/deploy/overlays/staging',
+        images: `ghcr.io/acme/hello=${registries.ghcr.host}/acme/hello@${digest}`,
+        app: 'hello',
+        namespace: 'hello-staging',
+        'dry-run': kubeconfig ? 'false' : 'true',
+        kubeconfig: kubeconfig,
+      },
+      (r) => {
+        if (r.outputs['active-color'])
+          return [`active colour ${r.outputs['active-color']}`, `digest ${r.outputs['image-digest']}`];
+        const plan = JSON.parse(r.outputs.plan || '{}') as { changes?: unknown[] };
+        return [`dry-run plan: ${plan.changes?.length ?? 0} object changes (full diff in the report)`];
+      },
+    );
+  } else {
+    await deployToLocalCluster(registries, golang, digest);
+  }
   console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
 
@@ -357,5 +560,18 @@ main()
     console.log('\n| step | status | seconds |');
     for (const r of results) console.log(`| ${r.name} | ${r.status} | ${r.seconds.toFixed(1)} |`);
     console.log(`\nreport: ${path.relative(repoRoot, path.join(out, 'report.md'))} and report.html`);
+    if (cluster && keep && process.exitCode !== 1) {
+      console.log(
+        `\nthe cluster keeps running (--keep): ${path.relative(repoRoot, path.join(repoRoot, '.tools', 'bin', 'kubectl'))} --kubeconfig ${path.relative(repoRoot, kubeconfigFile)} -n hello-staging get all\npress Ctrl-C to stop it`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
+    if (cluster) {
+      console.log('stopping the local cluster …');
+      await cluster.stop();
+    }
     await stopAll();
   });
