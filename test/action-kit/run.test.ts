@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BaseError, ConfigurationError, InputError, run, setOutputs } from '@deliverkit/action-kit';
+import {
+  BaseError,
+  ConfigurationError,
+  InputError,
+  run,
+  runWithInputs,
+  setOutputs,
+} from '@deliverkit/action-kit';
 
 let stdout: string[];
 let outputFile: string;
@@ -125,3 +132,30 @@ function parseOutputFile(content: string): Record<string, string> {
   }
   return result;
 }
+
+describe('runWithInputs', () => {
+  it('fails on a bad input without loading the module that does the work', async () => {
+    const load = vi.fn(async () => ({ main: async () => {} }));
+    await runWithInputs(() => {
+      throw new InputError('image', 'Input "image" is required', 'INPUT_REQUIRED');
+    }, load);
+    expect(load).not.toHaveBeenCalled();
+    expect(process.exitCode).toBe(1);
+    expect(text()).toContain('::error::Input "image" is required');
+  });
+
+  it('hands the inputs it read to the loaded main, whose failures are reported as run reports them', async () => {
+    const seen: unknown[] = [];
+    await runWithInputs(
+      () => ({ image: 'ghcr.io/acme/app' }),
+      async () => ({
+        main: async (inputs: { image: string }) => {
+          seen.push(inputs);
+          throw new ConfigurationError('MISSING_TOOL', 'syft not found');
+        },
+      }),
+    );
+    expect(seen).toEqual([{ image: 'ghcr.io/acme/app' }]);
+    expect(text()).toContain('::error::syft not found');
+  });
+});

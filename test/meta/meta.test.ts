@@ -17,9 +17,9 @@ const two = ['org/app', 'ghcr.io/user/app'];
 // Cases and expected results from docker/metadata-action's test suite (__tests__/meta.test.ts),
 // named as there, so a config users run today gives the same tags here.
 function run(cases: Case[]) {
-  test.each(cases)('%s', (_name, context, config, version, tags) => {
+  test.each(cases)('%s', async (_name, context, config, version, tags) => {
     const ctx = context();
-    const meta = computeMetadata(config, ctx, HELLO_WORLD, { now: NOW });
+    const meta = await computeMetadata(config, ctx, HELLO_WORLD, { now: NOW });
     expect(meta.version).toEqual(version);
     expect(meta.tags).toEqual(tags);
     expect(meta.labels).toEqual(ociLabels(ctx.sha, version.main ?? ''));
@@ -691,8 +691,8 @@ describe('on pull requests', () => {
     ],
   ]);
 
-  it('labels the PR head commit when DOCKER_METADATA_PR_HEAD_SHA is set', () => {
-    const meta = computeMetadata({ images: ['user/app'] }, events.pullRequest(true), HELLO_WORLD, {
+  it('labels the PR head commit when DOCKER_METADATA_PR_HEAD_SHA is set', async () => {
+    const meta = await computeMetadata({ images: ['user/app'] }, events.pullRequest(true), HELLO_WORLD, {
       now: NOW,
     });
     expect(meta.labels).toContain(`org.opencontainers.image.revision=${SHA_PR_HEAD}`);
@@ -823,8 +823,8 @@ describe('on release and workflow_dispatch', () => {
 });
 
 describe('labels, annotations and JSON', () => {
-  it('latest09: user labels and annotations override the OCI defaults and are sorted', () => {
-    const meta = computeMetadata(
+  it('latest09: user labels and annotations override the OCI defaults and are sorted', async () => {
+    const meta = await computeMetadata(
       {
         images: ['org/app'],
         tags: ['type=ref,event=tag'],
@@ -857,8 +857,8 @@ describe('labels, annotations and JSON', () => {
     expect(meta.annotations).toContain('org.opencontainers.image.title=MyNotTitle');
   });
 
-  it('json01: drops a label without "=", keeps an empty one, prefixes annotation levels', () => {
-    const meta = computeMetadata(
+  it('json01: drops a label without "=", keeps an empty one, prefixes annotation levels', async () => {
+    const meta = await computeMetadata(
       { images: ['user/app'], tags: ['type=ref,event=branch', 'type=raw,my'], labels: ['invalid', 'foo='] },
       events.pushDev(),
       HELLO_WORLD,
@@ -874,8 +874,8 @@ describe('labels, annotations and JSON', () => {
     expect(meta.json.annotations).toHaveLength(16);
   });
 
-  it('json07: a label value may contain "="', () => {
-    const meta = computeMetadata(
+  it('json07: a label value may contain "="', async () => {
+    const meta = await computeMetadata(
       { images: ['org/app'], labels: ['org.opencontainers.image.title=MyCustom=Title'] },
       events.tag('v1.1.1'),
       HELLO_WORLD,
@@ -884,8 +884,8 @@ describe('labels, annotations and JSON', () => {
     expect(meta.json.labels['org.opencontainers.image.title']).toBe('MyCustom=Title');
   });
 
-  it('expands expressions in label values and honours the attribute form with enable=false', () => {
-    const meta = computeMetadata(
+  it('expands expressions in label values and honours the attribute form with enable=false', async () => {
+    const meta = await computeMetadata(
       {
         labels: [
           "org.opencontainers.image.created={{commit_date 'YYYY-MM-DDTHH:mm:ss.SSS[Z]'}}",
@@ -904,8 +904,8 @@ describe('labels, annotations and JSON', () => {
 });
 
 describe('DOCKER_METADATA_SHORT_SHA_LENGTH', () => {
-  it('changes type=sha and {{sha}}', () => {
-    const meta = computeMetadata(
+  it('changes type=sha and {{sha}}', async () => {
+    const meta = await computeMetadata(
       { tags: ['type=sha', 'type=raw,v-{{sha}}'] },
       events.pushDev(),
       HELLO_WORLD,
@@ -931,10 +931,10 @@ describe('when a rule is wrong', () => {
     ['type=match,pattern=(,value=x', /Invalid regular expression/],
     ["type=raw,value={{date 'YYYY' zone='UTC'}}", /Unknown zone attribute/],
     ['type=raw,va"lue', /Invalid Opening Quote/],
-  ])('%s fails with an InputError naming the tags input and the rule', (rule, message) => {
+  ])('%s fails with an InputError naming the tags input and the rule', async (rule, message) => {
     let error: unknown;
     try {
-      computeMetadata({ tags: [rule] }, events.pushDev(), HELLO_WORLD, { now: NOW });
+      await computeMetadata({ tags: [rule] }, events.pushDev(), HELLO_WORLD, { now: NOW });
     } catch (e) {
       error = e;
     }
@@ -952,14 +952,14 @@ describe('when a rule is wrong', () => {
     [{ images: ['name=a/b,colour=red'] }, 'images'],
     [{ images: ['name=a/b', 'enable=true'] }, 'images'],
     [{ labels: ['name=a,value=b,enable=perhaps'] }, 'labels'],
-  ] as [MetaConfig, string][])('%o is rejected naming the %s input', (config, input) => {
-    expect(() => computeMetadata(config, events.pushDev(), HELLO_WORLD, { now: NOW })).toThrow(
+  ] as [MetaConfig, string][])('%o is rejected naming the %s input', async (config, input) => {
+    await expect(computeMetadata(config, events.pushDev(), HELLO_WORLD, { now: NOW })).rejects.toThrow(
       expect.objectContaining({ input, code: 'INPUT_INVALID' }),
     );
   });
 
-  it('reports a tag that is not semver as a warning, not an error', () => {
-    const meta = computeMetadata(
+  it('reports a tag that is not semver as a warning, not an error', async () => {
+    const meta = await computeMetadata(
       { tags: ['type=semver,pattern={{version}}'] },
       events.tag('sometag'),
       HELLO_WORLD,

@@ -28,8 +28,7 @@ import {
 } from '@deliverkit/sign';
 import { certificatePolicy, readInputs, type Inputs } from './inputs';
 
-export async function main(): Promise<void> {
-  const inputs = readInputs();
+export async function main(inputs: Inputs = readInputs()): Promise<void> {
   const logger = new ActionsLogger();
   const registries = openRegistries(inputs['registry-auths'], {
     logger,

@@ -1,4 +1,5 @@
-import { run } from '@deliverkit/action-kit';
-import { main } from './main';
+import { runWithInputs } from '@deliverkit/action-kit';
+import { readInputs } from './inputs';
 
-await run(main);
+// Inputs first: a step with a bad input fails before the SBOM writers and the artifact and cache clients load (start-up, #17).
+await runWithInputs(readInputs, () => import('./main'));

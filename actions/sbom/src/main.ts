@@ -43,8 +43,7 @@ interface PlatformResult {
   warnings: string[];
 }
 
-export async function main(): Promise<void> {
-  const inputs = readInputs();
+export async function main(inputs: Inputs = readInputs()): Promise<void> {
   const logger = new ActionsLogger();
   const registries = openRegistries(inputs['registry-auths'], {
     logger,

@@ -18,6 +18,22 @@ export async function run(main: () => Promise<void>, post?: () => Promise<void>)
   }
 }
 
+/**
+ * run() for an action whose libraries are heavy to load: the inputs are read first, and only then the module that
+ * does the work (a dynamic import, which ncc bundles as a chunk of its own). A step with a bad or missing input fails
+ * in the time Node takes to start, without loading sigstore, cyclonedx or an API client it will never call.
+ */
+export async function runWithInputs<I>(
+  readInputs: () => I,
+  load: () => Promise<{ main(inputs: I): Promise<void> }>,
+): Promise<void> {
+  await run(async () => {
+    const inputs = readInputs();
+    const { main } = await load();
+    await main(inputs);
+  });
+}
+
 export function reportFailure(e: unknown): void {
   if (isUserError(e)) {
     core.setFailed(getErrorMessage(e));

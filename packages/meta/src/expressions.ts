@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import moment from 'moment-timezone';
+import type momentTimezone from 'moment-timezone';
 import type { GitHubContext } from './context';
 
 /**
@@ -8,6 +8,16 @@ import type { GitHubContext } from './context';
  */
 
 const hb = Handlebars.create();
+
+/**
+ * moment-timezone, loaded by computeMetadata only when a template may format a date: loading its zone table takes
+ * tens of milliseconds, which every run (and every step that fails on its inputs) paid at start-up (#17).
+ */
+let moment: typeof momentTimezone | undefined;
+
+export async function loadDateFormatting(): Promise<void> {
+  moment ??= (await import('moment-timezone')).default;
+}
 
 interface HelperOptions {
   hash: Record<string, unknown>;
@@ -24,6 +34,7 @@ function dateHelper(date: Date) {
       if (key !== 'tz') throw new Error(`Unknown ${key} attribute`);
       tz = String(opts.hash[key]);
     }
+    if (!moment) throw new Error('date formatting is not loaded (computeMetadata loads it for templates)');
     if (!moment.tz.zone(tz)) throw new Error(`Unknown time zone "${tz}"`);
     return moment(date)
       .tz(tz)

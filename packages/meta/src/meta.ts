@@ -9,6 +9,7 @@ import type { GitHubContext, RepoInfo } from './context';
 import {
   type ExpressionScope,
   isRawStatement,
+  loadDateFormatting,
   renderGlobal,
   renderSchedule,
   renderWith,
@@ -81,12 +82,14 @@ export interface Metadata {
  * rule that yields a value is the version), `latest` per flavor, OCI labels and annotations.
  * Throws InputError naming the input and entry for rules that cannot be evaluated.
  */
-export function computeMetadata(
+export async function computeMetadata(
   config: MetaConfig,
   context: GitHubContext,
   repo: RepoInfo,
   options: MetaOptions = {},
-): Metadata {
+): Promise<Metadata> {
+  // Only a template ({{…}}) can reach the date helpers.
+  if (JSON.stringify(config).includes('{{')) await loadDateFormatting();
   const computer = new MetadataComputer(config, context, repo, options);
   return computer.result();
 }

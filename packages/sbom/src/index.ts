@@ -37,15 +37,9 @@ export { parseRpmHeader, readRpmDatabase, rpmSqliteSupported, type RpmHeader } f
 export { parseDebianCopyright } from './catalogers/dpkg';
 export { parseOsRelease } from './catalogers/os-release';
 export { parseApkInstalled } from './catalogers/apk';
-export {
-  renderSbom,
-  summarizeCatalog,
-  SBOM_FORMATS,
-  PREDICATE_TYPES,
-  FILE_EXTENSIONS,
-  type SbomFormat,
-  type CatalogSummary,
-} from './render';
+export { renderSbom, summarizeCatalog, type CatalogSummary } from './render';
+// Apart from the writers: the action checks its inputs with these without loading cyclonedx-library (#17).
+export { SBOM_FORMATS, PREDICATE_TYPES, FILE_EXTENSIONS, type SbomFormat } from './formats';
 export { toCycloneDx } from './writers/cyclonedx';
 export { toSpdx } from './writers/spdx';
 export { imagePurl, deterministicUuid, TOOL_NAME, TOOL_VERSION, type DocumentOptions } from './identity';

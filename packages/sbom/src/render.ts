@@ -2,20 +2,7 @@ import type { DocumentOptions } from './identity';
 import type { Ecosystem, ImageCatalog } from './types';
 import { toCycloneDx } from './writers/cyclonedx';
 import { toSpdx } from './writers/spdx';
-
-export type SbomFormat = 'spdx-json' | 'cyclonedx-json';
-export const SBOM_FORMATS: readonly SbomFormat[] = ['spdx-json', 'cyclonedx-json'];
-
-/** The in-toto predicate type cosign uses when attesting each format. */
-export const PREDICATE_TYPES: Record<SbomFormat, string> = {
-  'spdx-json': 'https://spdx.dev/Document',
-  'cyclonedx-json': 'https://cyclonedx.org/bom',
-};
-
-export const FILE_EXTENSIONS: Record<SbomFormat, string> = {
-  'spdx-json': 'spdx.json',
-  'cyclonedx-json': 'cdx.json',
-};
+import type { SbomFormat } from './formats';
 
 export function renderSbom(catalog: ImageCatalog, format: SbomFormat, options: DocumentOptions = {}): string {
   return format === 'spdx-json' ? toSpdx(catalog, options) : toCycloneDx(catalog, options);

@@ -1,5 +1,5 @@
 import type { Platform } from './types';
-import type { SbomFormat } from './render';
+import type { SbomFormat } from './formats';
 import { platformText } from './image';
 
 /**

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { getTrustedRoot } from '@sigstore/tuf';
 import { silentLogger, type Logger } from '@deliverkit/action-kit';
 import { SignError } from './errors';
 
@@ -43,6 +42,9 @@ export async function loadTrustedRoot(
   logger: Logger = silentLogger,
 ): Promise<LoadedTrust> {
   if (source.kind === 'file') return { trustedRoot: source.trustedRoot, source: source.path, offline: false };
+  // @sigstore/tuf (tuf-js, make-fetch-happen, cacache) only once a TUF mirror is used: loading it at start-up
+  // cost every cosign-sign run tens of milliseconds, key-based signing and bad inputs included.
+  const { getTrustedRoot } = await import('@sigstore/tuf');
   const options = {
     mirrorURL: source.mirrorURL,
     rootPath: source.rootPath,
