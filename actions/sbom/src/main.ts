@@ -32,6 +32,7 @@ import {
   syftScanArgs,
   type UncataloguedEcosystem,
 } from '@deliverkit/sbom';
+import { uploadArtifact as upload } from './artifact';
 import { type Inputs, readInputs } from './inputs';
 
 interface PlatformResult {
@@ -216,10 +217,9 @@ async function uploadArtifact(
     );
     return undefined;
   }
-  const { DefaultArtifactClient } = await import('@actions/artifact');
   const artifact = artifactName(inputs, name, digest, results);
   const files = results.flatMap((r) => Object.values(r.files));
-  const { id } = await new DefaultArtifactClient().uploadArtifact(artifact, files, outDir);
+  const { id } = await upload(artifact, files, outDir, { logger });
   logger.info(`uploaded artifact ${artifact} (${files.length} files)`);
   return { name: artifact, id };
 }
