@@ -111,10 +111,11 @@ build_one() {
   fi
 }
 
-# Cold build times measured on a 2-core machine (empty Go build cache, seconds; scripts/tools.sh's own "built X in
-# N s" lines, two at a time): what the estimate printed before a first build adds up. A tool not listed counts 60 s.
+# Cold build times measured on a 2-core machine (empty Go build cache, seconds, two at a time): what the estimate
+# printed before a first build adds up; a tool not listed counts 60 s. kube-scheduler, kubectl, kubelet and
+# kube-proxy are the times after kube-apiserver and kube-controller-manager filled the shared build cache.
 declare -A COLD_SECONDS=([kube-controller-manager]=276 [kube-apiserver]=269 [cosign]=253 [syft]=220
-  [buildkitd]=100 [kwok]=93)
+  [etcd]=144 [buildkitd]=100 [kwok]=93 [kubectl]=61 [kubelet]=51 [kube-scheduler]=20 [kube-proxy]=9)
 
 started=$SECONDS
 declare -A seen=() running=()
