@@ -1,7 +1,7 @@
 /**
  * `bench/copy.bench.ts --network`: the copy over a shaped network, where a runner's copy is bound by links, not CPU.
  *
- *   node scripts/build.mjs multi-registry-push && npx tsx bench/copy.bench.ts --network [--rounds N]
+ *   node scripts/build.mjs multi-registry-push && npx tsx bench/copy.bench.ts --network [--rounds N] [--only crane,regctl]
  *
  * scripts/lib/netns.sh builds the test bed: network namespaces joined through a router namespace by veth pairs, the
  * runner (1 Gbit/s down, 400 Mbit/s up), the source registry (unshaped) and three destination registries (200, 200
@@ -18,7 +18,7 @@
  *
  * Env: BENCH_LAYER_MB (per-platform layer sizes, default "40,12" → ~104 MB over two platforms).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -198,6 +198,8 @@ async function makeRun(
 interface Outcome {
   name: string;
   ms: number;
+  /** On the busiest link: when the first 256 KiB had crossed, and 99 % of what crossed in the end. */
+  busiestLink: { firstMs: number; at99Ms: number };
   rssKb: number[];
   links: Record<string, { down: number; up: number }>;
   sourceBlobBytes: number;
@@ -208,6 +210,9 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
   const env = readNetEnv(work);
   const roundsArg = args.indexOf('--rounds');
   const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 1;
+  // --only crane,regctl: ours and just these peers (a quicker look; the full table needs every peer).
+  const onlyArg = args.indexOf('--only');
+  const only = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : undefined;
   const layerMb = (process.env.BENCH_LAYER_MB ?? '40,12').split(',').map(Number);
   const src = env.REGISTRY_SRC!;
   const dests = DESTS.map((d) => env[`REGISTRY_${d}`]!);
@@ -269,8 +274,25 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
     const offsets = Object.fromEntries(
       await Promise.all(Object.entries(logs).map(async ([k, f]) => [k, (await stat(f)).size] as const)),
     );
-    const t = await run();
+    // The busiest link's counter every 100 ms: when its bytes start, when 99 % have crossed, and the tail after.
+    const busiestDev = env[`DEV_${busiest.link.split(' ')[0]!.toUpperCase()}`]!;
+    const samples: { ms: number; bytes: number }[] = [];
+    const started = performance.now();
+    const sampler = setInterval(() => {
+      execFile('ip', ['-j', '-s', '-n', env.NS_ROUTER!, 'link', 'show', busiestDev], (error, stdout) => {
+        if (error) return;
+        const [l] = JSON.parse(stdout) as { stats64: { tx: { bytes: number } } }[];
+        samples.push({
+          ms: performance.now() - started,
+          bytes: l!.stats64.tx.bytes - before[busiestDev]!.tx,
+        });
+      });
+    }, 100);
+    const t = await run().finally(() => clearInterval(sampler));
     const after = readCounters(env.NS_ROUTER!);
+    const total = after[busiestDev]!.tx - before[busiestDev]!.tx;
+    const firstMs = samples.find((x) => x.bytes > 256 * 1024)?.ms ?? NaN;
+    const at99Ms = samples.find((x) => x.bytes >= 0.99 * total)?.ms ?? NaN;
     const delta = (dev: string) => ({
       down: after[dev]!.tx - before[dev]!.tx,
       up: after[dev]!.rx - before[dev]!.rx,
@@ -286,6 +308,7 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
     return {
       name,
       ms: t.ms,
+      busiestLink: { firstMs, at99Ms },
       rssKb: t.rssKb,
       links: Object.fromEntries(['RUN', 'SRC', ...DESTS].map((k) => [k, delta(env[`DEV_${k}`]!)])),
       sourceBlobBytes,
@@ -383,10 +406,14 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
       ],
     ];
     const results: Outcome[] = [];
-    for (const [name, run] of contenders) {
+    for (const [name, run] of contenders.filter(
+      ([n], i) => i === 0 || !only || only.some((o) => n.includes(o)),
+    )) {
       process.stdout.write(`round ${round}: ${name} … `);
       const o = await measure(name, run);
-      console.log(`${(o.ms / 1000).toFixed(2)} s`);
+      console.log(
+        `${(o.ms / 1000).toFixed(2)} s (${busiest.link}: first bytes ${(o.busiestLink.firstMs / 1000).toFixed(2)} s, 99 % ${(o.busiestLink.at99Ms / 1000).toFixed(2)} s)`,
+      );
       results.push(o);
     }
     outcomes.push(results);
@@ -469,6 +496,7 @@ function printTables(
       'd2↓ MB'.padStart(7),
       'd3↓ MB'.padStart(7),
       'RSS MB max/sum'.padStart(15),
+      `${image.busiest.link}: start/99 %/end s`.padStart(28),
     ].join(' '),
   );
   const summary = names.map((name, i) => {
@@ -490,6 +518,10 @@ function printTables(
         mb(pick((o) => o.links.D2!.down)).padStart(7),
         mb(pick((o) => o.links.D3!.down)).padStart(7),
         `${rssMax.toFixed(0)}/${rssSum.toFixed(0)}`.padStart(15),
+        [pick((o) => o.busiestLink.firstMs), pick((o) => o.busiestLink.at99Ms), ms]
+          .map((x) => (x / 1000).toFixed(2))
+          .join(' / ')
+          .padStart(28),
       ].join(' '),
     );
     return { name, ms, srcRatio };

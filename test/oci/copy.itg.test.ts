@@ -340,6 +340,46 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     });
   });
 
+  describe('with chunkSize, when the connection drops mid-chunk at a registry that keeps the session (olareg)', () => {
+    it('resumes from the offset the registry reports: what is sent twice is at most one chunk', async () => {
+      const dest = await startRegistry('olareg', { proxy: true });
+      const registries = registriesFor([source, dest]);
+      const chunk = 256 * 1024;
+      // A full chunk's connection is cut after 100 KiB of its body.
+      dest.proxy!.setFaults([
+        {
+          method: 'PATCH',
+          path: /\/blobs\/uploads\//,
+          times: 1,
+          minRequestBytes: chunk,
+          fault: { resetAfterBytes: 100 * 1024, resetOn: 'request' },
+        },
+      ]);
+      source.proxy!.clearHits();
+      const result = await copyImage(
+        registries,
+        `${source.proxy!.host}/team/app:v1`,
+        [{ registry: dest.proxy!.host, repository: 'resumed/app', tags: ['v1'] }],
+        { chunkSize: chunk },
+      );
+      registries.close();
+      expect(result.destinations[0]!.status).toBe('copied');
+      const uploads = dest.proxy!.hits.filter((h) => /\/blobs\/uploads\//.test(h.path));
+      expect(uploads.filter((h) => h.fault)).toHaveLength(1);
+      // One upload session per blob: the cut one went on in its session, from the registry's offset.
+      expect(uploads.filter((h) => h.method === 'POST' && h.status === 202)).toHaveLength(
+        result.closure.blobs,
+      );
+      expect(uploads.filter((h) => h.method === 'GET')).toHaveLength(1);
+      const sent = uploads.reduce((n, h) => n + h.requestBytes, 0);
+      expect(sent).toBeGreaterThan(result.closure.bytes);
+      expect(sent - result.closure.bytes).toBeLessThanOrEqual(chunk);
+      // Every blob came from the live fan-out or a re-read after the cut; the image is byte-identical.
+      expect((await skopeoInspectRaw(dest, 'resumed/app:v1')).equals(sourceIndexBytes)).toBe(true);
+      await dest.stop();
+    });
+  });
+
   describe('when a destination fails permanently', () => {
     it('writes no tag there, still completes the others, and names what failed', async () => {
       const broken = await startRegistry('plain', { proxy: true });

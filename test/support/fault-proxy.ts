@@ -38,6 +38,8 @@ export interface FaultRule {
   path?: RegExp;
   /** How many matching requests the fault affects; every one when omitted. Rules are tried in order. */
   times?: number;
+  /** Only requests that announce a body (Content-Length) of at least this many bytes. */
+  minRequestBytes?: number;
   fault: Fault;
 }
 
@@ -48,6 +50,8 @@ export interface ProxyHit {
   status: number | undefined;
   /** The fault applied, if any. */
   fault: Fault | undefined;
+  /** Request body bytes the proxy read from the client (grows while the body streams). */
+  requestBytes: number;
 }
 
 export interface FaultProxyOptions {
@@ -108,11 +112,12 @@ export async function startFaultProxy(
   const hits: ProxyHit[] = [];
   let proxyOrigin = '';
 
-  function takeFault(method: string, path: string): Fault | undefined {
+  function takeFault(method: string, path: string, contentLength: number): Fault | undefined {
     for (const entry of rules) {
       const { rule } = entry;
       if (entry.left <= 0) continue;
       if (rule.method !== undefined && rule.method.toUpperCase() !== method) continue;
+      if (rule.minRequestBytes !== undefined && contentLength < rule.minRequestBytes) continue;
       if (
         rule.path !== undefined &&
         !new RegExp(rule.path.source, rule.path.flags.replace('g', '')).test(path)
@@ -131,8 +136,8 @@ export async function startFaultProxy(
   async function onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = req.url ?? '/';
-    const fault = takeFault(method, path);
-    const hit: ProxyHit = { method, path, status: undefined, fault };
+    const fault = takeFault(method, path, Number(req.headers['content-length'] ?? 0));
+    const hit: ProxyHit = { method, path, status: undefined, fault, requestBytes: 0 };
     hits.push(hit);
     if (fault?.delayMs) await sleep(fault.delayMs);
 
@@ -176,6 +181,8 @@ export async function startFaultProxy(
       if (!res.writableFinished) upstream.destroy();
     });
 
+    // Attached in the same tick as the pipe below, so no body byte flows before it is forwarded.
+    req.on('data', (chunk: Buffer) => (hit.requestBytes += chunk.length));
     if (fault?.resetAfterBytes !== undefined && fault.resetOn === 'request') {
       forwardThenReset(req, upstream, fault.resetAfterBytes, () => {
         upstream.destroy();

@@ -1184,7 +1184,9 @@ export class RegistryClient {
     for (let attempt = 1; attempt <= this.shared.policy.maxAttempts; attempt++) {
       try {
         if (options.chunkSize && source.open) {
-          await this.uploadChunked(repository, descriptor, source.open, options);
+          const live = first;
+          first = undefined;
+          await this.uploadChunked(repository, descriptor, source.open, options, live);
         } else {
           const body = first ?? (source.open ? await source.open(0) : undefined);
           first = undefined;
@@ -1268,23 +1270,36 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * PATCH chunks, each from `live` (a one-shot stream, e.g. one branch of a fan-out, read in order) while it
+   * lasts, else from `open(offset)`. After a failure the live stream is dropped and the upload goes on from the
+   * offset the registry reports, so what is sent twice is at most the chunk in flight.
+   */
   private async uploadChunked(
     repository: string,
     descriptor: Pick<Descriptor, 'digest' | 'size'>,
     open: (offset: number) => Promise<Readable>,
     options: UploadOptions,
+    live?: Readable,
   ): Promise<void> {
     const { digest, size } = descriptor;
     const operation = `upload blob ${digest}`;
-    const session = await this.startUpload(repository, options);
+    let slicer = live ? new StreamSlicer(live) : undefined;
+    let session: { location: string; minChunk: number };
+    try {
+      session = await this.startUpload(repository, options);
+    } catch (error) {
+      live?.destroy();
+      throw error;
+    }
     const chunkSize = Math.max(options.chunkSize ?? 0, session.minChunk);
     let location = session.location;
     let offset = 0;
     let failures = 0;
     while (offset < size) {
       const end = Math.min(size, offset + chunkSize) - 1;
-      const stream = await open(offset);
-      const limited = takeBytes(stream, end - offset + 1);
+      const stream = slicer ? slicer.next(end - offset + 1) : await open(offset);
+      const limited = slicer ? stream : takeBytes(stream, end - offset + 1);
       try {
         const res = await this.exchange({
           ...options,
@@ -1307,6 +1322,9 @@ export class RegistryClient {
         offset = end + 1;
       } catch (error) {
         stream.destroy();
+        // The live stream is past the failed chunk now: the rest comes from open(offset).
+        slicer?.destroy();
+        slicer = undefined;
         if (++failures >= this.shared.policy.maxAttempts) throw error;
         if (error instanceof RegistryError && error.status === 416) throw error;
         await this.shared.sleep(
@@ -1369,7 +1387,9 @@ export class RegistryClient {
   ): Promise<Descriptor> {
     const descriptor: Descriptor = { mediaType, digest: computeDigest(data), size: data.length };
     if ((await this.headBlob(repository, descriptor.digest)) === undefined) {
-      await this.uploadBlob(repository, descriptor, { open: async () => Readable.from([data]) });
+      await this.uploadBlob(repository, descriptor, {
+        open: async (offset) => Readable.from([data.subarray(offset)]),
+      });
     }
     return descriptor;
   }
@@ -1636,6 +1656,53 @@ function describeError(error: unknown): string {
     return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
   }
   return String(error);
+}
+
+/**
+ * Cuts a one-shot stream into consecutive bodies of given lengths, in order: each `next(n)` yields the following
+ * `n` bytes (fewer only if the stream ends), keeping what it read beyond them for the next body.
+ */
+class StreamSlicer {
+  private readonly chunks: AsyncIterator<Buffer>;
+  private leftover: Buffer | undefined;
+
+  constructor(private readonly source: Readable) {
+    this.chunks = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  }
+
+  next(n: number): Readable {
+    const pull = (max: number) => this.pull(max);
+    return Readable.from(
+      (async function* () {
+        for (let left = n; left > 0;) {
+          const chunk = await pull(left);
+          if (!chunk) return;
+          left -= chunk.length;
+          yield chunk;
+        }
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  private async pull(max: number): Promise<Buffer | undefined> {
+    let chunk = this.leftover;
+    this.leftover = undefined;
+    if (!chunk) {
+      const read = await this.chunks.next();
+      if (read.done) return undefined;
+      chunk = read.value;
+    }
+    if (chunk.length > max) {
+      this.leftover = chunk.subarray(max);
+      chunk = chunk.subarray(0, max);
+    }
+    return chunk;
+  }
+
+  destroy(): void {
+    this.source.destroy();
+  }
 }
 
 /** Passes through exactly `n` bytes of a stream, then ends. */

@@ -91,9 +91,13 @@ interface Target {
   report: DestinationReport;
   state: DestinationState;
   started: number;
-  /** Blobs and manifests written by this run: re-read before tagging. */
-  writtenBlobs: Descriptor[];
+  /** Manifests written by this run. */
   writtenManifests: ClosureManifest[];
+  /**
+   * Re-reads of what this run wrote, started as each write completes (so they overlap the transfers still under
+   * way and the tail after the last byte stays short); each settles to undefined or the error it found.
+   */
+  checks: Promise<unknown>[];
   observed: Observed;
   failure?: unknown;
 }
@@ -181,8 +185,8 @@ export async function copyImage(
           tags: new Map(),
         },
         started: Date.now(),
-        writtenBlobs: [],
         writtenManifests: [],
+        checks: [],
         observed: { listed: new Map(), legacyTags: new Map() },
       };
       try {
@@ -282,6 +286,32 @@ function fail(target: Target, error: unknown): void {
   target.failure ??= error;
   target.report.status = 'failed';
   target.report.error ??= getErrorMessage(error);
+}
+
+/** Settles to undefined or the error, so a check that fails before it is awaited is not an unhandled rejection. */
+function settle(check: Promise<unknown>): Promise<unknown> {
+  return check.then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('verification failed'),
+  );
+}
+
+/** Records a blob this run put at `t` and starts re-reading it there (HEAD and size). */
+function wroteBlob(t: Target, descriptor: { digest: string; size: number }): void {
+  const repo = t.destination.repository;
+  t.checks.push(
+    settle(
+      t.client.headBlob(repo, descriptor.digest).then((size) => {
+        if (size !== descriptor.size && size !== -1) {
+          throw new RegistryError(
+            'SIZE_MISMATCH',
+            { registry: t.client.registry, repository: repo, operation: `verify blob ${descriptor.digest}` },
+            `registry has ${size} bytes, expected ${descriptor.size}`,
+          );
+        }
+      }),
+    ),
+  );
 }
 
 /** What inspectDestination learnt beyond the plan's view: listings and legacy tags it already read. */
@@ -396,7 +426,7 @@ class BlobMover {
             'mounted'
           ) {
             t.report.blobs.mounted++;
-            t.writtenBlobs.push({ mediaType: '', ...descriptor });
+            wroteBlob(t, descriptor);
           } else uploads.add(i);
         } catch {
           uploads.add(i);
@@ -429,7 +459,7 @@ class BlobMover {
               )) === 'mounted'
             ) {
               t.report.blobs.mounted++;
-              t.writtenBlobs.push({ mediaType: '', ...descriptor });
+              wroteBlob(t, descriptor);
               return;
             }
           } catch {
@@ -461,7 +491,7 @@ class BlobMover {
         },
       );
       t.report.blobs.uploaded++;
-      t.writtenBlobs.push({ mediaType: '', ...descriptor });
+      wroteBlob(t, descriptor);
     } catch (error) {
       fail(t, error);
     }
@@ -488,7 +518,10 @@ class BlobMover {
         for (const t of targets) fail(t, error);
         throw error;
       }
-      const data: BlobData = { open: async () => Readable.from([bytes]), dispose: async () => {} };
+      const data: BlobData = {
+        open: async (offset) => Readable.from([bytes.subarray(offset)]),
+        dispose: async () => {},
+      };
       await Promise.all(targets.map((t) => this.uploadFrom(t, descriptor, data)));
       return data;
     }
@@ -540,7 +573,7 @@ class BlobMover {
             },
           );
           t.report.blobs.uploaded++;
-          t.writtenBlobs.push({ mediaType: '', ...descriptor });
+          wroteBlob(t, descriptor);
         } catch (error) {
           fail(t, error);
         }
@@ -644,15 +677,16 @@ async function finishDestination(
   try {
     // Each manifest goes up as soon as the manifests it lists and its subject are there: independent
     // ones in parallel, dependants after (registries may refuse an index whose entries are missing).
-    // Referrers of one subject go up one at a time: a registry updates that subject's referrers list on each
-    // PUT, and not every one does so atomically (olareg 0.2 lost all but one of three concurrent referrers,
-    // manifests included; the re-check below caught it).
+    // Referrers of one subject go up one at a time where the registry may keep a referrers list: it updates that
+    // list on each PUT, and not every one does so atomically (olareg 0.2 lost all but one of three concurrent
+    // referrers, manifests included; the re-check below caught it). A registry known to have no referrers API
+    // keeps no list (the `sha256-<hex>` index is written once, below): its referrers go up in parallel.
     const pushed = new Map<string, Promise<void>>();
     const referrerQueues = new Map<string, Promise<unknown>>();
     const put = (m: ClosureManifest): Promise<void> => {
       const send = () => client.putManifest(repo, m.descriptor.digest, m.bytes, m.descriptor.mediaType);
       const subject = m.manifest.subject?.digest;
-      if (!subject) return send().then(() => undefined);
+      if (!subject || client.capabilities.referrersApi === false) return send().then(() => undefined);
       const queued = (referrerQueues.get(subject) ?? Promise.resolve()).catch(() => undefined).then(send);
       referrerQueues.set(subject, queued);
       return queued.then(() => undefined);
@@ -676,6 +710,8 @@ async function finishDestination(
           t.report.manifests.pushed++;
           if (m.role === 'referrer') t.report.referrersCopied++;
           t.writtenManifests.push(m);
+          // Re-read by digest (bytes hashed again) while the manifests that depend on it go up.
+          t.checks.push(settle(client.getManifest(repo, m.descriptor.digest)));
         })();
         pushed.set(m.descriptor.digest, done);
       }
@@ -683,20 +719,9 @@ async function finishDestination(
     };
     await Promise.all(closure.manifests.map(pushManifest));
 
-    // Re-read what this run wrote: manifests by digest (bytes hashed again), blobs by HEAD and size.
-    await Promise.all(t.writtenManifests.map((m) => client.getManifest(repo, m.descriptor.digest)));
-    await Promise.all(
-      t.writtenBlobs.map(async (b) => {
-        const size = await client.headBlob(repo, b.digest);
-        if (size !== b.size && size !== -1) {
-          throw new RegistryError(
-            'SIZE_MISMATCH',
-            { registry: client.registry, repository: repo, operation: `verify blob ${b.digest}` },
-            `registry has ${size} bytes, expected ${b.size}`,
-          );
-        }
-      }),
-    );
+    // Every re-read of what this run wrote (started as each write completed) must have found it.
+    const problem = (await Promise.all(t.checks)).find((e) => e !== undefined);
+    if (problem !== undefined) throw problem;
 
     // Referrers the registry does not index itself go into the `sha256-<hex>` index.
     const bySubject = new Map<string, Descriptor[]>();
@@ -715,9 +740,13 @@ async function finishDestination(
         continue;
       }
       if (client.capabilities.referrersApi !== true) {
+        // The `sha256-<hex>` index is the listing: read here, and written (digest checked) when it lacked any.
         const initial = closure.tagSchemaIndexes.get(subject);
         await client.addToReferrersTag(repo, subject, descriptors, initial);
+        t.report.referrers += descriptors.length;
+        continue;
       }
+      // A registry that indexes referrers itself: ask it whether it listed them all.
       const found = await client.getReferrers(repo, subject);
       const listed = new Set(found.descriptors.map((d) => d.digest));
       const missing = descriptors.filter((d) => !listed.has(d.digest));
