@@ -515,6 +515,10 @@ describe('the old colour kept warm without holding the runner (waitForScaleDown:
       [ANNOTATION.scaleDownAfter]: after,
     });
 
+    // A dry run says what is pending.
+    const plan = await deploy(cluster.kubeconfig, ns, images.c, { dryRun: true, options: later });
+    expect(plan.plan?.notes).toContain(`web-blue is kept warm until ${after}; a deploy would replace it.`);
+
     // action: finish before the time: nothing changes, and it says until when.
     const early = await finish(ns);
     expect(early.error).toBeUndefined();
