@@ -17,6 +17,7 @@ import {
   type GitHubStandIn,
 } from '../testing/github/src/index';
 import { startK8sEmulator, type K8sEmulator } from '../test/support/k8s-emulator';
+import { findByPlural } from '../test/support/k8s-emulator/resources';
 import { startBuildkitd } from '../test/support/buildkit';
 import { runCommand } from '../test/support/exec';
 import { pushBaseImage, skopeoInspectRaw } from '../test/support/images';
@@ -281,6 +282,83 @@ function gate(
         ? { 'deploy/verify': 'success', 'deploy/deploy': 'success' }
         : { 'deploy/verify': 'failure', 'deploy/deploy': 'not run' },
     expectLog: verdict === 'pass' ? undefined : verdict,
+  };
+}
+
+/** The images the promote/reject scenarios deploy, signed once per name and reused by the run that follows. */
+const promotionImages = new Map<string, Promise<string>>();
+const promotionImage = (bed: Bed, name: string): Promise<string> => {
+  if (!promotionImages.has(name)) promotionImages.set(name, signedImage(bed, name, OWN_SIGNER));
+  return promotionImages.get(name)!;
+};
+
+/** Which colour staging's Service sends traffic to, and each colour's image and replicas, read from the cluster. */
+function stagingColours(bed: Bed) {
+  const store = bed.clusters.staging.store;
+  const service = store.tryGet(findByPlural('', 'v1', 'services')!, 'hello-staging', 'hello') as
+    { spec?: { selector?: Record<string, string> } } | undefined;
+  const colours: Record<string, { image?: string; replicas?: number }> = {};
+  for (const colour of ['blue', 'green']) {
+    const d = store.tryGet(findByPlural('apps', 'v1', 'deployments')!, 'hello-staging', `hello-${colour}`) as
+      | { spec?: { replicas?: number; template?: { spec?: { containers?: { image?: string }[] } } } }
+      | undefined;
+    if (d)
+      colours[colour] = { image: d.spec?.template?.spec?.containers?.[0]?.image, replicas: d.spec?.replicas };
+  }
+  return { serving: service?.spec?.selector?.['deliverkit.dev/color'], colours };
+}
+
+const colourOf = (bed: Bed, digest: string) =>
+  Object.entries(stagingColours(bed).colours).find(([, c]) => c.image?.endsWith(digest))?.[0];
+
+/**
+ * deploy.yml with auto-promote false, then with `action: promote` or `reject` for the colour that waits: the
+ * operations an on-call engineer runs from the Actions tab.
+ */
+function promotion(name: string, image: string, action: 'deploy' | 'promote' | 'reject'): Scenario {
+  const file = `${action}-${image}.yml`;
+  return {
+    name,
+    caller: {
+      file,
+      text: (bed, toolkitSha) =>
+        deployCaller(`${action}-${image}`, bed, toolkitSha, {
+          with: [`action: ${action}`, 'auto-promote: false', 'verify-window: 1s'],
+          secrets: ['kubeconfig: ${{ secrets.KUBECONFIG }}'],
+        }),
+    },
+    event: 'workflow_dispatch',
+    inputs: async (bed) => ({ image: await promotionImage(bed, image) }),
+    secrets: (bed) => ({ KUBECONFIG: bed.clusters.staging.kubeconfig }),
+    payload: () => ({
+      ref: 'refs/heads/main',
+      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
+    }),
+    expect: { 'deploy/verify': 'success', 'deploy/deploy': 'success' },
+    checks: async (bed) => {
+      const ref = await promotionImage(bed, image);
+      const digest = ref.slice(ref.indexOf('@') + 1);
+      const { serving, colours } = stagingColours(bed);
+      const colour = colourOf(bed, digest);
+      const seen = JSON.stringify({ serving, colours });
+      if (action === 'deploy')
+        return [
+          check(
+            `${image} is up in a colour of its own, which takes no traffic yet`,
+            !!colour && serving !== colour,
+            seen,
+          ),
+        ];
+      if (action === 'promote')
+        return [check(`traffic switched to ${image}'s colour`, !!colour && serving === colour, seen)];
+      return [
+        check(
+          `${image}'s colour is gone (scaled to 0 or removed) and traffic never left the serving colour`,
+          (!colour || (colours[colour]?.replicas ?? 0) === 0) && !!serving && serving !== colour,
+          seen,
+        ),
+      ];
+    },
   };
 }
 
@@ -744,6 +822,14 @@ const SCENARIOS: Scenario[] = [
     }),
     expect: { 'secret-scan': 'failure' },
   },
+  promotion(
+    'promote: a deploy with auto-promote false waits beside the serving colour',
+    'promote-a',
+    'deploy',
+  ),
+  promotion('promote: the promote run switches traffic to the waiting colour', 'promote-a', 'promote'),
+  promotion('reject: the next deploy waits too', 'reject-b', 'deploy'),
+  promotion('reject: the reject run removes it, traffic stays', 'reject-b', 'reject'),
   gate('its own signature', OWN_SIGNER, 'pass'),
   gate(
     'a signature from another repository',
