@@ -1,6 +1,14 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
-import { parseSecrets, readInputs } from '../../actions/multiarch-build/src/inputs';
+import {
+  type Inputs,
+  assertDockerfile,
+  parseSecrets,
+  readInputs,
+} from '../../actions/multiarch-build/src/inputs';
 
 describe('parseSecrets', () => {
   it('reads id=value lines and masks every value as it is read', () => {
@@ -71,5 +79,34 @@ describe('readInputs digests (mode: merge)', () => {
         ]);
       },
     );
+  });
+});
+
+describe('assertDockerfile', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dockerfile-'));
+  mkdirSync(path.join(dir, 'app'));
+  writeFileSync(path.join(dir, 'app', 'Containerfile'), 'FROM scratch\n');
+  writeFileSync(path.join(dir, 'build.Dockerfile'), 'FROM scratch\n');
+  const inputs = (over: Partial<Inputs>) =>
+    ({ mode: 'multi', 'dry-run': false, context: dir, file: undefined, ...over }) as Inputs;
+
+  it.each([
+    ['a context without a Dockerfile', { context: path.join(dir, 'empty') }, 'context'],
+    ['a file that is in neither the working directory nor the context', { file: 'nope.Dockerfile' }, 'file'],
+  ])('refuses %s, naming the input', (_what, over, input) => {
+    expect(() => assertDockerfile(inputs(over))).toThrow(
+      expect.objectContaining({ input, message: expect.stringContaining('No Dockerfile at') }),
+    );
+  });
+
+  it.each([
+    ['the context’s Containerfile', { context: path.join(dir, 'app') }],
+    ['a file relative to the context', { file: 'build.Dockerfile' }],
+    ['a dry run (which shows its plan)', { context: path.join(dir, 'empty'), 'dry-run': true }],
+    ['a merge (which builds nothing)', { context: path.join(dir, 'empty'), mode: 'merge' as const }],
+    ['a remote context', { context: 'https://github.com/acme/app.git#main' }],
+  ])('accepts %s', (_what, over) => {
+    const given = inputs(over);
+    expect(assertDockerfile(given)).toBe(given);
   });
 });

@@ -1,4 +1,9 @@
-import { run } from '@deliverkit/action-kit';
-import { main } from './main';
+import { runWithInputs } from '@deliverkit/action-kit';
+import { assertDockerfile, readInputs } from './inputs';
 
-await run(main);
+// Inputs and the Dockerfile first: a step with a bad input or no Dockerfile fails before the metadata and build
+// libraries load or a builder is probed (start-up, #17).
+await runWithInputs(
+  () => assertDockerfile(readInputs()),
+  () => import('./main'),
+);

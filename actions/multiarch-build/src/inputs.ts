@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as core from '@actions/core';
 import {
   InputError,
@@ -13,6 +14,7 @@ import {
   type BuilderChoice,
   type CacheMode,
   type Platform,
+  dockerfilePath,
   parseBuilderChoice,
   parsePlatforms,
 } from '@deliverkit/build';
@@ -125,4 +127,21 @@ export function readInputs(): Inputs {
     'insecure-registries': parseList(getString('insecure-registries') ?? '', { comma: true }),
     'dry-run': getBoolean('dry-run', false),
   };
+}
+
+/**
+ * The Dockerfile of a local build context must exist: checked right after the inputs, before the build libraries
+ * load or a builder is probed (start-up, #17). A dry run still shows its plan (buildah's pin step names a missing
+ * file); a merge builds nothing; a remote context (git or https URL) is the builder's to read.
+ */
+export function assertDockerfile(inputs: Inputs): Inputs {
+  if (inputs.mode === 'merge' || inputs['dry-run'] || /^([a-z][a-z0-9+.-]*:\/\/|git@)/i.test(inputs.context))
+    return inputs;
+  const file = dockerfilePath({ context: inputs.context, file: inputs.file });
+  if (!existsSync(file))
+    throw new InputError(
+      inputs.file ? 'file' : 'context',
+      `No Dockerfile at ${file} (inputs "context" and "file")`,
+    );
+  return inputs;
 }

@@ -1,13 +1,12 @@
 import { ActionsLogger, SummaryBuilder, imageRecordOutput, setOutputs } from '@deliverkit/action-kit';
 import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
 import { stripTag } from '@deliverkit/build';
-import { readInputs } from './inputs';
+import { type Inputs, readInputs } from './inputs';
 import { platformDigests, runPipeline } from './pipeline';
 
 const mb = (n: number | undefined) => (n === undefined ? '—' : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
-export async function main(): Promise<void> {
-  const inputs = readInputs();
+export async function main(inputs: Inputs = readInputs()): Promise<void> {
   const logger = new ActionsLogger();
   const { meta, backend, result, commands, provenancePath } = await runPipeline(inputs, process.env, logger);
 

@@ -8,14 +8,12 @@ import {
   type Backend,
   type BaseImageDigest,
   Buildah,
-  BuildError,
   type BuildResult,
   type BuildSpec,
   Buildx,
   buildProvenance,
   buildWithBuildah,
   buildWithBuildx,
-  dockerfilePath,
   formatPlatform,
   mergeDigests,
   parseFromLines,
@@ -150,18 +148,6 @@ export async function runPipeline(
     );
   }
   const repository = meta.images[0];
-  // A local context without its Dockerfile is the user's to fix: said before probing for a builder (a process
-  // per builder) or writing anything. A dry run still shows its plan (buildah's pin step names the missing file);
-  // a remote context (git or https URL) is the builder's to read.
-  if (
-    inputs.mode !== 'merge' &&
-    !inputs['dry-run'] &&
-    !/^([a-z][a-z0-9+.-]*:\/\/|git@)/i.test(inputs.context)
-  ) {
-    const file = dockerfilePath({ context: inputs.context, file: inputs.file });
-    if (!existsSync(file))
-      throw new BuildError('BUILD_FAILED', `No Dockerfile at ${file} (inputs "context" and "file")`);
-  }
   const registries = registriesFor(inputs, logger);
   try {
     if (inputs.mode === 'merge') {

@@ -3,6 +3,9 @@
 // line spans a rewrite needs. Only what the build needs is read: parser directives, global ARGs, FROM
 // lines (with ARG substitution) and heredocs, so a heredoc body is never mistaken for an instruction.
 
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
 /** A `FROM` line of a Dockerfile, after ARG substitution. */
 export interface FromLine {
   /** The image reference (`scratch`, a stage name, or an image). */
@@ -193,4 +196,15 @@ function substitute(text: string, vars: Record<string, string>): string {
       return value ?? '';
     },
   );
+}
+
+/** The Dockerfile buildah would read: `file` (relative to the working directory, else the context), or the context's Containerfile/Dockerfile. */
+export function dockerfilePath(spec: { context: string; file?: string }): string {
+  if (spec.file) {
+    if (path.isAbsolute(spec.file) || existsSync(spec.file)) return spec.file;
+    const inContext = path.join(spec.context, spec.file);
+    return existsSync(inContext) ? inContext : spec.file;
+  }
+  const containerfile = path.join(spec.context, 'Containerfile');
+  return existsSync(containerfile) ? containerfile : path.join(spec.context, 'Dockerfile');
 }

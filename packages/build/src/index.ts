@@ -66,6 +66,7 @@ export {
   locateFromLines,
   rewriteFromLines,
   platformArgs,
+  dockerfilePath,
 } from './dockerfile';
 export {
   type ArgStepCache,
@@ -103,7 +104,6 @@ export {
   buildWithBuildah,
   pinBuildahBases,
   platformBuildahs,
-  dockerfilePath,
   manifestAnnotations,
 } from './run-buildah';
 export { type BuildxRunOptions, planBuildx, buildWithBuildx, buildxOutputFor } from './run-buildx';

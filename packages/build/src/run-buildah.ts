@@ -14,6 +14,7 @@ import {
 } from './buildah';
 import { type PinnedBase, type PinnedDockerfile, pinBaseImages } from './base-images';
 import { argStepCaches, primeBuildahCache, recordBuildahPrime } from './buildah-cache';
+import { dockerfilePath } from './dockerfile';
 import { BuildError } from './errors';
 import { type Platform, formatPlatform, hostPlatform, platformSlug } from './platform';
 import {
@@ -178,17 +179,6 @@ export async function platformBuildahs(
       options.buildah.withStore(`${store.root}-${platformSlug(p)}`, `${store.runroot}-${platformSlug(p)}`),
     ]),
   );
-}
-
-/** The Dockerfile buildah would read: `file` (relative to the working directory, else the context), or the context's Containerfile/Dockerfile. */
-export function dockerfilePath(spec: Pick<BuildSpec, 'context' | 'file'>): string {
-  if (spec.file) {
-    if (path.isAbsolute(spec.file) || existsSync(spec.file)) return spec.file;
-    const inContext = path.join(spec.context, spec.file);
-    return existsSync(inContext) ? inContext : spec.file;
-  }
-  const containerfile = path.join(spec.context, 'Containerfile');
-  return existsSync(containerfile) ? containerfile : path.join(spec.context, 'Dockerfile');
 }
 
 /**
