@@ -571,6 +571,35 @@ describe('the old colour kept warm without holding the runner (waitForScaleDown:
     // Nothing left: a second finish changes nothing.
     expect((await finish(ns)).outcome).toBe('unchanged');
   }, 120_000);
+
+  it('action: finish probes the serving colour before the warm one goes, and switches back to it on a failure', async () => {
+    const ns = await freshNamespace(cluster);
+    expect((await deploy(cluster.kubeconfig, ns, images.a, { options: later })).error).toBeUndefined();
+    const second = await deploy(cluster.kubeconfig, ns, images.b, { options: later });
+    expect(second.error).toBeUndefined();
+    expect(second.activeColor).toBe('green');
+    // Green breaks after its deploy ended: its pods fail the smoke check from now on.
+    const pods = (
+      await cluster.request('GET', `/api/v1/namespaces/${ns}/pods?labelSelector=${COLOR_LABEL}%3Dgreen`)
+    ).body as { items: { metadata: { name: string } }[] };
+    expect(pods.items).toHaveLength(2);
+    for (const p of pods.items) {
+      const res = await cluster.request(
+        'POST',
+        `/api/v1/namespaces/${ns}/pods/${p.metadata.name}:8080/proxy/degrade`,
+        '',
+      );
+      expect(res.status).toBe(200);
+    }
+    await untilDue(second.pendingScaleDown!.after);
+    const r = await finish(ns);
+    expect(r.error?.code).toBe('VERIFY_FAILED');
+    expect(r).toMatchObject({ action: 'finish', outcome: 'failed', rolledBack: true, activeColor: 'blue' });
+    expect(r.timeline.find((t) => t.step === 'verify before scale-down')?.detail).toMatch(/self-test failed/);
+    expect((await selectorOf(ns, 'web'))[COLOR_LABEL]).toBe('blue');
+    expect(await replicas(ns, 'web-blue')).toBe(2);
+    expect((await annotations(ns, 'Deployment', 'web-blue'))[ANNOTATION.scaleDownAfter]).toBeUndefined();
+  }, 120_000);
 });
 
 describe('a HorizontalPodAutoscaler of the app (the real HPA controller; no metrics server runs here)', () => {

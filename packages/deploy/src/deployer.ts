@@ -1168,8 +1168,9 @@ export class BlueGreenDeployer {
 
   /**
    * `action: finish`: the work an earlier run left pending, i.e. the old colour's scale-down once its
-   * `scale-down-after` time has passed (with `waitForScaleDown`, waited for). Nothing due: nothing changes, and the
-   * result says what stays pending until when.
+   * `scale-down-after` time has passed (with `waitForScaleDown`, waited for). With smoke checks, the serving colour
+   * is probed once more before its fallback goes; a failure switches back to the warm colour (`VERIFY_FAILED`,
+   * rolled back). Nothing due: nothing changes, and the result says what stays pending until when.
    */
   async finish(): Promise<DeployResult> {
     let state: LiveState | undefined;
@@ -1180,6 +1181,42 @@ export class BlueGreenDeployer {
         () => this.readState(),
         (s) => `active: ${s.active ?? 'none'}, previous: ${s.previous ?? 'none'}`,
       );
+      const st = state;
+      const active = st.active;
+      // Before the fallback goes: the serving colour passes the smoke checks once more, or traffic goes back to
+      // the colour still warm (a verify window that holds no runner between the deploy and the scale-down).
+      const warm = (['blue', 'green'] as Color[]).find((c) => {
+        const after = annotationsOf(st.deployments[c])[ANNOTATION.scaleDownAfter];
+        return (
+          c !== active &&
+          after &&
+          replicasOf(st.deployments[c]) > 0 &&
+          (this.options.waitForScaleDown || !(Date.parse(after) > Date.now()))
+        );
+      });
+      if (warm && active && active !== 'legacy' && this.options.smokeChecks.length) {
+        const failed = await this.rec.step(
+          'verify before scale-down',
+          () => this.runChecks('verify', this.serviceName, active),
+          (f) =>
+            f
+              ? `${f.check} failed: ${f.detail}`
+              : `${this.options.smokeChecks.length} passed against ${this.serviceName} (${active})`,
+        );
+        if (failed) {
+          await this.releaseLock();
+          const back = await this.rollback();
+          return {
+            ...back,
+            action: 'finish',
+            outcome: 'failed',
+            error: back.error ?? {
+              code: 'VERIFY_FAILED',
+              message: `Verification probe "${failed.check}" failed against ${active} before ${this.depName(warm)} was scaled down: ${failed.detail}. Switched back to ${warm}`,
+            },
+          };
+        }
+      }
       const before = this.rec.timeline.length;
       this.pendingScaleDown = await this.finishPending(state, { wait: this.options.waitForScaleDown });
       const did = this.rec.timeline.slice(before).some((t) => t.status === 'ok');
