@@ -405,22 +405,27 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
           ),
       ],
     ];
-    const results: Outcome[] = [];
-    for (const [name, run] of contenders.filter(
-      ([n], i) => i === 0 || !only || only.some((o) => n.includes(o)),
-    )) {
+    const selected = contenders.filter(([n], i) => i === 0 || !only || only.some((o) => n.includes(o)));
+    const results: Outcome[] = new Array<Outcome>(selected.length);
+    // Each round starts with the next contender, so none always runs first (or always after the same one).
+    for (let k = 0; k < selected.length; k++) {
+      const index = (k + round - 1) % selected.length;
+      const [name, run] = selected[index]!;
+      // Write back what the previous contender left in the page cache, so its disk writes don't land on this one.
+      spawnSync('sync');
       process.stdout.write(`round ${round}: ${name} … `);
       const o = await measure(name, run);
       console.log(
         `${(o.ms / 1000).toFixed(2)} s (${busiest.link}: first bytes ${(o.busiestLink.firstMs / 1000).toFixed(2)} s, 99 % ${(o.busiestLink.at99Ms / 1000).toFixed(2)} s)`,
       );
-      results.push(o);
+      results[index] = o;
     }
     outcomes.push(results);
   }
 
   // Re-run of ours into the last round's repositories: everything is there already.
   const rerunRepo = oursRepo;
+  spawnSync('sync');
   const rerun = await measure('re-run', ours(rerunRepo));
   const bare: number[] = [];
   for (let i = 0; i < 5; i++) bare.push((await timed(process.execPath, ['-e', '0'], process.env)).ms);

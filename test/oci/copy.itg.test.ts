@@ -206,6 +206,28 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     });
   });
 
+  describe('when two destinations share a registry other than the source', () => {
+    it('uploads each blob there once and mounts it into the other repository', async () => {
+      const shared = await startRegistry('plain', { proxy: true });
+      const registries = registriesFor([source, shared]);
+      const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, [
+        { registry: shared.proxy!.host, repository: 'first/app', tags: ['v1'] },
+        { registry: shared.proxy!.host, repository: 'second/app', tags: ['v1'] },
+      ]);
+      registries.close();
+      const [first, second] = result.destinations;
+      expect(first!.blobs).toEqual({ uploaded: result.closure.blobs, mounted: 0, skipped: 0 });
+      expect(second!.blobs).toEqual({ uploaded: 0, mounted: result.closure.blobs, skipped: 0 });
+      expect(second!.bytesUploaded).toBe(0);
+      const mounts = shared.proxy!.hits.filter((h) => h.method === 'POST' && /[?&]mount=/.test(h.path));
+      expect(mounts).toHaveLength(result.closure.blobs);
+      expect(mounts.every((h) => h.status === 201)).toBe(true);
+      for (const repo of ['first/app', 'second/app'])
+        expect((await skopeoInspectRaw(shared, `${repo}:v1`)).equals(sourceIndexBytes)).toBe(true);
+      await shared.stop();
+    });
+  });
+
   describe('when every destination already holds the image', () => {
     it('makes no blob request and at most one request per manifest at each destination', async () => {
       const dests = await Promise.all([

@@ -244,16 +244,27 @@ export async function copyImage(
     const mover = new BlobMover(registries, sourceClient, repository, targets, options, result, spoolDir);
     // Bounds blobs in flight (memory for small ones, spool files for large ones), whatever the image size.
     const inFlight = new Semaphore(options.blobConcurrency ?? 8);
-    await Promise.all(
-      plan.blobs
-        .filter((b) => b.upload.length + b.mountFromSource.length + b.mountFromPeer.length > 0)
-        .map((b) => inFlight.use(() => mover.move(b))),
+    const moves = plan.blobs
+      .filter((b) => b.upload.length + b.mountFromSource.length + b.mountFromPeer.length > 0)
+      .map((b) => ({ blob: b, done: inFlight.use(() => mover.move(b)) }));
+    const touches = (b: CopyPlan['blobs'][number], index: number) =>
+      b.upload.includes(index) ||
+      b.mountFromSource.includes(index) ||
+      b.mountFromPeer.some((m) => m.destination === index || m.from === index);
+    // Each destination pushes its manifests and tags as soon as its own blobs are in place: a fast one is done
+    // while the slowest link still carries the last bytes, and the tail after those bytes is the slowest one's alone.
+    // All settle before a failed move (the source broke) is rethrown: no destination is left mid-write.
+    await Promise.allSettled(
+      targets.map(async (t) => {
+        await Promise.all(moves.filter((m) => touches(m.blob, t.index)).map((m) => m.done));
+        await finishDestination(t, closure, plan, logger);
+      }),
     );
+    await Promise.all(moves.map((m) => m.done));
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }
 
-  await Promise.all(targets.map((t) => finishDestination(t, closure, plan, logger)));
   return finish(result, targets);
 }
 
