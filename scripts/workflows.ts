@@ -362,6 +362,72 @@ function promotion(name: string, image: string, action: 'deploy' | 'promote' | '
   };
 }
 
+/**
+ * A deploy whose runner was lost mid-way leaves the app's Lease held by `acme/hello/runs/8800/attempts/1/jobs/deploy`
+ * (written into staging before the run, renewed just now, for 20 s). Re-running the failed job (attempt 2 of run
+ * 8800) takes it at once; another run waits for it to expire (by its own clock), then takes it. Both say whose.
+ */
+function leftoverLock(name: string, runId: string, attempt: string, log: RegExp): Scenario {
+  const slug = `rerun-${runId}-${attempt}`;
+  const leases = () => findByPlural('coordination.k8s.io', 'v1', 'leases')!;
+  return {
+    name,
+    caller: {
+      file: `${slug}.yml`,
+      text: (bed, toolkitSha) =>
+        deployCaller(slug, bed, toolkitSha, {
+          with: ['verify-window: 1s'],
+          secrets: ['kubeconfig: ${{ secrets.KUBECONFIG }}'],
+        }),
+    },
+    event: 'workflow_dispatch',
+    inputs: async (bed) => ({ image: await promotionImage(bed, `rerun-${runId}`) }),
+    secrets: (bed) => ({ KUBECONFIG: bed.clusters.staging.kubeconfig }),
+    env: () => ({ GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt }),
+    payload: () => ({
+      ref: 'refs/heads/main',
+      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
+    }),
+    setup: async (bed) => {
+      const store = bed.clusters.staging.store;
+      const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+      store.upsertInternal(
+        leases(),
+        'hello-staging',
+        {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: 'hello-deliverkit-lock', namespace: 'hello-staging' },
+          spec: {
+            holderIdentity: 'acme/hello/runs/8800/attempts/1/jobs/deploy',
+            // The re-run takes it at once, whatever its age; the other run waits out these 20 s.
+            leaseDurationSeconds: attempt === '1' ? 20 : 300,
+            acquireTime: now,
+            renewTime: now,
+          },
+        },
+        'deliverkit',
+      );
+      return async () => store.removeInternal(leases(), 'hello-staging', 'hello-deliverkit-lock');
+    },
+    expect: { 'deploy/verify': 'success', 'deploy/deploy': 'success' },
+    expectLog: log,
+    checks: async (bed) => {
+      const ref = await promotionImage(bed, `rerun-${runId}`);
+      const digest = ref.slice(ref.indexOf('@') + 1);
+      const { serving, colours } = stagingColours(bed);
+      const colour = colourOf(bed, digest);
+      return [
+        check(
+          'the image is deployed and takes the traffic',
+          !!colour && serving === colour,
+          JSON.stringify({ serving, colours }),
+        ),
+      ];
+    },
+  };
+}
+
 interface Scenario {
   name: string;
   /** Files committed on top of the service, e.g. a leaked credential for the secret scan to find. */
@@ -830,6 +896,18 @@ const SCENARIOS: Scenario[] = [
   promotion('promote: the promote run switches traffic to the waiting colour', 'promote-a', 'promote'),
   promotion('reject: the next deploy waits too', 'reject-b', 'deploy'),
   promotion('reject: the reject run removes it, traffic stays', 'reject-b', 'reject'),
+  leftoverLock(
+    'another run waits for the lost runner’s Lease to expire, says whose it took, and deploys',
+    '8801',
+    '1',
+    /Waiting for Lease hello-staging\/hello-deliverkit-lock: held by "acme\/hello\/runs\/8800\/attempts\/1\/jobs\/deploy"[\s\S]*Took Lease hello-staging\/hello-deliverkit-lock from expired holder "acme\/hello\/runs\/8800/,
+  ),
+  leftoverLock(
+    're-run of the failed deploy job (attempt 2 of the same run) takes its lock at once and deploys',
+    '8800',
+    '2',
+    /Took Lease hello-staging\/hello-deliverkit-lock from an earlier attempt of this job, holder "acme\/hello\/runs\/8800\/attempts\/1/,
+  ),
   gate('its own signature', OWN_SIGNER, 'pass'),
   gate(
     'a signature from another repository',

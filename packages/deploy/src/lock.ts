@@ -131,11 +131,18 @@ export async function acquireLeaseLock(client: KubeClient, options: LeaseLockOpt
       ) {
         const transitions = (live.spec?.leaseTransitions ?? 0) + (holder === options.holder ? 0 : 1);
         await client.replace({ ...live, spec: { ...spec, leaseTransitions: transitions } });
-        options.logger?.debug(
-          `acquireLeaseLock: took ${options.name}${holder && holder !== options.holder ? ` from expired holder ${holder}` : ''}`,
-        );
+        // Taking a lock from another holder is what the on-call engineer needs to see in the log: whose, and why.
+        if (holder && holder !== options.holder)
+          options.logger?.warning(
+            `Took Lease ${options.namespace}/${options.name} from ${expires < now.getTime() ? 'expired' : 'an earlier attempt of this job,'} holder "${holder}"`,
+          );
+        else options.logger?.debug(`acquireLeaseLock: took ${options.name}`);
         break;
       }
+      if (holder !== lastHolder)
+        options.logger?.info(
+          `Waiting for Lease ${options.namespace}/${options.name}: held by "${holder}" until ${new Date(expires).toISOString()} by this runner's clock unless renewed (giving up after ${Math.round(options.waitMs / 1000)}s)`,
+        );
       lastHolder = holder;
       lastExpiry = expires;
     } catch (e) {
