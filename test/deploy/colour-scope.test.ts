@@ -164,7 +164,10 @@ describe('a HorizontalPodAutoscaler of the app', () => {
     ['the serving colour runs fewer than the HPA’s min', 1, 2],
   ])('starts the new colour at the serving colour’s size within the HPA bounds: %s', (_, serving, want) => {
     expect(autoscaledReplicas(m, serving)).toBe(want);
-    expect((colorDeployment(m, 'green', {}, autoscaledReplicas(m, serving)).spec as any).replicas).toBe(want);
+    const d = colorDeployment(m, 'green', {}, autoscaledReplicas(m, serving));
+    expect((d.spec as any).replicas).toBe(want);
+    // A rollback scales the colour back up to that size.
+    expect(d.metadata.annotations?.['deliverkit.dev/replicas']).toBe(String(want));
   });
 
   it('leaves the replicas to the manifests when no HPA scales the app', () => {

@@ -249,7 +249,10 @@ export function colorDeployment(
     annotations: {
       [ANNOTATION.digest]: model.digest,
       [ANNOTATION.images]: model.images.join(','),
-      [ANNOTATION.replicas]: String((model.deployment.spec as { replicas?: number }).replicas ?? 1),
+      // What a rollback scales this colour back up to: its start size (an HPA's count for the load then, if any).
+      [ANNOTATION.replicas]: String(
+        replicas ?? (model.deployment.spec as { replicas?: number }).replicas ?? 1,
+      ),
       ...annotations,
     },
   });
