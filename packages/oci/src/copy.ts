@@ -341,7 +341,8 @@ interface Observed {
  * - then, only when the root is there, one referrers listing per subject: a listed referrer is there (the listing
  *   is an index the registry accepted, or the registry's own API);
  * - each legacy cosign tag (HEAD): one naming the expected digest means that manifest is there;
- * - whatever is still unknown: manifests by HEAD (a present image manifest implies its blobs), then blobs by HEAD.
+ * - whatever is still unknown: manifests by HEAD (a present image manifest implies its blobs), then blobs by HEAD
+ *   (both at once when the root is missing).
  */
 async function inspectDestination(
   client: RegistryClient,
@@ -384,22 +385,30 @@ async function inspectDestination(
       if (observed.listed.get(r.subject)?.has(r.descriptor.digest)) markPresent(r.descriptor.digest);
   }
 
-  await Promise.all(
-    closure.manifests
-      .filter((m) => !manifests.has(m.descriptor.digest))
-      .map(async (m) => {
-        const found = await client.headManifest(repository, m.descriptor.digest);
-        if (found) markPresent(m.descriptor.digest);
-      }),
-  );
-  await Promise.all(
-    closure.blobs
-      .filter((b) => !blobs.has(b.digest))
-      .map(async (b) => {
-        const size = await client.headBlob(repository, b.digest);
-        if (size === b.size) blobs.add(b.digest);
-      }),
-  );
+  const headBlobs = () =>
+    Promise.all(
+      closure.blobs
+        .filter((b) => !blobs.has(b.digest))
+        .map(async (b) => {
+          const size = await client.headBlob(repository, b.digest);
+          if (size === b.size) blobs.add(b.digest);
+        }),
+    );
+  const headManifests = () =>
+    Promise.all(
+      closure.manifests
+        .filter((m) => !manifests.has(m.descriptor.digest))
+        .map(async (m) => {
+          const found = await client.headManifest(repository, m.descriptor.digest);
+          if (found) markPresent(m.descriptor.digest);
+        }),
+    );
+  // Where the root is missing (a first copy), manifests present are the exception: ask for blobs at the same time
+  // instead of after, so the transfers start a round trip sooner.
+  if (manifests.has(closure.root.digest)) {
+    await headManifests();
+    await headBlobs();
+  } else await Promise.all([headManifests(), headBlobs()]);
   return { state: { registry: client.registry, repository, blobs, manifests, tags: tagDigests }, observed };
 }
 
