@@ -20,4 +20,26 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Product code (what is bundled into dist/): never the test doubles, and other packages only through their
+    // public index (`@deliverkit/<name>`), never by a path into their sources.
+    files: ['packages/*/src/**/*.ts', 'actions/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/testing/**', '**/test/**', '@deliverkit/testing-*'],
+              message: 'Product code may not import test doubles or test support.',
+            },
+            {
+              group: ['@deliverkit/*/*', '**/packages/*/src/**', '**/actions/*/src/**'],
+              message: 'Import another package through its index: @deliverkit/<name>.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
