@@ -34,7 +34,13 @@ export default tseslint.config(
               message: 'Product code may not import test doubles or test support.',
             },
             {
-              group: ['@deliverkit/*/*', '**/packages/*/src/**', '**/actions/*/src/**'],
+              group: [
+                '@deliverkit/*/*',
+                '**/packages/*/src/**',
+                '**/actions/*/src/**',
+                '../../*/src/**',
+                '../../../*/src/**',
+              ],
               message: 'Import another package through its index: @deliverkit/<name>.',
             },
           ],
