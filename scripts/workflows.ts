@@ -31,12 +31,8 @@ import { Registries } from '../packages/oci/src/index';
 import { parseSigstoreInstance } from '../packages/sign/src/instance';
 import { StatementSigner } from '../packages/sign/src/signer';
 import { signImage } from '../packages/sign/src/store';
-import {
-  fakeIdentityToken,
-  startMockSigstore,
-  type MockSigstore,
-} from '../packages/sign/testing/mock-sigstore';
-import { startMockTuf, type MockTuf } from '../packages/sign/testing/mock-tuf';
+import { fakeIdentityToken, startMockSigstore, type MockSigstore } from '../testing/sigstore/src/index';
+import { startMockTuf, type MockTuf } from '../testing/sigstore/src/index';
 
 /** The GitOps repository's token (a PAT or app token in real life): every scope on the REST stand-in. */
 const GITOPS_TOKEN = 'github_pat_standin_gitops';

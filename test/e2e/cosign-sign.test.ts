@@ -8,8 +8,8 @@ import {
   startMockSigstore,
   startOidcTokenEndpoint,
   type MockSigstore,
-} from '../../packages/sign/testing/mock-sigstore';
-import { startMockTuf } from '../../packages/sign/testing/mock-tuf';
+} from '../../testing/sigstore/src/index';
+import { startMockTuf } from '../../testing/sigstore/src/index';
 import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
 import { repoRoot } from '../support/paths';
 import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';

@@ -13,7 +13,7 @@ import {
   startMockSigstore,
   startOidcTokenEndpoint,
   type MockSigstore,
-} from '../../packages/sign/testing/mock-sigstore';
+} from '../../testing/sigstore/src/index';
 import { runAction, type ActionRun } from '../support/action-runner';
 import { runCommand, TestbedCommandError } from '../support/exec';
 import { pushBaseImage, type BaseImage } from '../support/images';

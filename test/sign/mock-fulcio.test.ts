@@ -9,7 +9,7 @@ import {
   GITHUB_ISSUER,
   startMockSigstore,
   type MockSigstore,
-} from '../../packages/sign/testing/mock-sigstore';
+} from '../../testing/sigstore/src/index';
 
 let sigstore: MockSigstore;
 beforeAll(async () => {

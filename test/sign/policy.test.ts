@@ -13,7 +13,7 @@ import {
   GITHUB_ISSUER,
   startMockSigstore,
   type MockSigstore,
-} from '../../packages/sign/testing/mock-sigstore';
+} from '../../testing/sigstore/src/index';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const TOOLKIT_WORKFLOW = 'deliverkit/deliverkit/.github/workflows/supply-chain.yml';

@@ -17,7 +17,7 @@ import {
   GITHUB_ISSUER,
   startMockSigstore,
   type MockSigstore,
-} from '../../packages/sign/testing/mock-sigstore';
+} from '../../testing/sigstore/src/index';
 import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
 import { startRegistry, stopAll, viaProxy, type RegistryHandle } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';

@@ -12,7 +12,7 @@ import {
   GITHUB_ISSUER,
   startMockSigstore,
   type MockSigstore,
-} from '../../packages/sign/testing/mock-sigstore';
+} from '../../testing/sigstore/src/index';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const OTHER = `sha256:${'cd'.repeat(32)}`;

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTrustedRoot, PUBLIC_GOOD_TUF_MIRROR } from '../../packages/sign/src/trust';
-import { startMockSigstore, type MockSigstore } from '../../packages/sign/testing/mock-sigstore';
-import { startMockTuf, type MockTuf } from '../../packages/sign/testing/mock-tuf';
+import { startMockSigstore, type MockSigstore } from '../../testing/sigstore/src/index';
+import { startMockTuf, type MockTuf } from '../../testing/sigstore/src/index';
 
 let sigstore: MockSigstore;
 let other: MockSigstore;

@@ -1,5 +1,5 @@
-// Test-only: a local Sigstore for this package's tests, e2e and benchmark. It lives beside the package
-// (not under test/) so that @sigstore/mock resolves from this package's devDependencies; nothing in src/ imports it.
+// Test-only: a local Sigstore for the tests, e2e runs, the workflow harness and the benchmarks, as a private
+// workspace package under testing/ (so @sigstore/mock resolves from its own dependencies; product code may not import it).
 import { createHash, generateKeyPairSync, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';

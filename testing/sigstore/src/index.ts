@@ -1,0 +1,11 @@
+export {
+  GITHUB_ISSUER,
+  fakeIdentityToken,
+  fulcioExtensions,
+  githubClaims,
+  startMockSigstore,
+  startOidcTokenEndpoint,
+  type MockSigstore,
+  type TrustedRootJSON,
+} from './mock-sigstore';
+export { startMockTuf, type MockTuf } from './mock-tuf';
