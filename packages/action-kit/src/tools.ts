@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import * as cache from '@actions/cache';
 import * as tc from '@actions/tool-cache';
 import { BaseError, getErrorMessage } from './errors';
 import { type Logger, silentLogger } from './logger';
@@ -44,6 +43,9 @@ export async function installTool(spec: ToolSpec, logger: Logger = silentLogger)
   const cached = tc.find(spec.name, spec.version, arch);
   if (cached) return { path: await executable(cached, spec), source: 'tool-cache' };
 
+  // The Actions cache client (with the Azure Storage SDK, about 2 MB bundled) only once the runner's tool cache
+  // misses: a step that never installs a tool does not load it (#17).
+  const cache = await import('@actions/cache');
   const cacheKey = `deliverkit-tool-${spec.name}-${spec.version}-${arch}-${spec.sha256.slice(0, 16)}`;
   const cacheDirPath = path.join(process.env.RUNNER_TOOL_CACHE ?? '', spec.name, spec.version, arch);
   if (cache.isFeatureAvailable()) {
