@@ -53,7 +53,7 @@ import {
   formatPlatform,
   hostPlatform,
   parsePlatforms,
-} from '../packages/build/src/index';
+} from '../packages/image-build/src/index';
 import { ensureGoToolchainImage, storageDriver } from '../scripts/lib/go-toolchain';
 import { DockerConfigCredentials, Registries } from '../packages/oci/src/index';
 import type { Logger } from '../packages/action-kit/src/index';

@@ -19,7 +19,7 @@ const FILES = [
   'test/sbom/parsers.property.test.ts',
   'test/sbom/catalogers.property.test.ts',
   'test/oci/parsers.property.test.ts',
-  'test/build/dockerfile.property.test.ts',
+  'test/image-build/dockerfile.property.test.ts',
   'test/meta/rules.property.test.ts',
 ];
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerConfigCredentials, Registries, parseReference } from '@deliverkit/oci';
-import { formatPlatform, hostPlatform } from '@deliverkit/build';
+import { formatPlatform, hostPlatform } from '@deliverkit/image-build';
 import {
   type BuildkitdHandle,
   type RemoteBuilder,
@@ -15,7 +15,7 @@ import { repoRoot } from '../support/paths';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
 import { expectImageRecord } from '../support/image-record';
-import { readConfig, readImageFile, readIndex } from '../build/image-files';
+import { readConfig, readImageFile, readIndex } from '../image-build/image-files';
 import { pushMain, pushTag, runMultiarchBuild, SHA, type BuildEvent } from './multiarch-runner';
 
 // The bundled action with builder: buildx, driven through GitHub's contract, against a real BuildKit:

@@ -17,7 +17,7 @@ import {
   dockerfilePath,
   parseBuilderChoice,
   parsePlatforms,
-} from '@deliverkit/build';
+} from '@deliverkit/image-build';
 import { parseImages, parseMetadataList, parseTagRules } from '@deliverkit/meta';
 
 export type Mode = 'multi' | 'single' | 'merge';

@@ -1,6 +1,6 @@
 import { ActionsLogger, SummaryBuilder, imageRecordOutput, setOutputs } from '@deliverkit/action-kit';
 import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
-import { stripTag } from '@deliverkit/build';
+import { stripTag } from '@deliverkit/image-build';
 import { type Inputs, readInputs } from './inputs';
 import { platformDigests, runPipeline } from './pipeline';
 

@@ -26,7 +26,7 @@ import {
   type CacheScope,
   selectBackend,
   stripTag,
-} from '@deliverkit/build';
+} from '@deliverkit/image-build';
 import {
   type Metadata,
   computeMetadata,

@@ -15,7 +15,7 @@ import {
   parsePlatforms,
   resolveCacheRefs,
   cacheScopeName,
-} from '@deliverkit/build';
+} from '@deliverkit/image-build';
 import { buildSpec } from './spec';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');

@@ -14,7 +14,7 @@ import {
   mergeDigests,
   parsePlatforms,
   PRIME_TAG,
-} from '@deliverkit/build';
+} from '@deliverkit/image-build';
 import { containersEnv, ensureTestbed } from '../support/testbed';
 import { type RegistryHandle, startRegistry } from '../support/registry';
 import { pushBaseImage, readBaseImage } from '../support/images';

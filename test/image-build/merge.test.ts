@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
 import { Registries } from '@deliverkit/oci';
-import { mergeDigests } from '@deliverkit/build';
+import { mergeDigests } from '@deliverkit/image-build';
 
 // Input checks that happen before any registry is contacted (the merge itself is covered by the
 // integration and e2e tests against a real registry).

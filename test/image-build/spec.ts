@@ -1,4 +1,4 @@
-import { type BuildSpec, parsePlatforms } from '@deliverkit/build';
+import { type BuildSpec, parsePlatforms } from '@deliverkit/image-build';
 
 /** A minimal one-platform build spec for argument-builder tests; override what a test is about. */
 export function buildSpec(overrides: Partial<BuildSpec> = {}): BuildSpec {

@@ -7,7 +7,7 @@ import {
   buildxBuildArgs,
   parsePlatform,
   parseSourceDateEpoch,
-} from '@deliverkit/build';
+} from '@deliverkit/image-build';
 import { buildSpec } from './spec';
 
 const spec = (overrides: Partial<BuildSpec> = {}) => buildSpec({ context: 'app', ...overrides });

@@ -17,7 +17,7 @@ import {
   planBuildah,
   selectBackend,
   argStepCaches,
-} from '@deliverkit/build';
+} from '@deliverkit/image-build';
 import { buildSpec } from './spec';
 
 const spec = (overrides: Partial<BuildSpec> = {}) => buildSpec({ context: 'app', ...overrides });

@@ -11,7 +11,7 @@ import {
   platformArgs,
   platformMatches,
   rewriteFromLines,
-} from '@deliverkit/build';
+} from '@deliverkit/image-build';
 import { buildSpec } from './spec';
 
 const amd64 = { os: 'linux', architecture: 'amd64' };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { locateFromLines, rewriteFromLines } from '../../packages/build/src/dockerfile';
+import { locateFromLines, rewriteFromLines } from '../../packages/image-build/src/dockerfile';
 import { runs } from '../support/fuzz';
 
 // Property-based tests (#19) of the Dockerfile FROM rewriting (base images pinned by digest): whatever the
