@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backendIds, uploadArtifact, zipFiles } from '../../actions/sbom/src/artifact';
+import { backendIds, uploadArtifact, zipFiles } from '../../../actions/sbom/src/artifact';
 
 const jwt = (claims: object) =>
   ['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');

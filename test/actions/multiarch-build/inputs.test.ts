@@ -8,7 +8,7 @@ import {
   assertDockerfile,
   parseSecrets,
   readInputs,
-} from '../../actions/multiarch-build/src/inputs';
+} from '../../../actions/multiarch-build/src/inputs';
 
 describe('parseSecrets', () => {
   it('reads id=value lines and masks every value as it is read', () => {
