@@ -2,7 +2,7 @@ export * from './errors';
 export * from './logger';
 export * from './exec';
 export * from './inputs';
-export * from './run';
+export * from './action-runner';
 export * from './outputs';
 export * from './summary';
 export * from './tools';

@@ -92,7 +92,7 @@ export {
   buildIndex,
   publishIndex,
   ensureInRepository,
-} from './registry';
+} from './layout-publish';
 export {
   type PlatformResult,
   type BuildResult,

@@ -23,7 +23,7 @@ import {
   publishIndex,
   pushLayoutByDigest,
   setLayoutAnnotations,
-} from './registry';
+} from './layout-publish';
 import { type BuildSpec, type CacheMode, annotationsFor, resolveCacheRefs, stripTag } from './spec';
 
 /** Per-platform outcome, for outputs and the summary table. */

@@ -7,7 +7,7 @@ import {
   ensureInRepository,
   publishIndex,
   readPlatformImage,
-} from './registry';
+} from './layout-publish';
 import { annotationsFor, stripTag } from './spec';
 import type { BuildResult } from './run-buildah';
 

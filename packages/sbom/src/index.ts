@@ -29,7 +29,7 @@ export {
   type ResolveOptions,
 } from './image';
 export { openOciLayout, ociLayoutStore } from './oci-layout';
-export { openRegistryImage, registryStore, type RegistryImage } from './registry';
+export { openRegistryImage, registryStore, type RegistryImage } from './registry-image';
 export { toSpdxExpression, declareLicenses } from './licenses';
 export { parseGoBuildInfo, type GoBuildInfo } from './catalogers/golang';
 export { readJavaArchive, mavenPurl, type JavaArtifact } from './catalogers/java';
