@@ -1,10 +1,74 @@
-export * from './errors';
-export * from './logger';
-export * from './exec';
-export * from './inputs';
-export * from './action-runner';
-export * from './outputs';
-export * from './summary';
-export * from './tools';
-export * from './limits';
-export * from './image-record';
+export {
+  BaseError,
+  CommandInvocationError,
+  ConfigurationError,
+  type ConfigurationErrorCode,
+  getErrorMessage,
+  InputError,
+  type InputErrorCode,
+  isUserError,
+} from './errors';
+export { ActionsLogger, ConsoleLogger, type Logger, silentLogger } from './logger';
+export { exec, type ExecOptions, type ExecResult } from './exec';
+export {
+  getBoolean,
+  getDuration,
+  getEnum,
+  getImageReference,
+  getInteger,
+  getKeyValues,
+  getList,
+  getParsed,
+  getRequiredString,
+  getString,
+  getStructured,
+  type IntegerOptions,
+  type ListOptions,
+  parseBoolean,
+  parseDuration,
+  parseEnum,
+  parseImageReference,
+  parseInteger,
+  parseKeyValues,
+  parseList,
+  parseStructured,
+  parseWith,
+  type ReadOptions,
+  readRaw,
+  roughNesting,
+  type StructuredOptions,
+} from './inputs';
+export { reportFailure, run, runWithInputs } from './action-runner';
+export { formatOutput, type OutputValue, setOutputs } from './outputs';
+export {
+  type Cell,
+  escapeCell,
+  formatPlanText,
+  type Plan,
+  type PlanStep,
+  renderPlan,
+  SummaryBuilder,
+} from './summary';
+export {
+  type InstalledTool,
+  installTool,
+  sha256File,
+  ToolInstallError,
+  type ToolInstallErrorCode,
+  type ToolSpec,
+} from './tools';
+export {
+  CATALOGER_FILE_BYTES,
+  catalogerFileBytes,
+  DEFAULT_LIMITS,
+  formatLimitValue,
+  howToRaise,
+  LimitError,
+  type LimitName,
+  type Limits,
+  LIMITS,
+  type LimitSpec,
+  parseLimits,
+  resolveLimits,
+} from './limits';
+export { assertImageRecordDigest, getImageRecord, imageRecordOutput } from './image-record';

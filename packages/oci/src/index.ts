@@ -15,7 +15,26 @@ export {
   digestHex,
   type DigestAlgorithm,
 } from './digest';
-export * from './media-types';
+export {
+  BUILDKIT_ATTESTATION_MANIFEST,
+  BUILDKIT_REFERENCE_DIGEST,
+  BUILDKIT_REFERENCE_TYPE,
+  type Descriptor,
+  IMAGE_MEDIA_TYPES,
+  type ImageIndex,
+  type ImageManifest,
+  INDEX_MEDIA_TYPES,
+  isBuildkitAttestation,
+  isImageMediaType,
+  isIndex,
+  isIndexMediaType,
+  type Manifest,
+  MANIFEST_MEDIA_TYPES,
+  MediaType,
+  type Platform,
+  platformMatches,
+  referrerArtifactType,
+} from './media-types';
 export {
   type Credential,
   type CredentialProvider,
