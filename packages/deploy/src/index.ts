@@ -49,10 +49,10 @@ export {
 } from './lock';
 export { rolloutState, waitForRollout, waitForEndpoints, readyEndpoints, type RolloutState } from './rollout';
 export { parseSmokeChecks, runCheck, type SmokeCheck, type ProbeResult, type ProbeTarget } from './probes';
+export { BlueGreenDeployer } from './deployer';
+export { planOffline } from './plan';
+export { configHash } from './desired';
 export {
-  BlueGreenDeployer,
-  planOffline,
-  configHash,
   MANAGERS,
   type BlueGreenOptions,
   type AppRef,
@@ -62,7 +62,7 @@ export {
   type PlannedChange,
   type Outcome,
   type TimelineStep,
-} from './deployer';
+} from './types';
 export { deployToClusters, type ClusterTarget, type MultiClusterResult } from './multi';
 export {
   setKustomizationDigests,

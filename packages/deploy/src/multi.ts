@@ -1,5 +1,6 @@
 import { getErrorMessage } from '@deliverkit/action-kit';
-import type { BlueGreenDeployer, DeployResult } from './deployer';
+import type { BlueGreenDeployer } from './deployer';
+import type { DeployResult } from './types';
 
 export interface ClusterTarget {
   name: string;

@@ -2,19 +2,15 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigurationError, InputError, type Logger, silentLogger } from '@deliverkit/action-kit';
-import {
-  BlueGreenDeployer,
-  planOffline,
-  type BlueGreenOptions,
-  type DeployAction,
-  type DeployResult,
-} from './deployer';
+import { BlueGreenDeployer } from './deployer';
 import { gitopsDeploy, gitopsRollback, type GitopsOptions, type GitopsResult } from './gitops';
 import type { KubeClient } from './kube';
 import { loadManifests, type ImageOverride } from './manifests';
 import { buildModel, type AppModel, type RouteMethod, type Slot } from './model';
 import { deployToClusters } from './multi';
+import { planOffline } from './plan';
 import type { SmokeCheck } from './probes';
+import type { BlueGreenOptions, DeployAction, DeployResult } from './types';
 
 /** One target cluster: a context of the main kubeconfig, or a kubeconfig of its own. */
 export interface ClusterSpec {
