@@ -224,7 +224,8 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
     hosts: Object.fromEntries(allHosts.map((h) => [h, { insecure: true }])),
   });
   const client = registries.client(src);
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'bench-netns-run-'));
+  // Inside the outer work directory, which the outer process removes at exit (signals included).
+  const scratch = await mkdtemp(path.join(work, 'run-'));
   const platforms = [layerMb.map((m) => Math.round(m * MiB)), layerMb.map((m) => Math.round(m * MiB) + 4096)];
   const image = await pushImage(client, 'bench/app', 'v1', platforms, scratch);
   await attachReferrers(client, 'bench/app', {
