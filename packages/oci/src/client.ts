@@ -856,7 +856,7 @@ export class RegistryClient {
     bytes: Buffer,
     mediaType: string,
     options: TransferOptions = {},
-  ): Promise<{ digest: string; subjectProcessed: boolean }> {
+  ): Promise<{ digest: string; subjectProcessed: boolean; confirmed: boolean }> {
     const operation = `PUT manifest ${reference}`;
     const digest = computeDigest(
       bytes,
@@ -905,7 +905,8 @@ export class RegistryClient {
     }
     const subjectProcessed = Boolean(header(res, 'oci-subject'));
     if (subjectProcessed) this.capabilities.referrersApi = true;
-    return { digest, subjectProcessed };
+    // `confirmed`: the registry named the digest it stored, and it is ours.
+    return { digest, subjectProcessed, confirmed: reported === digest };
   }
 
   async deleteManifest(repository: string, digest: string): Promise<void> {

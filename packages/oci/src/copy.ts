@@ -715,9 +715,12 @@ async function finishDestination(
       let done = pushed.get(m.descriptor.digest);
       if (!done) {
         done = (async () => {
+          // A registry known to have no referrers API does not look at `subject` (distribution 2.8 predates it):
+          // a referrer goes up beside its subject there, not after it, one round trip less before the tag.
+          const waitForSubject = m.manifest.subject && client.capabilities.referrersApi !== false;
           const deps = [
             ...(isIndex(m.manifest) ? m.manifest.manifests : []),
-            ...(m.manifest.subject ? [m.manifest.subject] : []),
+            ...(waitForSubject && m.manifest.subject ? [m.manifest.subject] : []),
           ];
           await Promise.all(
             deps
@@ -791,7 +794,9 @@ async function finishDestination(
     for (const tag of plan.tags.filter((p) => p.destination === t.index)) {
       // An unchanged tag was read (and its digest checked) by the presence check moments ago.
       if (tag.action === 'unchanged') continue;
-      await client.putManifest(repo, tag.tag, root.bytes, root.descriptor.mediaType);
+      const { confirmed } = await client.putManifest(repo, tag.tag, root.bytes, root.descriptor.mediaType);
+      // The registry's answer named our digest for this tag: that is the check. Otherwise read the tag back.
+      if (confirmed) continue;
       const now = await client.headManifest(repo, tag.tag);
       if (now?.digest !== closure.root.digest) {
         throw new RegistryError(
