@@ -46,6 +46,8 @@ export interface Inputs {
   'github-deployment': string | undefined;
   'environment-url': string | undefined;
   'github-token': string | undefined;
+  /** The run's GitHub context (environment, not inputs): for deployment records and links. */
+  github: { serverUrl: string; repository?: string; sha?: string; runId?: string };
 }
 
 /** `clusters`: a YAML list of context names or `{name, context, kubeconfig}` mappings. */
@@ -84,7 +86,7 @@ export function parseClusters(value: unknown): ClusterSpec[] {
   return specs;
 }
 
-export function readInputs(): Inputs {
+export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const context = getString('context');
   const clusters = parseClusters(getStructured('clusters', { secret: true }));
   const githubDeployment = getString('github-deployment');
@@ -132,5 +134,11 @@ export function readInputs(): Inputs {
     'github-deployment': githubDeployment,
     'environment-url': environmentUrl,
     'github-token': githubDeployment ? getString('github-token', { secret: true }) : undefined,
+    github: {
+      serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+      repository: env.GITHUB_REPOSITORY || undefined,
+      sha: env.GITHUB_SHA || undefined,
+      runId: env.GITHUB_RUN_ID || undefined,
+    },
   };
 }

@@ -17,7 +17,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 function gitopsTarget(inputs: Inputs) {
   const repo = inputs['gitops-repo'] as string;
   const slug = /^[\w.-]+\/[\w.-]+$/.test(repo) ? repo : undefined;
-  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const server = inputs.github.serverUrl;
   const token = inputs['gitops-token'];
   const openPullRequest =
     slug && token
@@ -127,11 +127,8 @@ function writeSummary(report: DeploymentReport): SummaryBuilder {
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const logger = new ActionsLogger();
-  const repository = process.env.GITHUB_REPOSITORY;
-  const runUrl =
-    process.env.GITHUB_RUN_ID && repository
-      ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}`
-      : undefined;
+  const { repository, runId, serverUrl } = inputs.github;
+  const runUrl = runId && repository ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined;
   const deployment = await startGitHubDeployment(inputs, repository, runUrl);
   const gitops =
     inputs.mode === 'gitops' && inputs['gitops-repo'] && inputs['gitops-path']
@@ -241,7 +238,7 @@ async function startGitHubDeployment(
   }
   if (!inputs['github-token'])
     throw new InputError('github-token', 'Input "github-token" is required with `github-deployment`');
-  if (!repository || !process.env.GITHUB_SHA)
+  if (!repository || !inputs.github.sha)
     throw new InputError(
       'github-deployment',
       'Input "github-deployment" needs GITHUB_REPOSITORY and GITHUB_SHA',
@@ -254,7 +251,7 @@ async function startGitHubDeployment(
   const { createGitHubDeployment } = await import('./deployments');
   const d = await createGitHubDeployment(inputs['github-token'], repository, {
     environment,
-    sha: process.env.GITHUB_SHA,
+    sha: inputs.github.sha,
     payload: {
       image: `${image.newName ?? image.name}@${image.digest}`,
       digest: image.digest,
