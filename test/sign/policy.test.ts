@@ -37,7 +37,10 @@ afterAll(() => sigstore?.stop());
 
 async function signedBy(claims: Record<string, unknown>): Promise<unknown> {
   const signer = new StatementSigner({
-    identity: { kind: 'keyless', identityProvider: staticIdentityProvider(fakeIdentityToken(claims)) },
+    identity: {
+      kind: 'keyless',
+      identityProvider: staticIdentityProvider(fakeIdentityToken(claims), () => {}),
+    },
     instance: parseSigstoreInstance(sigstore.sigstoreSpec),
     retries: 1,
   });

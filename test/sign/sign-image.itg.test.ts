@@ -42,7 +42,7 @@ function clientFor(r: RegistryHandle): RegistryClient {
 
 function keyless() {
   return new StatementSigner({
-    identity: { kind: 'keyless', identityProvider: staticIdentityProvider(fakeIdentityToken()) },
+    identity: { kind: 'keyless', identityProvider: staticIdentityProvider(fakeIdentityToken(), () => {}) },
     instance: parseSigstoreInstance(sigstore.sigstoreSpec),
   });
 }

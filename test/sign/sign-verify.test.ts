@@ -27,7 +27,7 @@ afterAll(() => sigstore?.stop());
 
 function keylessSigner(token = fakeIdentityToken()) {
   return new StatementSigner({
-    identity: { kind: 'keyless', identityProvider: staticIdentityProvider(token) },
+    identity: { kind: 'keyless', identityProvider: staticIdentityProvider(token, () => {}) },
     instance: parseSigstoreInstance(sigstore.sigstoreSpec),
     retries: 1,
   });
@@ -178,7 +178,10 @@ describe('keyless signing against a local Sigstore', () => {
     });
     it('fails fast when nothing listens at the Fulcio URL', async () => {
       const signer = new StatementSigner({
-        identity: { kind: 'keyless', identityProvider: staticIdentityProvider(fakeIdentityToken()) },
+        identity: {
+          kind: 'keyless',
+          identityProvider: staticIdentityProvider(fakeIdentityToken(), () => {}),
+        },
         instance: parseSigstoreInstance('fulcio=http://127.0.0.1:9'),
         retries: 1,
         timeoutMs: 2000,
@@ -193,7 +196,14 @@ describe('keyless signing against a local Sigstore', () => {
 
   it('reports a missing id-token permission as a ConfigurationError naming it', async () => {
     const signer = new StatementSigner({
-      identity: { kind: 'keyless', identityProvider: githubIdentityProvider({ env: {} }) },
+      identity: {
+        kind: 'keyless',
+        identityProvider: githubIdentityProvider({
+          env: {},
+          getIDToken: () => Promise.reject(new Error('not called')),
+          onSecret: () => {},
+        }),
+      },
       instance: parseSigstoreInstance(sigstore.sigstoreSpec),
     });
     const err = await signer.sign(buildSignatureStatement(SUBJECT)).catch((e: Error) => e);
@@ -250,5 +260,28 @@ describe('key-based signing', () => {
       tlogThreshold: 1,
     });
     expect(ok.tlogEntries).toBe(1);
+  });
+});
+
+describe('githubIdentityProvider', () => {
+  it('asks the runner once per run and hands the token to onSecret before anyone sees it', async () => {
+    const asked: string[] = [];
+    const masked: string[] = [];
+    const provider = githubIdentityProvider({
+      env: {
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request',
+      },
+      getIDToken: async (audience) => {
+        asked.push(audience);
+        expect(masked).toEqual([]);
+        return 'header.payload.signature';
+      },
+      onSecret: (secret) => masked.push(secret),
+    });
+    expect(await provider.getToken()).toBe('header.payload.signature');
+    expect(await provider.getToken()).toBe('header.payload.signature');
+    expect(asked).toEqual(['sigstore']);
+    expect(masked).toEqual(['header.payload.signature']);
   });
 });

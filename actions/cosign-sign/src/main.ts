@@ -72,7 +72,13 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
     }
     const signer = new StatementSigner({
       identity: inputs.keyless
-        ? { kind: 'keyless', identityProvider: githubIdentityProvider() }
+        ? {
+            kind: 'keyless',
+            identityProvider: githubIdentityProvider({
+              getIDToken: (audience) => core.getIDToken(audience),
+              onSecret: (secret) => core.setSecret(secret),
+            }),
+          }
         : { kind: 'key', key: await loadSigningKey(inputs.key!, inputs['key-password']) },
       instance: inputs.sigstore,
       logger,

@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { ConfigurationError } from '@deliverkit/action-kit';
 import type { IdentityProvider } from '@sigstore/sign';
 import { SignError } from './errors';
@@ -7,16 +6,20 @@ import { SignError } from './errors';
 export const SIGSTORE_AUDIENCE = 'sigstore';
 
 /**
- * Identity tokens from GitHub Actions OIDC (`core.getIDToken('sigstore')`). The runner only sets
+ * Identity tokens from GitHub Actions OIDC (the action passes `core.getIDToken`). The runner only sets
  * ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN when the job has `permissions: id-token: write`, so their absence
- * is a workflow mistake, reported as such. The token is masked as soon as it is obtained.
+ * is a workflow mistake, reported as such. The token goes to `onSecret` (the action's `core.setSecret`) as soon as
+ * it is obtained. Both come from the caller: this package does not depend on the Actions toolkit.
  */
-export function githubIdentityProvider(
-  options: { audience?: string; env?: NodeJS.ProcessEnv; getIDToken?: (aud: string) => Promise<string> } = {},
-): IdentityProvider {
+export function githubIdentityProvider(options: {
+  getIDToken: (aud: string) => Promise<string>;
+  onSecret: (secret: string) => void;
+  audience?: string;
+  env?: NodeJS.ProcessEnv;
+}): IdentityProvider {
   const env = options.env ?? process.env;
   const audience = options.audience ?? SIGSTORE_AUDIENCE;
-  const getIDToken = options.getIDToken ?? ((aud: string) => core.getIDToken(aud));
+  const { getIDToken, onSecret } = options;
   let cached: Promise<string> | undefined;
   return {
     getToken: () => {
@@ -32,7 +35,7 @@ export function githubIdentityProvider(
       // One token per run: Fulcio is asked once per bundle, and the runner's endpoint is rate limited.
       cached ??= getIDToken(audience).then(
         (token) => {
-          core.setSecret(token);
+          onSecret(token);
           return token;
         },
         (e: unknown) => {
@@ -51,11 +54,11 @@ export function githubIdentityProvider(
   };
 }
 
-/** A token obtained elsewhere (e.g. SIGSTORE_ID_TOKEN); masked when handed out. */
-export function staticIdentityProvider(token: string): IdentityProvider {
+/** A token obtained elsewhere (e.g. SIGSTORE_ID_TOKEN); given to `onSecret` (masked) when handed out. */
+export function staticIdentityProvider(token: string, onSecret: (secret: string) => void): IdentityProvider {
   return {
     getToken: async () => {
-      core.setSecret(token);
+      onSecret(token);
       return token;
     },
   };
