@@ -6,6 +6,7 @@ import { runAction } from '../support/action-runner';
 import { pushBaseImage } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
+import { toolPath } from '../support/tools';
 import { expectImageRecord } from '../support/image-record';
 import { buildSbomE2eImage } from '../sbom/e2e-image';
 import { FIXTURES, requireFromSbom } from '../sbom/helpers';
@@ -181,5 +182,35 @@ describe('when a platform the image lacks is asked for', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/::error::.*has no linux\/s390x; it has linux\/amd64, linux\/arm64/);
+  });
+});
+
+describe('with engine: syft (the tool belt’s syft on PATH)', () => {
+  it('runs syft on every platform by digest and writes both formats', async () => {
+    const outDir = path.join(scratch, 'out-syft');
+    const run = await runAction(
+      'sbom',
+      {
+        image,
+        engine: 'syft',
+        'output-dir': outDir,
+        'upload-artifact': 'false',
+        'registry-auths': JSON.stringify([{ registry: registry.host, insecure: true }]),
+      },
+      { env: { PATH: `${path.dirname(toolPath('syft'))}:${process.env.PATH ?? ''}` } },
+    );
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const sboms = JSON.parse(run.outputs.sboms!) as SbomsOutput;
+    expect(Object.keys(sboms).sort()).toEqual(['linux/amd64', 'linux/arm64']);
+    for (const entry of Object.values(sboms)) {
+      const spdx = JSON.parse(await readFile(entry.files['spdx-json']!.path, 'utf8'));
+      expect(spdx.spdxVersion).toBe('SPDX-2.3');
+      // Written by syft, not by the native engine.
+      expect((spdx.creationInfo.creators as string[]).join(' ')).toMatch(/Tool: syft/);
+      const cdx = JSON.parse(await readFile(entry.files['cyclonedx-json']!.path, 'utf8'));
+      expect(cdx.bomFormat).toBe('CycloneDX');
+      // syft names the image it scanned: the platform manifest, by digest.
+      expect(JSON.stringify(spdx)).toContain(entry.digest.replace(/^sha256:/, ''));
+    }
   });
 });

@@ -1,11 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import {
   ActionsLogger,
   assertImageRecordDigest,
-  ConfigurationError,
-  exec,
   imageRecordOutput,
   InputError,
   installTool,
@@ -16,33 +13,20 @@ import {
 import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
 import { formatBytes, openRegistries } from '@deliverkit/oci';
 import {
-  catalogImage,
   type CatalogSummary,
-  FILE_EXTENSIONS,
-  type LayerSource,
+  generateSboms,
   openRegistryImage,
+  planSboms,
+  type PlatformSbom,
   platformText,
   PREDICATE_TYPES,
-  renderSbom,
   SbomError,
   type SbomFormat,
-  summarizeCatalog,
   syftEnvironment,
   syftReleaseAsset,
-  syftScanArgs,
-  type UncataloguedEcosystem,
 } from '@deliverkit/sbom';
 import { uploadArtifact as upload } from './artifact';
 import { type Inputs, readInputs } from './inputs';
-
-interface PlatformResult {
-  platform: string;
-  digest: string;
-  files: Partial<Record<SbomFormat, string>>;
-  summary?: CatalogSummary;
-  uncatalogued: UncataloguedEcosystem[];
-  warnings: string[];
-}
 
 export async function main(inputs: Inputs = readInputs()): Promise<void> {
   const logger = new ActionsLogger();
@@ -66,69 +50,33 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
     // A record about another image fails here, before any layer is read.
     assertImageRecordDigest(inputs['image-record'], image.digest);
     const outDir = path.resolve(inputs['output-dir']);
-    const fileOf = (source: LayerSource, format: SbomFormat) =>
-      path.join(outDir, `${platformText(source.platform).replace(/\//g, '-')}.${FILE_EXTENSIONS[format]}`);
 
     if (inputs['dry-run']) {
+      const planned = planSboms(image, { formats: inputs.formats, outDir });
       const summary = new SummaryBuilder().plan({
         title: `SBOMs for ${image.reference.name}@${image.digest}`,
-        steps: image.sources.flatMap((s) =>
+        steps: image.sources.flatMap((s, i) =>
           inputs.formats.map((f) => ({
             action: 'write',
-            target: fileOf(s, f),
+            target: planned[i]!.files[f]!,
             detail: `${f} of ${platformText(s.platform)}: ${s.layers.length} layers, ${formatBytes(s.layers.reduce((n, l) => n + l.size, 0))} to read (${inputs.engine})`,
           })),
         ),
         notes: ['dry-run: nothing was downloaded or written'],
       });
-      const results = image.sources.map((s) => ({
-        platform: platformText(s.platform),
-        digest: s.subject.digest,
-        files: Object.fromEntries(inputs.formats.map((f) => [f, fileOf(s, f)])),
-        uncatalogued: [],
-        warnings: [],
-      }));
-      writeOutputs(inputs, image.reference.name, image.digest, results);
+      writeOutputs(inputs, image.reference.name, image.digest, planned);
       await summary.write();
       return;
     }
 
-    // Every platform is read and rendered before the first file is written: a layer that fails (a bound
-    // reached, a digest mismatch) leaves no SBOM of the other platforms behind to be mistaken for a result.
-    const rendered: { path: string; text: string }[] = [];
-    const results: PlatformResult[] = [];
-    for (const source of image.sources) {
-      const platform = platformText(source.platform);
-      const files = Object.fromEntries(inputs.formats.map((f) => [f, fileOf(source, f)])) as Record<
-        SbomFormat,
-        string
-      >;
-      const result = await logger.group(`SBOM for ${platform} (${source.subject.digest})`, async () => {
-        if (inputs.engine === 'syft') {
-          await mkdir(outDir, { recursive: true });
-          await runSyft(inputs, `${image.reference.name}@${source.subject.digest}`, source, files, logger);
-          return { platform, digest: source.subject.digest, files, uncatalogued: [], warnings: [] };
-        }
-        const catalog = await catalogImage(source, { logger, limits: inputs.limits });
-        for (const f of inputs.formats) rendered.push({ path: files[f], text: renderSbom(catalog, f) });
-        for (const w of catalog.warnings.slice(0, 20)) logger.warning(`${platform}: ${w}`);
-        if (catalog.warnings.length > 20)
-          logger.warning(`${platform}: ${catalog.warnings.length - 20} more warnings`);
-        const summary = summarizeCatalog(catalog);
-        logger.info(`${platform}: ${summary.total} packages`);
-        return {
-          platform,
-          digest: source.subject.digest,
-          files,
-          summary,
-          uncatalogued: catalog.uncatalogued,
-          warnings: catalog.warnings,
-        };
-      });
-      results.push(result);
-    }
-    await mkdir(outDir, { recursive: true });
-    for (const file of rendered) await writeFile(file.path, file.text);
+    const results = await generateSboms(image, {
+      formats: inputs.formats,
+      outDir,
+      engine: inputs.engine,
+      syft: inputs.engine === 'syft' ? await syftTool(inputs, logger) : undefined,
+      limits: inputs.limits,
+      logger,
+    });
 
     const artifact = inputs['upload-artifact']
       ? await uploadArtifact(inputs, image.reference.name, image.digest, outDir, results, logger)
@@ -140,13 +88,11 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
   }
 }
 
-async function runSyft(
+/** engine syft: the pinned release installed (or syft from PATH) and the environment it reads the registry with. */
+async function syftTool(
   inputs: Inputs,
-  image: string,
-  source: LayerSource,
-  files: Record<SbomFormat, string>,
   logger: Logger,
-): Promise<void> {
+): Promise<{ path: string; env: Record<string, string> }> {
   let syft = 'syft';
   if (inputs['syft-version']) {
     const asset = syftReleaseAsset(inputs['syft-version'], process.arch);
@@ -164,36 +110,19 @@ async function runSyft(
     syft = installed.path;
   }
   const auth = inputs['registry-auths'].find((a) => a.registry === inputs.image.registry);
-  const args = syftScanArgs({
-    image,
-    platform: source.platform,
-    outputs: inputs.formats.map((format) => ({ format, path: files[format] })),
-  });
-  try {
-    await exec(syft, args, {
-      env: syftEnvironment({
-        credential: auth?.username
-          ? { registry: auth.registry, username: auth.username, password: auth.password! }
-          : undefined,
-        insecure: auth?.insecure,
-      }),
-      stream: true,
-      logger,
-    });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'COMMAND_NOT_FOUND') {
-      throw new ConfigurationError(
-        'MISSING_TOOL',
-        'syft not found. Set syft-version and syft-sha256 to install a pinned release, or use engine: native',
-        { cause: e },
-      );
-    }
-    throw e;
-  }
+  return {
+    path: syft,
+    env: syftEnvironment({
+      credential: auth?.username
+        ? { registry: auth.registry, username: auth.username, password: auth.password! }
+        : undefined,
+      insecure: auth?.insecure,
+    }),
+  };
 }
 
 /** Artifact names must be unique in a workflow run: image, digest and platforms make matrix jobs distinct. */
-function artifactName(inputs: Inputs, name: string, digest: string, results: PlatformResult[]): string {
+function artifactName(inputs: Inputs, name: string, digest: string, results: PlatformSbom[]): string {
   if (inputs['artifact-name']) return inputs['artifact-name'];
   const repo = name
     .split('/')
@@ -208,7 +137,7 @@ async function uploadArtifact(
   name: string,
   digest: string,
   outDir: string,
-  results: PlatformResult[],
+  results: PlatformSbom[],
   logger: Logger,
 ): Promise<{ name: string; id?: number } | undefined> {
   if (!process.env.ACTIONS_RUNTIME_TOKEN) {
@@ -229,7 +158,7 @@ function sbomRecord(
   inputs: Inputs,
   name: string,
   digest: string,
-  results: PlatformResult[],
+  results: PlatformSbom[],
   artifact?: { name: string },
 ): ImageRecord {
   const base = inputs['image-record'] ?? { schemaVersion: IMAGE_RECORD_SCHEMA_VERSION, name, digest };
@@ -247,7 +176,7 @@ function writeOutputs(
   inputs: Inputs,
   name: string,
   digest: string,
-  results: PlatformResult[],
+  results: PlatformSbom[],
   artifact?: { name: string; id?: number },
 ): void {
   const sboms = Object.fromEntries(
@@ -282,7 +211,7 @@ function writeOutputs(
 function writeSummary(
   name: string,
   digest: string,
-  results: PlatformResult[],
+  results: PlatformSbom[],
   artifact?: { name: string },
 ): SummaryBuilder {
   const summary = new SummaryBuilder().heading(`SBOMs for ${name}@${digest}`);

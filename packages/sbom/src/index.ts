@@ -38,6 +38,13 @@ export { parseDebianCopyright } from './catalogers/dpkg';
 export { parseOsRelease } from './catalogers/os-release';
 export { parseApkInstalled } from './catalogers/apk';
 export { renderSbom, summarizeCatalog, type CatalogSummary } from './render';
+export {
+  generateSboms,
+  planSboms,
+  sbomFilePath,
+  type GenerateSbomsOptions,
+  type PlatformSbom,
+} from './generate';
 // Apart from the writers: the action checks its inputs with these without loading cyclonedx-library (#17).
 export { SBOM_FORMATS, PREDICATE_TYPES, FILE_EXTENSIONS, type SbomFormat } from './formats';
 export { toCycloneDx } from './writers/cyclonedx';
