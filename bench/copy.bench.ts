@@ -4,6 +4,8 @@
  *
  *   bash scripts/testbed.sh && node scripts/build.mjs multi-registry-push && npx tsx bench/copy.bench.ts
  *
+ * With --network: the same copy over a shaped network, against skopeo, crane and regctl (bench/copy-network.ts).
+ *
  * Env: BENCH_LAYER_MB (per-platform layer sizes, default "40,12" → ~104 MB over two platforms),
  *      BENCH_BIG_MB (the single big layer for the RSS run, default 1024; 0 skips it),
  *      BENCH_PROFILE (a directory: V8 CPU profiles of the action runs).
