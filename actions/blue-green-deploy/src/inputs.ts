@@ -9,6 +9,7 @@ import {
   getStructured,
 } from '@deliverkit/action-kit';
 import {
+  parseClusters,
   parseImageOverrides,
   parseSmokeChecks,
   type ClusterSpec,
@@ -50,45 +51,9 @@ export interface Inputs {
   github: { serverUrl: string; repository?: string; sha?: string; runId?: string };
 }
 
-/** `clusters`: a YAML list of context names or `{name, context, kubeconfig}` mappings. */
-export function parseClusters(value: unknown): ClusterSpec[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new InputError('clusters', 'Input "clusters" must be a YAML list');
-  const specs = value.map((item, i): ClusterSpec => {
-    if (typeof item === 'string') return { name: item, context: item };
-    if (typeof item !== 'object' || item === null)
-      throw new InputError('clusters', `Input "clusters" item ${i + 1} must be a context name or a mapping`);
-    const c = item as Record<string, unknown>;
-    for (const k of Object.keys(c)) {
-      if (!['name', 'context', 'kubeconfig'].includes(k))
-        throw new InputError(
-          'clusters',
-          `Input "clusters" item ${i + 1} has unknown key ${JSON.stringify(k)}`,
-        );
-    }
-    if (c.kubeconfig !== undefined && typeof c.kubeconfig !== 'string')
-      throw new InputError('clusters', `Input "clusters" item ${i + 1}: kubeconfig must be YAML text`);
-    if (typeof c.kubeconfig === 'string') core.setSecret(c.kubeconfig);
-    const name =
-      typeof c.name === 'string' ? c.name : typeof c.context === 'string' ? c.context : `cluster-${i + 1}`;
-    return {
-      name,
-      context: typeof c.context === 'string' ? c.context : undefined,
-      kubeconfig: c.kubeconfig as string | undefined,
-    };
-  });
-  const names = new Set<string>();
-  for (const s of specs) {
-    if (names.has(s.name))
-      throw new InputError('clusters', `Input "clusters" names ${JSON.stringify(s.name)} twice`);
-    names.add(s.name);
-  }
-  return specs;
-}
-
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const context = getString('context');
-  const clusters = parseClusters(getStructured('clusters', { secret: true }));
+  const clusters = parseClusters(getStructured('clusters', { secret: true }), { onSecret: core.setSecret });
   const githubDeployment = getString('github-deployment');
   if (githubDeployment !== undefined && !/^[\w.\- ]{1,255}$/.test(githubDeployment))
     throw new InputError(

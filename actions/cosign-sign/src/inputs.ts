@@ -18,7 +18,9 @@ import {
 import type { ImageRecord } from '@deliverkit/image-record';
 import { parseReference, parseRegistryAuths, type ImageReference, type RegistryAuth } from '@deliverkit/oci';
 import {
+  parseAttestation,
   parseSigstoreInstance,
+  type AttestationSpec,
   PREDICATE_TYPES,
   PUBLIC_GOOD_TUF_MIRROR,
   instanceForVisibility,
@@ -26,19 +28,9 @@ import {
   type TrustSource,
   validateCertificatePolicy,
   type CertificatePolicy,
-  type AttestationType,
   type SignatureFormat,
   type SigstoreInstance,
 } from '@deliverkit/sign';
-
-export interface AttestationSpec {
-  type: AttestationType;
-  path: string;
-  predicateType?: string;
-  /** Attest this platform manifest of the index instead of the index. */
-  platform?: string;
-  source: string;
-}
 
 /** Every input, read once; keys are the action.yml names. */
 export interface Inputs {
@@ -227,35 +219,6 @@ export function certificatePolicy(inputs: Inputs): CertificatePolicy {
       signerDigests: inputs['signer-digests'],
       trigger: inputs.trigger,
     },
-  };
-}
-
-/** `type=spdx,path=sbom.json` | `type=cyclonedx,path=…` | `type=slsaprovenance1,path=…` | `type=custom,predicate-type=URL,path=…` */
-export function parseAttestation(line: string): AttestationSpec {
-  const fields: Record<string, string> = {};
-  for (const part of line.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw new Error(`expected key=value, got "${part}"`);
-    fields[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-  }
-  const type = fields.type as AttestationType | undefined;
-  if (!type || !['spdx', 'cyclonedx', 'slsaprovenance1', 'custom'].includes(type)) {
-    throw new Error(`type must be spdx, cyclonedx, slsaprovenance1 or custom, got "${fields.type ?? ''}"`);
-  }
-  if (!fields.path) throw new Error('path is required');
-  if (type === 'custom' && !fields['predicate-type']) throw new Error('type=custom needs predicate-type=URL');
-  for (const key of Object.keys(fields)) {
-    if (!['type', 'path', 'predicate-type', 'platform'].includes(key))
-      throw new Error(`unknown key "${key}" (type, path, predicate-type, platform)`);
-  }
-  if (fields.platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(fields.platform))
-    throw new Error(`platform must be os/arch[/variant], e.g. linux/arm64, got "${fields.platform}"`);
-  return {
-    type,
-    path: fields.path,
-    predicateType: fields['predicate-type'],
-    platform: fields.platform,
-    source: line.trim(),
   };
 }
 

@@ -73,3 +73,4 @@ export {
 } from './gitops';
 export { diffObjects, diffLines } from './diff';
 export { runDeployment, type DeploymentRequest, type DeploymentReport, type ClusterSpec } from './run';
+export { parseClusters } from './clusters';

@@ -126,3 +126,4 @@ export {
   verifyLegacySignature,
 } from './verify-image';
 export { cosignVerifyCommands, shellQuote, type VerifyCommandOptions } from './commands';
+export { parseAttestation, type AttestationSpec } from './attestation-spec';
