@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, Registries, StaticCredentials } from '@deliverkit/oci';
 import type { ImageRecord } from '@deliverkit/image-record';
+import { startFaultProxy } from '../support/fault-proxy';
 import { expectImageRecord } from '../support/image-record';
 import { pushBaseImage, skopeoInspectRaw } from '../support/images';
 import { repoRoot } from '../support/paths';
@@ -151,5 +152,75 @@ describe('multi-registry-push (bundled dist)', () => {
       expect(empty.exitCode).toBe(1);
       expect(empty.stdout).toMatch(/::error::.*destinations/);
     });
+  });
+
+  it('with chunk-size, a connection cut mid-blob resumes in the same upload session: at most one chunk is sent again', async () => {
+    const olareg = await startRegistry('olareg');
+    const proxy = await startFaultProxy(`http://${olareg.host}`);
+    const chunk = 256 * 1024;
+    // The first full-sized chunk is cut after 100 KiB of its body.
+    proxy.setFaults([
+      {
+        method: 'PATCH',
+        minRequestBytes: chunk,
+        times: 1,
+        fault: { resetAfterBytes: 100 * 1024, resetOn: 'request' },
+      },
+    ]);
+    const run = await runAction({
+      source: `${source.host}/app@${image.indexDigest}`,
+      destinations: `${proxy.host}/resumed/app:v1`,
+      'chunk-size': '256KiB',
+      'include-referrers': 'false',
+      'registry-auths': JSON.stringify([{ registry: proxy.host, insecure: true }]),
+    });
+    expect(run.exitCode, logLines(run.stdout) + run.stderr).toBe(0);
+    expect(run.outputs.digest).toBe(image.indexDigest);
+
+    // The image's blobs, read from the source: what must cross once.
+    const registries = new Registries({ credentials: new StaticCredentials({}) });
+    const blobs = new Map<string, number>();
+    try {
+      const client = registries.client(source.host);
+      const index = JSON.parse(
+        (await client.getManifest('app', image.indexDigest)).bytes.toString('utf8'),
+      ) as {
+        manifests: { digest: string }[];
+      };
+      for (const m of index.manifests) {
+        const manifest = JSON.parse((await client.getManifest('app', m.digest)).bytes.toString('utf8')) as {
+          config: { digest: string; size: number };
+          layers: { digest: string; size: number }[];
+        };
+        for (const b of [manifest.config, ...manifest.layers]) blobs.set(b.digest, b.size);
+      }
+    } finally {
+      registries.close();
+    }
+    const blobBytes = [...blobs.values()].reduce((n, size) => n + size, 0);
+    const uploads = proxy.hits.filter((h) => /\/blobs\/uploads\//.test(h.path) && h.method !== 'GET');
+    const patches = uploads.filter((h) => h.method === 'PATCH');
+    // Chunked: no PATCH carries more than one chunk, and the 2 MiB layer took several; one was cut.
+    expect(patches.every((h) => h.requestBytes <= chunk)).toBe(true);
+    expect(patches.length).toBeGreaterThanOrEqual(8);
+    expect(patches.some((h) => h.fault !== undefined)).toBe(true);
+    const sent = uploads.reduce((n, h) => n + h.requestBytes, 0);
+    // Every blob once, plus at most the chunk that was cut.
+    expect(sent).toBeGreaterThanOrEqual(blobBytes);
+    expect(sent - blobBytes).toBeLessThanOrEqual(chunk);
+    // The same session went on: one upload started per blob, none again for the cut one.
+    expect(uploads.filter((h) => h.method === 'POST')).toHaveLength(blobs.size);
+    const copied = await skopeoInspectRaw(olareg, 'resumed/app:v1');
+    expect(computeDigest(copied)).toBe(image.indexDigest);
+  });
+
+  it('refuses a chunk-size that is not a size, naming the input', async () => {
+    const run = await runAction({
+      source: `${source.host}/app@${image.indexDigest}`,
+      destinations: `${plain.host}/never/app:v1`,
+      'chunk-size': 'big',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::Input "chunk-size" must be a size such as 16MiB or 8MB, got "big"/);
   });
 });

@@ -7,6 +7,7 @@ import {
   getString,
   getStructured,
   type Limits,
+  parseByteSize,
   parseLimits,
   parseWith,
 } from '@deliverkit/action-kit';
@@ -27,12 +28,14 @@ export interface Inputs {
   'registry-auths': RegistryAuth[];
   'include-referrers': boolean;
   concurrency: number;
+  'chunk-size': number | undefined;
   limits: Partial<Limits>;
   'image-record': ImageRecord | undefined;
   'dry-run': boolean;
 }
 
 export function readInputs(): Inputs {
+  const chunkSize = getString('chunk-size');
   return {
     source: parseWith('source', getRequiredString('source'), (v) => parseReference(v, { input: 'source' })),
     destinations: parseDestinations(getRequiredString('destinations'), 'destinations'),
@@ -42,6 +45,8 @@ export function readInputs(): Inputs {
     ),
     'include-referrers': getBoolean('include-referrers', true),
     concurrency: getInteger('concurrency', { default: 4, min: 1, max: 32 }),
+    'chunk-size':
+      chunkSize === undefined ? undefined : parseByteSize('chunk-size', chunkSize, { min: 64 * 1024 }),
     limits: parseLimits('limits', getString('limits') ?? ''),
     'image-record': getImageRecord('image-record'),
     'dry-run': getBoolean('dry-run', false),

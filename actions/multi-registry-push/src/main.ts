@@ -34,6 +34,7 @@ export async function main(): Promise<void> {
   try {
     result = await copyImage(registries, inputs.source, inputs.destinations, {
       includeReferrers: inputs['include-referrers'],
+      chunkSize: inputs['chunk-size'],
       dryRun: inputs['dry-run'],
       logger,
     });

@@ -68,6 +68,7 @@ export {
   type Limits,
   LIMITS,
   type LimitSpec,
+  parseByteSize,
   parseLimits,
   resolveLimits,
 } from './limits';
