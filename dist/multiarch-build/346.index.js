@@ -2965,6 +2965,20 @@ const UNITS = {
     tib: 1024 * GiB,
 };
 /**
+ * A byte size given as an input (`16MiB`, `8MB`, `1048576`), naming the input when it is not one. `min` bounds it
+ * from below (a registry's smallest chunk, say).
+ */
+function parseByteSize(input, raw, options = {}) {
+    const m = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)$/.exec(raw.trim());
+    const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+    const value = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
+    if (!Number.isSafeInteger(value) || value < 1)
+        throw new InputError(input, `Input "${input}" must be a size such as 16MiB or 8MB, got ${JSON.stringify(raw.slice(0, 100))}`);
+    if (options.min !== undefined && value < options.min)
+        throw new InputError(input, `Input "${input}" must be at least ${options.min} bytes, got ${value}`);
+    return value;
+}
+/**
  * The `limits` input: `name=value` per line or comma-separated, a byte value with an optional unit
  * (`64MiB`, `2GiB`, `500MB`). Only raisable limits are accepted; an unknown name lists the known ones.
  */
