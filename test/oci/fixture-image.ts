@@ -8,6 +8,7 @@ import {
   type RegistryClient,
   referrersTag,
 } from '@deliverkit/oci';
+import { writeTar } from '../support/tar';
 
 export interface FixtureImage {
   repository: string;
@@ -46,7 +47,7 @@ export async function buildFixtureImage(
       history?: unknown[];
     };
     // An uncompressed tar layer: its digest is its diff_id. Random content keeps it incompressible.
-    const layer = tarWith(`data-${i}.bin`, randomBytes(sizes[i % sizes.length]!));
+    const layer = writeTar([{ name: `data-${i}.bin`, content: randomBytes(sizes[i % sizes.length]!) }]);
     layerBytes += layer.length;
     const layerDescriptor = await client.pushBlob(repository, layer, MediaType.OciLayer);
     config.rootfs.diff_ids.push(layerDescriptor.digest);
@@ -171,24 +172,4 @@ async function pushArtifact(
   };
   const bytes = Buffer.from(JSON.stringify(manifest));
   return client.pushReferrer(repository, bytes, MediaType.OciManifest);
-}
-
-/** A one-file ustar archive. */
-export function tarWith(name: string, content: Buffer): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0, 100, 'utf8');
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124);
-  header.write('00000000000\0', 136);
-  header.write('        ', 148);
-  header.write('0', 156);
-  header.write('ustar\0', 257);
-  header.write('00', 263);
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  const padding = Buffer.alloc((512 - (content.length % 512)) % 512);
-  return Buffer.concat([header, content, padding, Buffer.alloc(1024)]);
 }

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogImage, type LayerSource } from '../../packages/sbom/src';
-import { writeTar } from '../support/hostile-registry';
+import { writeTar } from '../support/tar';
 import { runs } from '../support/fuzz';
 
 // Property-based test (#19) of the catalogers end to end: whatever text an image puts where a package database or
