@@ -11,7 +11,13 @@ import {
 import { RegistryError, type RegistryErrorContext } from './errors';
 import { describeError, header, tooLarge } from './http-util';
 import { DOCKER_HUB, DOCKER_HUB_API_HOST } from './reference';
-import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelay } from './retry';
+import {
+  type AttemptResult,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+  withRetry,
+} from './retry';
 import type { RegistryHttp } from './registry-http';
 import { BodyTooLargeError, discardBody, type HttpResponse, readBody } from './transport';
 
@@ -147,7 +153,7 @@ export class AuthSession {
     this.http.logger.debug(
       `RegistryClient.fetchToken: ${url.host} scopes=${allScopes.join(' ') || '(none)'}`,
     );
-    for (let attempt = 1; ; attempt++) {
+    return withRetry(this.http.shared, async (attempt, backoff): Promise<AttemptResult<TokenResponse>> => {
       let res: HttpResponse;
       try {
         if (credential?.identityToken) {
@@ -180,13 +186,8 @@ export class AuthSession {
           });
         }
       } catch (error) {
-        const delay = isRetryableNetworkError(error)
-          ? retryDelay(attempt, this.http.shared.policy, undefined, () => this.http.shared.random())
-          : undefined;
-        if (delay !== undefined) {
-          await this.http.shared.sleep(delay);
-          continue;
-        }
+        const delay = isRetryableNetworkError(error) ? backoff() : undefined;
+        if (delay !== undefined) return { waitMs: delay };
         throw new RegistryError(
           'NETWORK_ERROR',
           { ...ctx, attempts: attempt },
@@ -208,7 +209,7 @@ export class AuthSession {
               });
         });
         try {
-          return parseTokenResponse(body.toString('utf8'));
+          return { value: parseTokenResponse(body.toString('utf8')) };
         } catch (error) {
           throw new RegistryError(
             'PROTOCOL_ERROR',
@@ -218,15 +219,10 @@ export class AuthSession {
         }
       }
       const delay = isRetryableStatus(res.status)
-        ? retryDelay(attempt, this.http.shared.policy, parseRetryAfter(header(res, 'retry-after')), () =>
-            this.http.shared.random(),
-          )
+        ? backoff(parseRetryAfter(header(res, 'retry-after')))
         : undefined;
       await discardBody(res);
-      if (delay !== undefined) {
-        await this.http.shared.sleep(delay);
-        continue;
-      }
+      if (delay !== undefined) return { waitMs: delay };
       if (res.status === 401 || res.status === 403) {
         throw new RegistryError(
           res.status === 401 ? 'UNAUTHORIZED' : 'DENIED',
@@ -239,7 +235,7 @@ export class AuthSession {
         { ...ctx, status: res.status, attempts: attempt },
         `token endpoint ${url.host} answered ${res.status}`,
       );
-    }
+    });
   }
 
   /** Learns the auth scheme from a 401. Returns true when a retry with new credentials makes sense. */

@@ -3,7 +3,13 @@ import type { BlobSource, TransferOptions, UploadOptions } from './client';
 import { RegistryError } from './errors';
 import { describeError, header, push } from './http-util';
 import { type Descriptor } from './media-types';
-import { isRetryableNetworkError, isRetryableStatus, retryDelay } from './retry';
+import {
+  type AttemptResult,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  retryDelay,
+  withRetry,
+} from './retry';
 import type { RegistryHttp } from './registry-http';
 
 /** Blobs written: cross-repository mount, monolithic PUT, PATCH chunks that resume, upload sessions. */
@@ -103,55 +109,60 @@ export class BlobUploader {
     const operation = `upload blob ${digest}`;
     let first = source.first;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= this.http.shared.policy.maxAttempts; attempt++) {
-      try {
-        if (options.chunkSize && source.open) {
-          const live = first;
-          first = undefined;
-          await this.uploadChunked(repository, descriptor, source.open, options, live);
-        } else {
-          const body = first ?? (source.open ? await source.open(0) : undefined);
-          first = undefined;
-          if (!body) break;
+    // A policy of fewer than one attempt uploads nothing (and says so below).
+    const uploaded =
+      this.http.shared.policy.maxAttempts >= 1 &&
+      (await withRetry(
+        this.http.shared,
+        async (attempt, backoff): Promise<AttemptResult<boolean>> => {
           try {
-            const { location } = await this.startUpload(repository, options);
-            await this.completeUpload(
-              repository,
-              digest,
-              withDigest(location, digest),
-              body,
-              size,
-              operation,
-              options,
-            );
+            if (options.chunkSize && source.open) {
+              const live = first;
+              first = undefined;
+              await this.uploadChunked(repository, descriptor, source.open, options, live);
+            } else {
+              const body = first ?? (source.open ? await source.open(0) : undefined);
+              first = undefined;
+              if (!body) return { value: false };
+              try {
+                const { location } = await this.startUpload(repository, options);
+                await this.completeUpload(
+                  repository,
+                  digest,
+                  withDigest(location, digest),
+                  body,
+                  size,
+                  operation,
+                  options,
+                );
+              } catch (error) {
+                // Tells a fan-out writer feeding this stream to stop waiting for it.
+                body.destroy();
+                throw error;
+              }
+            }
+            return { value: true };
           } catch (error) {
-            // Tells a fan-out writer feeding this stream to stop waiting for it.
-            body.destroy();
-            throw error;
+            lastError = error;
+            const retryable =
+              source.open &&
+              (isRetryableNetworkError(error) ||
+                (error instanceof RegistryError &&
+                  (error.code === 'NETWORK_ERROR' ||
+                    // A streamed body cannot be replayed after a 401 (token expired mid-copy): the next
+                    // attempt starts with a fresh session, which re-authenticates.
+                    (error.code === 'UNAUTHORIZED' && attempt === 1) ||
+                    (error.status !== undefined && isRetryableStatus(error.status)))));
+            this.http.logger.debug(
+              `RegistryClient.uploadBlob: ${digest} attempt ${attempt} failed: ${describeError(error)}`,
+            );
+            if (!retryable || attempt >= this.http.shared.policy.maxAttempts) return { value: false };
+            return { waitMs: backoff() ?? 0 };
           }
-        }
-        return;
-      } catch (error) {
-        lastError = error;
-        const retryable =
-          source.open &&
-          (isRetryableNetworkError(error) ||
-            (error instanceof RegistryError &&
-              (error.code === 'NETWORK_ERROR' ||
-                // A streamed body cannot be replayed after a 401 (token expired mid-copy): the next
-                // attempt starts with a fresh session, which re-authenticates.
-                (error.code === 'UNAUTHORIZED' && attempt === 1) ||
-                (error.status !== undefined && isRetryableStatus(error.status)))));
-        this.http.logger.debug(
-          `RegistryClient.uploadBlob: ${digest} attempt ${attempt} failed: ${describeError(error)}`,
-        );
-        if (!retryable || attempt >= this.http.shared.policy.maxAttempts) break;
-        await this.http.shared.sleep(
-          retryDelay(attempt, this.http.shared.policy, undefined, () => this.http.shared.random()) ?? 0,
-          options.signal,
-        );
-      }
-    }
+        },
+        options.signal,
+      ));
+    if (uploaded) return;
     if (lastError instanceof RegistryError) throw lastError;
     throw new RegistryError(
       'NETWORK_ERROR',

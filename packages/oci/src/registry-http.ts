@@ -6,7 +6,13 @@ import type { Registries, RegistryCapabilities, RegistryHostOptions, TransferOpt
 import { RegistryError, type RegistryErrorCode, type RegistryErrorContext } from './errors';
 import { describeError, header } from './http-util';
 import { DOCKER_HUB, DOCKER_HUB_API_HOST } from './reference';
-import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelay } from './retry';
+import {
+  type AttemptResult,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+  withRetry,
+} from './retry';
 import { discardBody, type HttpResponse, readBody } from './transport';
 
 const ERROR_BODY_BYTES = 64 * 1024;
@@ -114,91 +120,83 @@ export class RegistryHttp {
     const replayable = !(options.body instanceof Readable);
     const semaphore = this.shared.limits.get(this.host);
     let authRetried = false;
-    for (let attempt = 1; ; attempt++) {
-      const release = options.slotHeld ? () => {} : await semaphore.acquire();
-      let res: HttpResponse;
-      let authorization: string | undefined;
-      try {
-        authorization = await this.auth.authHeader(options.scopes, options.operation, options.repository);
-        const body = typeof options.body === 'function' ? options.body() : options.body;
-        res = await this.shared.transport.request({
-          method: options.method,
-          url,
-          headers: { ...options.headers, authorization },
-          body,
-          followRedirects: options.followRedirects,
-          signal: options.signal,
-        });
-      } catch (error) {
-        release();
-        if (error instanceof RegistryError) throw error;
-        const delay =
-          replayable && isRetryableNetworkError(error) && !options.signal?.aborted
-            ? retryDelay(attempt, this.shared.policy, undefined, () => this.shared.random())
-            : undefined;
-        this.logger.debug(
-          `RegistryClient.call: ${options.operation} attempt ${attempt}: ${describeError(error)}`,
-        );
-        if (delay !== undefined) {
-          await this.shared.sleep(delay, options.signal);
-          continue;
-        }
-        throw new RegistryError(
-          'NETWORK_ERROR',
-          this.context(options.operation, options.repository, { attempts: attempt }),
-          describeError(error),
-          {
-            cause: error,
-          },
-        );
-      }
-      res.body.once('close', release);
-      if (this.auth.authScheme === 'unknown' && res.status !== 401) {
-        this.auth.authScheme = 'anonymous';
-        this.capabilities.auth ??= 'anonymous';
-      }
-      if (res.status === 401 && !authRetried && replayable && !options.expect.includes(401)) {
-        await discardBody(res);
-        if (
-          await this.auth.onChallenge(
-            res,
-            options.scopes,
-            options.operation,
-            options.repository,
-            authorization,
-          )
-        ) {
-          authRetried = true;
-          attempt--;
-          continue;
-        }
-        throw new RegistryError(
-          'UNAUTHORIZED',
-          this.context(options.operation, options.repository, { status: 401 }),
-          (await this.auth.getCredential())
-            ? `the registry rejected the credentials for ${this.registry}`
-            : `the registry requires credentials and none are configured for ${this.registry}`,
-        );
-      }
-      if (options.expect.includes(res.status)) return res;
-      if (isRetryableStatus(res.status) && replayable) {
-        const delay = retryDelay(
-          attempt,
-          this.shared.policy,
-          parseRetryAfter(header(res, 'retry-after')),
-          () => this.shared.random(),
-        );
-        if (delay !== undefined) {
-          await discardBody(res);
+    return withRetry(
+      this.shared,
+      async (attempt, backoff): Promise<AttemptResult<HttpResponse>> => {
+        const release = options.slotHeld ? () => {} : await semaphore.acquire();
+        let res: HttpResponse;
+        let authorization: string | undefined;
+        try {
+          authorization = await this.auth.authHeader(options.scopes, options.operation, options.repository);
+          const body = typeof options.body === 'function' ? options.body() : options.body;
+          res = await this.shared.transport.request({
+            method: options.method,
+            url,
+            headers: { ...options.headers, authorization },
+            body,
+            followRedirects: options.followRedirects,
+            signal: options.signal,
+          });
+        } catch (error) {
+          release();
+          if (error instanceof RegistryError) throw error;
+          const delay =
+            replayable && isRetryableNetworkError(error) && !options.signal?.aborted ? backoff() : undefined;
           this.logger.debug(
-            `RegistryClient.call: ${options.operation} answered ${res.status}, retrying in ${delay} ms`,
+            `RegistryClient.call: ${options.operation} attempt ${attempt}: ${describeError(error)}`,
           );
-          await this.shared.sleep(delay, options.signal);
-          continue;
+          if (delay !== undefined) return { waitMs: delay };
+          throw new RegistryError(
+            'NETWORK_ERROR',
+            this.context(options.operation, options.repository, { attempts: attempt }),
+            describeError(error),
+            {
+              cause: error,
+            },
+          );
         }
-      }
-      throw await this.errorFromResponse(res, options, attempt);
-    }
+        res.body.once('close', release);
+        if (this.auth.authScheme === 'unknown' && res.status !== 401) {
+          this.auth.authScheme = 'anonymous';
+          this.capabilities.auth ??= 'anonymous';
+        }
+        if (res.status === 401 && !authRetried && replayable && !options.expect.includes(401)) {
+          await discardBody(res);
+          if (
+            await this.auth.onChallenge(
+              res,
+              options.scopes,
+              options.operation,
+              options.repository,
+              authorization,
+            )
+          ) {
+            authRetried = true;
+            return { again: true };
+          }
+          throw new RegistryError(
+            'UNAUTHORIZED',
+            this.context(options.operation, options.repository, { status: 401 }),
+            (await this.auth.getCredential())
+              ? `the registry rejected the credentials for ${this.registry}`
+              : `the registry requires credentials and none are configured for ${this.registry}`,
+          );
+        }
+        if (options.expect.includes(res.status)) return { value: res };
+        if (isRetryableStatus(res.status) && replayable) {
+          const delay = backoff(parseRetryAfter(header(res, 'retry-after')));
+          if (delay !== undefined) {
+            await discardBody(res);
+            this.logger.debug(
+              `RegistryClient.call: ${options.operation} answered ${res.status}, retrying in ${delay} ms`,
+            );
+            return { waitMs: delay };
+          }
+        }
+        throw await this.errorFromResponse(res, options, attempt);
+      },
+      options.signal,
+    );
   }
 
   async errorFromResponse(res: HttpResponse, options: CallOptions, attempts: number): Promise<RegistryError> {

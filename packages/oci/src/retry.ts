@@ -90,3 +90,40 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Where a retry loop takes its policy, its clock and its dice from (Registries; fakes in tests). */
+export interface RetryRuntime {
+  readonly policy: RetryPolicy;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+}
+
+/**
+ * What one attempt came to: a value; another attempt after `waitMs` (a delay its `backoff` gave); or
+ * another attempt at once that does not count as one (a 401 answered by fetching fresh credentials).
+ */
+export type AttemptResult<T> = { value: T } | { waitMs: number } | { again: true };
+
+/**
+ * The retry loop: runs `attempt(n, backoff)` for n = 1, 2, … until it returns a value or throws.
+ * `backoff(retryAfterMs?)` is the wait before attempt n + 1 under the policy (retryDelay: jittered,
+ * honouring a server's Retry-After), undefined when the policy is spent or the Retry-After is too long.
+ * Which failures retry, and what is thrown when they stop, stay with the caller.
+ */
+export async function withRetry<T>(
+  runtime: RetryRuntime,
+  attempt: (n: number, backoff: (retryAfterMs?: number) => number | undefined) => Promise<AttemptResult<T>>,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    const result = await attempt(n, (retryAfterMs) =>
+      retryDelay(n, runtime.policy, retryAfterMs, () => runtime.random()),
+    );
+    if ('value' in result) return result.value;
+    if ('again' in result) {
+      n--;
+      continue;
+    }
+    await runtime.sleep(result.waitMs, signal);
+  }
+}
