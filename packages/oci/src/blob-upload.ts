@@ -3,13 +3,7 @@ import type { BlobSource, TransferOptions, UploadOptions } from './client';
 import { RegistryError } from './errors';
 import { describeError, header, push } from './http-util';
 import { type Descriptor } from './media-types';
-import {
-  type AttemptResult,
-  isRetryableNetworkError,
-  isRetryableStatus,
-  retryDelay,
-  withRetry,
-} from './retry';
+import { type AttemptResult, isRetryableNetworkError, isRetryableStatus, withRetry } from './retry';
 import type { RegistryHttp } from './registry-http';
 
 /** Blobs written: cross-repository mount, monolithic PUT, PATCH chunks that resume, upload sessions. */
@@ -228,71 +222,79 @@ export class BlobUploader {
     const chunkSize = Math.max(options.chunkSize ?? 0, session.minChunk);
     let location = session.location;
     let offset = 0;
-    let failures = 0;
-    while (offset < size) {
-      const end = Math.min(size, offset + chunkSize) - 1;
-      const stream = slicer ? slicer.next(end - offset + 1) : await open(offset);
-      const limited = slicer ? stream : takeBytes(stream, end - offset + 1);
-      try {
-        const res = await this.http.exchange({
-          ...options,
-          operation: `${operation} (PATCH ${offset}-${end})`,
-          repository,
-          scopes: push(repository),
-          method: 'PATCH',
-          path: location,
-          headers: {
-            'content-type': 'application/octet-stream',
-            'content-length': end - offset + 1,
-            'content-range': `${offset}-${end}`,
-          },
-          body: limited,
-          expect: [202],
-        });
-        this.http.capabilities.chunkedUpload = true;
-        options.onBytes?.(end - offset + 1);
-        location = new URL(header(res, 'location') ?? location, location).toString();
-        offset = end + 1;
-      } catch (error) {
-        stream.destroy();
-        // The live stream is past the failed chunk now: the rest comes from open(offset).
-        slicer?.destroy();
-        slicer = undefined;
-        if (++failures >= this.http.shared.policy.maxAttempts) throw error;
-        if (error instanceof RegistryError && error.status === 416) throw error;
-        await this.http.shared.sleep(
-          retryDelay(failures, this.http.shared.policy, undefined, () => this.http.shared.random()) ?? 0,
-          options.signal,
-        );
-        // Ask the registry how much it has and resume from there. A registry that dropped the session
-        // (distribution does after a body cut mid-PATCH) gets a new one, from the start.
-        const status = await this.http.exchange({
-          ...options,
-          operation: `${operation} (status)`,
-          repository,
-          scopes: push(repository),
-          method: 'GET',
-          path: location,
-          expect: [204, 200, 404],
-        });
-        if (status.status === 404) {
-          this.http.logger.debug(`RegistryClient.uploadChunked: ${digest} session lost, restarting`);
-          location = (await this.startUpload(repository, options)).location;
-          offset = 0;
-          continue;
+    let resuming = false;
+    // Attempt n runs after n - 1 failed chunks (over the whole upload): it first asks the registry how
+    // much it has, then sends the rest.
+    await withRetry(
+      this.http.shared,
+      async (failures, backoff): Promise<AttemptResult<void>> => {
+        if (resuming) {
+          resuming = false;
+          // Ask the registry how much it has and resume from there. A registry that dropped the session
+          // (distribution does after a body cut mid-PATCH) gets a new one, from the start.
+          const status = await this.http.exchange({
+            ...options,
+            operation: `${operation} (status)`,
+            repository,
+            scopes: push(repository),
+            method: 'GET',
+            path: location,
+            expect: [204, 200, 404],
+          });
+          const range = /^(?:bytes=)?0-(\d+)$/.exec(header(status, 'range') ?? '');
+          if (status.status === 404) {
+            this.http.logger.debug(`RegistryClient.uploadChunked: ${digest} session lost, restarting`);
+            location = (await this.startUpload(repository, options)).location;
+            offset = 0;
+          } else if (!range || range[1] === '0') {
+            // No range, or `0-0`, which distribution answers both for 0 and for 1 byte received: start over.
+            await this.cancelUpload(repository, location, options).catch(() => undefined);
+            location = (await this.startUpload(repository, options)).location;
+            offset = 0;
+          } else {
+            offset = Number(range[1]) + 1;
+            location = new URL(header(status, 'location') ?? location, location).toString();
+          }
         }
-        const range = /^(?:bytes=)?0-(\d+)$/.exec(header(status, 'range') ?? '');
-        if (!range || range[1] === '0') {
-          // No range, or `0-0`, which distribution answers both for 0 and for 1 byte received: start over.
-          await this.cancelUpload(repository, location, options).catch(() => undefined);
-          location = (await this.startUpload(repository, options)).location;
-          offset = 0;
-          continue;
+        while (offset < size) {
+          const end = Math.min(size, offset + chunkSize) - 1;
+          const stream = slicer ? slicer.next(end - offset + 1) : await open(offset);
+          const limited = slicer ? stream : takeBytes(stream, end - offset + 1);
+          try {
+            const res = await this.http.exchange({
+              ...options,
+              operation: `${operation} (PATCH ${offset}-${end})`,
+              repository,
+              scopes: push(repository),
+              method: 'PATCH',
+              path: location,
+              headers: {
+                'content-type': 'application/octet-stream',
+                'content-length': end - offset + 1,
+                'content-range': `${offset}-${end}`,
+              },
+              body: limited,
+              expect: [202],
+            });
+            this.http.capabilities.chunkedUpload = true;
+            options.onBytes?.(end - offset + 1);
+            location = new URL(header(res, 'location') ?? location, location).toString();
+            offset = end + 1;
+          } catch (error) {
+            stream.destroy();
+            // The live stream is past the failed chunk now: the rest comes from open(offset).
+            slicer?.destroy();
+            slicer = undefined;
+            if (failures >= this.http.shared.policy.maxAttempts) throw error;
+            if (error instanceof RegistryError && error.status === 416) throw error;
+            resuming = true;
+            return { waitMs: backoff() ?? 0 };
+          }
         }
-        offset = Number(range[1]) + 1;
-        location = new URL(header(status, 'location') ?? location, location).toString();
-      }
-    }
+        return { value: undefined };
+      },
+      options.signal,
+    );
     const res = await this.http.exchange({
       ...options,
       operation,
