@@ -5,6 +5,7 @@ import { describeError, header, push } from './http-util';
 import { type Descriptor } from './media-types';
 import { type AttemptResult, isRetryableNetworkError, isRetryableStatus, withRetry } from './retry';
 import type { RegistryHttp } from './registry-http';
+import { type HttpResponse } from './transport';
 
 /** Blobs written: cross-repository mount, monolithic PUT, PATCH chunks that resume, upload sessions. */
 export class BlobUploader {
@@ -32,14 +33,7 @@ export class BlobUploader {
     });
     if (res.status === 201) {
       this.http.capabilities.crossRepoMount = true;
-      const reported = header(res, 'docker-content-digest');
-      if (reported && reported !== digest) {
-        throw new RegistryError(
-          'DIGEST_MISMATCH',
-          this.http.context(operation, repository),
-          `registry mounted ${reported}`,
-        );
-      }
+      this.checkReported(res, digest, 'mounted', operation, repository);
       return 'mounted';
     }
     const location = header(res, 'location');
@@ -187,14 +181,7 @@ export class BlobUploader {
       expect: [201, 204],
     });
     options.onBytes?.(size);
-    const reported = header(res, 'docker-content-digest');
-    if (reported && reported !== digest) {
-      throw new RegistryError(
-        'DIGEST_MISMATCH',
-        this.http.context(operation, repository),
-        `registry stored ${reported}`,
-      );
-    }
+    this.checkReported(res, digest, 'stored', operation, repository);
   }
 
   /**
@@ -304,12 +291,23 @@ export class BlobUploader {
       path: withDigest(location, digest),
       expect: [201, 204],
     });
+    this.checkReported(res, digest, 'stored', operation, repository);
+  }
+
+  /** The registry's Docker-Content-Digest, when it sends one, must be the digest we asked for. */
+  private checkReported(
+    res: HttpResponse,
+    digest: string,
+    verb: 'mounted' | 'stored',
+    operation: string,
+    repository: string,
+  ): void {
     const reported = header(res, 'docker-content-digest');
     if (reported && reported !== digest) {
       throw new RegistryError(
         'DIGEST_MISMATCH',
         this.http.context(operation, repository),
-        `registry stored ${reported}`,
+        `registry ${verb} ${reported}`,
       );
     }
   }
