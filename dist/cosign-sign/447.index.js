@@ -122,8 +122,8 @@ function escapeHtml(text) {
 
 // EXTERNAL MODULE: ./packages/image-record/src/record.ts + 1 modules
 var record = __webpack_require__(82081);
-// EXTERNAL MODULE: ./packages/oci/src/registry-auths.ts + 11 modules
-var registry_auths = __webpack_require__(89956);
+// EXTERNAL MODULE: ./packages/oci/src/registry-auths.ts + 19 modules
+var registry_auths = __webpack_require__(8708);
 // EXTERNAL MODULE: ./packages/sign/src/trust.ts
 var src_trust = __webpack_require__(44968);
 // EXTERNAL MODULE: external "node:crypto"

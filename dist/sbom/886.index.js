@@ -217,8 +217,8 @@ function formatOutput(value) {
 
 // EXTERNAL MODULE: ./packages/image-record/src/record.ts + 1 modules
 var record = __webpack_require__(2081);
-// EXTERNAL MODULE: ./packages/oci/src/registry-auths.ts + 6 modules
-var registry_auths = __webpack_require__(374);
+// EXTERNAL MODULE: ./packages/oci/src/registry-auths.ts + 14 modules
+var registry_auths = __webpack_require__(5769);
 ;// CONCATENATED MODULE: ./packages/oci/src/plan.ts
 
 

@@ -1,8 +1,8 @@
-export const id = 346;
-export const ids = [346];
+export const id = 641;
+export const ids = [641];
 export const modules = {
 
-/***/ 55346:
+/***/ 20641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -2789,6 +2789,30 @@ function referrerArtifactType(manifest) {
     return isIndex(manifest) ? undefined : manifest.config?.mediaType;
 }
 
+;// CONCATENATED MODULE: ./packages/oci/src/errors.ts
+
+/**
+ * Any failure talking to a registry. The message always names the registry, the repository and the
+ * operation, so the last line of a failed step says what failed where; it never carries credentials.
+ */
+class RegistryError extends errors/* BaseError */.Cf {
+    registry;
+    repository;
+    operation;
+    status;
+    attempts;
+    constructor(code, context, detail, options) {
+        const where = context.repository ? `${context.registry}/${context.repository}` : context.registry;
+        const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+        super(code, `${context.operation} at ${where} failed${tries}: ${detail}`, options);
+        this.registry = context.registry;
+        this.repository = context.repository;
+        this.operation = context.operation;
+        this.status = context.status;
+        this.attempts = context.attempts;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/action-kit/src/limits.ts
 
 const KiB = 1024;
@@ -3010,282 +3034,28 @@ function parseLimits(input, raw) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./packages/oci/src/auth.ts
+;// CONCATENATED MODULE: ./packages/oci/src/http-util.ts
 
-
-
-
-
-/**
- * Parses a WWW-Authenticate header (RFC 7235): one or more challenges, each a scheme followed by
- * comma-separated auth-params whose values may be quoted strings with backslash escapes.
- * `Bearer realm="https://a/token",service="reg",scope="repository:x:pull,push"`.
- */
-function parseWwwAuthenticate(header) {
-    const challenges = [];
-    let i = 0;
-    const n = header.length;
-    const skipSpace = () => {
-        while (i < n && /[\s,]/.test(header[i]))
-            i++;
-    };
-    const readToken = () => {
-        const start = i;
-        while (i < n && /[!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(header[i]))
-            i++;
-        return header.slice(start, i);
-    };
-    let current;
-    while (i < n) {
-        skipSpace();
-        if (i >= n)
-            break;
-        const token = readToken();
-        if (!token) {
-            i++;
-            continue;
-        }
-        let j = i;
-        while (j < n && header[j] === ' ')
-            j++;
-        if (header[j] === '=' && current) {
-            i = j + 1;
-            while (i < n && header[i] === ' ')
-                i++;
-            let value;
-            if (header[i] === '"') {
-                i++;
-                let out = '';
-                while (i < n && header[i] !== '"') {
-                    if (header[i] === '\\' && i + 1 < n)
-                        i++;
-                    out += header[i];
-                    i++;
-                }
-                i++;
-                value = out;
-            }
-            else {
-                const start = i;
-                while (i < n && header[i] !== ',')
-                    i++;
-                value = header.slice(start, i).trim();
-            }
-            current.params[token.toLowerCase()] = value;
-        }
-        else {
-            current = { scheme: token.toLowerCase(), params: {} };
-            challenges.push(current);
-            // token68 form (`Basic abc==`) carries no params we use: skip it.
-            while (i < n && header[i] === ' ')
-                i++;
-            const rest = header.slice(i);
-            const m = /^[A-Za-z0-9._~+/-]+=*(?=\s*(,|$))/.exec(rest);
-            if (m && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\s*=[^=]/.test(rest))
-                i += m[0].length;
-        }
-    }
-    return challenges;
+function pull(repository) {
+    return [{ repository, actions: ['pull'] }];
 }
-function formatScope(scope) {
-    const actions = [...new Set(scope.actions)].sort((a, b) => ACTION_ORDER[a] - ACTION_ORDER[b]);
-    return `repository:${scope.repository}:${actions.join(',')}`;
+function push(repository) {
+    return [{ repository, actions: ['pull', 'push'] }];
 }
-const ACTION_ORDER = { pull: 0, push: 1, delete: 2 };
-/** Merges scopes on the same repository and orders them so equal sets have equal cache keys. */
-function normalizeScopes(scopes) {
-    const byRepo = new Map();
-    for (const s of scopes) {
-        const set = byRepo.get(s.repository) ?? new Set();
-        for (const a of s.actions)
-            set.add(a);
-        byRepo.set(s.repository, set);
-    }
-    return [...byRepo.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([repository, actions]) => ({ repository, actions: [...actions] }));
+function header(res, name) {
+    const value = res.headers[name];
+    return Array.isArray(value) ? value[0] : value;
 }
-/** Reads the token endpoint's JSON: `token` or `access_token`, `expires_in` (default 60 s per the spec). */
-function parseTokenResponse(body, now = Date.now()) {
-    let parsed;
-    try {
-        parsed = JSON.parse(body);
+function describeError(error) {
+    if (error instanceof Error) {
+        const code = error.code;
+        return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
     }
-    catch {
-        throw new Error('token endpoint answer is not JSON');
-    }
-    // `null`, a list or a number is valid JSON but no answer (found by the property tests, #19).
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new Error('token endpoint answer is not a JSON object');
-    const json = parsed;
-    const token = typeof json.token === 'string' && json.token ? json.token : json.access_token;
-    if (typeof token !== 'string' || !token)
-        throw new Error('token endpoint returned no token');
-    // A day at most: an absurd lifetime from the endpoint must not keep a token past its real expiry forever.
-    const expiresIn = typeof json.expires_in === 'number' && json.expires_in > 0 ? Math.min(json.expires_in, 86_400) : 60;
-    const issued = typeof json.issued_at === 'string' ? Date.parse(json.issued_at) : NaN;
-    const start = Number.isNaN(issued) || issued > now ? now : issued;
-    // Renew a little early so a token never expires mid-request.
-    const skew = Math.min(30, expiresIn * 0.1) * 1000;
-    return { token, expiresAt: start + expiresIn * 1000 - skew };
+    return String(error);
 }
-/** Fixed credentials per registry, e.g. from an action's `registry-auths` input. */
-class StaticCredentials {
-    byRegistry = new Map();
-    constructor(entries = {}) {
-        for (const [registry, credential] of Object.entries(entries))
-            this.byRegistry.set(normalizeRegistryKey(registry), credential);
-    }
-    async get(registry) {
-        return this.byRegistry.get(normalizeRegistryKey(registry));
-    }
-}
-/** First provider that knows the registry wins. */
-function chainCredentials(...providers) {
-    return {
-        async get(registry) {
-            for (const provider of providers) {
-                const found = await provider.get(registry);
-                if (found)
-                    return found;
-            }
-            return undefined;
-        },
-    };
-}
-/** `https://index.docker.io/v1/`, `registry-1.docker.io`, `docker.io` → `docker.io`; strips scheme and path. */
-function normalizeRegistryKey(registry) {
-    let key = registry.trim().replace(/^[a-z]+:\/\//i, '');
-    key = key.replace(/\/.*$/, '').toLowerCase();
-    if (key === 'index.docker.io' || key === DOCKER_HUB_API_HOST || key === DOCKER_HUB)
-        return DOCKER_HUB;
-    return key;
-}
-/**
- * Credentials the way the Docker CLI finds them: `credHelpers[registry]`, then `credsStore`, then
- * `auths` (base64 `auth`, or username/password, identitytoken, registrytoken). Helpers run as
- * `docker-credential-<name> get` with the server URL on stdin, through action-kit's exec.
- */
-class DockerConfigCredentials {
-    options;
-    config;
-    constructor(options = {}) {
-        this.options = options;
-    }
-    load() {
-        this.config ??= (async () => {
-            const file = this.options.path ??
-                external_node_path_default().join(process.env.DOCKER_CONFIG ?? external_node_path_default().join(external_node_os_default().homedir(), '.docker'), 'config.json');
-            try {
-                return JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
-            }
-            catch (error) {
-                if (error.code === 'ENOENT')
-                    return undefined;
-                throw new Error(`cannot read docker config ${file}: ${error.message}`);
-            }
-        })();
-        return this.config;
-    }
-    async get(registry) {
-        const config = await this.load();
-        if (!config)
-            return undefined;
-        const key = normalizeRegistryKey(registry);
-        const helperEntry = Object.entries(config.credHelpers ?? {}).find(([k]) => normalizeRegistryKey(k) === key);
-        if (helperEntry)
-            return this.fromHelper(helperEntry[1], key);
-        if (config.credsStore) {
-            const fromStore = await this.fromHelper(config.credsStore, key);
-            if (fromStore)
-                return fromStore;
-        }
-        const authEntry = Object.entries(config.auths ?? {}).find(([k]) => normalizeRegistryKey(k) === key);
-        if (!authEntry)
-            return undefined;
-        const entry = authEntry[1];
-        const credential = {};
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0) {
-                credential.username = decoded.slice(0, colon);
-                credential.password = decoded.slice(colon + 1);
-            }
-        }
-        if (entry.username)
-            credential.username = entry.username;
-        if (entry.password)
-            credential.password = entry.password;
-        if (entry.identitytoken)
-            credential.identityToken = entry.identitytoken;
-        if (entry.registrytoken)
-            credential.registryToken = entry.registrytoken;
-        this.mask(credential);
-        return Object.keys(credential).length > 0 ? credential : undefined;
-    }
-    async fromHelper(helper, key) {
-        const exec = this.options.exec ?? exec_exec;
-        const server = key === DOCKER_HUB ? 'https://index.docker.io/v1/' : key;
-        const logger = this.options.logger ?? silentLogger;
-        logger.debug(`DockerConfigCredentials.get: asking docker-credential-${helper} for ${server}`);
-        let stdout;
-        try {
-            ({ stdout } = await exec(`docker-credential-${helper}`, ['get'], {
-                input: server,
-                logger: silentLogger,
-            }));
-        }
-        catch (error) {
-            if (error instanceof errors/* CommandInvocationError */._T &&
-                /credentials not found/i.test(error.stderr + error.message)) {
-                return undefined;
-            }
-            if (error instanceof errors/* CommandInvocationError */._T) {
-                // Helpers print "credentials not found" on stdout in some versions; treat any other failure as fatal.
-                throw new Error(`docker-credential-${helper} get failed for ${server} (exit ${error.exitCode})`);
-            }
-            throw error;
-        }
-        const json = JSON.parse(stdout);
-        if (!json.Secret)
-            return undefined;
-        const credential = json.Username === '<token>'
-            ? { identityToken: json.Secret }
-            : { username: json.Username, password: json.Secret };
-        this.mask(credential);
-        return credential;
-    }
-    mask(credential) {
-        for (const secret of [credential.password, credential.identityToken, credential.registryToken]) {
-            if (secret)
-                this.options.onSecret?.(secret);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/errors.ts
-
-/**
- * Any failure talking to a registry. The message always names the registry, the repository and the
- * operation, so the last line of a failed step says what failed where; it never carries credentials.
- */
-class RegistryError extends errors/* BaseError */.Cf {
-    registry;
-    repository;
-    operation;
-    status;
-    attempts;
-    constructor(code, context, detail, options) {
-        const where = context.repository ? `${context.registry}/${context.repository}` : context.registry;
-        const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
-        super(code, `${context.operation} at ${where} failed${tries}: ${detail}`, options);
-        this.registry = context.registry;
-        this.repository = context.repository;
-        this.operation = context.operation;
-        this.status = context.status;
-        this.attempts = context.attempts;
-    }
+/** The detail of a TOO_LARGE error: the limit, its value and how to raise it. */
+function tooLarge(limit, value, what) {
+    return `${what} over the ${limit} limit (${value} bytes); ${howToRaise(limit)}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/oci/src/limiter.ts
@@ -3385,87 +3155,6 @@ class KeyedMutex {
                 this.tails.delete(key);
         }
     }
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/retry.ts
-const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 5,
-    baseDelayMs: 250,
-    maxDelayMs: 8_000,
-    maxRetryAfterMs: 60_000,
-};
-const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
-const RETRYABLE_ERROR_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE',
-    'HPE_INVALID_CONSTANT',
-    'IDLE_TIMEOUT',
-]);
-function isRetryableStatus(status) {
-    return RETRYABLE_STATUSES.has(status);
-}
-/** Connection-level failures worth another attempt: resets, refusals, timeouts, truncated bodies. */
-function isRetryableNetworkError(error) {
-    if (!error || typeof error !== 'object')
-        return false;
-    const code = error.code;
-    if (typeof code === 'string' && RETRYABLE_ERROR_CODES.has(code))
-        return true;
-    const message = error.message;
-    return typeof message === 'string' && /socket hang up|aborted|premature close/i.test(message);
-}
-/** Retry-After as milliseconds from `now`: either delta-seconds or an HTTP-date. Undefined when absent or bad. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (!value)
-        return undefined;
-    const text = value.trim();
-    if (/^\d+$/.test(text))
-        return Number(text) * 1000;
-    const date = Date.parse(text);
-    if (Number.isNaN(date))
-        return undefined;
-    return Math.max(0, date - now);
-}
-/**
- * How long to wait before attempt `attempt + 1` (attempt counts from 1). Full jitter: uniform in
- * [0, min(max, base·2^(attempt-1))], so that many clients retrying at once spread out. A server's
- * Retry-After wins when given (it is a floor, with a little jitter above it), unless it exceeds the
- * policy's bound, in which case the result is undefined: give up.
- */
-function retryDelay(attempt, policy, retryAfterMs, random = Math.random) {
-    if (attempt >= policy.maxAttempts)
-        return undefined;
-    if (retryAfterMs !== undefined) {
-        if (retryAfterMs > policy.maxRetryAfterMs)
-            return undefined;
-        return retryAfterMs + Math.floor(random() * Math.min(1000, policy.baseDelayMs));
-    }
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.floor(random() * ceiling);
-}
-function sleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -3644,1055 +3333,30 @@ async function discardBody(response) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/oci/src/client.ts
+;// CONCATENATED MODULE: ./packages/oci/src/referrers.ts
 
 
 
 
 
 
-
-
-
-
-
-const MAX_MANIFEST_BYTES = DEFAULT_LIMITS['manifest-bytes'];
-const ERROR_BODY_BYTES = 64 * 1024;
-/** Holds one RegistryClient per registry plus what they share: transport, limits, credentials. */
-class Registries {
-    options;
-    transport;
-    limits;
-    policy;
-    logger;
-    /** The bounds on what registries hand us (LIMITS in @deliverkit/action-kit). */
-    bounds;
-    clients = new Map();
-    constructor(options = {}) {
-        this.options = options;
-        const hosts = options.hosts ?? {};
-        this.bounds = resolveLimits(options.limits);
-        this.transport = new HttpTransport({
-            maxRedirects: this.bounds.redirects,
-            userAgent: options.userAgent,
-            idleTimeoutMs: options.idleTimeoutMs,
-            tls: (host) => {
-                const caOf = (s) => s.ca ?? (s.caFile ? (0,external_node_fs_.readFileSync)(s.caFile, 'utf8') : undefined);
-                const settings = hosts[host];
-                if (settings)
-                    return { ca: caOf(settings), insecureSkipVerify: settings.insecureSkipVerify };
-                // A token realm or storage redirect is often served under the same private CA as its registry:
-                // trust every CA the user configured (still verifying) for hosts with no settings of their own.
-                const all = Object.values(hosts)
-                    .map(caOf)
-                    .filter((ca) => Boolean(ca));
-                return all.length > 0 ? { ca: all.join('\n') } : undefined;
-            },
-        });
-        this.limits = new KeyedSemaphores(options.concurrency ?? 4);
-        this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-        this.logger = options.logger ?? silentLogger;
-    }
-    /** The client for a registry name as it appears in references (`docker.io`, `ghcr.io`, `localhost:5000`). */
-    client(registry) {
-        let client = this.clients.get(registry);
-        if (!client) {
-            client = new RegistryClient(registry, this);
-            this.clients.set(registry, client);
-        }
-        return client;
-    }
-    credentials() {
-        this.credentialProvider ??=
-            this.options.credentials ?? new DockerConfigCredentials({ onSecret: this.options.onSecret });
-        return this.credentialProvider;
-    }
-    credentialProvider;
-    /** Takes one permit per listed registry (repeats count), in a deadlock-free order. */
-    acquireTransfer(registries) {
-        return this.limits.acquireAll(registries.map((r) => this.client(r).host));
-    }
-    sleep(ms, signal) {
-        return this.options.sleep ? this.options.sleep(ms) : sleep(ms, signal);
-    }
-    random() {
-        return (this.options.random ?? Math.random)();
-    }
-    close() {
-        this.transport.close();
-    }
-}
-/**
- * A client for one registry host: auth (anonymous, Basic, Bearer token per scope set, reused until
- * expiry), retries with jittered backoff honouring Retry-After, a per-host concurrency limit, and
- * digest verification of everything read and written.
- */
-class RegistryClient {
-    registry;
-    shared;
-    /** API host (`registry-1.docker.io` for Docker Hub). */
-    host;
-    base;
-    authScheme = 'unknown';
-    bearer;
-    tokens = new Map();
-    tokenFetches = new Map();
-    credential;
+/** Referrers: the OCI 1.1 API when the registry has it, else the `sha256-<hex>` tag schema. */
+class Referrers {
+    http;
+    manifests;
     tagSchemaLock = new KeyedMutex();
-    capabilities;
-    /** The bounds its Registries was opened with. */
-    get bounds() {
-        return this.shared.bounds;
-    }
-    constructor(registry, shared) {
-        this.registry = registry;
-        this.shared = shared;
-        this.host = registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
-        this.capabilities = {
-            registry,
-            referrersApi: null,
-            ociMediaTypes: null,
-            chunkedUpload: null,
-            crossRepoMount: null,
-            auth: null,
-            tls: null,
-        };
-    }
-    get logger() {
-        return this.shared.logger;
-    }
-    hostOptions() {
-        return this.shared.options.hosts?.[this.host] ?? this.shared.options.hosts?.[this.registry] ?? {};
-    }
-    /**
-     * https unless configured insecure. A loopback registry with no TLS settings is tried over https
-     * first and falls back to http, as Docker does for localhost.
-     */
-    baseUrl() {
-        this.base ??= (async () => {
-            const options = this.hostOptions();
-            if (options.insecure)
-                return this.setTls(false);
-            const hostname = this.host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-            const loopback = hostname === 'localhost' || /^127\./.test(hostname) || hostname === '::1';
-            if (!loopback || options.ca || options.caFile)
-                return this.setTls(true);
-            try {
-                const res = await this.shared.transport.request({
-                    method: 'GET',
-                    url: new URL(`https://${this.host}/v2/`),
-                });
-                await discardBody(res);
-                return this.setTls(true);
-            }
-            catch (error) {
-                const code = error.code ?? '';
-                const message = error.message ?? '';
-                if (/EPROTO|ERR_SSL|ECONNRESET/.test(code) || /wrong version number|packet length/i.test(message)) {
-                    this.logger.debug(`RegistryClient.baseUrl: ${this.host} does not speak TLS, using http`);
-                    return this.setTls(false);
-                }
-                return this.setTls(true);
-            }
-        })();
-        return this.base;
-    }
-    setTls(tls) {
-        this.capabilities.tls = tls;
-        return `${tls ? 'https' : 'http'}://${this.host}`;
-    }
-    context(operation, repository, extra = {}) {
-        return { registry: this.registry, repository, operation, ...extra };
-    }
-    getCredential() {
-        this.credential ??= this.shared.credentials().get(this.registry);
-        return this.credential;
-    }
-    async authHeader(scopes, operation, repository) {
-        if (this.authScheme === 'basic') {
-            const credential = await this.getCredential();
-            if (credential?.username !== undefined && credential.password !== undefined) {
-                return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-            }
-            return undefined;
-        }
-        if (this.authScheme === 'bearer' && this.bearer) {
-            const credential = await this.getCredential();
-            if (credential?.registryToken)
-                return `Bearer ${credential.registryToken}`;
-            const token = await this.token(scopes, [], operation, repository);
-            return `Bearer ${token.token}`;
-        }
-        return undefined;
-    }
-    /**
-     * The credential to present at a token realm. The registry names the realm, so a hostile or compromised
-     * registry could name a host of its choosing to collect the password: the registry's credential goes
-     * only to a realm on the same host or site (`auth.docker.io` for `docker.io`, `token.example.com` for
-     * `registry.example.com`), never from https down to plain http. Elsewhere the realm gets the credential
-     * configured for its own host, or none, and the error says so.
-     */
-    async realmCredential(realm, ctx) {
-        const credential = await this.getCredential();
-        if (!credential)
-            return undefined;
-        const registryTls = this.capabilities.tls !== false;
-        if (registryTls && realm.protocol === 'http:') {
-            throw new RegistryError('DENIED', ctx, `the token realm ${realm.host} is plain http while the registry is https: credentials for ${this.registry} are not sent there`);
-        }
-        if (sameSite(this.host, realm.hostname))
-            return credential;
-        const own = await this.shared.credentials().get(realm.host);
-        if (own)
-            return own;
-        throw new RegistryError('DENIED', ctx, `the registry names a token realm on another host (${realm.host}); credentials for ${this.registry} are not sent there. ` +
-            `If ${realm.host} is this registry's token service, give it its own registry-auths entry`);
-    }
-    async token(scopes, extra, operation, repository) {
-        const key = normalizeScopes(scopes).map(formatScope).join(' ');
-        if (extra.length === 0) {
-            const cached = this.cachedToken(scopes);
-            if (cached)
-                return cached;
-        }
-        let pending = this.tokenFetches.get(key);
-        if (!pending) {
-            pending = this.fetchToken(key ? key.split(' ') : [], extra, operation, repository).finally(() => this.tokenFetches.delete(key));
-            this.tokenFetches.set(key, pending);
-        }
-        const token = await pending;
-        this.tokens.set(key, token);
-        return token;
-    }
-    /** A live token whose scopes cover `scopes` (a pull,push token serves pull requests too). */
-    cachedToken(scopes) {
-        const now = Date.now();
-        const key = normalizeScopes(scopes).map(formatScope).join(' ');
-        const exact = this.tokens.get(key);
-        if (exact && exact.expiresAt > now)
-            return exact;
-        const wanted = normalizeScopes(scopes);
-        for (const [cachedKey, token] of this.tokens) {
-            if (token.expiresAt <= now)
-                continue;
-            const granted = new Map(cachedKey
-                .split(' ')
-                .filter(Boolean)
-                .map((s) => {
-                const parts = s.split(':');
-                return [parts.slice(1, -1).join(':'), new Set(parts[parts.length - 1].split(','))];
-            }));
-            if (wanted.every((w) => w.actions.every((a) => granted.get(w.repository)?.has(a))))
-                return token;
-        }
-        return undefined;
-    }
-    async fetchToken(scopes, extra, operation, repository) {
-        const bearer = this.bearer;
-        const ctx = this.context(`authenticate for ${operation}`, repository);
-        let url;
-        try {
-            url = new URL(bearer.realm);
-        }
-        catch {
-            throw new RegistryError('PROTOCOL_ERROR', ctx, `the token realm is not a URL`);
-        }
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-            throw new RegistryError('PROTOCOL_ERROR', ctx, `the token realm is a ${url.protocol} URL, not http(s)`);
-        }
-        const credential = await this.realmCredential(url, ctx);
-        const allScopes = [...new Set([...scopes, ...extra])];
-        this.logger.debug(`RegistryClient.fetchToken: ${url.host} scopes=${allScopes.join(' ') || '(none)'}`);
-        for (let attempt = 1;; attempt++) {
-            let res;
-            try {
-                if (credential?.identityToken) {
-                    const form = new URLSearchParams({
-                        grant_type: 'refresh_token',
-                        refresh_token: credential.identityToken,
-                        client_id: 'deliverkit',
-                    });
-                    if (bearer.service)
-                        form.set('service', bearer.service);
-                    if (allScopes.length)
-                        form.set('scope', allScopes.join(' '));
-                    res = await this.shared.transport.request({
-                        method: 'POST',
-                        url,
-                        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                        body: Buffer.from(form.toString()),
-                    });
-                }
-                else {
-                    if (bearer.service)
-                        url.searchParams.set('service', bearer.service);
-                    for (const scope of allScopes)
-                        url.searchParams.append('scope', scope);
-                    const headers = {};
-                    if (credential?.username !== undefined && credential.password !== undefined) {
-                        url.searchParams.set('account', credential.username);
-                        headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-                    }
-                    res = await this.shared.transport.request({ method: 'GET', url, headers, followRedirects: true });
-                }
-            }
-            catch (error) {
-                const delay = isRetryableNetworkError(error)
-                    ? retryDelay(attempt, this.shared.policy, undefined, () => this.shared.random())
-                    : undefined;
-                if (delay !== undefined) {
-                    await this.shared.sleep(delay);
-                    continue;
-                }
-                throw new RegistryError('NETWORK_ERROR', { ...ctx, attempts: attempt }, `token endpoint ${url.host}: ${describeError(error)}`, { cause: error });
-            }
-            if (res.status === 200) {
-                const limit = DEFAULT_LIMITS['token-response-bytes'];
-                const body = await readBody(res, limit).catch((error) => {
-                    throw error instanceof BodyTooLargeError
-                        ? new RegistryError('TOO_LARGE', ctx, `token endpoint ${url.host}: ${tooLarge('token-response-bytes', limit, 'answer')}`)
-                        : new RegistryError('NETWORK_ERROR', ctx, `token endpoint ${url.host}: ${describeError(error)}`, {
-                            cause: error,
-                        });
-                });
-                try {
-                    return parseTokenResponse(body.toString('utf8'));
-                }
-                catch (error) {
-                    throw new RegistryError('PROTOCOL_ERROR', ctx, `token endpoint ${url.host}: ${error.message}`);
-                }
-            }
-            const delay = isRetryableStatus(res.status)
-                ? retryDelay(attempt, this.shared.policy, parseRetryAfter(header(res, 'retry-after')), () => this.shared.random())
-                : undefined;
-            await discardBody(res);
-            if (delay !== undefined) {
-                await this.shared.sleep(delay);
-                continue;
-            }
-            if (res.status === 401 || res.status === 403) {
-                throw new RegistryError(res.status === 401 ? 'UNAUTHORIZED' : 'DENIED', { ...ctx, status: res.status }, `token endpoint ${url.host} answered ${res.status}: ${credential ? `check the credentials for ${this.registry}` : `no credentials are configured for ${this.registry}`}`);
-            }
-            throw new RegistryError('HTTP_ERROR', { ...ctx, status: res.status, attempts: attempt }, `token endpoint ${url.host} answered ${res.status}`);
-        }
-    }
-    /** Learns the auth scheme from a 401. Returns true when a retry with new credentials makes sense. */
-    async onChallenge(res, scopes, operation, repository, sent) {
-        const challenges = parseWwwAuthenticate(header(res, 'www-authenticate') ?? '');
-        const bearer = challenges.find((c) => c.scheme === 'bearer');
-        const basic = challenges.find((c) => c.scheme === 'basic');
-        if (bearer?.params.realm) {
-            this.authScheme = 'bearer';
-            this.capabilities.auth = 'bearer';
-            this.bearer = { realm: bearer.params.realm, service: bearer.params.service };
-            // The challenge may ask for more than we knew to request (e.g. registry:catalog:*).
-            const extra = (bearer.params.scope ?? '').split(' ').filter(Boolean);
-            const have = new Set(normalizeScopes(scopes).map(formatScope));
-            const missing = extra.filter((s) => !have.has(s));
-            const key = normalizeScopes(scopes).map(formatScope).join(' ');
-            // Parallel first requests all meet a 401: once one of them has fetched a token, the others use it.
-            const fresh = missing.length === 0 ? this.cachedToken(scopes) : undefined;
-            if (fresh && `Bearer ${fresh.token}` !== sent)
-                return true;
-            const pending = this.tokenFetches.get(key);
-            if (pending && missing.length === 0) {
-                await pending;
-                return true;
-            }
-            // A rejected cached token may have been revoked early: fetch a fresh one once (the caller
-            // retries a 401 only once, so wrong credentials cannot loop).
-            this.tokens.delete(key);
-            await this.token(scopes, missing, operation, repository);
-            return true;
-        }
-        if (basic) {
-            const first = this.authScheme !== 'basic';
-            this.authScheme = 'basic';
-            this.capabilities.auth = 'basic';
-            const credential = await this.getCredential();
-            return first && credential?.username !== undefined;
-        }
-        return false;
-    }
-    /** One HTTP exchange with auth, retries and the host's concurrency limit. */
-    async call(options) {
-        const base = await this.baseUrl();
-        const url = /^https?:\/\//.test(options.path) ? new URL(options.path) : new URL(`${base}${options.path}`);
-        options = { ...options, scopes: this.widen(options.scopes) };
-        const replayable = !(options.body instanceof external_node_stream_.Readable);
-        const semaphore = this.shared.limits.get(this.host);
-        let authRetried = false;
-        for (let attempt = 1;; attempt++) {
-            const release = options.slotHeld ? () => { } : await semaphore.acquire();
-            let res;
-            let authorization;
-            try {
-                authorization = await this.authHeader(options.scopes, options.operation, options.repository);
-                const body = typeof options.body === 'function' ? options.body() : options.body;
-                res = await this.shared.transport.request({
-                    method: options.method,
-                    url,
-                    headers: { ...options.headers, authorization },
-                    body,
-                    followRedirects: options.followRedirects,
-                    signal: options.signal,
-                });
-            }
-            catch (error) {
-                release();
-                if (error instanceof RegistryError)
-                    throw error;
-                const delay = replayable && isRetryableNetworkError(error) && !options.signal?.aborted
-                    ? retryDelay(attempt, this.shared.policy, undefined, () => this.shared.random())
-                    : undefined;
-                this.logger.debug(`RegistryClient.call: ${options.operation} attempt ${attempt}: ${describeError(error)}`);
-                if (delay !== undefined) {
-                    await this.shared.sleep(delay, options.signal);
-                    continue;
-                }
-                throw new RegistryError('NETWORK_ERROR', this.context(options.operation, options.repository, { attempts: attempt }), describeError(error), {
-                    cause: error,
-                });
-            }
-            res.body.once('close', release);
-            if (this.authScheme === 'unknown' && res.status !== 401) {
-                this.authScheme = 'anonymous';
-                this.capabilities.auth ??= 'anonymous';
-            }
-            if (res.status === 401 && !authRetried && replayable && !options.expect.includes(401)) {
-                await discardBody(res);
-                if (await this.onChallenge(res, options.scopes, options.operation, options.repository, authorization)) {
-                    authRetried = true;
-                    attempt--;
-                    continue;
-                }
-                throw new RegistryError('UNAUTHORIZED', this.context(options.operation, options.repository, { status: 401 }), (await this.getCredential())
-                    ? `the registry rejected the credentials for ${this.registry}`
-                    : `the registry requires credentials and none are configured for ${this.registry}`);
-            }
-            if (options.expect.includes(res.status))
-                return res;
-            if (isRetryableStatus(res.status) && replayable) {
-                const delay = retryDelay(attempt, this.shared.policy, parseRetryAfter(header(res, 'retry-after')), () => this.shared.random());
-                if (delay !== undefined) {
-                    await discardBody(res);
-                    this.logger.debug(`RegistryClient.call: ${options.operation} answered ${res.status}, retrying in ${delay} ms`);
-                    await this.shared.sleep(delay, options.signal);
-                    continue;
-                }
-            }
-            throw await this.errorFromResponse(res, options, attempt);
-        }
-    }
-    async errorFromResponse(res, options, attempts) {
-        let detail = `${res.status}`;
-        let registryCode;
-        try {
-            const text = options.method === 'HEAD' ? '' : (await readBody(res, ERROR_BODY_BYTES)).toString('utf8');
-            const parsed = text
-                ? JSON.parse(text)
-                : undefined;
-            const first = parsed?.errors?.[0];
-            if (first) {
-                registryCode = first.code;
-                detail += ` ${first.code ?? ''}${first.message ? `: ${first.message}` : ''}`;
-            }
-        }
-        catch {
-            await discardBody(res);
-        }
-        const code = res.status === 401
-            ? 'UNAUTHORIZED'
-            : res.status === 403
-                ? 'DENIED'
-                : res.status === 404
-                    ? 'NOT_FOUND'
-                    : res.status === 415
-                        ? 'UNSUPPORTED'
-                        : registryCode === 'DIGEST_INVALID'
-                            ? 'DIGEST_MISMATCH'
-                            : registryCode === 'SIZE_INVALID'
-                                ? 'SIZE_MISMATCH'
-                                : registryCode?.startsWith('MANIFEST_')
-                                    ? 'MANIFEST_INVALID'
-                                    : 'HTTP_ERROR';
-        return new RegistryError(code, this.context(options.operation, options.repository, { status: res.status, attempts }), detail.trim());
-    }
-    /** Like call, for exchanges whose body we do not need: drains it and returns status and headers. */
-    async exchange(options) {
-        const res = await this.call(options);
-        await discardBody(res);
-        return res;
-    }
-    /** GET /v2/: checks the registry answers and learns its auth scheme. */
-    /**
-     * GET /v2/: checks the registry answers and learns its auth scheme from the challenge, without
-     * fetching a token (the next request asks for one with the scopes it needs).
-     */
-    async ping() {
-        const res = await this.exchange({
-            operation: 'ping',
-            scopes: [],
-            method: 'GET',
-            path: '/v2/',
-            expect: [200, 401],
-        });
-        if (res.status === 401)
-            this.learnChallenge(res);
-    }
-    /** Records the scheme (and token realm) a 401 names. */
-    learnChallenge(res) {
-        const challenges = parseWwwAuthenticate(header(res, 'www-authenticate') ?? '');
-        const bearer = challenges.find((c) => c.scheme === 'bearer');
-        if (bearer?.params.realm) {
-            this.authScheme = 'bearer';
-            this.capabilities.auth = 'bearer';
-            this.bearer = { realm: bearer.params.realm, service: bearer.params.service };
-        }
-        else if (challenges.some((c) => c.scheme === 'basic')) {
-            this.authScheme = 'basic';
-            this.capabilities.auth = 'basic';
-        }
-    }
-    /**
-     * Declares that this run will push to `repository`: pull requests on it then ask for a pull,push
-     * token right away, so one token serves the whole copy instead of one per scope set.
-     */
-    declarePush(repository) {
-        this.pushRepositories.add(repository);
-    }
-    pushRepositories = new Set();
-    widen(scopes) {
-        return scopes.map((s) => this.pushRepositories.has(s.repository) && !s.actions.includes('push')
-            ? { ...s, actions: [...s.actions, 'push'] }
-            : s);
-    }
-    async headManifest(repository, reference, options = {}) {
-        const operation = `HEAD manifest ${reference}`;
-        const res = await this.exchange({
-            ...options,
-            operation,
-            repository,
-            scopes: pull(repository),
-            method: 'HEAD',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
-            expect: [200, 404],
-        });
-        if (res.status === 404)
-            return undefined;
-        const digest = header(res, 'docker-content-digest');
-        const mediaType = header(res, 'content-type');
-        const size = Number(header(res, 'content-length'));
-        if (!digest || !isValidDigest(digest) || !mediaType || !Number.isFinite(size)) {
-            // Not enough to trust: fetch and hash instead.
-            const fetched = await this.getManifest(repository, reference, options);
-            return fetched.descriptor;
-        }
-        if (reference.includes(':') && digest !== reference) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `registry reported ${digest}`);
-        }
-        return { mediaType: mediaType.split(';')[0].trim(), digest, size };
-    }
-    /** GET a manifest by tag or digest; verifies its bytes against the requested digest and Docker-Content-Digest. */
-    async getManifest(repository, reference, options = {}) {
-        const operation = `GET manifest ${reference}`;
-        const res = await this.call({
-            ...options,
-            operation,
-            repository,
-            scopes: pull(repository),
-            method: 'GET',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
-            expect: [200],
-        });
-        let bytes;
-        try {
-            bytes = await readBody(res, this.shared.bounds['manifest-bytes']);
-        }
-        catch (error) {
-            if (error instanceof BodyTooLargeError) {
-                throw new RegistryError('TOO_LARGE', this.context(operation, repository), tooLarge('manifest-bytes', this.shared.bounds['manifest-bytes'], 'manifest'));
-            }
-            throw new RegistryError('NETWORK_ERROR', this.context(operation, repository), describeError(error), {
-                cause: error,
-            });
-        }
-        const headerDigest = header(res, 'docker-content-digest');
-        const isDigest = reference.includes(':');
-        const expected = isDigest ? reference : headerDigest;
-        const algorithm = expected && isValidDigest(expected) ? digestAlgorithm(expected) : 'sha256';
-        const actual = computeDigest(bytes, algorithm);
-        if (expected && actual !== expected) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `content is ${actual}, expected ${expected}`);
-        }
-        if (isDigest && headerDigest && headerDigest !== reference && isValidDigest(headerDigest)) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `registry reported ${headerDigest}`);
-        }
-        let manifest;
-        try {
-            manifest = JSON.parse(bytes.toString('utf8'));
-        }
-        catch {
-            throw new RegistryError('MANIFEST_INVALID', this.context(operation, repository), 'manifest is not JSON');
-        }
-        const mediaType = manifest.mediaType ?? header(res, 'content-type')?.split(';')[0]?.trim() ?? '';
-        if (!MANIFEST_MEDIA_TYPES.includes(mediaType)) {
-            throw new RegistryError('UNSUPPORTED', this.context(operation, repository), `manifest media type "${mediaType}" is not supported`);
-        }
-        return { descriptor: { mediaType, digest: actual, size: bytes.length }, bytes, manifest };
-    }
-    /**
-     * PUT a manifest under a tag or its digest. Checks the registry's Docker-Content-Digest against our
-     * bytes. Returns the OCI-Subject header when the registry processed a subject (referrers API).
-     */
-    async putManifest(repository, reference, bytes, mediaType, options = {}) {
-        const operation = `PUT manifest ${reference}`;
-        const digest = computeDigest(bytes, reference.includes(':') && isValidDigest(reference) ? digestAlgorithm(reference) : 'sha256');
-        if (reference.includes(':') && digest !== reference) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `content is ${digest}, not ${reference}`);
-        }
-        const res = await this.exchange({
-            ...options,
-            operation,
-            repository,
-            scopes: push(repository),
-            method: 'PUT',
-            path: `/v2/${repository}/manifests/${reference}`,
-            headers: { 'content-type': mediaType },
-            body: bytes,
-            expect: [200, 201, 202],
-        }).catch((error) => {
-            if (error instanceof RegistryError &&
-                mediaType.includes('vnd.oci') &&
-                (error.status === 400 || error.status === 415)) {
-                this.capabilities.ociMediaTypes = false;
-            }
-            throw error;
-        });
-        if (mediaType.includes('vnd.oci'))
-            this.capabilities.ociMediaTypes = true;
-        const reported = header(res, 'docker-content-digest');
-        if (reported &&
-            isValidDigest(reported) &&
-            digestAlgorithm(reported) === digestAlgorithm(digest) &&
-            reported !== digest) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `registry stored ${reported}, we sent ${digest}`);
-        }
-        const subjectProcessed = Boolean(header(res, 'oci-subject'));
-        if (subjectProcessed)
-            this.capabilities.referrersApi = true;
-        // `confirmed`: the registry named the digest it stored, and it is ours.
-        return { digest, subjectProcessed, confirmed: reported === digest };
-    }
-    async deleteManifest(repository, digest) {
-        await this.exchange({
-            operation: `DELETE manifest ${digest}`,
-            repository,
-            scopes: [{ repository, actions: ['delete'] }],
-            method: 'DELETE',
-            path: `/v2/${repository}/manifests/${digest}`,
-            expect: [202, 200, 404],
-        });
-    }
-    /** Blob size when the blob exists in the repository, else undefined. */
-    async headBlob(repository, digest, options = {}) {
-        const res = await this.exchange({
-            ...options,
-            operation: `HEAD blob ${digest}`,
-            repository,
-            scopes: pull(repository),
-            method: 'HEAD',
-            path: `/v2/${repository}/blobs/${digest}`,
-            followRedirects: true,
-            expect: [200, 404],
-        });
-        if (res.status === 404)
-            return undefined;
-        const size = Number(header(res, 'content-length'));
-        return Number.isFinite(size) ? size : -1;
-    }
-    /**
-     * Streams a blob, verifying size and digest. Connection failures mid-body resume with a Range
-     * request from the last byte received (or re-read and skip when the registry ignores Range). The
-     * final chunk is released only after the digest checks out.
-     */
-    openBlob(repository, descriptor, options = {}) {
-        return external_node_stream_.Readable.from(this.readBlob(repository, descriptor, options), { objectMode: false });
-    }
-    /** openBlob's chunks as an async iterable, without a stream around them (one hop less per chunk). */
-    async *readBlob(repository, descriptor, options) {
-        const { digest, size } = descriptor;
-        const operation = `GET blob ${digest}`;
-        const digester = new Digester(digestAlgorithm(digest));
-        let pending;
-        let received = 0;
-        for (let attempt = 1;; attempt++) {
-            const res = await this.call({
-                ...options,
-                operation,
-                repository,
-                scopes: pull(repository),
-                method: 'GET',
-                path: `/v2/${repository}/blobs/${digest}`,
-                headers: received > 0 ? { range: `bytes=${received}-` } : undefined,
-                followRedirects: true,
-                expect: received > 0 ? [200, 206] : [200],
-            });
-            let skip = received > 0 && res.status === 200 ? received : 0;
-            // A registry announcing more than the descriptor's size (a 2 GB Content-Length on a tiny blob)
-            // is refused before a byte is read, instead of after a long wait for bytes that never come.
-            const announced = Number(header(res, 'content-length'));
-            const expected = res.status === 206 ? size - received : size;
-            if (size >= 0 && Number.isFinite(announced) && announced > expected) {
-                res.body.destroy();
-                throw new RegistryError('SIZE_MISMATCH', this.context(operation, repository), `the registry announces ${announced} bytes, the descriptor says ${size}`);
-            }
-            try {
-                for await (const raw of res.body) {
-                    let chunk = raw;
-                    if (skip > 0) {
-                        if (chunk.length <= skip) {
-                            skip -= chunk.length;
-                            continue;
-                        }
-                        chunk = chunk.subarray(skip);
-                        skip = 0;
-                    }
-                    digester.update(chunk);
-                    received += chunk.length;
-                    options.onBytes?.(chunk.length);
-                    if (size >= 0 && received > size) {
-                        res.body.destroy();
-                        throw new RegistryError('SIZE_MISMATCH', this.context(operation, repository), `more than the expected ${size} bytes`);
-                    }
-                    if (pending)
-                        yield pending;
-                    pending = chunk;
-                }
-                break;
-            }
-            catch (error) {
-                if (error instanceof RegistryError)
-                    throw error;
-                const delay = isRetryableNetworkError(error)
-                    ? retryDelay(attempt, this.shared.policy, undefined, () => this.shared.random())
-                    : undefined;
-                this.logger.debug(`RegistryClient.openBlob: ${digest} broke after ${received} bytes: ${describeError(error)}`);
-                if (delay === undefined) {
-                    throw new RegistryError('NETWORK_ERROR', this.context(operation, repository, { attempts: attempt }), describeError(error), { cause: error });
-                }
-                await this.shared.sleep(delay, options.signal);
-            }
-        }
-        const actual = digester.digest();
-        if (size >= 0 && received !== size) {
-            throw new RegistryError('SIZE_MISMATCH', this.context(operation, repository), `got ${received} bytes, expected ${size}`);
-        }
-        if (actual !== digest) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `content is ${actual}, which does not match the digest`);
-        }
-        if (pending)
-            yield pending;
-    }
-    /**
-     * Reads a small blob (a config, a signature payload) into memory, verified. Bounded by `maxBytes`
-     * (the manifest-bytes limit) whatever the descriptor says: a size of -1 (unknown, as headBlob
-     * reports for a registry without Content-Length) or a registry that sends more is cut off.
-     */
-    async fetchBlob(repository, descriptor, maxBytes = this.shared.bounds['manifest-bytes']) {
-        const operation = `GET blob ${descriptor.digest}`;
-        if (descriptor.size > maxBytes) {
-            throw new RegistryError('TOO_LARGE', this.context(operation, repository), tooLarge('manifest-bytes', maxBytes, `blob of ${descriptor.size} bytes`));
-        }
-        const chunks = [];
-        let received = 0;
-        const stream = this.openBlob(repository, descriptor);
-        for await (const chunk of stream) {
-            received += chunk.length;
-            if (received > maxBytes) {
-                stream.destroy();
-                throw new RegistryError('TOO_LARGE', this.context(operation, repository), tooLarge('manifest-bytes', maxBytes, `blob of more than ${maxBytes} bytes`));
-            }
-            chunks.push(chunk);
-        }
-        return Buffer.concat(chunks);
-    }
-    /**
-     * Cross-repository mount. `mounted` on 201; on 202 the registry opened an upload session instead,
-     * which we cancel (the caller uploads, possibly much later) and report `not-mounted`.
-     */
-    async mountBlob(repository, digest, from, options = {}) {
-        const operation = `mount blob ${digest} from ${from}`;
-        const res = await this.exchange({
-            ...options,
-            operation,
-            repository,
-            scopes: [...push(repository), { repository: from, actions: ['pull'] }],
-            method: 'POST',
-            path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
-            expect: [201, 202],
-        });
-        if (res.status === 201) {
-            this.capabilities.crossRepoMount = true;
-            const reported = header(res, 'docker-content-digest');
-            if (reported && reported !== digest) {
-                throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `registry mounted ${reported}`);
-            }
-            return 'mounted';
-        }
-        const location = header(res, 'location');
-        if (location)
-            await this.cancelUpload(repository, location, options).catch(() => undefined);
-        this.capabilities.crossRepoMount ??= false;
-        return 'not-mounted';
-    }
-    async startUpload(repository, options) {
-        const base = await this.baseUrl();
-        const res = await this.exchange({
-            ...options,
-            operation: 'start blob upload',
-            repository,
-            scopes: push(repository),
-            method: 'POST',
-            path: `/v2/${repository}/blobs/uploads/`,
-            expect: [202],
-        });
-        const location = header(res, 'location');
-        if (!location)
-            throw new RegistryError('PROTOCOL_ERROR', this.context('start blob upload', repository), 'no Location header');
-        return {
-            location: new URL(location, base).toString(),
-            minChunk: Number(header(res, 'oci-chunk-min-length')) || 0,
-        };
-    }
-    async cancelUpload(repository, location, options) {
-        const base = await this.baseUrl();
-        await this.exchange({
-            ...options,
-            operation: 'cancel blob upload',
-            repository,
-            scopes: push(repository),
-            method: 'DELETE',
-            path: new URL(location, base).toString(),
-            expect: [204, 200, 202, 404],
-        });
-    }
-    /**
-     * Uploads a blob: one streamed PUT (monolithic), or PATCH chunks when `chunkSize` is set. A failed
-     * chunked upload resumes from the offset the registry reports; a failed monolithic upload restarts
-     * from `source.open(0)`. The registry's digest is checked against ours.
-     */
-    async uploadBlob(repository, descriptor, source, options = {}) {
-        const { digest, size } = descriptor;
-        const operation = `upload blob ${digest}`;
-        let first = source.first;
-        let lastError;
-        for (let attempt = 1; attempt <= this.shared.policy.maxAttempts; attempt++) {
-            try {
-                if (options.chunkSize && source.open) {
-                    const live = first;
-                    first = undefined;
-                    await this.uploadChunked(repository, descriptor, source.open, options, live);
-                }
-                else {
-                    const body = first ?? (source.open ? await source.open(0) : undefined);
-                    first = undefined;
-                    if (!body)
-                        break;
-                    try {
-                        const { location } = await this.startUpload(repository, options);
-                        await this.completeUpload(repository, digest, withDigest(location, digest), body, size, operation, options);
-                    }
-                    catch (error) {
-                        // Tells a fan-out writer feeding this stream to stop waiting for it.
-                        body.destroy();
-                        throw error;
-                    }
-                }
-                return;
-            }
-            catch (error) {
-                lastError = error;
-                const retryable = source.open &&
-                    (isRetryableNetworkError(error) ||
-                        (error instanceof RegistryError &&
-                            (error.code === 'NETWORK_ERROR' ||
-                                // A streamed body cannot be replayed after a 401 (token expired mid-copy): the next
-                                // attempt starts with a fresh session, which re-authenticates.
-                                (error.code === 'UNAUTHORIZED' && attempt === 1) ||
-                                (error.status !== undefined && isRetryableStatus(error.status)))));
-                this.logger.debug(`RegistryClient.uploadBlob: ${digest} attempt ${attempt} failed: ${describeError(error)}`);
-                if (!retryable || attempt >= this.shared.policy.maxAttempts)
-                    break;
-                await this.shared.sleep(retryDelay(attempt, this.shared.policy, undefined, () => this.shared.random()) ?? 0, options.signal);
-            }
-        }
-        if (lastError instanceof RegistryError)
-            throw lastError;
-        throw new RegistryError('NETWORK_ERROR', this.context(operation, repository), describeError(lastError ?? 'no data to upload'), { cause: lastError });
-    }
-    async completeUpload(repository, digest, url, body, size, operation, options) {
-        const res = await this.exchange({
-            ...options,
-            operation,
-            repository,
-            scopes: push(repository),
-            method: 'PUT',
-            path: url,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': size },
-            body,
-            expect: [201, 204],
-        });
-        options.onBytes?.(size);
-        const reported = header(res, 'docker-content-digest');
-        if (reported && reported !== digest) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `registry stored ${reported}`);
-        }
-    }
-    /**
-     * PATCH chunks, each from `live` (a one-shot stream, e.g. one branch of a fan-out, read in order) while it
-     * lasts, else from `open(offset)`. After a failure the live stream is dropped and the upload goes on from the
-     * offset the registry reports, so what is sent twice is at most the chunk in flight.
-     */
-    async uploadChunked(repository, descriptor, open, options, live) {
-        const { digest, size } = descriptor;
-        const operation = `upload blob ${digest}`;
-        let slicer = live ? new StreamSlicer(live) : undefined;
-        let session;
-        try {
-            session = await this.startUpload(repository, options);
-        }
-        catch (error) {
-            live?.destroy();
-            throw error;
-        }
-        const chunkSize = Math.max(options.chunkSize ?? 0, session.minChunk);
-        let location = session.location;
-        let offset = 0;
-        let failures = 0;
-        while (offset < size) {
-            const end = Math.min(size, offset + chunkSize) - 1;
-            const stream = slicer ? slicer.next(end - offset + 1) : await open(offset);
-            const limited = slicer ? stream : takeBytes(stream, end - offset + 1);
-            try {
-                const res = await this.exchange({
-                    ...options,
-                    operation: `${operation} (PATCH ${offset}-${end})`,
-                    repository,
-                    scopes: push(repository),
-                    method: 'PATCH',
-                    path: location,
-                    headers: {
-                        'content-type': 'application/octet-stream',
-                        'content-length': end - offset + 1,
-                        'content-range': `${offset}-${end}`,
-                    },
-                    body: limited,
-                    expect: [202],
-                });
-                this.capabilities.chunkedUpload = true;
-                options.onBytes?.(end - offset + 1);
-                location = new URL(header(res, 'location') ?? location, location).toString();
-                offset = end + 1;
-            }
-            catch (error) {
-                stream.destroy();
-                // The live stream is past the failed chunk now: the rest comes from open(offset).
-                slicer?.destroy();
-                slicer = undefined;
-                if (++failures >= this.shared.policy.maxAttempts)
-                    throw error;
-                if (error instanceof RegistryError && error.status === 416)
-                    throw error;
-                await this.shared.sleep(retryDelay(failures, this.shared.policy, undefined, () => this.shared.random()) ?? 0, options.signal);
-                // Ask the registry how much it has and resume from there. A registry that dropped the session
-                // (distribution does after a body cut mid-PATCH) gets a new one, from the start.
-                const status = await this.exchange({
-                    ...options,
-                    operation: `${operation} (status)`,
-                    repository,
-                    scopes: push(repository),
-                    method: 'GET',
-                    path: location,
-                    expect: [204, 200, 404],
-                });
-                if (status.status === 404) {
-                    this.logger.debug(`RegistryClient.uploadChunked: ${digest} session lost, restarting`);
-                    location = (await this.startUpload(repository, options)).location;
-                    offset = 0;
-                    continue;
-                }
-                const range = /^(?:bytes=)?0-(\d+)$/.exec(header(status, 'range') ?? '');
-                if (!range || range[1] === '0') {
-                    // No range, or `0-0`, which distribution answers both for 0 and for 1 byte received: start over.
-                    await this.cancelUpload(repository, location, options).catch(() => undefined);
-                    location = (await this.startUpload(repository, options)).location;
-                    offset = 0;
-                    continue;
-                }
-                offset = Number(range[1]) + 1;
-                location = new URL(header(status, 'location') ?? location, location).toString();
-            }
-        }
-        const res = await this.exchange({
-            ...options,
-            operation,
-            repository,
-            scopes: push(repository),
-            method: 'PUT',
-            path: withDigest(location, digest),
-            expect: [201, 204],
-        });
-        const reported = header(res, 'docker-content-digest');
-        if (reported && reported !== digest) {
-            throw new RegistryError('DIGEST_MISMATCH', this.context(operation, repository), `registry stored ${reported}`);
-        }
-    }
-    /** Pushes a small blob from memory unless it exists; returns its descriptor. */
-    async pushBlob(repository, data, mediaType = 'application/octet-stream') {
-        const descriptor = { mediaType, digest: computeDigest(data), size: data.length };
-        if ((await this.headBlob(repository, descriptor.digest)) === undefined) {
-            await this.uploadBlob(repository, descriptor, {
-                open: async (offset) => external_node_stream_.Readable.from([data.subarray(offset)]),
-            });
-        }
-        return descriptor;
-    }
-    /** All tags, following `Link` pagination. */
-    async listTags(repository) {
-        const tags = [];
-        let path = `/v2/${repository}/tags/list?n=1000`;
-        const base = await this.baseUrl();
-        while (path) {
-            const res = await this.call({
-                operation: 'list tags',
-                repository,
-                scopes: pull(repository),
-                method: 'GET',
-                path,
-                expect: [200, 404],
-            });
-            if (res.status === 404) {
-                await discardBody(res);
-                return tags;
-            }
-            const json = JSON.parse((await readBody(res, 32 * 1024 * 1024)).toString('utf8'));
-            tags.push(...(json.tags ?? []));
-            const link = /<([^>]+)>;\s*rel="?next"?/.exec(header(res, 'link') ?? '');
-            path = link ? new URL(link[1], base).toString() : undefined;
-        }
-        return tags;
+    constructor(http, manifests) {
+        this.http = http;
+        this.manifests = manifests;
     }
     /**
      * Referrers of a manifest: the OCI 1.1 API when the registry has it, else the `sha256-<hex>` tag
      * schema. A 404/400/405/406 from the API marks it absent for this registry.
      */
     async getReferrers(repository, digest, options = {}) {
-        if (this.capabilities.referrersApi !== false) {
+        if (this.http.capabilities.referrersApi !== false) {
             const query = options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : '';
-            const res = await this.call({
+            const res = await this.http.call({
                 operation: `GET referrers ${digest}`,
                 repository,
                 scopes: pull(repository),
@@ -4703,13 +3367,13 @@ class RegistryClient {
             });
             const contentType = header(res, 'content-type') ?? '';
             if (res.status === 200 && contentType.startsWith(MediaType.OciIndex)) {
-                this.capabilities.referrersApi = true;
+                this.http.capabilities.referrersApi = true;
                 const operation = `GET referrers ${digest}`;
-                const limit = this.shared.bounds['manifest-bytes'];
+                const limit = this.http.shared.bounds['manifest-bytes'];
                 const body = await readBody(res, limit).catch((error) => {
                     throw error instanceof BodyTooLargeError
-                        ? new RegistryError('TOO_LARGE', this.context(operation, repository), tooLarge('manifest-bytes', limit, 'referrers listing'))
-                        : new RegistryError('NETWORK_ERROR', this.context(operation, repository), describeError(error), {
+                        ? new RegistryError('TOO_LARGE', this.http.context(operation, repository), tooLarge('manifest-bytes', limit, 'referrers listing'))
+                        : new RegistryError('NETWORK_ERROR', this.http.context(operation, repository), describeError(error), {
                             cause: error,
                         });
                 });
@@ -4718,10 +3382,10 @@ class RegistryClient {
                     index = JSON.parse(body.toString('utf8'));
                 }
                 catch {
-                    throw new RegistryError('PROTOCOL_ERROR', this.context(operation, repository), 'referrers listing is not JSON');
+                    throw new RegistryError('PROTOCOL_ERROR', this.http.context(operation, repository), 'referrers listing is not JSON');
                 }
                 if (!Array.isArray(index?.manifests ?? []))
-                    throw new RegistryError('PROTOCOL_ERROR', this.context(operation, repository), 'referrers listing has no manifests array');
+                    throw new RegistryError('PROTOCOL_ERROR', this.http.context(operation, repository), 'referrers listing has no manifests array');
                 let descriptors = index.manifests ?? [];
                 if (options.artifactType && !header(res, 'oci-filters-applied')) {
                     descriptors = descriptors.filter((d) => d.artifactType === options.artifactType);
@@ -4729,25 +3393,15 @@ class RegistryClient {
                 return { descriptors, via: 'api' };
             }
             await discardBody(res);
-            this.capabilities.referrersApi = false;
+            this.http.capabilities.referrersApi = false;
         }
-        const tagged = await this.getManifestIfExists(repository, referrersTag(digest));
+        const tagged = await this.manifests.getManifestIfExists(repository, referrersTag(digest));
         if (!tagged)
             return { descriptors: [], via: 'tag-schema' };
         let descriptors = isIndex(tagged.manifest) ? tagged.manifest.manifests : [];
         if (options.artifactType)
             descriptors = descriptors.filter((d) => d.artifactType === options.artifactType);
         return { descriptors, via: 'tag-schema', tagSchemaIndex: tagged };
-    }
-    async getManifestIfExists(repository, reference, options = {}) {
-        try {
-            return await this.getManifest(repository, reference, options);
-        }
-        catch (error) {
-            if (error instanceof RegistryError && error.code === 'NOT_FOUND')
-                return undefined;
-            throw error;
-        }
     }
     /**
      * Pushes an artifact manifest that has a `subject` and makes it discoverable: nothing more when the
@@ -4757,11 +3411,11 @@ class RegistryClient {
     async pushReferrer(repository, bytes, mediaType) {
         const manifest = JSON.parse(bytes.toString('utf8'));
         if (!manifest.subject) {
-            throw new RegistryError('MANIFEST_INVALID', this.context('push referrer', repository), 'the manifest has no subject');
+            throw new RegistryError('MANIFEST_INVALID', this.http.context('push referrer', repository), 'the manifest has no subject');
         }
-        const { digest, subjectProcessed } = await this.putManifest(repository, computeDigest(bytes), bytes, mediaType);
+        const { digest, subjectProcessed } = await this.manifests.putManifest(repository, computeDigest(bytes), bytes, mediaType);
         const descriptor = referrerDescriptor(manifest, { mediaType, digest, size: bytes.length });
-        if (!subjectProcessed && this.capabilities.referrersApi !== true) {
+        if (!subjectProcessed && this.http.capabilities.referrersApi !== true) {
             await this.addToReferrersTag(repository, manifest.subject.digest, [descriptor]);
         }
         return descriptor;
@@ -4773,12 +3427,12 @@ class RegistryClient {
     async addToReferrersTag(repository, subject, descriptors, initial) {
         const tag = referrersTag(subject);
         return this.tagSchemaLock.run(`${repository}@${tag}`, async () => {
-            const existing = await this.getManifestIfExists(repository, tag);
+            const existing = await this.manifests.getManifestIfExists(repository, tag);
             if (!existing && initial) {
                 const index = JSON.parse(initial.bytes.toString('utf8'));
                 const listed = new Set(index.manifests.map((d) => d.digest));
                 if (descriptors.every((d) => listed.has(d.digest))) {
-                    await this.putManifest(repository, tag, initial.bytes, initial.mediaType);
+                    await this.manifests.putManifest(repository, tag, initial.bytes, initial.mediaType);
                     return true;
                 }
             }
@@ -4790,55 +3444,9 @@ class RegistryClient {
             if (existing && missing.length === 0)
                 return false;
             index.manifests.push(...missing);
-            await this.putManifest(repository, tag, Buffer.from(JSON.stringify(index)), MediaType.OciIndex);
+            await this.manifests.putManifest(repository, tag, Buffer.from(JSON.stringify(index)), MediaType.OciIndex);
             return true;
         });
-    }
-    /**
-     * Fills in the capability record: referrers API by a read-only GET; with `write`, chunked upload by
-     * opening an upload session, sending one PATCH byte and cancelling it.
-     */
-    async probeCapabilities(repository, options = {}) {
-        await this.ping().catch(() => undefined);
-        if (this.capabilities.referrersApi === null) {
-            // Any digest will do: a registry with the API answers 200 and an empty index even for unknown ones.
-            const res = await this.call({
-                operation: 'probe referrers API',
-                repository,
-                scopes: pull(repository),
-                method: 'GET',
-                path: `/v2/${repository}/referrers/${computeDigest('{}')}`,
-                headers: { accept: MediaType.OciIndex },
-                expect: [200, 400, 404, 405, 406],
-            }).catch(() => undefined);
-            if (res) {
-                this.capabilities.referrersApi =
-                    res.status === 200 && (header(res, 'content-type') ?? '').startsWith(MediaType.OciIndex);
-                await discardBody(res);
-            }
-        }
-        if (options.write && this.capabilities.chunkedUpload === null) {
-            try {
-                const session = await this.startUpload(repository, {});
-                const res = await this.exchange({
-                    operation: 'probe chunked upload',
-                    repository,
-                    scopes: push(repository),
-                    method: 'PATCH',
-                    path: session.location,
-                    headers: { 'content-type': 'application/octet-stream', 'content-range': '0-0' },
-                    body: Buffer.from([0x7b]),
-                    expect: [202, 400, 404, 405, 416],
-                });
-                this.capabilities.chunkedUpload = res.status === 202;
-                const location = res.status === 202 ? (header(res, 'location') ?? session.location) : session.location;
-                await this.cancelUpload(repository, location, {}).catch(() => undefined);
-            }
-            catch (error) {
-                this.logger.debug(`RegistryClient.probeCapabilities: chunked probe failed: ${describeError(error)}`);
-            }
-        }
-        return { ...this.capabilities };
     }
 }
 /** The tag-schema tag for referrers of `digest`: `sha256-<hex>`. */
@@ -4854,111 +3462,6 @@ function referrerDescriptor(manifest, base) {
     if (manifest.annotations && Object.keys(manifest.annotations).length > 0)
         descriptor.annotations = manifest.annotations;
     return descriptor;
-}
-function pull(repository) {
-    return [{ repository, actions: ['pull'] }];
-}
-function push(repository) {
-    return [{ repository, actions: ['pull', 'push'] }];
-}
-function header(res, name) {
-    const value = res.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-function withDigest(location, digest) {
-    const url = new URL(location);
-    url.searchParams.set('digest', digest);
-    return url.toString();
-}
-function describeError(error) {
-    if (error instanceof Error) {
-        const code = error.code;
-        return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
-    }
-    return String(error);
-}
-/**
- * Cuts a one-shot stream into consecutive bodies of given lengths, in order: each `next(n)` yields the following
- * `n` bytes (fewer only if the stream ends), keeping what it read beyond them for the next body.
- */
-class StreamSlicer {
-    source;
-    chunks;
-    leftover;
-    constructor(source) {
-        this.source = source;
-        this.chunks = source[Symbol.asyncIterator]();
-    }
-    next(n) {
-        const pull = (max) => this.pull(max);
-        return external_node_stream_.Readable.from((async function* () {
-            for (let left = n; left > 0;) {
-                const chunk = await pull(left);
-                if (!chunk)
-                    return;
-                left -= chunk.length;
-                yield chunk;
-            }
-        })(), { objectMode: false });
-    }
-    async pull(max) {
-        let chunk = this.leftover;
-        this.leftover = undefined;
-        if (!chunk) {
-            const read = await this.chunks.next();
-            if (read.done)
-                return undefined;
-            chunk = read.value;
-        }
-        if (chunk.length > max) {
-            this.leftover = chunk.subarray(max);
-            chunk = chunk.subarray(0, max);
-        }
-        return chunk;
-    }
-    destroy() {
-        this.source.destroy();
-    }
-}
-/** Passes through exactly `n` bytes of a stream, then ends. */
-function takeBytes(source, n) {
-    let left = n;
-    return external_node_stream_.Readable.from((async function* () {
-        for await (const chunk of source) {
-            if (left <= 0)
-                break;
-            const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
-            left -= part.length;
-            yield part;
-            if (left <= 0)
-                break;
-        }
-        source.destroy();
-    })(), { objectMode: false });
-}
-/** The detail of a TOO_LARGE error: the limit, its value and how to raise it. */
-function tooLarge(limit, value, what) {
-    return `${what} over the ${limit} limit (${value} bytes); ${howToRaise(limit)}`;
-}
-/**
- * Whether `realmHost` belongs to the registry `registryHost` (host[:port]): the same host name, or the same
- * site (the last two labels of a domain name, `docker.io` for `registry-1.docker.io` and `auth.docker.io`).
- * IP addresses match only themselves.
- */
-function sameSite(registryHost, realmHost) {
-    const strip = (h) => h
-        .replace(/^\[|\](:\d+)?$/g, '')
-        .replace(/:\d+$/, '')
-        .toLowerCase();
-    const a = strip(registryHost === DOCKER_HUB ? DOCKER_HUB_API_HOST : registryHost);
-    const b = strip(realmHost);
-    if (a === b)
-        return true;
-    const isIp = (h) => /^[0-9.]+$/.test(h) || h.includes(':');
-    if (isIp(a) || isIp(b))
-        return false;
-    const site = (h) => h.split('.').slice(-2).join('.');
-    return a.includes('.') && b.includes('.') && site(a) === site(b);
 }
 
 ;// CONCATENATED MODULE: ./packages/oci/src/closure.ts
@@ -7804,6 +6307,1771 @@ function labelRecord(entries) {
             out[m[1]] = m[2];
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/auth.ts
+
+
+
+
+
+/**
+ * Parses a WWW-Authenticate header (RFC 7235): one or more challenges, each a scheme followed by
+ * comma-separated auth-params whose values may be quoted strings with backslash escapes.
+ * `Bearer realm="https://a/token",service="reg",scope="repository:x:pull,push"`.
+ */
+function parseWwwAuthenticate(header) {
+    const challenges = [];
+    let i = 0;
+    const n = header.length;
+    const skipSpace = () => {
+        while (i < n && /[\s,]/.test(header[i]))
+            i++;
+    };
+    const readToken = () => {
+        const start = i;
+        while (i < n && /[!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(header[i]))
+            i++;
+        return header.slice(start, i);
+    };
+    let current;
+    while (i < n) {
+        skipSpace();
+        if (i >= n)
+            break;
+        const token = readToken();
+        if (!token) {
+            i++;
+            continue;
+        }
+        let j = i;
+        while (j < n && header[j] === ' ')
+            j++;
+        if (header[j] === '=' && current) {
+            i = j + 1;
+            while (i < n && header[i] === ' ')
+                i++;
+            let value;
+            if (header[i] === '"') {
+                i++;
+                let out = '';
+                while (i < n && header[i] !== '"') {
+                    if (header[i] === '\\' && i + 1 < n)
+                        i++;
+                    out += header[i];
+                    i++;
+                }
+                i++;
+                value = out;
+            }
+            else {
+                const start = i;
+                while (i < n && header[i] !== ',')
+                    i++;
+                value = header.slice(start, i).trim();
+            }
+            current.params[token.toLowerCase()] = value;
+        }
+        else {
+            current = { scheme: token.toLowerCase(), params: {} };
+            challenges.push(current);
+            // token68 form (`Basic abc==`) carries no params we use: skip it.
+            while (i < n && header[i] === ' ')
+                i++;
+            const rest = header.slice(i);
+            const m = /^[A-Za-z0-9._~+/-]+=*(?=\s*(,|$))/.exec(rest);
+            if (m && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+\s*=[^=]/.test(rest))
+                i += m[0].length;
+        }
+    }
+    return challenges;
+}
+function formatScope(scope) {
+    const actions = [...new Set(scope.actions)].sort((a, b) => ACTION_ORDER[a] - ACTION_ORDER[b]);
+    return `repository:${scope.repository}:${actions.join(',')}`;
+}
+const ACTION_ORDER = { pull: 0, push: 1, delete: 2 };
+/** Merges scopes on the same repository and orders them so equal sets have equal cache keys. */
+function normalizeScopes(scopes) {
+    const byRepo = new Map();
+    for (const s of scopes) {
+        const set = byRepo.get(s.repository) ?? new Set();
+        for (const a of s.actions)
+            set.add(a);
+        byRepo.set(s.repository, set);
+    }
+    return [...byRepo.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([repository, actions]) => ({ repository, actions: [...actions] }));
+}
+/** Reads the token endpoint's JSON: `token` or `access_token`, `expires_in` (default 60 s per the spec). */
+function parseTokenResponse(body, now = Date.now()) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body);
+    }
+    catch {
+        throw new Error('token endpoint answer is not JSON');
+    }
+    // `null`, a list or a number is valid JSON but no answer (found by the property tests, #19).
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('token endpoint answer is not a JSON object');
+    const json = parsed;
+    const token = typeof json.token === 'string' && json.token ? json.token : json.access_token;
+    if (typeof token !== 'string' || !token)
+        throw new Error('token endpoint returned no token');
+    // A day at most: an absurd lifetime from the endpoint must not keep a token past its real expiry forever.
+    const expiresIn = typeof json.expires_in === 'number' && json.expires_in > 0 ? Math.min(json.expires_in, 86_400) : 60;
+    const issued = typeof json.issued_at === 'string' ? Date.parse(json.issued_at) : NaN;
+    const start = Number.isNaN(issued) || issued > now ? now : issued;
+    // Renew a little early so a token never expires mid-request.
+    const skew = Math.min(30, expiresIn * 0.1) * 1000;
+    return { token, expiresAt: start + expiresIn * 1000 - skew };
+}
+/** Fixed credentials per registry, e.g. from an action's `registry-auths` input. */
+class StaticCredentials {
+    byRegistry = new Map();
+    constructor(entries = {}) {
+        for (const [registry, credential] of Object.entries(entries))
+            this.byRegistry.set(normalizeRegistryKey(registry), credential);
+    }
+    async get(registry) {
+        return this.byRegistry.get(normalizeRegistryKey(registry));
+    }
+}
+/** First provider that knows the registry wins. */
+function chainCredentials(...providers) {
+    return {
+        async get(registry) {
+            for (const provider of providers) {
+                const found = await provider.get(registry);
+                if (found)
+                    return found;
+            }
+            return undefined;
+        },
+    };
+}
+/** `https://index.docker.io/v1/`, `registry-1.docker.io`, `docker.io` → `docker.io`; strips scheme and path. */
+function normalizeRegistryKey(registry) {
+    let key = registry.trim().replace(/^[a-z]+:\/\//i, '');
+    key = key.replace(/\/.*$/, '').toLowerCase();
+    if (key === 'index.docker.io' || key === DOCKER_HUB_API_HOST || key === DOCKER_HUB)
+        return DOCKER_HUB;
+    return key;
+}
+/**
+ * Credentials the way the Docker CLI finds them: `credHelpers[registry]`, then `credsStore`, then
+ * `auths` (base64 `auth`, or username/password, identitytoken, registrytoken). Helpers run as
+ * `docker-credential-<name> get` with the server URL on stdin, through action-kit's exec.
+ */
+class DockerConfigCredentials {
+    options;
+    config;
+    constructor(options = {}) {
+        this.options = options;
+    }
+    load() {
+        this.config ??= (async () => {
+            const file = this.options.path ??
+                external_node_path_default().join(process.env.DOCKER_CONFIG ?? external_node_path_default().join(external_node_os_default().homedir(), '.docker'), 'config.json');
+            try {
+                return JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+            }
+            catch (error) {
+                if (error.code === 'ENOENT')
+                    return undefined;
+                throw new Error(`cannot read docker config ${file}: ${error.message}`);
+            }
+        })();
+        return this.config;
+    }
+    async get(registry) {
+        const config = await this.load();
+        if (!config)
+            return undefined;
+        const key = normalizeRegistryKey(registry);
+        const helperEntry = Object.entries(config.credHelpers ?? {}).find(([k]) => normalizeRegistryKey(k) === key);
+        if (helperEntry)
+            return this.fromHelper(helperEntry[1], key);
+        if (config.credsStore) {
+            const fromStore = await this.fromHelper(config.credsStore, key);
+            if (fromStore)
+                return fromStore;
+        }
+        const authEntry = Object.entries(config.auths ?? {}).find(([k]) => normalizeRegistryKey(k) === key);
+        if (!authEntry)
+            return undefined;
+        const entry = authEntry[1];
+        const credential = {};
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0) {
+                credential.username = decoded.slice(0, colon);
+                credential.password = decoded.slice(colon + 1);
+            }
+        }
+        if (entry.username)
+            credential.username = entry.username;
+        if (entry.password)
+            credential.password = entry.password;
+        if (entry.identitytoken)
+            credential.identityToken = entry.identitytoken;
+        if (entry.registrytoken)
+            credential.registryToken = entry.registrytoken;
+        this.mask(credential);
+        return Object.keys(credential).length > 0 ? credential : undefined;
+    }
+    async fromHelper(helper, key) {
+        const exec = this.options.exec ?? exec_exec;
+        const server = key === DOCKER_HUB ? 'https://index.docker.io/v1/' : key;
+        const logger = this.options.logger ?? silentLogger;
+        logger.debug(`DockerConfigCredentials.get: asking docker-credential-${helper} for ${server}`);
+        let stdout;
+        try {
+            ({ stdout } = await exec(`docker-credential-${helper}`, ['get'], {
+                input: server,
+                logger: silentLogger,
+            }));
+        }
+        catch (error) {
+            if (error instanceof errors/* CommandInvocationError */._T &&
+                /credentials not found/i.test(error.stderr + error.message)) {
+                return undefined;
+            }
+            if (error instanceof errors/* CommandInvocationError */._T) {
+                // Helpers print "credentials not found" on stdout in some versions; treat any other failure as fatal.
+                throw new Error(`docker-credential-${helper} get failed for ${server} (exit ${error.exitCode})`);
+            }
+            throw error;
+        }
+        const json = JSON.parse(stdout);
+        if (!json.Secret)
+            return undefined;
+        const credential = json.Username === '<token>'
+            ? { identityToken: json.Secret }
+            : { username: json.Username, password: json.Secret };
+        this.mask(credential);
+        return credential;
+    }
+    mask(credential) {
+        for (const secret of [credential.password, credential.identityToken, credential.registryToken]) {
+            if (secret)
+                this.options.onSecret?.(secret);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/retry.ts
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: 5,
+    baseDelayMs: 250,
+    maxDelayMs: 8_000,
+    maxRetryAfterMs: 60_000,
+};
+const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
+const RETRYABLE_ERROR_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'HPE_INVALID_CONSTANT',
+    'IDLE_TIMEOUT',
+]);
+function isRetryableStatus(status) {
+    return RETRYABLE_STATUSES.has(status);
+}
+/** Connection-level failures worth another attempt: resets, refusals, timeouts, truncated bodies. */
+function isRetryableNetworkError(error) {
+    if (!error || typeof error !== 'object')
+        return false;
+    const code = error.code;
+    if (typeof code === 'string' && RETRYABLE_ERROR_CODES.has(code))
+        return true;
+    const message = error.message;
+    return typeof message === 'string' && /socket hang up|aborted|premature close/i.test(message);
+}
+/** Retry-After as milliseconds from `now`: either delta-seconds or an HTTP-date. Undefined when absent or bad. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    const text = value.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const date = Date.parse(text);
+    if (Number.isNaN(date))
+        return undefined;
+    return Math.max(0, date - now);
+}
+/**
+ * How long to wait before attempt `attempt + 1` (attempt counts from 1). Full jitter: uniform in
+ * [0, min(max, base·2^(attempt-1))], so that many clients retrying at once spread out. A server's
+ * Retry-After wins when given (it is a floor, with a little jitter above it), unless it exceeds the
+ * policy's bound, in which case the result is undefined: give up.
+ */
+function retryDelay(attempt, policy, retryAfterMs, random = Math.random) {
+    if (attempt >= policy.maxAttempts)
+        return undefined;
+    if (retryAfterMs !== undefined) {
+        if (retryAfterMs > policy.maxRetryAfterMs)
+            return undefined;
+        return retryAfterMs + Math.floor(random() * Math.min(1000, policy.baseDelayMs));
+    }
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(random() * ceiling);
+}
+function sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+/**
+ * The retry loop: runs `attempt(n, backoff)` for n = 1, 2, … until it returns a value or throws.
+ * `backoff(retryAfterMs?)` is the wait before attempt n + 1 under the policy (retryDelay: jittered,
+ * honouring a server's Retry-After), undefined when the policy is spent or the Retry-After is too long.
+ * Which failures retry, and what is thrown when they stop, stay with the caller.
+ */
+async function withRetry(runtime, attempt, signal) {
+    for (let n = 1;; n++) {
+        const result = await attempt(n, (retryAfterMs) => retryDelay(n, runtime.policy, retryAfterMs, () => runtime.random()));
+        if ('value' in result)
+            return result.value;
+        if ('again' in result) {
+            n--;
+            continue;
+        }
+        await runtime.sleep(result.waitMs, signal);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/blob-read.ts
+
+
+
+
+
+/** Blobs read: HEAD, a verifying stream that resumes a cut body, and small blobs into memory. */
+class BlobReader {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /** Blob size when the blob exists in the repository, else undefined. */
+    async headBlob(repository, digest, options = {}) {
+        const res = await this.http.exchange({
+            ...options,
+            operation: `HEAD blob ${digest}`,
+            repository,
+            scopes: pull(repository),
+            method: 'HEAD',
+            path: `/v2/${repository}/blobs/${digest}`,
+            followRedirects: true,
+            expect: [200, 404],
+        });
+        if (res.status === 404)
+            return undefined;
+        const size = Number(header(res, 'content-length'));
+        return Number.isFinite(size) ? size : -1;
+    }
+    /**
+     * Streams a blob, verifying size and digest. Connection failures mid-body resume with a Range
+     * request from the last byte received (or re-read and skip when the registry ignores Range). The
+     * final chunk is released only after the digest checks out.
+     */
+    openBlob(repository, descriptor, options = {}) {
+        return external_node_stream_.Readable.from(this.readBlob(repository, descriptor, options), { objectMode: false });
+    }
+    /** openBlob's chunks as an async iterable, without a stream around them (one hop less per chunk). */
+    async *readBlob(repository, descriptor, options) {
+        const { digest, size } = descriptor;
+        const operation = `GET blob ${digest}`;
+        const digester = new Digester(digestAlgorithm(digest));
+        let pending;
+        let received = 0;
+        for (let attempt = 1;; attempt++) {
+            const res = await this.http.call({
+                ...options,
+                operation,
+                repository,
+                scopes: pull(repository),
+                method: 'GET',
+                path: `/v2/${repository}/blobs/${digest}`,
+                headers: received > 0 ? { range: `bytes=${received}-` } : undefined,
+                followRedirects: true,
+                expect: received > 0 ? [200, 206] : [200],
+            });
+            let skip = received > 0 && res.status === 200 ? received : 0;
+            // A registry announcing more than the descriptor's size (a 2 GB Content-Length on a tiny blob)
+            // is refused before a byte is read, instead of after a long wait for bytes that never come.
+            const announced = Number(header(res, 'content-length'));
+            const expected = res.status === 206 ? size - received : size;
+            if (size >= 0 && Number.isFinite(announced) && announced > expected) {
+                res.body.destroy();
+                throw new RegistryError('SIZE_MISMATCH', this.http.context(operation, repository), `the registry announces ${announced} bytes, the descriptor says ${size}`);
+            }
+            try {
+                for await (const raw of res.body) {
+                    let chunk = raw;
+                    if (skip > 0) {
+                        if (chunk.length <= skip) {
+                            skip -= chunk.length;
+                            continue;
+                        }
+                        chunk = chunk.subarray(skip);
+                        skip = 0;
+                    }
+                    digester.update(chunk);
+                    received += chunk.length;
+                    options.onBytes?.(chunk.length);
+                    if (size >= 0 && received > size) {
+                        res.body.destroy();
+                        throw new RegistryError('SIZE_MISMATCH', this.http.context(operation, repository), `more than the expected ${size} bytes`);
+                    }
+                    if (pending)
+                        yield pending;
+                    pending = chunk;
+                }
+                break;
+            }
+            catch (error) {
+                if (error instanceof RegistryError)
+                    throw error;
+                const delay = isRetryableNetworkError(error)
+                    ? retryDelay(attempt, this.http.shared.policy, undefined, () => this.http.shared.random())
+                    : undefined;
+                this.http.logger.debug(`RegistryClient.openBlob: ${digest} broke after ${received} bytes: ${describeError(error)}`);
+                if (delay === undefined) {
+                    throw new RegistryError('NETWORK_ERROR', this.http.context(operation, repository, { attempts: attempt }), describeError(error), { cause: error });
+                }
+                await this.http.shared.sleep(delay, options.signal);
+            }
+        }
+        const actual = digester.digest();
+        if (size >= 0 && received !== size) {
+            throw new RegistryError('SIZE_MISMATCH', this.http.context(operation, repository), `got ${received} bytes, expected ${size}`);
+        }
+        if (actual !== digest) {
+            throw new RegistryError('DIGEST_MISMATCH', this.http.context(operation, repository), `content is ${actual}, which does not match the digest`);
+        }
+        if (pending)
+            yield pending;
+    }
+    /**
+     * Reads a small blob (a config, a signature payload) into memory, verified. Bounded by `maxBytes`
+     * (the manifest-bytes limit) whatever the descriptor says: a size of -1 (unknown, as headBlob
+     * reports for a registry without Content-Length) or a registry that sends more is cut off.
+     */
+    async fetchBlob(repository, descriptor, maxBytes = this.http.shared.bounds['manifest-bytes']) {
+        const operation = `GET blob ${descriptor.digest}`;
+        if (descriptor.size > maxBytes) {
+            throw new RegistryError('TOO_LARGE', this.http.context(operation, repository), tooLarge('manifest-bytes', maxBytes, `blob of ${descriptor.size} bytes`));
+        }
+        const chunks = [];
+        let received = 0;
+        const stream = this.openBlob(repository, descriptor);
+        for await (const chunk of stream) {
+            received += chunk.length;
+            if (received > maxBytes) {
+                stream.destroy();
+                throw new RegistryError('TOO_LARGE', this.http.context(operation, repository), tooLarge('manifest-bytes', maxBytes, `blob of more than ${maxBytes} bytes`));
+            }
+            chunks.push(chunk);
+        }
+        return Buffer.concat(chunks);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/blob-upload.ts
+
+
+
+
+/** Blobs written: cross-repository mount, monolithic PUT, PATCH chunks that resume, upload sessions. */
+class BlobUploader {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    /**
+     * Cross-repository mount. `mounted` on 201; on 202 the registry opened an upload session instead,
+     * which we cancel (the caller uploads, possibly much later) and report `not-mounted`.
+     */
+    async mountBlob(repository, digest, from, options = {}) {
+        const operation = `mount blob ${digest} from ${from}`;
+        const res = await this.http.exchange({
+            ...options,
+            operation,
+            repository,
+            scopes: [...push(repository), { repository: from, actions: ['pull'] }],
+            method: 'POST',
+            path: `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+            expect: [201, 202],
+        });
+        if (res.status === 201) {
+            this.http.capabilities.crossRepoMount = true;
+            this.checkReported(res, digest, 'mounted', operation, repository);
+            return 'mounted';
+        }
+        const location = header(res, 'location');
+        if (location)
+            await this.cancelUpload(repository, location, options).catch(() => undefined);
+        this.http.capabilities.crossRepoMount ??= false;
+        return 'not-mounted';
+    }
+    async startUpload(repository, options) {
+        const base = await this.http.baseUrl();
+        const res = await this.http.exchange({
+            ...options,
+            operation: 'start blob upload',
+            repository,
+            scopes: push(repository),
+            method: 'POST',
+            path: `/v2/${repository}/blobs/uploads/`,
+            expect: [202],
+        });
+        const location = header(res, 'location');
+        if (!location)
+            throw new RegistryError('PROTOCOL_ERROR', this.http.context('start blob upload', repository), 'no Location header');
+        return {
+            location: new URL(location, base).toString(),
+            minChunk: Number(header(res, 'oci-chunk-min-length')) || 0,
+        };
+    }
+    async cancelUpload(repository, location, options) {
+        const base = await this.http.baseUrl();
+        await this.http.exchange({
+            ...options,
+            operation: 'cancel blob upload',
+            repository,
+            scopes: push(repository),
+            method: 'DELETE',
+            path: new URL(location, base).toString(),
+            expect: [204, 200, 202, 404],
+        });
+    }
+    /**
+     * Uploads a blob: one streamed PUT (monolithic), or PATCH chunks when `chunkSize` is set. A failed
+     * chunked upload resumes from the offset the registry reports; a failed monolithic upload restarts
+     * from `source.open(0)`. The registry's digest is checked against ours.
+     */
+    async uploadBlob(repository, descriptor, source, options = {}) {
+        const { digest, size } = descriptor;
+        const operation = `upload blob ${digest}`;
+        let first = source.first;
+        let lastError;
+        // A policy of fewer than one attempt uploads nothing (and says so below).
+        const uploaded = this.http.shared.policy.maxAttempts >= 1 &&
+            (await withRetry(this.http.shared, async (attempt, backoff) => {
+                try {
+                    if (options.chunkSize && source.open) {
+                        const live = first;
+                        first = undefined;
+                        await this.uploadChunked(repository, descriptor, source.open, options, live);
+                    }
+                    else {
+                        const body = first ?? (source.open ? await source.open(0) : undefined);
+                        first = undefined;
+                        if (!body)
+                            return { value: false };
+                        try {
+                            const { location } = await this.startUpload(repository, options);
+                            await this.completeUpload(repository, digest, withDigest(location, digest), body, size, operation, options);
+                        }
+                        catch (error) {
+                            // Tells a fan-out writer feeding this stream to stop waiting for it.
+                            body.destroy();
+                            throw error;
+                        }
+                    }
+                    return { value: true };
+                }
+                catch (error) {
+                    lastError = error;
+                    const retryable = source.open &&
+                        (isRetryableNetworkError(error) ||
+                            (error instanceof RegistryError &&
+                                (error.code === 'NETWORK_ERROR' ||
+                                    // A streamed body cannot be replayed after a 401 (token expired mid-copy): the next
+                                    // attempt starts with a fresh session, which re-authenticates.
+                                    (error.code === 'UNAUTHORIZED' && attempt === 1) ||
+                                    (error.status !== undefined && isRetryableStatus(error.status)))));
+                    this.http.logger.debug(`RegistryClient.uploadBlob: ${digest} attempt ${attempt} failed: ${describeError(error)}`);
+                    if (!retryable || attempt >= this.http.shared.policy.maxAttempts)
+                        return { value: false };
+                    return { waitMs: backoff() ?? 0 };
+                }
+            }, options.signal));
+        if (uploaded)
+            return;
+        if (lastError instanceof RegistryError)
+            throw lastError;
+        throw new RegistryError('NETWORK_ERROR', this.http.context(operation, repository), describeError(lastError ?? 'no data to upload'), { cause: lastError });
+    }
+    async completeUpload(repository, digest, url, body, size, operation, options) {
+        const res = await this.http.exchange({
+            ...options,
+            operation,
+            repository,
+            scopes: push(repository),
+            method: 'PUT',
+            path: url,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': size },
+            body,
+            expect: [201, 204],
+        });
+        options.onBytes?.(size);
+        this.checkReported(res, digest, 'stored', operation, repository);
+    }
+    /**
+     * PATCH chunks, each from `live` (a one-shot stream, e.g. one branch of a fan-out, read in order) while it
+     * lasts, else from `open(offset)`. After a failure the live stream is dropped and the upload goes on from the
+     * offset the registry reports, so what is sent twice is at most the chunk in flight.
+     */
+    async uploadChunked(repository, descriptor, open, options, live) {
+        const { digest, size } = descriptor;
+        const operation = `upload blob ${digest}`;
+        let slicer = live ? new StreamSlicer(live) : undefined;
+        let session;
+        try {
+            session = await this.startUpload(repository, options);
+        }
+        catch (error) {
+            live?.destroy();
+            throw error;
+        }
+        const chunkSize = Math.max(options.chunkSize ?? 0, session.minChunk);
+        let location = session.location;
+        let offset = 0;
+        let resuming = false;
+        // Attempt n runs after n - 1 failed chunks (over the whole upload): it first asks the registry how
+        // much it has, then sends the rest.
+        await withRetry(this.http.shared, async (failures, backoff) => {
+            if (resuming) {
+                resuming = false;
+                // Ask the registry how much it has and resume from there. A registry that dropped the session
+                // (distribution does after a body cut mid-PATCH) gets a new one, from the start.
+                const status = await this.http.exchange({
+                    ...options,
+                    operation: `${operation} (status)`,
+                    repository,
+                    scopes: push(repository),
+                    method: 'GET',
+                    path: location,
+                    expect: [204, 200, 404],
+                });
+                const range = /^(?:bytes=)?0-(\d+)$/.exec(header(status, 'range') ?? '');
+                if (status.status === 404) {
+                    this.http.logger.debug(`RegistryClient.uploadChunked: ${digest} session lost, restarting`);
+                    location = (await this.startUpload(repository, options)).location;
+                    offset = 0;
+                }
+                else if (!range || range[1] === '0') {
+                    // No range, or `0-0`, which distribution answers both for 0 and for 1 byte received: start over.
+                    await this.cancelUpload(repository, location, options).catch(() => undefined);
+                    location = (await this.startUpload(repository, options)).location;
+                    offset = 0;
+                }
+                else {
+                    offset = Number(range[1]) + 1;
+                    location = new URL(header(status, 'location') ?? location, location).toString();
+                }
+            }
+            while (offset < size) {
+                const end = Math.min(size, offset + chunkSize) - 1;
+                const stream = slicer ? slicer.next(end - offset + 1) : await open(offset);
+                const limited = slicer ? stream : takeBytes(stream, end - offset + 1);
+                try {
+                    const res = await this.http.exchange({
+                        ...options,
+                        operation: `${operation} (PATCH ${offset}-${end})`,
+                        repository,
+                        scopes: push(repository),
+                        method: 'PATCH',
+                        path: location,
+                        headers: {
+                            'content-type': 'application/octet-stream',
+                            'content-length': end - offset + 1,
+                            'content-range': `${offset}-${end}`,
+                        },
+                        body: limited,
+                        expect: [202],
+                    });
+                    this.http.capabilities.chunkedUpload = true;
+                    options.onBytes?.(end - offset + 1);
+                    location = new URL(header(res, 'location') ?? location, location).toString();
+                    offset = end + 1;
+                }
+                catch (error) {
+                    stream.destroy();
+                    // The live stream is past the failed chunk now: the rest comes from open(offset).
+                    slicer?.destroy();
+                    slicer = undefined;
+                    if (failures >= this.http.shared.policy.maxAttempts)
+                        throw error;
+                    if (error instanceof RegistryError && error.status === 416)
+                        throw error;
+                    resuming = true;
+                    return { waitMs: backoff() ?? 0 };
+                }
+            }
+            return { value: undefined };
+        }, options.signal);
+        const res = await this.http.exchange({
+            ...options,
+            operation,
+            repository,
+            scopes: push(repository),
+            method: 'PUT',
+            path: withDigest(location, digest),
+            expect: [201, 204],
+        });
+        this.checkReported(res, digest, 'stored', operation, repository);
+    }
+    /** The registry's Docker-Content-Digest, when it sends one, must be the digest we asked for. */
+    checkReported(res, digest, verb, operation, repository) {
+        const reported = header(res, 'docker-content-digest');
+        if (reported && reported !== digest) {
+            throw new RegistryError('DIGEST_MISMATCH', this.http.context(operation, repository), `registry ${verb} ${reported}`);
+        }
+    }
+}
+function withDigest(location, digest) {
+    const url = new URL(location);
+    url.searchParams.set('digest', digest);
+    return url.toString();
+}
+/**
+ * Cuts a one-shot stream into consecutive bodies of given lengths, in order: each `next(n)` yields the following
+ * `n` bytes (fewer only if the stream ends), keeping what it read beyond them for the next body.
+ */
+class StreamSlicer {
+    source;
+    chunks;
+    leftover;
+    constructor(source) {
+        this.source = source;
+        this.chunks = source[Symbol.asyncIterator]();
+    }
+    next(n) {
+        const pull = (max) => this.pull(max);
+        return external_node_stream_.Readable.from((async function* () {
+            for (let left = n; left > 0;) {
+                const chunk = await pull(left);
+                if (!chunk)
+                    return;
+                left -= chunk.length;
+                yield chunk;
+            }
+        })(), { objectMode: false });
+    }
+    async pull(max) {
+        let chunk = this.leftover;
+        this.leftover = undefined;
+        if (!chunk) {
+            const read = await this.chunks.next();
+            if (read.done)
+                return undefined;
+            chunk = read.value;
+        }
+        if (chunk.length > max) {
+            this.leftover = chunk.subarray(max);
+            chunk = chunk.subarray(0, max);
+        }
+        return chunk;
+    }
+    destroy() {
+        this.source.destroy();
+    }
+}
+/** Passes through exactly `n` bytes of a stream, then ends. */
+function takeBytes(source, n) {
+    let left = n;
+    return external_node_stream_.Readable.from((async function* () {
+        for await (const chunk of source) {
+            if (left <= 0)
+                break;
+            const part = chunk.length > left ? chunk.subarray(0, left) : chunk;
+            left -= part.length;
+            yield part;
+            if (left <= 0)
+                break;
+        }
+        source.destroy();
+    })(), { objectMode: false });
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/capabilities.ts
+
+
+
+
+/** What a registry can do, found out by asking it (referrers API, chunked upload). */
+class CapabilityProbe {
+    http;
+    uploads;
+    constructor(http, uploads) {
+        this.http = http;
+        this.uploads = uploads;
+    }
+    /**
+     * Fills in the capability record: referrers API by a read-only GET; with `write`, chunked upload by
+     * opening an upload session, sending one PATCH byte and cancelling it.
+     */
+    async probeCapabilities(repository, options = {}) {
+        await this.http.ping().catch(() => undefined);
+        if (this.http.capabilities.referrersApi === null) {
+            // Any digest will do: a registry with the API answers 200 and an empty index even for unknown ones.
+            const res = await this.http
+                .call({
+                operation: 'probe referrers API',
+                repository,
+                scopes: pull(repository),
+                method: 'GET',
+                path: `/v2/${repository}/referrers/${computeDigest('{}')}`,
+                headers: { accept: MediaType.OciIndex },
+                expect: [200, 400, 404, 405, 406],
+            })
+                .catch(() => undefined);
+            if (res) {
+                this.http.capabilities.referrersApi =
+                    res.status === 200 && (header(res, 'content-type') ?? '').startsWith(MediaType.OciIndex);
+                await discardBody(res);
+            }
+        }
+        if (options.write && this.http.capabilities.chunkedUpload === null) {
+            try {
+                const session = await this.uploads.startUpload(repository, {});
+                const res = await this.http.exchange({
+                    operation: 'probe chunked upload',
+                    repository,
+                    scopes: push(repository),
+                    method: 'PATCH',
+                    path: session.location,
+                    headers: { 'content-type': 'application/octet-stream', 'content-range': '0-0' },
+                    body: Buffer.from([0x7b]),
+                    expect: [202, 400, 404, 405, 416],
+                });
+                this.http.capabilities.chunkedUpload = res.status === 202;
+                const location = res.status === 202 ? (header(res, 'location') ?? session.location) : session.location;
+                await this.uploads.cancelUpload(repository, location, {}).catch(() => undefined);
+            }
+            catch (error) {
+                this.http.logger.debug(`RegistryClient.probeCapabilities: chunked probe failed: ${describeError(error)}`);
+            }
+        }
+        return { ...this.http.capabilities };
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/manifests.ts
+
+
+
+
+
+
+/** Manifests by tag or digest: HEAD, GET (verified), PUT, DELETE, and the tag list. */
+class Manifests {
+    http;
+    constructor(http) {
+        this.http = http;
+    }
+    async headManifest(repository, reference, options = {}) {
+        const operation = `HEAD manifest ${reference}`;
+        const res = await this.http.exchange({
+            ...options,
+            operation,
+            repository,
+            scopes: pull(repository),
+            method: 'HEAD',
+            path: `/v2/${repository}/manifests/${reference}`,
+            headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+            expect: [200, 404],
+        });
+        if (res.status === 404)
+            return undefined;
+        const digest = header(res, 'docker-content-digest');
+        const mediaType = header(res, 'content-type');
+        const size = Number(header(res, 'content-length'));
+        if (!digest || !isValidDigest(digest) || !mediaType || !Number.isFinite(size)) {
+            // Not enough to trust: fetch and hash instead.
+            const fetched = await this.getManifest(repository, reference, options);
+            return fetched.descriptor;
+        }
+        if (reference.includes(':') && digest !== reference) {
+            throw new RegistryError('DIGEST_MISMATCH', this.http.context(operation, repository), `registry reported ${digest}`);
+        }
+        return { mediaType: mediaType.split(';')[0].trim(), digest, size };
+    }
+    /** GET a manifest by tag or digest; verifies its bytes against the requested digest and Docker-Content-Digest. */
+    async getManifest(repository, reference, options = {}) {
+        const operation = `GET manifest ${reference}`;
+        const res = await this.http.call({
+            ...options,
+            operation,
+            repository,
+            scopes: pull(repository),
+            method: 'GET',
+            path: `/v2/${repository}/manifests/${reference}`,
+            headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+            expect: [200],
+        });
+        let bytes;
+        try {
+            bytes = await readBody(res, this.http.shared.bounds['manifest-bytes']);
+        }
+        catch (error) {
+            if (error instanceof BodyTooLargeError) {
+                throw new RegistryError('TOO_LARGE', this.http.context(operation, repository), tooLarge('manifest-bytes', this.http.shared.bounds['manifest-bytes'], 'manifest'));
+            }
+            throw new RegistryError('NETWORK_ERROR', this.http.context(operation, repository), describeError(error), {
+                cause: error,
+            });
+        }
+        const headerDigest = header(res, 'docker-content-digest');
+        const isDigest = reference.includes(':');
+        const expected = isDigest ? reference : headerDigest;
+        const algorithm = expected && isValidDigest(expected) ? digestAlgorithm(expected) : 'sha256';
+        const actual = computeDigest(bytes, algorithm);
+        if (expected && actual !== expected) {
+            throw new RegistryError('DIGEST_MISMATCH', this.http.context(operation, repository), `content is ${actual}, expected ${expected}`);
+        }
+        if (isDigest && headerDigest && headerDigest !== reference && isValidDigest(headerDigest)) {
+            throw new RegistryError('DIGEST_MISMATCH', this.http.context(operation, repository), `registry reported ${headerDigest}`);
+        }
+        let manifest;
+        try {
+            manifest = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            throw new RegistryError('MANIFEST_INVALID', this.http.context(operation, repository), 'manifest is not JSON');
+        }
+        const mediaType = manifest.mediaType ?? header(res, 'content-type')?.split(';')[0]?.trim() ?? '';
+        if (!MANIFEST_MEDIA_TYPES.includes(mediaType)) {
+            throw new RegistryError('UNSUPPORTED', this.http.context(operation, repository), `manifest media type "${mediaType}" is not supported`);
+        }
+        return { descriptor: { mediaType, digest: actual, size: bytes.length }, bytes, manifest };
+    }
+    /**
+     * PUT a manifest under a tag or its digest. Checks the registry's Docker-Content-Digest against our
+     * bytes. Returns the OCI-Subject header when the registry processed a subject (referrers API).
+     */
+    async putManifest(repository, reference, bytes, mediaType, options = {}) {
+        const operation = `PUT manifest ${reference}`;
+        const digest = computeDigest(bytes, reference.includes(':') && isValidDigest(reference) ? digestAlgorithm(reference) : 'sha256');
+        if (reference.includes(':') && digest !== reference) {
+            throw new RegistryError('DIGEST_MISMATCH', this.http.context(operation, repository), `content is ${digest}, not ${reference}`);
+        }
+        const res = await this.http
+            .exchange({
+            ...options,
+            operation,
+            repository,
+            scopes: push(repository),
+            method: 'PUT',
+            path: `/v2/${repository}/manifests/${reference}`,
+            headers: { 'content-type': mediaType },
+            body: bytes,
+            expect: [200, 201, 202],
+        })
+            .catch((error) => {
+            if (error instanceof RegistryError &&
+                mediaType.includes('vnd.oci') &&
+                (error.status === 400 || error.status === 415)) {
+                this.http.capabilities.ociMediaTypes = false;
+            }
+            throw error;
+        });
+        if (mediaType.includes('vnd.oci'))
+            this.http.capabilities.ociMediaTypes = true;
+        const reported = header(res, 'docker-content-digest');
+        if (reported &&
+            isValidDigest(reported) &&
+            digestAlgorithm(reported) === digestAlgorithm(digest) &&
+            reported !== digest) {
+            throw new RegistryError('DIGEST_MISMATCH', this.http.context(operation, repository), `registry stored ${reported}, we sent ${digest}`);
+        }
+        const subjectProcessed = Boolean(header(res, 'oci-subject'));
+        if (subjectProcessed)
+            this.http.capabilities.referrersApi = true;
+        // `confirmed`: the registry named the digest it stored, and it is ours.
+        return { digest, subjectProcessed, confirmed: reported === digest };
+    }
+    async deleteManifest(repository, digest) {
+        await this.http.exchange({
+            operation: `DELETE manifest ${digest}`,
+            repository,
+            scopes: [{ repository, actions: ['delete'] }],
+            method: 'DELETE',
+            path: `/v2/${repository}/manifests/${digest}`,
+            expect: [202, 200, 404],
+        });
+    }
+    /** All tags, following `Link` pagination. */
+    async listTags(repository) {
+        const tags = [];
+        let path = `/v2/${repository}/tags/list?n=1000`;
+        const base = await this.http.baseUrl();
+        while (path) {
+            const res = await this.http.call({
+                operation: 'list tags',
+                repository,
+                scopes: pull(repository),
+                method: 'GET',
+                path,
+                expect: [200, 404],
+            });
+            if (res.status === 404) {
+                await discardBody(res);
+                return tags;
+            }
+            const json = JSON.parse((await readBody(res, 32 * 1024 * 1024)).toString('utf8'));
+            tags.push(...(json.tags ?? []));
+            const link = /<([^>]+)>;\s*rel="?next"?/.exec(header(res, 'link') ?? '');
+            path = link ? new URL(link[1], base).toString() : undefined;
+        }
+        return tags;
+    }
+    async getManifestIfExists(repository, reference, options = {}) {
+        try {
+            return await this.getManifest(repository, reference, options);
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.code === 'NOT_FOUND')
+                return undefined;
+            throw error;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/auth-session.ts
+
+
+
+
+
+
+
+/**
+ * The auth state of one registry host: its scheme (anonymous, Basic, Bearer), the token realm, and
+ * Bearer tokens per scope set, reused until expiry and fetched once however many requests want them.
+ */
+class AuthSession {
+    http;
+    authScheme = 'unknown';
+    bearer;
+    tokens = new Map();
+    tokenFetches = new Map();
+    credential;
+    constructor(http) {
+        this.http = http;
+    }
+    getCredential() {
+        this.credential ??= this.http.shared.credentials().get(this.http.registry);
+        return this.credential;
+    }
+    async authHeader(scopes, operation, repository) {
+        if (this.authScheme === 'basic') {
+            const credential = await this.getCredential();
+            if (credential?.username !== undefined && credential.password !== undefined) {
+                return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+            }
+            return undefined;
+        }
+        if (this.authScheme === 'bearer' && this.bearer) {
+            const credential = await this.getCredential();
+            if (credential?.registryToken)
+                return `Bearer ${credential.registryToken}`;
+            const token = await this.token(scopes, [], operation, repository);
+            return `Bearer ${token.token}`;
+        }
+        return undefined;
+    }
+    /**
+     * The credential to present at a token realm. The registry names the realm, so a hostile or compromised
+     * registry could name a host of its choosing to collect the password: the registry's credential goes
+     * only to a realm on the same host or site (`auth.docker.io` for `docker.io`, `token.example.com` for
+     * `registry.example.com`), never from https down to plain http. Elsewhere the realm gets the credential
+     * configured for its own host, or none, and the error says so.
+     */
+    async realmCredential(realm, ctx) {
+        const credential = await this.getCredential();
+        if (!credential)
+            return undefined;
+        const registryTls = this.http.capabilities.tls !== false;
+        if (registryTls && realm.protocol === 'http:') {
+            throw new RegistryError('DENIED', ctx, `the token realm ${realm.host} is plain http while the registry is https: credentials for ${this.http.registry} are not sent there`);
+        }
+        if (sameSite(this.http.host, realm.hostname))
+            return credential;
+        const own = await this.http.shared.credentials().get(realm.host);
+        if (own)
+            return own;
+        throw new RegistryError('DENIED', ctx, `the registry names a token realm on another host (${realm.host}); credentials for ${this.http.registry} are not sent there. ` +
+            `If ${realm.host} is this registry's token service, give it its own registry-auths entry`);
+    }
+    async token(scopes, extra, operation, repository) {
+        const key = normalizeScopes(scopes).map(formatScope).join(' ');
+        if (extra.length === 0) {
+            const cached = this.cachedToken(scopes);
+            if (cached)
+                return cached;
+        }
+        let pending = this.tokenFetches.get(key);
+        if (!pending) {
+            pending = this.fetchToken(key ? key.split(' ') : [], extra, operation, repository).finally(() => this.tokenFetches.delete(key));
+            this.tokenFetches.set(key, pending);
+        }
+        const token = await pending;
+        this.tokens.set(key, token);
+        return token;
+    }
+    /** A live token whose scopes cover `scopes` (a pull,push token serves pull requests too). */
+    cachedToken(scopes) {
+        const now = Date.now();
+        const key = normalizeScopes(scopes).map(formatScope).join(' ');
+        const exact = this.tokens.get(key);
+        if (exact && exact.expiresAt > now)
+            return exact;
+        const wanted = normalizeScopes(scopes);
+        for (const [cachedKey, token] of this.tokens) {
+            if (token.expiresAt <= now)
+                continue;
+            const granted = new Map(cachedKey
+                .split(' ')
+                .filter(Boolean)
+                .map((s) => {
+                const parts = s.split(':');
+                return [parts.slice(1, -1).join(':'), new Set(parts[parts.length - 1].split(','))];
+            }));
+            if (wanted.every((w) => w.actions.every((a) => granted.get(w.repository)?.has(a))))
+                return token;
+        }
+        return undefined;
+    }
+    async fetchToken(scopes, extra, operation, repository) {
+        const bearer = this.bearer;
+        const ctx = this.http.context(`authenticate for ${operation}`, repository);
+        let url;
+        try {
+            url = new URL(bearer.realm);
+        }
+        catch {
+            throw new RegistryError('PROTOCOL_ERROR', ctx, `the token realm is not a URL`);
+        }
+        if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+            throw new RegistryError('PROTOCOL_ERROR', ctx, `the token realm is a ${url.protocol} URL, not http(s)`);
+        }
+        const credential = await this.realmCredential(url, ctx);
+        const allScopes = [...new Set([...scopes, ...extra])];
+        this.http.logger.debug(`RegistryClient.fetchToken: ${url.host} scopes=${allScopes.join(' ') || '(none)'}`);
+        return withRetry(this.http.shared, async (attempt, backoff) => {
+            let res;
+            try {
+                if (credential?.identityToken) {
+                    const form = new URLSearchParams({
+                        grant_type: 'refresh_token',
+                        refresh_token: credential.identityToken,
+                        client_id: 'deliverkit',
+                    });
+                    if (bearer.service)
+                        form.set('service', bearer.service);
+                    if (allScopes.length)
+                        form.set('scope', allScopes.join(' '));
+                    res = await this.http.shared.transport.request({
+                        method: 'POST',
+                        url,
+                        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                        body: Buffer.from(form.toString()),
+                    });
+                }
+                else {
+                    if (bearer.service)
+                        url.searchParams.set('service', bearer.service);
+                    for (const scope of allScopes)
+                        url.searchParams.append('scope', scope);
+                    const headers = {};
+                    if (credential?.username !== undefined && credential.password !== undefined) {
+                        url.searchParams.set('account', credential.username);
+                        headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+                    }
+                    res = await this.http.shared.transport.request({
+                        method: 'GET',
+                        url,
+                        headers,
+                        followRedirects: true,
+                    });
+                }
+            }
+            catch (error) {
+                const delay = isRetryableNetworkError(error) ? backoff() : undefined;
+                if (delay !== undefined)
+                    return { waitMs: delay };
+                throw new RegistryError('NETWORK_ERROR', { ...ctx, attempts: attempt }, `token endpoint ${url.host}: ${describeError(error)}`, { cause: error });
+            }
+            if (res.status === 200) {
+                const limit = DEFAULT_LIMITS['token-response-bytes'];
+                const body = await readBody(res, limit).catch((error) => {
+                    throw error instanceof BodyTooLargeError
+                        ? new RegistryError('TOO_LARGE', ctx, `token endpoint ${url.host}: ${tooLarge('token-response-bytes', limit, 'answer')}`)
+                        : new RegistryError('NETWORK_ERROR', ctx, `token endpoint ${url.host}: ${describeError(error)}`, {
+                            cause: error,
+                        });
+                });
+                try {
+                    return { value: parseTokenResponse(body.toString('utf8')) };
+                }
+                catch (error) {
+                    throw new RegistryError('PROTOCOL_ERROR', ctx, `token endpoint ${url.host}: ${error.message}`);
+                }
+            }
+            const delay = isRetryableStatus(res.status)
+                ? backoff(parseRetryAfter(header(res, 'retry-after')))
+                : undefined;
+            await discardBody(res);
+            if (delay !== undefined)
+                return { waitMs: delay };
+            if (res.status === 401 || res.status === 403) {
+                throw new RegistryError(res.status === 401 ? 'UNAUTHORIZED' : 'DENIED', { ...ctx, status: res.status }, `token endpoint ${url.host} answered ${res.status}: ${credential ? `check the credentials for ${this.http.registry}` : `no credentials are configured for ${this.http.registry}`}`);
+            }
+            throw new RegistryError('HTTP_ERROR', { ...ctx, status: res.status, attempts: attempt }, `token endpoint ${url.host} answered ${res.status}`);
+        });
+    }
+    /** Learns the auth scheme from a 401. Returns true when a retry with new credentials makes sense. */
+    async onChallenge(res, scopes, operation, repository, sent) {
+        const challenges = parseWwwAuthenticate(header(res, 'www-authenticate') ?? '');
+        const bearer = challenges.find((c) => c.scheme === 'bearer');
+        const basic = challenges.find((c) => c.scheme === 'basic');
+        if (bearer?.params.realm) {
+            this.authScheme = 'bearer';
+            this.http.capabilities.auth = 'bearer';
+            this.bearer = { realm: bearer.params.realm, service: bearer.params.service };
+            // The challenge may ask for more than we knew to request (e.g. registry:catalog:*).
+            const extra = (bearer.params.scope ?? '').split(' ').filter(Boolean);
+            const have = new Set(normalizeScopes(scopes).map(formatScope));
+            const missing = extra.filter((s) => !have.has(s));
+            const key = normalizeScopes(scopes).map(formatScope).join(' ');
+            // Parallel first requests all meet a 401: once one of them has fetched a token, the others use it.
+            const fresh = missing.length === 0 ? this.cachedToken(scopes) : undefined;
+            if (fresh && `Bearer ${fresh.token}` !== sent)
+                return true;
+            const pending = this.tokenFetches.get(key);
+            if (pending && missing.length === 0) {
+                await pending;
+                return true;
+            }
+            // A rejected cached token may have been revoked early: fetch a fresh one once (the caller
+            // retries a 401 only once, so wrong credentials cannot loop).
+            this.tokens.delete(key);
+            await this.token(scopes, missing, operation, repository);
+            return true;
+        }
+        if (basic) {
+            const first = this.authScheme !== 'basic';
+            this.authScheme = 'basic';
+            this.http.capabilities.auth = 'basic';
+            const credential = await this.getCredential();
+            return first && credential?.username !== undefined;
+        }
+        return false;
+    }
+    /** Records the scheme (and token realm) a 401 names. */
+    learnChallenge(res) {
+        const challenges = parseWwwAuthenticate(header(res, 'www-authenticate') ?? '');
+        const bearer = challenges.find((c) => c.scheme === 'bearer');
+        if (bearer?.params.realm) {
+            this.authScheme = 'bearer';
+            this.http.capabilities.auth = 'bearer';
+            this.bearer = { realm: bearer.params.realm, service: bearer.params.service };
+        }
+        else if (challenges.some((c) => c.scheme === 'basic')) {
+            this.authScheme = 'basic';
+            this.http.capabilities.auth = 'basic';
+        }
+    }
+}
+/**
+ * Whether `realmHost` belongs to the registry `registryHost` (host[:port]): the same host name, or the same
+ * site (the last two labels of a domain name, `docker.io` for `registry-1.docker.io` and `auth.docker.io`).
+ * IP addresses match only themselves.
+ */
+function sameSite(registryHost, realmHost) {
+    const strip = (h) => h
+        .replace(/^\[|\](:\d+)?$/g, '')
+        .replace(/:\d+$/, '')
+        .toLowerCase();
+    const a = strip(registryHost === DOCKER_HUB ? DOCKER_HUB_API_HOST : registryHost);
+    const b = strip(realmHost);
+    if (a === b)
+        return true;
+    const isIp = (h) => /^[0-9.]+$/.test(h) || h.includes(':');
+    if (isIp(a) || isIp(b))
+        return false;
+    const site = (h) => h.split('.').slice(-2).join('.');
+    return a.includes('.') && b.includes('.') && site(a) === site(b);
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/registry-http.ts
+
+
+
+
+
+
+
+const ERROR_BODY_BYTES = 64 * 1024;
+/**
+ * One registry host's HTTP side: the base URL (https, or http for an insecure or plain loopback
+ * registry), one call with auth, retries and the host's concurrency limit, and the capability record.
+ */
+class RegistryHttp {
+    registry;
+    shared;
+    /** API host (`registry-1.docker.io` for Docker Hub). */
+    host;
+    capabilities;
+    auth;
+    base;
+    pushRepositories = new Set();
+    constructor(registry, shared) {
+        this.registry = registry;
+        this.shared = shared;
+        this.host = registry === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
+        this.capabilities = {
+            registry,
+            referrersApi: null,
+            ociMediaTypes: null,
+            chunkedUpload: null,
+            crossRepoMount: null,
+            auth: null,
+            tls: null,
+        };
+        this.auth = new AuthSession(this);
+    }
+    get logger() {
+        return this.shared.logger;
+    }
+    hostOptions() {
+        return this.shared.options.hosts?.[this.host] ?? this.shared.options.hosts?.[this.registry] ?? {};
+    }
+    /**
+     * https unless configured insecure. A loopback registry with no TLS settings is tried over https
+     * first and falls back to http, as Docker does for localhost.
+     */
+    baseUrl() {
+        this.base ??= (async () => {
+            const options = this.hostOptions();
+            if (options.insecure)
+                return this.setTls(false);
+            const hostname = this.host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+            const loopback = hostname === 'localhost' || /^127\./.test(hostname) || hostname === '::1';
+            if (!loopback || options.ca || options.caFile)
+                return this.setTls(true);
+            try {
+                const res = await this.shared.transport.request({
+                    method: 'GET',
+                    url: new URL(`https://${this.host}/v2/`),
+                });
+                await discardBody(res);
+                return this.setTls(true);
+            }
+            catch (error) {
+                const code = error.code ?? '';
+                const message = error.message ?? '';
+                if (/EPROTO|ERR_SSL|ECONNRESET/.test(code) || /wrong version number|packet length/i.test(message)) {
+                    this.logger.debug(`RegistryClient.baseUrl: ${this.host} does not speak TLS, using http`);
+                    return this.setTls(false);
+                }
+                return this.setTls(true);
+            }
+        })();
+        return this.base;
+    }
+    setTls(tls) {
+        this.capabilities.tls = tls;
+        return `${tls ? 'https' : 'http'}://${this.host}`;
+    }
+    context(operation, repository, extra = {}) {
+        return { registry: this.registry, repository, operation, ...extra };
+    }
+    /** One HTTP exchange with auth, retries and the host's concurrency limit. */
+    async call(options) {
+        const base = await this.baseUrl();
+        const url = /^https?:\/\//.test(options.path) ? new URL(options.path) : new URL(`${base}${options.path}`);
+        options = { ...options, scopes: this.widen(options.scopes) };
+        const replayable = !(options.body instanceof external_node_stream_.Readable);
+        const semaphore = this.shared.limits.get(this.host);
+        let authRetried = false;
+        return withRetry(this.shared, async (attempt, backoff) => {
+            const release = options.slotHeld ? () => { } : await semaphore.acquire();
+            let res;
+            let authorization;
+            try {
+                authorization = await this.auth.authHeader(options.scopes, options.operation, options.repository);
+                const body = typeof options.body === 'function' ? options.body() : options.body;
+                res = await this.shared.transport.request({
+                    method: options.method,
+                    url,
+                    headers: { ...options.headers, authorization },
+                    body,
+                    followRedirects: options.followRedirects,
+                    signal: options.signal,
+                });
+            }
+            catch (error) {
+                release();
+                if (error instanceof RegistryError)
+                    throw error;
+                const delay = replayable && isRetryableNetworkError(error) && !options.signal?.aborted ? backoff() : undefined;
+                this.logger.debug(`RegistryClient.call: ${options.operation} attempt ${attempt}: ${describeError(error)}`);
+                if (delay !== undefined)
+                    return { waitMs: delay };
+                throw new RegistryError('NETWORK_ERROR', this.context(options.operation, options.repository, { attempts: attempt }), describeError(error), {
+                    cause: error,
+                });
+            }
+            res.body.once('close', release);
+            if (this.auth.authScheme === 'unknown' && res.status !== 401) {
+                this.auth.authScheme = 'anonymous';
+                this.capabilities.auth ??= 'anonymous';
+            }
+            if (res.status === 401 && !authRetried && replayable && !options.expect.includes(401)) {
+                await discardBody(res);
+                if (await this.auth.onChallenge(res, options.scopes, options.operation, options.repository, authorization)) {
+                    authRetried = true;
+                    return { again: true };
+                }
+                throw new RegistryError('UNAUTHORIZED', this.context(options.operation, options.repository, { status: 401 }), (await this.auth.getCredential())
+                    ? `the registry rejected the credentials for ${this.registry}`
+                    : `the registry requires credentials and none are configured for ${this.registry}`);
+            }
+            if (options.expect.includes(res.status))
+                return { value: res };
+            if (isRetryableStatus(res.status) && replayable) {
+                const delay = backoff(parseRetryAfter(header(res, 'retry-after')));
+                if (delay !== undefined) {
+                    await discardBody(res);
+                    this.logger.debug(`RegistryClient.call: ${options.operation} answered ${res.status}, retrying in ${delay} ms`);
+                    return { waitMs: delay };
+                }
+            }
+            throw await this.errorFromResponse(res, options, attempt);
+        }, options.signal);
+    }
+    async errorFromResponse(res, options, attempts) {
+        let detail = `${res.status}`;
+        let registryCode;
+        try {
+            const text = options.method === 'HEAD' ? '' : (await readBody(res, ERROR_BODY_BYTES)).toString('utf8');
+            const parsed = text
+                ? JSON.parse(text)
+                : undefined;
+            const first = parsed?.errors?.[0];
+            if (first) {
+                registryCode = first.code;
+                detail += ` ${first.code ?? ''}${first.message ? `: ${first.message}` : ''}`;
+            }
+        }
+        catch {
+            await discardBody(res);
+        }
+        const code = res.status === 401
+            ? 'UNAUTHORIZED'
+            : res.status === 403
+                ? 'DENIED'
+                : res.status === 404
+                    ? 'NOT_FOUND'
+                    : res.status === 415
+                        ? 'UNSUPPORTED'
+                        : registryCode === 'DIGEST_INVALID'
+                            ? 'DIGEST_MISMATCH'
+                            : registryCode === 'SIZE_INVALID'
+                                ? 'SIZE_MISMATCH'
+                                : registryCode?.startsWith('MANIFEST_')
+                                    ? 'MANIFEST_INVALID'
+                                    : 'HTTP_ERROR';
+        return new RegistryError(code, this.context(options.operation, options.repository, { status: res.status, attempts }), detail.trim());
+    }
+    /** Like call, for exchanges whose body we do not need: drains it and returns status and headers. */
+    async exchange(options) {
+        const res = await this.call(options);
+        await discardBody(res);
+        return res;
+    }
+    /** GET /v2/: checks the registry answers and learns its auth scheme. */
+    /**
+     * GET /v2/: checks the registry answers and learns its auth scheme from the challenge, without
+     * fetching a token (the next request asks for one with the scopes it needs).
+     */
+    async ping() {
+        const res = await this.exchange({
+            operation: 'ping',
+            scopes: [],
+            method: 'GET',
+            path: '/v2/',
+            expect: [200, 401],
+        });
+        if (res.status === 401)
+            this.auth.learnChallenge(res);
+    }
+    /**
+     * Declares that this run will push to `repository`: pull requests on it then ask for a pull,push
+     * token right away, so one token serves the whole copy instead of one per scope set.
+     */
+    declarePush(repository) {
+        this.pushRepositories.add(repository);
+    }
+    widen(scopes) {
+        return scopes.map((s) => this.pushRepositories.has(s.repository) && !s.actions.includes('push')
+            ? { ...s, actions: [...s.actions, 'push'] }
+            : s);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/client.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const MAX_MANIFEST_BYTES = DEFAULT_LIMITS['manifest-bytes'];
+/** Holds one RegistryClient per registry plus what they share: transport, limits, credentials. */
+class Registries {
+    options;
+    transport;
+    limits;
+    policy;
+    logger;
+    /** The bounds on what registries hand us (LIMITS in @deliverkit/action-kit). */
+    bounds;
+    clients = new Map();
+    constructor(options = {}) {
+        this.options = options;
+        const hosts = options.hosts ?? {};
+        this.bounds = resolveLimits(options.limits);
+        this.transport = new HttpTransport({
+            maxRedirects: this.bounds.redirects,
+            userAgent: options.userAgent,
+            idleTimeoutMs: options.idleTimeoutMs,
+            tls: (host) => {
+                const caOf = (s) => s.ca ?? (s.caFile ? (0,external_node_fs_.readFileSync)(s.caFile, 'utf8') : undefined);
+                const settings = hosts[host];
+                if (settings)
+                    return { ca: caOf(settings), insecureSkipVerify: settings.insecureSkipVerify };
+                // A token realm or storage redirect is often served under the same private CA as its registry:
+                // trust every CA the user configured (still verifying) for hosts with no settings of their own.
+                const all = Object.values(hosts)
+                    .map(caOf)
+                    .filter((ca) => Boolean(ca));
+                return all.length > 0 ? { ca: all.join('\n') } : undefined;
+            },
+        });
+        this.limits = new KeyedSemaphores(options.concurrency ?? 4);
+        this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+        this.logger = options.logger ?? silentLogger;
+    }
+    /** The client for a registry name as it appears in references (`docker.io`, `ghcr.io`, `localhost:5000`). */
+    client(registry) {
+        let client = this.clients.get(registry);
+        if (!client) {
+            client = new RegistryClient(registry, this);
+            this.clients.set(registry, client);
+        }
+        return client;
+    }
+    credentials() {
+        this.credentialProvider ??=
+            this.options.credentials ?? new DockerConfigCredentials({ onSecret: this.options.onSecret });
+        return this.credentialProvider;
+    }
+    credentialProvider;
+    /** Takes one permit per listed registry (repeats count), in a deadlock-free order. */
+    acquireTransfer(registries) {
+        return this.limits.acquireAll(registries.map((r) => this.client(r).host));
+    }
+    sleep(ms, signal) {
+        return this.options.sleep ? this.options.sleep(ms) : sleep(ms, signal);
+    }
+    random() {
+        return (this.options.random ?? Math.random)();
+    }
+    close() {
+        this.transport.close();
+    }
+}
+/**
+ * A client for one registry host: auth (anonymous, Basic, Bearer token per scope set, reused until
+ * expiry), retries with jittered backoff honouring Retry-After, a per-host concurrency limit, and
+ * digest verification of everything read and written. A facade over the modules that do the work:
+ * registry-http (one call, auth-session), manifests, blob-read, blob-upload, referrers, capabilities.
+ */
+class RegistryClient {
+    registry;
+    shared;
+    /** API host (`registry-1.docker.io` for Docker Hub). */
+    host;
+    capabilities;
+    http;
+    manifests;
+    blobs;
+    uploads;
+    referrers;
+    probe;
+    /** The bounds its Registries was opened with. */
+    get bounds() {
+        return this.shared.bounds;
+    }
+    constructor(registry, shared) {
+        this.registry = registry;
+        this.shared = shared;
+        this.http = new RegistryHttp(registry, shared);
+        this.host = this.http.host;
+        this.capabilities = this.http.capabilities;
+        this.manifests = new Manifests(this.http);
+        this.blobs = new BlobReader(this.http);
+        this.uploads = new BlobUploader(this.http);
+        this.referrers = new Referrers(this.http, this.manifests);
+        this.probe = new CapabilityProbe(this.http, this.uploads);
+    }
+    /**
+     * GET /v2/: checks the registry answers and learns its auth scheme from the challenge, without
+     * fetching a token (the next request asks for one with the scopes it needs).
+     */
+    ping() {
+        return this.http.ping();
+    }
+    /**
+     * Declares that this run will push to `repository`: pull requests on it then ask for a pull,push
+     * token right away, so one token serves the whole copy instead of one per scope set.
+     */
+    declarePush(repository) {
+        this.http.declarePush(repository);
+    }
+    headManifest(repository, reference, options = {}) {
+        return this.manifests.headManifest(repository, reference, options);
+    }
+    /** GET a manifest by tag or digest; verifies its bytes against the requested digest and Docker-Content-Digest. */
+    getManifest(repository, reference, options = {}) {
+        return this.manifests.getManifest(repository, reference, options);
+    }
+    getManifestIfExists(repository, reference, options = {}) {
+        return this.manifests.getManifestIfExists(repository, reference, options);
+    }
+    /**
+     * PUT a manifest under a tag or its digest. Checks the registry's Docker-Content-Digest against our
+     * bytes. Returns the OCI-Subject header when the registry processed a subject (referrers API).
+     */
+    putManifest(repository, reference, bytes, mediaType, options = {}) {
+        return this.manifests.putManifest(repository, reference, bytes, mediaType, options);
+    }
+    deleteManifest(repository, digest) {
+        return this.manifests.deleteManifest(repository, digest);
+    }
+    /** All tags, following `Link` pagination. */
+    listTags(repository) {
+        return this.manifests.listTags(repository);
+    }
+    /** Blob size when the blob exists in the repository, else undefined. */
+    headBlob(repository, digest, options = {}) {
+        return this.blobs.headBlob(repository, digest, options);
+    }
+    /**
+     * Streams a blob, verifying size and digest. Connection failures mid-body resume with a Range
+     * request from the last byte received (or re-read and skip when the registry ignores Range). The
+     * final chunk is released only after the digest checks out.
+     */
+    openBlob(repository, descriptor, options = {}) {
+        return this.blobs.openBlob(repository, descriptor, options);
+    }
+    /** openBlob's chunks as an async iterable, without a stream around them (one hop less per chunk). */
+    readBlob(repository, descriptor, options) {
+        return this.blobs.readBlob(repository, descriptor, options);
+    }
+    /** Reads a small blob (a config, a signature payload) into memory, verified, bounded by `maxBytes`. */
+    fetchBlob(repository, descriptor, maxBytes = this.shared.bounds['manifest-bytes']) {
+        return this.blobs.fetchBlob(repository, descriptor, maxBytes);
+    }
+    /**
+     * Cross-repository mount. `mounted` on 201; on 202 the registry opened an upload session instead,
+     * which we cancel (the caller uploads, possibly much later) and report `not-mounted`.
+     */
+    mountBlob(repository, digest, from, options = {}) {
+        return this.uploads.mountBlob(repository, digest, from, options);
+    }
+    /**
+     * Uploads a blob: one streamed PUT (monolithic), or PATCH chunks when `chunkSize` is set. A failed
+     * chunked upload resumes from the offset the registry reports; a failed monolithic upload restarts
+     * from `source.open(0)`. The registry's digest is checked against ours.
+     */
+    uploadBlob(repository, descriptor, source, options = {}) {
+        return this.uploads.uploadBlob(repository, descriptor, source, options);
+    }
+    /** Pushes a small blob from memory unless it exists; returns its descriptor. */
+    async pushBlob(repository, data, mediaType = 'application/octet-stream') {
+        const descriptor = { mediaType, digest: computeDigest(data), size: data.length };
+        if ((await this.headBlob(repository, descriptor.digest)) === undefined) {
+            await this.uploadBlob(repository, descriptor, {
+                open: async (offset) => external_node_stream_.Readable.from([data.subarray(offset)]),
+            });
+        }
+        return descriptor;
+    }
+    /**
+     * Referrers of a manifest: the OCI 1.1 API when the registry has it, else the `sha256-<hex>` tag
+     * schema. A 404/400/405/406 from the API marks it absent for this registry.
+     */
+    getReferrers(repository, digest, options = {}) {
+        return this.referrers.getReferrers(repository, digest, options);
+    }
+    /**
+     * Pushes an artifact manifest that has a `subject` and makes it discoverable: nothing more when the
+     * registry processed the subject (OCI-Subject header), else adds it to the `sha256-<hex>` index.
+     */
+    pushReferrer(repository, bytes, mediaType) {
+        return this.referrers.pushReferrer(repository, bytes, mediaType);
+    }
+    /**
+     * Adds descriptors to the tag-schema index of `subject` (creating it from `initial` bytes when the
+     * tag does not exist yet, to keep a copied index digest-identical). Returns true when it wrote.
+     */
+    addToReferrersTag(repository, subject, descriptors, initial) {
+        return this.referrers.addToReferrersTag(repository, subject, descriptors, initial);
+    }
+    /**
+     * Fills in the capability record: referrers API by a read-only GET; with `write`, chunked upload by
+     * opening an upload session, sending one PATCH byte and cancelling it.
+     */
+    probeCapabilities(repository, options = {}) {
+        return this.probe.probeCapabilities(repository, options);
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/oci/src/registry-auths.ts
