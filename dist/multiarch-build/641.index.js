@@ -2112,61 +2112,65 @@ function forEachDestination(r, f) {
     return true;
 }
 /**
- * The record as the JSON text of an output: validated (a writer's bug fails here, not in the next job), and under
- * `maxBytes`, dropping detail in a fixed order and naming it in `omitted`. Throws when even the bare record is over.
+ * The record as a writer hands it on: validated (a writer's bug fails here, not in the next job), and under `maxBytes`
+ * as JSON, dropping detail in a fixed order and naming it in `omitted`. Throws when even the bare record is over.
+ * The record given is not changed.
  */
-function formatImageRecord(record, maxBytes = IMAGE_RECORD_MAX_BYTES) {
-    // Through JSON first: what is checked is exactly what the next step will read (no `undefined` fields).
-    let current = checkImageRecord(JSON.parse(JSON.stringify(record)));
-    let text = JSON.stringify(current);
-    if (Buffer.byteLength(text) <= maxBytes)
-        return text;
-    current = structuredClone(current);
+function fitImageRecord(record, maxBytes = IMAGE_RECORD_MAX_BYTES) {
+    // Through JSON first: what is checked is exactly what the next step will read (no `undefined` fields), and a copy
+    // of its own that the dropping below may change.
+    const current = checkImageRecord(JSON.parse(JSON.stringify(record)));
+    let size = Buffer.byteLength(JSON.stringify(current));
+    if (size <= maxBytes)
+        return current;
     const omitted = [...(current.omitted ?? [])];
     for (const { field, drop } of DROPPABLE) {
         if (!drop(current))
             continue;
         omitted.push(field);
         current.omitted = omitted;
-        text = JSON.stringify(current);
-        if (Buffer.byteLength(text) <= maxBytes)
-            return text;
+        size = Buffer.byteLength(JSON.stringify(current));
+        if (size <= maxBytes)
+            return current;
     }
-    throw new record_ImageRecordError('RECORD_TOO_LARGE', `the image record is ${Buffer.byteLength(text)} bytes even without ${omitted.join(', ')}; GitHub refuses job outputs over 1 MB`);
+    throw new record_ImageRecordError('RECORD_TOO_LARGE', `the image record is ${size} bytes even without ${omitted.join(', ')}; GitHub refuses job outputs over 1 MB`);
+}
+/** fitImageRecord as the JSON text of an output. */
+function formatImageRecord(record, maxBytes = IMAGE_RECORD_MAX_BYTES) {
+    return JSON.stringify(fitImageRecord(record, maxBytes));
 }
 
 ;// CONCATENATED MODULE: ./packages/action-kit/src/image-record.ts
 
 
 
+/** What is wrong with a record given as the input `name`, as the InputError that names it; anything else as is. */
+function asInputError(name, e) {
+    return e instanceof ImageRecordError
+        ? new InputError(name, `Input "${name}": ${e.message}`, 'INPUT_INVALID', { cause: e })
+        : e;
+}
 /**
  * Reads an image-record input (the `image-record` output of an earlier deliverkit step), validated against
- * schemas/image-record.schema.json. A wrong record fails naming the input and the field; with `digest`, a record
- * about another image fails too.
+ * schemas/image-record.schema.json. A wrong record fails naming the input and the field.
  */
-function getImageRecord(name = 'image-record', options = {}) {
+function getImageRecord(name = 'image-record') {
     const raw = readRaw(name);
     if (raw === undefined)
         return undefined;
-    let record;
     try {
-        record = parseImageRecord(raw);
+        return parseImageRecord(raw);
     }
     catch (e) {
-        if (e instanceof ImageRecordError)
-            throw new InputError(name, `Input "${name}": ${e.message}`, 'INPUT_INVALID', { cause: e });
-        throw e;
+        throw asInputError(name, e);
     }
-    if (options.digest !== undefined)
-        assertImageRecordDigest(record, options.digest, name);
-    return record;
 }
 /**
  * The record as an output value: validated against the schema (a writer's mistake fails its own step, not the
  * next job) and fitted under GitHub's job-output limit (what was left out is named in `omitted`).
  */
 function imageRecordOutput(record) {
-    return JSON.parse(formatImageRecord(record));
+    return fitImageRecord(record);
 }
 /** Refuses an image-record input about another image than the one the step resolved (naming the input). */
 function assertImageRecordDigest(record, digest, name = 'image-record') {
@@ -2176,9 +2180,7 @@ function assertImageRecordDigest(record, digest, name = 'image-record') {
         assertRecordDigest(record, digest);
     }
     catch (e) {
-        if (e instanceof ImageRecordError)
-            throw new InputError(name, `Input "${name}": ${e.message}`, 'INPUT_INVALID', { cause: e });
-        throw e;
+        throw asInputError(name, e);
     }
 }
 

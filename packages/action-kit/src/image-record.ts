@@ -1,34 +1,32 @@
 import {
   ImageRecordError,
   assertRecordDigest,
-  formatImageRecord,
+  fitImageRecord,
   parseImageRecord,
   type ImageRecord,
 } from '@deliverkit/image-record';
 import { InputError } from './errors';
 import { readRaw } from './inputs';
 
+/** What is wrong with a record given as the input `name`, as the InputError that names it; anything else as is. */
+function asInputError(name: string, e: unknown): unknown {
+  return e instanceof ImageRecordError
+    ? new InputError(name, `Input "${name}": ${e.message}`, 'INPUT_INVALID', { cause: e })
+    : e;
+}
+
 /**
  * Reads an image-record input (the `image-record` output of an earlier deliverkit step), validated against
- * schemas/image-record.schema.json. A wrong record fails naming the input and the field; with `digest`, a record
- * about another image fails too.
+ * schemas/image-record.schema.json. A wrong record fails naming the input and the field.
  */
-export function getImageRecord(
-  name = 'image-record',
-  options: { digest?: string } = {},
-): ImageRecord | undefined {
+export function getImageRecord(name = 'image-record'): ImageRecord | undefined {
   const raw = readRaw(name);
   if (raw === undefined) return undefined;
-  let record: ImageRecord;
   try {
-    record = parseImageRecord(raw);
+    return parseImageRecord(raw);
   } catch (e) {
-    if (e instanceof ImageRecordError)
-      throw new InputError(name, `Input "${name}": ${e.message}`, 'INPUT_INVALID', { cause: e });
-    throw e;
+    throw asInputError(name, e);
   }
-  if (options.digest !== undefined) assertImageRecordDigest(record, options.digest, name);
-  return record;
 }
 
 /**
@@ -36,7 +34,7 @@ export function getImageRecord(
  * next job) and fitted under GitHub's job-output limit (what was left out is named in `omitted`).
  */
 export function imageRecordOutput(record: ImageRecord): ImageRecord {
-  return JSON.parse(formatImageRecord(record)) as ImageRecord;
+  return fitImageRecord(record);
 }
 
 /** Refuses an image-record input about another image than the one the step resolved (naming the input). */
@@ -49,8 +47,6 @@ export function assertImageRecordDigest(
   try {
     assertRecordDigest(record, digest);
   } catch (e) {
-    if (e instanceof ImageRecordError)
-      throw new InputError(name, `Input "${name}": ${e.message}`, 'INPUT_INVALID', { cause: e });
-    throw e;
+    throw asInputError(name, e);
   }
 }

@@ -5,6 +5,7 @@ export {
   assertRecordDigest,
   checkImageRecord,
   fieldName,
+  fitImageRecord,
   formatImageRecord,
   parseImageRecord,
 } from './record.js';

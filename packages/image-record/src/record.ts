@@ -244,25 +244,31 @@ function forEachDestination(r: ImageRecord, f: (d: DestinationRecord) => unknown
 }
 
 /**
- * The record as the JSON text of an output: validated (a writer's bug fails here, not in the next job), and under
- * `maxBytes`, dropping detail in a fixed order and naming it in `omitted`. Throws when even the bare record is over.
+ * The record as a writer hands it on: validated (a writer's bug fails here, not in the next job), and under `maxBytes`
+ * as JSON, dropping detail in a fixed order and naming it in `omitted`. Throws when even the bare record is over.
+ * The record given is not changed.
  */
-export function formatImageRecord(record: ImageRecord, maxBytes = IMAGE_RECORD_MAX_BYTES): string {
-  // Through JSON first: what is checked is exactly what the next step will read (no `undefined` fields).
-  let current = checkImageRecord(JSON.parse(JSON.stringify(record)));
-  let text = JSON.stringify(current);
-  if (Buffer.byteLength(text) <= maxBytes) return text;
-  current = structuredClone(current);
+export function fitImageRecord(record: ImageRecord, maxBytes = IMAGE_RECORD_MAX_BYTES): ImageRecord {
+  // Through JSON first: what is checked is exactly what the next step will read (no `undefined` fields), and a copy
+  // of its own that the dropping below may change.
+  const current = checkImageRecord(JSON.parse(JSON.stringify(record)));
+  let size = Buffer.byteLength(JSON.stringify(current));
+  if (size <= maxBytes) return current;
   const omitted = [...(current.omitted ?? [])];
   for (const { field, drop } of DROPPABLE) {
     if (!drop(current)) continue;
     omitted.push(field);
     current.omitted = omitted;
-    text = JSON.stringify(current);
-    if (Buffer.byteLength(text) <= maxBytes) return text;
+    size = Buffer.byteLength(JSON.stringify(current));
+    if (size <= maxBytes) return current;
   }
   throw new ImageRecordError(
     'RECORD_TOO_LARGE',
-    `the image record is ${Buffer.byteLength(text)} bytes even without ${omitted.join(', ')}; GitHub refuses job outputs over 1 MB`,
+    `the image record is ${size} bytes even without ${omitted.join(', ')}; GitHub refuses job outputs over 1 MB`,
   );
+}
+
+/** fitImageRecord as the JSON text of an output. */
+export function formatImageRecord(record: ImageRecord, maxBytes = IMAGE_RECORD_MAX_BYTES): string {
+  return JSON.stringify(fitImageRecord(record, maxBytes));
 }
