@@ -269,10 +269,7 @@ function gate(
     caller: { file: 'deploy-gate.yml', text: deployGateCaller },
     event: 'workflow_dispatch',
     inputs: async (bed) => ({ image: await signedImage(bed, slug, claims, deployOther, attest) }),
-    payload: () => ({
-      ref: 'refs/heads/main',
-      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
-    }),
+    payload: dispatchOnMain,
     expect:
       verdict === 'pass'
         ? { 'deploy/verify': 'success', 'deploy/deploy': 'success' }
@@ -304,39 +301,52 @@ function stagingColours(bed: Bed) {
   return { serving: service?.spec?.selector?.['deliverkit.dev/color'], colours };
 }
 
-const colourOf = (bed: Bed, digest: string) =>
-  Object.entries(stagingColours(bed).colours).find(([, c]) => c.image?.endsWith(digest))?.[0];
+/** Staging's colours as stagingColours reads them, and the colour that runs `image` (a ref by digest), if any. */
+function whereIs(bed: Bed, image: string) {
+  const digest = image.slice(image.indexOf('@') + 1);
+  const { serving, colours } = stagingColours(bed);
+  const colour = Object.entries(colours).find(([, c]) => c.image?.endsWith(digest))?.[0];
+  return { serving, colours, colour, seen: JSON.stringify({ serving, colours }) };
+}
 
-/**
- * deploy.yml with auto-promote false, then with `action: promote` or `reject` for the colour that waits: the
- * operations an on-call engineer runs from the Actions tab.
- */
-function promotion(name: string, image: string, action: 'deploy' | 'promote' | 'reject'): Scenario {
-  const file = `${action}-${image}.yml`;
+/** A caller of deploy.yml for staging with the kubeconfig secret, deploying one of the signed promotion images. */
+function stagingDeploy(
+  name: string,
+  slug: string,
+  image: string,
+  withLines: string[],
+): Pick<Scenario, 'name' | 'caller' | 'event' | 'inputs' | 'secrets' | 'payload' | 'expect'> {
   return {
     name,
     caller: {
-      file,
+      file: `${slug}.yml`,
       text: (bed, toolkitSha) =>
-        deployCaller(`${action}-${image}`, bed, toolkitSha, {
-          with: [`action: ${action}`, 'auto-promote: false', 'verify-window: 1s'],
+        deployCaller(slug, bed, toolkitSha, {
+          with: withLines,
           secrets: ['kubeconfig: ${{ secrets.KUBECONFIG }}'],
         }),
     },
     event: 'workflow_dispatch',
     inputs: async (bed) => ({ image: await promotionImage(bed, image) }),
     secrets: (bed) => ({ KUBECONFIG: bed.clusters.staging.kubeconfig }),
-    payload: () => ({
-      ref: 'refs/heads/main',
-      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
-    }),
+    payload: dispatchOnMain,
     expect: { 'deploy/verify': 'success', 'deploy/deploy': 'success' },
+  };
+}
+
+/**
+ * deploy.yml with auto-promote false, then with `action: promote` or `reject` for the colour that waits: the
+ * operations an on-call engineer runs from the Actions tab.
+ */
+function promotion(name: string, image: string, action: 'deploy' | 'promote' | 'reject'): Scenario {
+  return {
+    ...stagingDeploy(name, `${action}-${image}`, image, [
+      `action: ${action}`,
+      'auto-promote: false',
+      'verify-window: 1s',
+    ]),
     checks: async (bed) => {
-      const ref = await promotionImage(bed, image);
-      const digest = ref.slice(ref.indexOf('@') + 1);
-      const { serving, colours } = stagingColours(bed);
-      const colour = colourOf(bed, digest);
-      const seen = JSON.stringify({ serving, colours });
+      const { serving, colours, colour, seen } = whereIs(bed, await promotionImage(bed, image));
       if (action === 'deploy')
         return [
           check(
@@ -364,26 +374,11 @@ function promotion(name: string, image: string, action: 'deploy' | 'promote' | '
  * 8800) takes it at once; another run waits for it to expire (by its own clock), then takes it. Both say whose.
  */
 function leftoverLock(name: string, runId: string, attempt: string, log: RegExp): Scenario {
-  const slug = `rerun-${runId}-${attempt}`;
+  const image = `rerun-${runId}`;
   const leases = () => findByPlural('coordination.k8s.io', 'v1', 'leases')!;
   return {
-    name,
-    caller: {
-      file: `${slug}.yml`,
-      text: (bed, toolkitSha) =>
-        deployCaller(slug, bed, toolkitSha, {
-          with: ['verify-window: 1s'],
-          secrets: ['kubeconfig: ${{ secrets.KUBECONFIG }}'],
-        }),
-    },
-    event: 'workflow_dispatch',
-    inputs: async (bed) => ({ image: await promotionImage(bed, `rerun-${runId}`) }),
-    secrets: (bed) => ({ KUBECONFIG: bed.clusters.staging.kubeconfig }),
+    ...stagingDeploy(name, `rerun-${runId}-${attempt}`, image, ['verify-window: 1s']),
     env: () => ({ GITHUB_RUN_ID: runId, GITHUB_RUN_ATTEMPT: attempt }),
-    payload: () => ({
-      ref: 'refs/heads/main',
-      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
-    }),
     setup: async (bed) => {
       const store = bed.clusters.staging.store;
       const now = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -406,20 +401,10 @@ function leftoverLock(name: string, runId: string, attempt: string, log: RegExp)
       );
       return async () => store.removeInternal(leases(), 'hello-staging', 'hello-deliverkit-lock');
     },
-    expect: { 'deploy/verify': 'success', 'deploy/deploy': 'success' },
     expectLog: log,
     checks: async (bed) => {
-      const ref = await promotionImage(bed, `rerun-${runId}`);
-      const digest = ref.slice(ref.indexOf('@') + 1);
-      const { serving, colours } = stagingColours(bed);
-      const colour = colourOf(bed, digest);
-      return [
-        check(
-          'the image is deployed and takes the traffic',
-          !!colour && serving === colour,
-          JSON.stringify({ serving, colours }),
-        ),
-      ];
+      const { serving, colour, seen } = whereIs(bed, await promotionImage(bed, image));
+      return [check('the image is deployed and takes the traffic', !!colour && serving === colour, seen)];
     },
   };
 }
@@ -486,6 +471,9 @@ const PUBLIC_REPOSITORY = {
   private: false,
   visibility: 'public',
 };
+
+/** A workflow_dispatch on main of the public caller repository. */
+const dispatchOnMain = () => ({ ref: 'refs/heads/main', repository: PUBLIC_REPOSITORY });
 
 /** A push of the service's main branch. */
 const pushToMain = ({ base, head }: { base: string; head: string }) => ({
@@ -798,7 +786,7 @@ function gitops(name: string, dry: boolean): Scenario {
       await seedGitopsRepository();
       return { image: digestOf(bed)?.image ?? 'missing', 'dry-run': String(dry) };
     },
-    payload: () => ({ ref: 'refs/heads/main', repository: PUBLIC_REPOSITORY }),
+    payload: dispatchOnMain,
     expect: { 'deploy/verify': 'success', 'deploy/deploy': 'success' },
     checks: async (bed) => {
       const refs = await git(['for-each-ref', '--format=%(refname) %(objectname)'], gitopsBare);
@@ -843,7 +831,7 @@ const SCENARIOS: Scenario[] = [
     payload: ({ base, head }) => ({
       number: 1,
       pull_request: { number: 1, base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'feature' } },
-      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
+      repository: PUBLIC_REPOSITORY,
     }),
     // Both platforms build (a matrix job of the starter itself), nothing is pushed.
     expect: { 'secret-scan': 'success', build: 'success' },
@@ -880,7 +868,7 @@ const SCENARIOS: Scenario[] = [
     payload: ({ base, head }) => ({
       number: 2,
       pull_request: { number: 2, base: { sha: base, ref: 'main' }, head: { sha: head, ref: 'leak' } },
-      repository: { full_name: 'acme/hello', default_branch: 'main', private: false, visibility: 'public' },
+      repository: PUBLIC_REPOSITORY,
     }),
     expect: { 'secret-scan': 'failure' },
   },
