@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from 'yaml';
-import { InputError, exec, roughNesting, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { InputError, roughNesting, type Logger } from '@deliverkit/action-kit';
 import { DeployError } from './errors';
+import { Git } from './git';
 import { MANIFEST_NESTING_LIMIT, type ImageOverride } from './manifests';
 
 interface Edit {
@@ -146,44 +147,11 @@ export interface GitopsResult {
   diff: string;
 }
 
-class Git {
-  constructor(
-    private readonly options: GitopsOptions,
-    readonly dir: string,
-  ) {}
-
-  private env(): Record<string, string> {
-    const env: Record<string, string> = {
-      GIT_TERMINAL_PROMPT: '0',
-      GIT_AUTHOR_NAME: this.options.author?.name ?? 'deliverkit',
-      GIT_AUTHOR_EMAIL: this.options.author?.email ?? 'deliverkit@users.noreply.github.com',
-      GIT_COMMITTER_NAME: this.options.author?.name ?? 'deliverkit',
-      GIT_COMMITTER_EMAIL: this.options.author?.email ?? 'deliverkit@users.noreply.github.com',
-    };
-    if (this.options.token) {
-      // GIT_CONFIG_* keeps the credential out of argv, process listings and .git/config.
-      env.GIT_CONFIG_COUNT = '1';
-      env.GIT_CONFIG_KEY_0 = 'http.extraheader';
-      env.GIT_CONFIG_VALUE_0 = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${this.options.token}`).toString('base64')}`;
-    }
-    return env;
-  }
-
-  async run(args: string[], cwd = this.dir): Promise<string> {
-    const res = await exec(this.options.git ?? 'git', args, {
-      cwd,
-      env: this.env(),
-      logger: this.options.logger ?? silentLogger,
-    });
-    return res.stdout.trim();
-  }
-}
-
 async function checkout(options: GitopsOptions): Promise<{ git: Git; file: string; rel: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'deliverkit-gitops-'));
-  const git = new Git(options, dir);
+  const git = new Git(dir, options);
   try {
-    await git.run(['clone', '--quiet', '--branch', options.baseBranch, '--', options.repo, dir], tmpdir());
+    await git.clone(options.repo, options.baseBranch, tmpdir());
   } catch (e) {
     throw new DeployError('GITOPS_FAILED', `Could not clone ${options.repo} (branch ${options.baseBranch})`, {
       cause: e,
@@ -229,13 +197,7 @@ async function publish(
 ): Promise<{ branch: string; pullRequestUrl?: string }> {
   const branch = options.branch ?? (options.mode === 'push' ? options.baseBranch : defaultBranch);
   try {
-    await git.run([
-      'push',
-      '--quiet',
-      ...(options.mode === 'pull-request' ? ['--force'] : []),
-      'origin',
-      `HEAD:refs/heads/${branch}`,
-    ]);
+    await git.push(branch, { force: options.mode === 'pull-request' });
   } catch (e) {
     throw new DeployError('GITOPS_FAILED', `Could not push to ${branch} of ${options.repo}`, { cause: e });
   }
@@ -263,7 +225,7 @@ export async function gitopsDeploy(options: GitopsOptions): Promise<GitopsResult
     await writeFile(file, text);
     if (options.dryRun) {
       // The plan: what the commit would change, from the clone; nothing leaves it.
-      const diff = await git.run(['diff', '--unified=1', '--', rel]);
+      const diff = await git.diff(rel);
       return { changed: true, file: rel, diff };
     }
     const short = options.images.map((i) => `${i.name.split('/').pop()}@${i.digest.slice(7, 19)}`).join(', ');
@@ -271,10 +233,9 @@ export async function gitopsDeploy(options: GitopsOptions): Promise<GitopsResult
     const trailer = options.images
       .map((i) => `Deliverkit-Image: ${i.newName ?? i.name}@${i.digest}`)
       .join('\n');
-    await git.run(['add', '--', rel]);
-    await git.run(['commit', '--quiet', '-m', `${title}\n\n${trailer}`]);
-    const commit = await git.run(['rev-parse', 'HEAD']);
-    const diff = await git.run(['show', '--format=', '--unified=1', 'HEAD']);
+    await git.add(rel);
+    const commit = await git.commit(`${title}\n\n${trailer}`);
+    const diff = await git.showHead();
     const branchName = `deliverkit/${path.posix.dirname(rel).replace(/[^A-Za-z0-9._-]+/g, '-')}-${options.images[0]!.digest.slice(7, 19)}`;
     const pub = await publish(options, git, title, `Pins ${short} in \`${rel}\`.\n\n${trailer}`, branchName);
     return { changed: true, commit, file: rel, diff, ...pub };
@@ -288,15 +249,14 @@ export async function gitopsRollback(options: Omit<GitopsOptions, 'images'>): Pr
   const full = { ...options, images: [] };
   const { git, rel } = await checkout(full);
   try {
-    const last = await git.run(['log', '--format=%H', '-n', '1', '--grep=^Deliverkit-Image: ', '--', rel]);
+    const last = await git.lastCommit(rel, '^Deliverkit-Image: ');
     if (!last)
       throw new DeployError(
         'NOTHING_TO_ROLL_BACK',
         `No deliverkit commit touches ${rel} on ${options.baseBranch}: nothing to revert`,
       );
-    await git.run(['revert', '--no-edit', last]);
-    const commit = await git.run(['rev-parse', 'HEAD']);
-    const diff = await git.run(['show', '--format=', '--unified=1', 'HEAD']);
+    const commit = await git.revert(last);
+    const diff = await git.showHead();
     const pub = await publish(
       full,
       git,

@@ -2,8 +2,9 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { InputError, exec, roughNesting, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { InputError, roughNesting, type Logger } from '@deliverkit/action-kit';
 import type { KObject } from './kube';
+import { Kubectl } from './kubectl';
 
 /** One `images` entry with Kustomize's semantics: match containers by image name, set name and digest. */
 export interface ImageOverride {
@@ -101,10 +102,7 @@ export async function renderKustomize(
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory())
     throw new InputError('kustomize-dir', `Input "kustomize-dir": ${JSON.stringify(dir)} is not a directory`);
-  const res = await exec(options.kubectl ?? 'kubectl', ['kustomize', dir], {
-    logger: options.logger ?? silentLogger,
-  });
-  return res.stdout;
+  return new Kubectl(options).kustomize(dir);
 }
 
 /** Parses multi-document YAML into objects; empty documents and `List` wrappers are flattened. */
