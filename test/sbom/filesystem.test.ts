@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FileSelector, SbomError, indexFilesystem, normalizeImagePath } from '../../packages/sbom/src';
+import { writeTar } from '../support/tar';
 import { memorySource, tarLayer } from './helpers';
 
 const keepAll: FileSelector = { name: 'all', selects: () => true, maxBytes: 1 << 20 };
@@ -61,6 +62,21 @@ describe('indexFilesystem', () => {
       const fs = await indexFilesystem(memorySource([l1, l2, l3]), [keepAll]);
       expect(fs.files.get('/etc/x')?.content?.toString()).toBe('v3');
     });
+  });
+
+  it('a directory in a later layer replaces a file or link at its path (the SBOM never lists it)', async () => {
+    // Found by test/sbom/layers.property.test.ts: the lower layer's link stayed in the merged filesystem.
+    const l1 = writeTar([
+      { name: 'usr/lib/libx.so', content: 'ELF' },
+      { name: 'etc/conf', type: '2', linkname: '/etc/passwd' },
+    ]);
+    const l2 = writeTar([
+      { name: 'usr/lib/libx.so', type: '5' },
+      { name: 'etc/conf/', type: '5' },
+      { name: 'etc/conf/real', content: 'x' },
+    ]);
+    const fs = await indexFilesystem(memorySource([l1, l2]), [keepAll]);
+    expect(paths(fs)).toEqual(['/etc/conf/real']);
   });
 
   describe('when a layer holds entries that climb out of the root', () => {

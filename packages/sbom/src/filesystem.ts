@@ -171,7 +171,17 @@ export async function indexFilesystem(
           } else hideLower(posix.join(dir, target), layerIndex, false);
           continue;
         }
-        if (entry.type === 'directory' || entry.type === 'other') continue;
+        // A directory extracted over a file or link replaces it (what lower layers put below the path stays); a
+        // device or fifo replaces whatever was there, like a file. Neither is kept.
+        if (entry.type === 'directory') {
+          remove(path);
+          continue;
+        }
+        if (entry.type === 'other') {
+          hideLower(path, layerIndex, false);
+          remove(path);
+          continue;
+        }
         // A new file or link at this path replaces whatever lower layers had, including a directory.
         if (files.has(path) || below.has(path)) hideLower(path, layerIndex, false);
 
