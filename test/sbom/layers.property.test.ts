@@ -1,5 +1,7 @@
-import { posix } from 'node:path';
+import { readFileSync } from 'node:fs';
+import path, { posix } from 'node:path';
 import { Readable } from 'node:stream';
+import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,8 +13,15 @@ import {
 import { decompressLayer, zstdSupported } from '../../packages/sbom/src/decompress';
 import { LimitError } from '../../packages/action-kit/src';
 import { SbomError } from '../../packages/sbom/src';
-import { runs } from '../support/fuzz';
+import { mutated, runs } from '../support/fuzz';
 import { type TarSpec, writeTar } from '../support/tar';
+import {
+  archiveBudget,
+  javaCataloger,
+  readJavaArchive,
+  zipEntries,
+} from '../../packages/sbom/src/catalogers/java';
+import { zip } from './java-fixture';
 import { memorySource, tarLayer } from './helpers';
 
 // Properties of the merged filesystem the catalogers read (#19): whatever names, links and whiteouts a stack of
@@ -174,5 +183,129 @@ describe.skipIf(!zstdSupported())('decompressLayer on zstd', () => {
     };
     await expect(run()).rejects.toMatchObject({ limit: 'layer-compression-ratio' });
     expect(counts.uncompressed).toBeLessThan(4 << 20);
+  });
+});
+
+/** A ZIP64 archive as Java's jar writes one past 4 GiB: every size and offset in the ZIP64 extra field and record. */
+function zip64(files: Record<string, string>): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const body = deflateRawSync(data);
+    const nameBytes = Buffer.from(name);
+    const extra = Buffer.alloc(28);
+    extra.writeUInt16LE(0x0001, 0);
+    extra.writeUInt16LE(24, 2);
+    extra.writeBigUInt64LE(BigInt(data.length), 4);
+    extra.writeBigUInt64LE(BigInt(body.length), 12);
+    extra.writeBigUInt64LE(BigInt(offset), 20);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(45, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(0xffffffff, 18);
+    local.writeUInt32LE(0xffffffff, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    local.writeUInt16LE(20, 28);
+    const dir = Buffer.alloc(46);
+    dir.writeUInt32LE(0x02014b50, 0);
+    dir.writeUInt16LE(45, 4);
+    dir.writeUInt16LE(45, 6);
+    dir.writeUInt16LE(8, 10);
+    dir.writeUInt32LE(0xffffffff, 20);
+    dir.writeUInt32LE(0xffffffff, 24);
+    dir.writeUInt16LE(nameBytes.length, 28);
+    dir.writeUInt16LE(extra.length, 30);
+    dir.writeUInt32LE(0xffffffff, 42);
+    locals.push(local, nameBytes, extra.subarray(0, 20), body);
+    central.push(dir, nameBytes, extra);
+    offset += 30 + nameBytes.length + 20 + body.length;
+  }
+  const cd = Buffer.concat(central);
+  const count = BigInt(Object.keys(files).length);
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeBigUInt64LE(count, 24);
+  record.writeBigUInt64LE(count, 32);
+  record.writeBigUInt64LE(BigInt(cd.length), 40);
+  record.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+  locator.writeUInt32LE(1, 16);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(0xffff, 8);
+  end.writeUInt16LE(0xffff, 10);
+  end.writeUInt32LE(0xffffffff, 12);
+  end.writeUInt32LE(0xffffffff, 16);
+  return Buffer.concat([...locals, cd, record, locator, end]);
+}
+
+/** Every central entry points at the same local header: n entries, one body, n times the bytes (a non-recursive bomb). */
+function overlapping(n: number, size: number): Buffer {
+  const one = zip({ 'x.jar': Buffer.alloc(size) });
+  const eocd = one.length - 22;
+  const cdStart = one.readUInt32LE(eocd + 16);
+  const entry = one.subarray(cdStart, eocd);
+  const cd = Buffer.concat(Array.from({ length: n }, () => entry));
+  const end = Buffer.from(one.subarray(eocd));
+  end.writeUInt16LE(n, 8);
+  end.writeUInt16LE(n, 10);
+  end.writeUInt32LE(cd.length, 12);
+  return Buffer.concat([one.subarray(0, cdStart), cd, end]);
+}
+
+describe('the zip reader on ZIP64 and overlapping entries', () => {
+  const manifest = 'Manifest-Version: 1.0\nImplementation-Title: big\nImplementation-Version: 6.4\n';
+  const seed = zip64({ 'META-INF/MANIFEST.MF': manifest, 'a/b.class': 'x'.repeat(300) });
+
+  it('reads a ZIP64 archive: sizes and offsets from the ZIP64 fields', () => {
+    const entries = zipEntries(seed)!;
+    expect(entries.map((e) => [e.name, e.size])).toEqual([
+      ['META-INF/MANIFEST.MF', manifest.length],
+      ['a/b.class', 300],
+    ]);
+    expect(readJavaArchive(seed, 'big.jar').map((a) => [a.artifactId, a.version])).toEqual([['big', '6.4']]);
+  });
+
+  it('never throws outside its own errors on a mutated ZIP64 archive', () => {
+    fc.assert(
+      fc.property(mutated(seed), (bytes) => {
+        try {
+          zipEntries(bytes);
+        } catch (e) {
+          throw new Error(`zipEntries threw ${String(e)}`);
+        }
+        const out = javaCataloger.selectors[0]!.extract!(bytes, '/app/big.jar', {
+          'archive-unpacked-bytes': 1 << 20,
+        }) as { artifacts: unknown[] } | { error: string };
+        expect('artifacts' in out || typeof out.error === 'string').toBe(true);
+      }),
+      RUNS,
+    );
+  });
+
+  it('replays test/fixtures/hostile/zip64-extra-past-end.jar: entries read inside the buffer, no RangeError', () => {
+    const bytes = readFileSync(path.join(__dirname, '..', 'fixtures', 'hostile', 'zip64-extra-past-end.jar'));
+    expect(zipEntries(bytes)?.map((e) => e.name)).toEqual(['META-INF/MANIFEST.MF']);
+  });
+
+  it('inflates overlapping entries no more than archive-unpacked-bytes in all', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 200 }), fc.integer({ min: 1, max: 64 }), (n, kib) => {
+        const budget = archiveBudget({ 'archive-unpacked-bytes': 256 * 1024 });
+        try {
+          readJavaArchive(overlapping(n, kib * 1024), 'bomb.jar', 0, budget);
+        } catch (e) {
+          expect(e, String(e)).toBeInstanceOf(LimitError);
+        }
+        expect(budget.inflated).toBeLessThanOrEqual(256 * 1024);
+      }),
+      runs(100),
+    );
   });
 });

@@ -27,7 +27,7 @@ import {
 } from '../../packages/sbom/src/catalogers/java';
 import { springBootJar, zip } from './java-fixture';
 import { tarLayer } from './helpers';
-import { runs } from '../support/fuzz';
+import { mutated, runs } from '../support/fuzz';
 
 // Property-based tests (#19) of the readers of what an image hands us. Each property: on any input — random bytes,
 // or a valid archive with bytes flipped, cut or spliced — the reader ends (vitest's timeout bounds it) with a result
@@ -36,29 +36,6 @@ import { runs } from '../support/fuzz';
 
 const HOSTILE = path.join(__dirname, '..', 'fixtures', 'hostile');
 const RUNS = runs(300);
-
-/** A valid input with some bytes changed, the file cut short, or a slice repeated: what fuzzers find bugs with. */
-function mutated(seed: Buffer): fc.Arbitrary<Buffer> {
-  return fc
-    .tuple(
-      fc.array(fc.tuple(fc.nat({ max: seed.length - 1 }), fc.integer({ min: 0, max: 255 })), {
-        maxLength: 8,
-      }),
-      fc.option(fc.nat({ max: seed.length }), { nil: undefined }),
-      fc.option(fc.tuple(fc.nat({ max: seed.length }), fc.nat({ max: 2048 }), fc.nat({ max: seed.length })), {
-        nil: undefined,
-      }),
-    )
-    .map(([flips, cut, splice]) => {
-      let b = Buffer.from(seed);
-      for (const [at, v] of flips) b[at] = v;
-      if (splice) {
-        const [from, len, to] = splice;
-        b = Buffer.concat([b.subarray(0, to), b.subarray(from, from + len), b.subarray(to)]);
-      }
-      return cut === undefined ? b : b.subarray(0, cut);
-    });
-}
 
 async function drainTar(bytes: Buffer): Promise<unknown> {
   try {

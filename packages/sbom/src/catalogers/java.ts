@@ -75,26 +75,30 @@ export function zipEntries(buf: Buffer): ZipEntry[] | undefined {
       localOffset: buf.readUInt32LE(p + 42),
     };
     // ZIP64 extended information: the 0xffffffff fields, in order, as 8-byte values.
+    // The declared lengths are the archive's word: read only what lies inside both them and the buffer (a field
+    // running past either leaves the value at 0xffffffff, which the budget then refuses).
     let x = p + 46 + nameLength;
-    const extraEnd = x + extraLength;
+    const extraEnd = Math.min(x + extraLength, buf.length);
     while (x + 4 <= extraEnd) {
       const id = buf.readUInt16LE(x);
       const length = buf.readUInt16LE(x + 2);
       if (id === 0x0001) {
         let q = x + 4;
-        const next = () => {
-          const v = Number(buf.readBigUInt64LE(q));
+        const fieldEnd = Math.min(q + length, extraEnd);
+        const next = (v: number) => {
+          if (q + 8 > fieldEnd) return v;
+          const value = Number(buf.readBigUInt64LE(q));
           q += 8;
-          return v;
+          return value;
         };
-        if (entry.size === 0xffffffff) entry.size = next();
-        if (entry.compressedSize === 0xffffffff) entry.compressedSize = next();
-        if (entry.localOffset === 0xffffffff) entry.localOffset = next();
+        if (entry.size === 0xffffffff) entry.size = next(entry.size);
+        if (entry.compressedSize === 0xffffffff) entry.compressedSize = next(entry.compressedSize);
+        if (entry.localOffset === 0xffffffff) entry.localOffset = next(entry.localOffset);
       }
       x += 4 + length;
     }
     entries.push(entry);
-    p = extraEnd + commentLength;
+    p = p + 46 + nameLength + extraLength + commentLength;
   }
   return entries;
 }
