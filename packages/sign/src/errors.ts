@@ -16,7 +16,10 @@ export type SignErrorCode =
   | 'PREDICATE_TOO_LARGE'
   | 'IMAGE_NOT_FOUND'
   | 'REGISTRY_FAILED'
-  | 'TRUST_ROOT_UNAVAILABLE';
+  | 'TRUST_ROOT_UNAVAILABLE'
+  /** sigstore-js failed in a way none of the codes above names: not the user's to fix. */
+  | 'SIGNING_FAILED'
+  | 'ATTESTATION_SPEC_INVALID';
 
 export class SignError extends BaseError<SignErrorCode> {}
 

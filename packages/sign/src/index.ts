@@ -1,129 +1,22 @@
 export { SignError, type SignErrorCode, VerifyError, type VerifyErrorCode } from './errors';
 export {
-  type AttestationType,
-  buildSignatureStatement,
-  buildStatement,
-  COSIGN_SIGN_PREDICATE,
-  CYCLONEDX_PREDICATE,
-  IN_TOTO_PAYLOAD_TYPE,
-  IN_TOTO_STATEMENT_V1,
-  MAX_PREDICATE_BYTES,
-  parsePredicate,
-  PREDICATE_TYPES,
-  SLSA_PROVENANCE_V1_PREDICATE,
-  SPDX_PREDICATE,
-  splitDigest,
-  type Statement,
-  type Subject,
-} from './statement';
+  type SignInputNames,
+  signAndAttest,
+  signerName,
+  type SignReport,
+  type SignRequest,
+  verifyImageGate,
+  type VerifyReport,
+  type VerifyRequest,
+} from './image-gate';
+export { parseAttestation, type AttestationSpec } from './attestation-spec';
+export { PREDICATE_TYPES } from './statement';
 export {
-  COSIGN_PEM_TYPE,
-  decryptCosignKey,
-  encryptCosignKey,
-  generateCosignKeyPair,
-  loadPublicKey,
-  loadSigningKey,
-  publicKeyHint,
-  type SigningKey,
-  SIGSTORE_PEM_TYPE,
-  toSigningKey,
-} from './keys';
-export { githubIdentityProvider, SIGSTORE_AUDIENCE, staticIdentityProvider, tokenClaims } from './identity';
-export {
-  GITHUB_INSTANCE,
   instanceForVisibility,
-  NO_INSTANCE,
   parseSigstoreInstance,
-  PUBLIC_GOOD_INSTANCE,
   type RepositoryVisibility,
   type SigstoreInstance,
 } from './instance';
-export {
-  BUNDLE_V03_MEDIA_TYPE,
-  certificateIdentityOf,
-  keySigner,
-  legacyWitnessAnnotations,
-  type SignedStatement,
-  type SigningIdentity,
-  StatementSigner,
-  type StatementSignerOptions,
-} from './signer';
-export {
-  type IdentityPolicy,
-  parseBundle,
-  trustMaterialFor,
-  type VerifiedStatement,
-  verifyBundle,
-  verifyDsseBundle,
-  type VerifyOptions,
-} from './verify';
-export {
-  certificateExtension,
-  certificateIssuer,
-  type CertificatePolicy,
-  checkCertificatePolicy,
-  GITHUB_CLAIMS,
-  type GitHubClaim,
-  type GitHubClaimPolicy,
-  repositoryURL,
-  validateCertificatePolicy,
-} from './policy';
-export { type LoadedTrust, loadTrustedRoot, PUBLIC_GOOD_TUF_MIRROR, type TrustSource } from './trust';
-export {
-  ANNOTATION_BUNDLE_CONTENT,
-  ANNOTATION_BUNDLE_PREDICATE,
-  ANNOTATION_CERTIFICATE,
-  ANNOTATION_CHAIN,
-  ANNOTATION_CREATED,
-  ANNOTATION_PREDICATE_TYPE,
-  ANNOTATION_RFC3161,
-  ANNOTATION_SET_BUNDLE,
-  ANNOTATION_SIGNATURE,
-  blob,
-  type Blob,
-  bundleReferrerManifest,
-  type Descriptor,
-  DSSE_ENVELOPE,
-  EMPTY_JSON,
-  emptyReferrersIndex,
-  legacyAttestationTag,
-  legacyImage,
-  legacySignatureTag,
-  OCI_EMPTY,
-  OCI_IMAGE_CONFIG,
-  OCI_INDEX,
-  OCI_MANIFEST,
-  referrersTag,
-  sha256,
-  SIMPLE_SIGNING,
-  simpleSigningPayload,
-} from './layout';
-export {
-  appendLegacyLayer,
-  attachBundle,
-  type AttestationInput,
-  type FetchedManifestLike,
-  findBundles,
-  findLegacyAttestations,
-  findLegacySignatures,
-  type ImageTarget,
-  resolveImage,
-  type SignatureFormat,
-  type SignatureRegistry,
-  type SignedManifest,
-  signImage,
-  type SignImageOptions,
-  type SignImageResult,
-  signingTargets,
-} from './store';
-export {
-  legacyAttestationBundle,
-  provenanceBuilderProblem,
-  type VerifiedSignature,
-  verifyImage,
-  type VerifyImageOptions,
-  type VerifyImageResult,
-  verifyLegacySignature,
-} from './verify-image';
-export { cosignVerifyCommands, shellQuote, type VerifyCommandOptions } from './commands';
-export { parseAttestation, type AttestationSpec } from './attestation-spec';
+export { type CertificatePolicy, validateCertificatePolicy } from './policy';
+export { PUBLIC_GOOD_TUF_MIRROR, type TrustSource } from './trust';
+export type { SignatureFormat } from './store';

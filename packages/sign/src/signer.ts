@@ -1,5 +1,5 @@
 import { sign as cryptoSign } from 'node:crypto';
-import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { ConfigurationError, getErrorMessage, type Logger, silentLogger } from '@deliverkit/action-kit';
 import { pem, X509Certificate } from '@sigstore/core';
 import {
   bundleToJSON,
@@ -134,7 +134,8 @@ export class StatementSigner {
     } catch (e) {
       throw this.translate(e);
     }
-    if (bundle.content.$case !== 'messageSignature') throw new Error('expected a message signature');
+    if (bundle.content.$case !== 'messageSignature')
+      throw new SignError('SIGNING_FAILED', 'expected a message signature');
     const annotations: Record<string, string> = {
       'dev.cosignproject.cosign/signature': Buffer.from(bundle.content.messageSignature.signature).toString(
         'base64',
@@ -257,7 +258,7 @@ export class StatementSigner {
           },
         );
       default:
-        return e instanceof Error ? e : new Error(String(e));
+        return new SignError('SIGNING_FAILED', getErrorMessage(e), { cause: e });
     }
   }
 }
