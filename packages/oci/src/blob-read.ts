@@ -4,7 +4,7 @@ import { Digester, digestAlgorithm } from './digest';
 import { RegistryError } from './errors';
 import { describeError, header, pull, tooLarge } from './http-util';
 import { type Descriptor } from './media-types';
-import { isRetryableNetworkError, retryDelay } from './retry';
+import { type AttemptResult, type Backoff, isRetryableNetworkError, withRetryStream } from './retry';
 import type { RegistryHttp } from './registry-http';
 
 /** Blobs read: HEAD, a verifying stream that resumes a cut body, and small blobs into memory. */
@@ -53,11 +53,14 @@ export class BlobReader {
   ): AsyncGenerator<Buffer> {
     const { digest, size } = descriptor;
     const operation = `GET blob ${digest}`;
+    const http = this.http;
     const digester = new Digester(digestAlgorithm(digest));
     let pending: Buffer | undefined;
     let received = 0;
-    for (let attempt = 1; ; attempt++) {
-      const res = await this.http.call({
+    // One attempt: a GET from the first byte not yet received. A connection that breaks mid-body ends the attempt
+    // with a wait (while the policy allows), and the next one asks for the rest.
+    async function* readFrom(attempt: number, backoff: Backoff): AsyncGenerator<Buffer, AttemptResult<void>> {
+      const res = await http.call({
         ...options,
         operation,
         repository,
@@ -77,7 +80,7 @@ export class BlobReader {
         res.body.destroy();
         throw new RegistryError(
           'SIZE_MISMATCH',
-          this.http.context(operation, repository),
+          http.context(operation, repository),
           `the registry announces ${announced} bytes, the descriptor says ${size}`,
         );
       }
@@ -99,45 +102,44 @@ export class BlobReader {
             res.body.destroy();
             throw new RegistryError(
               'SIZE_MISMATCH',
-              this.http.context(operation, repository),
+              http.context(operation, repository),
               `more than the expected ${size} bytes`,
             );
           }
           if (pending) yield pending;
           pending = chunk;
         }
-        break;
+        return { value: undefined };
       } catch (error) {
         if (error instanceof RegistryError) throw error;
-        const delay = isRetryableNetworkError(error)
-          ? retryDelay(attempt, this.http.shared.policy, undefined, () => this.http.shared.random())
-          : undefined;
-        this.http.logger.debug(
+        const delay = isRetryableNetworkError(error) ? backoff() : undefined;
+        http.logger.debug(
           `RegistryClient.openBlob: ${digest} broke after ${received} bytes: ${describeError(error)}`,
         );
         if (delay === undefined) {
           throw new RegistryError(
             'NETWORK_ERROR',
-            this.http.context(operation, repository, { attempts: attempt }),
+            http.context(operation, repository, { attempts: attempt }),
             describeError(error),
             { cause: error },
           );
         }
-        await this.http.shared.sleep(delay, options.signal);
+        return { waitMs: delay };
       }
     }
+    yield* withRetryStream(http.shared, readFrom, options.signal);
     const actual = digester.digest();
     if (size >= 0 && received !== size) {
       throw new RegistryError(
         'SIZE_MISMATCH',
-        this.http.context(operation, repository),
+        http.context(operation, repository),
         `got ${received} bytes, expected ${size}`,
       );
     }
     if (actual !== digest) {
       throw new RegistryError(
         'DIGEST_MISMATCH',
-        this.http.context(operation, repository),
+        http.context(operation, repository),
         `content is ${actual}, which does not match the digest`,
       );
     }

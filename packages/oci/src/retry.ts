@@ -112,11 +112,39 @@ export type AttemptResult<T> = { value: T } | { waitMs: number } | { again: true
  */
 export async function withRetry<T>(
   runtime: RetryRuntime,
-  attempt: (n: number, backoff: (retryAfterMs?: number) => number | undefined) => Promise<AttemptResult<T>>,
+  attempt: (n: number, backoff: Backoff) => Promise<AttemptResult<T>>,
   signal?: AbortSignal,
 ): Promise<T> {
+  const loop = withRetryStream<never, T>(
+    runtime,
+    // An attempt with no chunks: its result is the generator's return value.
+    // eslint-disable-next-line require-yield
+    async function* (n, backoff) {
+      return await attempt(n, backoff);
+    },
+    signal,
+  );
+  for (;;) {
+    const step = await loop.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The wait before the next attempt under the policy (undefined: give up), given a server's Retry-After if any. */
+export type Backoff = (retryAfterMs?: number) => number | undefined;
+
+/**
+ * withRetry for a stream (the one loop; withRetry runs through it): each attempt is an async generator whose
+ * chunks pass through to the caller as they come, and whose return value is the attempt's result. A blob read
+ * that breaks mid-body yields what it received, returns `{ waitMs }`, and the next attempt resumes from there.
+ */
+export async function* withRetryStream<C, T>(
+  runtime: RetryRuntime,
+  attempt: (n: number, backoff: Backoff) => AsyncGenerator<C, AttemptResult<T>>,
+  signal?: AbortSignal,
+): AsyncGenerator<C, T> {
   for (let n = 1; ; n++) {
-    const result = await attempt(n, (retryAfterMs) =>
+    const result = yield* attempt(n, (retryAfterMs) =>
       retryDelay(n, runtime.policy, retryAfterMs, () => runtime.random()),
     );
     if ('value' in result) return result.value;
