@@ -19,7 +19,7 @@ import {
   withRetry,
 } from './retry';
 import type { RegistryHttp } from './registry-http';
-import { BodyTooLargeError, discardBody, type HttpResponse, readBody } from './transport';
+import { BodyTooLargeError, discardBody, type HttpRequest, type HttpResponse, readBody } from './transport';
 
 /**
  * The auth state of one registry host: its scheme (anonymous, Basic, Bearer), the token realm, and
@@ -153,38 +153,11 @@ export class AuthSession {
     this.http.logger.debug(
       `RegistryClient.fetchToken: ${url.host} scopes=${allScopes.join(' ') || '(none)'}`,
     );
+    const request = tokenRequest(url, bearer.service, allScopes, credential);
     return withRetry(this.http.shared, async (attempt, backoff): Promise<AttemptResult<TokenResponse>> => {
       let res: HttpResponse;
       try {
-        if (credential?.identityToken) {
-          const form = new URLSearchParams({
-            grant_type: 'refresh_token',
-            refresh_token: credential.identityToken,
-            client_id: 'deliverkit',
-          });
-          if (bearer.service) form.set('service', bearer.service);
-          if (allScopes.length) form.set('scope', allScopes.join(' '));
-          res = await this.http.shared.transport.request({
-            method: 'POST',
-            url,
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: Buffer.from(form.toString()),
-          });
-        } else {
-          if (bearer.service) url.searchParams.set('service', bearer.service);
-          for (const scope of allScopes) url.searchParams.append('scope', scope);
-          const headers: Record<string, string> = {};
-          if (credential?.username !== undefined && credential.password !== undefined) {
-            url.searchParams.set('account', credential.username);
-            headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-          }
-          res = await this.http.shared.transport.request({
-            method: 'GET',
-            url,
-            headers,
-            followRedirects: true,
-          });
-        }
+        res = await this.http.shared.transport.request(request);
       } catch (error) {
         const delay = isRetryableNetworkError(error) ? backoff() : undefined;
         if (delay !== undefined) return { waitMs: delay };
@@ -296,6 +269,43 @@ export class AuthSession {
       this.http.capabilities.auth = 'basic';
     }
   }
+}
+
+/**
+ * The request for a token, built once so that every attempt asks for the same thing: an OAuth2 refresh-token POST
+ * with an identity token, else a GET naming the service, each scope and the account (Basic auth when there is a
+ * password).
+ */
+function tokenRequest(
+  realm: URL,
+  service: string | undefined,
+  scopes: string[],
+  credential: Credential | undefined,
+): HttpRequest {
+  if (credential?.identityToken) {
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: credential.identityToken,
+      client_id: 'deliverkit',
+    });
+    if (service) form.set('service', service);
+    if (scopes.length) form.set('scope', scopes.join(' '));
+    return {
+      method: 'POST',
+      url: realm,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from(form.toString()),
+    };
+  }
+  const url = new URL(realm);
+  if (service) url.searchParams.set('service', service);
+  for (const scope of scopes) url.searchParams.append('scope', scope);
+  const headers: Record<string, string> = {};
+  if (credential?.username !== undefined && credential.password !== undefined) {
+    url.searchParams.set('account', credential.username);
+    headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+  }
+  return { method: 'GET', url, headers, followRedirects: true };
 }
 
 /**
