@@ -5,23 +5,31 @@
  *
  *   npx tsx bench/fuzz.bench.ts [seconds per property, default 20]
  *   FC_SEED=<seed> npx vitest run --project unit <file>    # replay a failure
+ *   FUZZ_NODE=.tools/node24/node_modules/node/bin/node npx tsx bench/fuzz.bench.ts   # also the zstd properties
+ *
+ * Coverage-guided runs with @jazzer.js/core were tried (2026-12-07) and cannot run here: its only prebuilt
+ * addon (4.0.0) needs glibc 2.38 and GLIBCXX_3.4.32 (this Debian 12 has 2.36 / 3.4.30), and older releases
+ * download theirs from GitHub at install time.
  *
  * A counterexample found here becomes a regression input in test/fixtures/hostile/ and a replay test.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../test/support/paths';
 
 // vitest colours its report; strip the escapes to read it.
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
-const FILES = [
-  'test/sbom/parsers.property.test.ts',
-  'test/sbom/catalogers.property.test.ts',
-  'test/oci/parsers.property.test.ts',
-  'test/image-build/dockerfile.property.test.ts',
-  'test/meta/rules.property.test.ts',
-];
+/** Every property file: test/<area>/<name>.property.test.ts. */
+const FILES = readdirSync(path.join(repoRoot, 'test'), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .flatMap((d) =>
+    readdirSync(path.join(repoRoot, 'test', d.name))
+      .filter((f) => f.endsWith('.property.test.ts'))
+      .map((f) => `test/${d.name}/${f}`),
+  )
+  .sort();
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 20);
@@ -32,7 +40,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const out = await new Promise<{ code: number; text: string }>((resolve) => {
       const child = spawn(
-        process.execPath,
+        process.env.FUZZ_NODE ?? process.execPath,
         [
           path.join(repoRoot, 'node_modules/vitest/vitest.mjs'),
           'run',
