@@ -55,7 +55,8 @@ import {
   parsePlatforms,
 } from '../packages/image-build/src/index';
 import { ensureGoToolchainImage, storageDriver } from '../scripts/lib/go-toolchain';
-import { DockerConfigCredentials, Registries } from '../packages/oci/src/index';
+import { Registries } from '../packages/oci/src/index';
+import { DockerConfigCredentials } from '../packages/oci/src/auth';
 import type { Logger } from '../packages/action-kit/src/index';
 import { createRemoteBuilder, startBuildkitd } from '../test/support/buildkit';
 import { runCommand } from '../test/support/exec';

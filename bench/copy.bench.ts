@@ -19,7 +19,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { copyImage, Registries, StaticCredentials } from '@deliverkit/oci';
+import { copyImage, Registries } from '@deliverkit/oci';
+import { StaticCredentials } from '../packages/oci/src/auth';
 import { relayRequest } from '../test/support/http';
 import { skopeoRegistryFlags } from '../test/support/images';
 import { repoRoot } from '../test/support/paths';
@@ -28,7 +29,8 @@ import { containersEnv } from '../test/support/testbed';
 import { networkBench } from './copy-network';
 import { MiB, pushImage } from './lib/image';
 
-const bundle = path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
+// BENCH_BUNDLE: another build of the action (e.g. one made with `node scripts/build.mjs --out DIR`) to compare.
+const bundle = process.env.BENCH_BUNDLE ?? path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
 const layerMb = (process.env.BENCH_LAYER_MB ?? '40,12').split(',').map(Number);
 const bigMb = Number(process.env.BENCH_BIG_MB ?? '1024');
 

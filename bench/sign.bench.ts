@@ -11,7 +11,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Registries, type RegistryClient } from '../packages/oci/src/index';
+import { Registries } from '../packages/oci/src/index';
+import { type RegistryClient } from '../packages/oci/src/client';
 import { loadSigningKey } from '../packages/sign/src/keys';
 import { NO_INSTANCE } from '../packages/sign/src/instance';
 import { StatementSigner } from '../packages/sign/src/signer';

@@ -2,7 +2,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerConfigCredentials, Registries, parseReference } from '@deliverkit/oci';
+import { Registries, parseReference } from '@deliverkit/oci';
+import { DockerConfigCredentials } from '../../packages/oci/src/auth';
 import { formatPlatform, hostPlatform } from '@deliverkit/image-build';
 import {
   type BuildkitdHandle,

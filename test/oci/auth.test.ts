@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, test } from 'vitest';
+import { CommandInvocationError } from '@deliverkit/action-kit';
 import {
   DockerConfigCredentials,
   formatScope,
@@ -10,7 +11,8 @@ import {
   parseTokenResponse,
   parseWwwAuthenticate,
   StaticCredentials,
-} from '@deliverkit/oci';
+} from '../../packages/oci/src/auth';
+import { CredentialError } from '../../packages/oci/src/errors';
 
 describe('parseWwwAuthenticate', () => {
   test.each([
@@ -164,6 +166,41 @@ describe('credentials', () => {
         { cmd: 'docker-credential-desktop', input: 'https://index.docker.io/v1/' },
         { cmd: 'docker-credential-desktop', input: 'quay.io' },
       ]);
+    });
+
+    describe('when the config file is not JSON', () => {
+      it('fails with CREDENTIALS_UNREADABLE naming the file', async () => {
+        const dir = await mkdtemp(path.join(os.tmpdir(), 'oci-auth-'));
+        const file = path.join(dir, 'config.json');
+        await writeFile(file, '{"auths": ');
+        const error = await new DockerConfigCredentials({ path: file })
+          .get('ghcr.io')
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CredentialError);
+        expect((error as CredentialError).code).toBe('CREDENTIALS_UNREADABLE');
+        expect((error as Error).message).toContain(file);
+      });
+    });
+
+    describe('when a credential helper fails for another reason than "not found"', () => {
+      it("fails with CREDENTIAL_HELPER_FAILED, the helper's failure as cause", async () => {
+        const file = await configFile({ credsStore: 'desktop' });
+        const failure = new CommandInvocationError({
+          cmd: 'docker-credential-desktop',
+          args: ['get'],
+          exitCode: 2,
+          stderr: 'keychain locked',
+        });
+        const exec = (async () => {
+          throw failure;
+        }) as never;
+        const error = await new DockerConfigCredentials({ path: file, exec })
+          .get('ghcr.io')
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CredentialError);
+        expect((error as CredentialError).code).toBe('CREDENTIAL_HELPER_FAILED');
+        expect((error as Error).cause).toBe(failure);
+      });
     });
 
     it('treats a missing config file as anonymous', async () => {

@@ -2,19 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, InputError } from '@deliverkit/action-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  computeDigest,
-  copyImage,
-  CopyError,
-  type CopyDestination,
-  MediaType,
-  parseReference,
-  Registries,
-  type RegistriesOptions,
-  RegistryError,
-  referrersTag,
-  StaticCredentials,
-} from '@deliverkit/oci';
+import { computeDigest, copyImage, CopyError, type CopyDestination, MediaType, parseReference, Registries, RegistryError } from '@deliverkit/oci';
+import { StaticCredentials } from '../../packages/oci/src/auth';
+import { type RegistriesOptions, referrersTag } from '../../packages/oci/src/client';
 import { relayRequest } from '../support/http';
 import { pushBaseImage, skopeoInspectRaw } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';

@@ -2,7 +2,8 @@ import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerConfigCredentials, Registries } from '@deliverkit/oci';
+import { Registries } from '@deliverkit/oci';
+import { DockerConfigCredentials } from '../../packages/oci/src/auth';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';
 

@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import {
-  computeDigest,
-  type Descriptor,
-  type ImageIndex,
-  type ImageManifest,
-  MediaType,
-  type RegistryClient,
-  referrersTag,
-} from '@deliverkit/oci';
+import { computeDigest, type Descriptor, type ImageIndex, type ImageManifest, MediaType } from '@deliverkit/oci';
+import { type RegistryClient, referrersTag } from '../../packages/oci/src/client';
 import { writeTar } from '../support/tar';
 
 export interface FixtureImage {

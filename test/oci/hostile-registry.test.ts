@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LimitError } from '@deliverkit/action-kit';
-import { Registries, RegistryError, resolveClosure, StaticCredentials } from '@deliverkit/oci';
+import { Registries, RegistryError } from '@deliverkit/oci';
+import { StaticCredentials } from '../../packages/oci/src/auth';
+import { resolveClosure } from '../../packages/oci/src/closure';
 import { catalogImage, openRegistryImage } from '@deliverkit/sbom';
 import { type HostileRegistry, startHostileRegistry } from '../support/hostile-registry';
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
-import { parseReference, parseTokenResponse, parseWwwAuthenticate } from '@deliverkit/oci';
+import { parseReference } from '@deliverkit/oci';
+import { parseTokenResponse, parseWwwAuthenticate } from '../../packages/oci/src/auth';
 import { runs } from '../support/fuzz';
 
 // Property-based tests (#19) of what a registry or a workflow author hands the OCI client: references,

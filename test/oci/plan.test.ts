@@ -1,6 +1,7 @@
 import { InputError } from '@deliverkit/action-kit';
 import { describe, expect, it, test } from 'vitest';
-import { type DestinationState, describePlan, parseDestinations, planCopy } from '@deliverkit/oci';
+import { describePlan, parseDestinations } from '@deliverkit/oci';
+import { type DestinationState, planCopy } from '../../packages/oci/src/plan';
 
 function dest(
   registry: string,

@@ -1,13 +1,8 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  computeDigest,
-  copyImage,
-  MediaType,
-  Registries,
-  referrersTag,
-  StaticCredentials,
-} from '@deliverkit/oci';
+import { computeDigest, copyImage, MediaType, Registries } from '@deliverkit/oci';
+import { StaticCredentials } from '../../packages/oci/src/auth';
+import { referrersTag } from '../../packages/oci/src/client';
 import { pushBaseImage } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll, viaProxy } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';

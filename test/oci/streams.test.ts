@@ -1,13 +1,9 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import {
-  computeDigest,
-  fanOut,
-  KeyedMutex,
-  KeyedSemaphores,
-  Semaphore,
-  VerifyingStream,
-} from '@deliverkit/oci';
+import { computeDigest, VerifyingStream } from '@deliverkit/oci';
+import { SpoolError } from '../../packages/oci/src/errors';
+import { fanOut } from '../../packages/oci/src/fan-out';
+import { KeyedMutex, KeyedSemaphores, Semaphore } from '../../packages/oci/src/limiter';
 
 function collect(): { sink: Writable; data: () => Buffer } {
   const chunks: Buffer[] = [];
@@ -48,6 +44,20 @@ describe('fanOut', () => {
       setTimeout(() => dying.destroy(new Error('upload broke')), 5);
       await fanOut(Readable.from(parts), [dying], spool.sink);
       expect(spool.data().length).toBe(2000);
+    });
+  });
+
+  describe('when the spool file cannot be written', () => {
+    it('rejects with SPOOL_WRITE_FAILED and destroys the uploads', async () => {
+      const parts = Array.from({ length: 20 }, (_, i) => Buffer.alloc(100, i));
+      const spool = new Writable({
+        write: (_chunk, _e, cb) => cb(new Error('ENOSPC: no space left on device')),
+      });
+      const upload = new PassThrough({ highWaterMark: 1 << 20 });
+      const error = await fanOut(Readable.from(parts), [upload], spool).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SpoolError);
+      expect((error as SpoolError).code).toBe('SPOOL_WRITE_FAILED');
+      expect(upload.destroyed).toBe(true);
     });
   });
 

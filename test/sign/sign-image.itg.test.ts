@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Registries, StaticCredentials, type RegistryClient } from '../../packages/oci/src/index';
+import { Registries } from '../../packages/oci/src/index';
+import { StaticCredentials } from '../../packages/oci/src/auth';
+import { type RegistryClient } from '../../packages/oci/src/client';
 import { generateCosignKeyPair, loadSigningKey } from '../../packages/sign/src/keys';
 import { NO_INSTANCE, parseSigstoreInstance } from '../../packages/sign/src/instance';
 import { staticIdentityProvider } from '../../packages/sign/src/identity';

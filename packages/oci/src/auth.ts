@@ -7,6 +7,7 @@ import {
   type Logger,
   silentLogger,
 } from '@deliverkit/action-kit';
+import { CredentialError } from './errors';
 import { DOCKER_HUB, DOCKER_HUB_API_HOST } from './reference';
 
 export interface Credential {
@@ -221,7 +222,11 @@ export class DockerConfigCredentials implements CredentialProvider {
         return JSON.parse(await readFile(file, 'utf8')) as DockerConfigFile;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw new Error(`cannot read docker config ${file}: ${(error as Error).message}`);
+        throw new CredentialError(
+          'CREDENTIALS_UNREADABLE',
+          `cannot read docker config ${file}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
     })();
     return this.config;
@@ -279,7 +284,11 @@ export class DockerConfigCredentials implements CredentialProvider {
       }
       if (error instanceof CommandInvocationError) {
         // Helpers print "credentials not found" on stdout in some versions; treat any other failure as fatal.
-        throw new Error(`docker-credential-${helper} get failed for ${server} (exit ${error.exitCode})`);
+        throw new CredentialError(
+          'CREDENTIAL_HELPER_FAILED',
+          `docker-credential-${helper} get failed for ${server} (exit ${error.exitCode})`,
+          { cause: error },
+        );
       }
       throw error;
     }

@@ -13,7 +13,6 @@ import { type CopyDestination, type CopyPlan, planCopy } from './plan';
 import { type ImageReference, parseReference } from './reference';
 
 export type { CopyOptions, CopyResult, DestinationReport } from './copy-target';
-export { fanOut } from './fan-out';
 
 export class CopyError extends BaseError<'COPY_FAILED'> {
   constructor(

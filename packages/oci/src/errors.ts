@@ -50,3 +50,11 @@ export class RegistryError extends BaseError<RegistryErrorCode> {
     this.attempts = context.attempts;
   }
 }
+
+export type CredentialErrorCode = 'CREDENTIALS_UNREADABLE' | 'CREDENTIAL_HELPER_FAILED';
+
+/** The credentials could not be read: a docker config that does not parse, or a credential helper that failed. */
+export class CredentialError extends BaseError<CredentialErrorCode> {}
+
+/** The copy's spool file (CopyOptions.spool) could not be written, so a failed upload could not retry from it. */
+export class SpoolError extends BaseError<'SPOOL_WRITE_FAILED'> {}

@@ -1,5 +1,6 @@
 import type { WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { SpoolError } from './errors';
 
 /**
  * Writes every chunk of `input` to all sinks (and the spool file, if any), waiting for the slowest
@@ -40,7 +41,7 @@ async function writeAll(
   dead: Set<Writable>,
 ): Promise<void> {
   for await (const chunk of input) {
-    if (spool && dead.has(spool)) throw new Error('spool file write failed');
+    if (spool && dead.has(spool)) throw new SpoolError('SPOOL_WRITE_FAILED', 'spool file write failed');
     const waits: Promise<void>[] = [];
     for (const sink of sinks) {
       if (dead.has(sink) || sink.destroyed) continue;
