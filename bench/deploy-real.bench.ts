@@ -12,7 +12,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { BlueGreenDeployer, KubeClient } from '@deliverkit/deploy';
+import { BlueGreenDeployer } from '../packages/deploy/src/deployer';
+import { KubeClient } from '../packages/deploy/src/kube';
 import { runCommand } from '../test/support/exec';
 import {
   startClusterLoad,

@@ -10,14 +10,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { exec } from '@deliverkit/action-kit';
-import {
-  BlueGreenDeployer,
-  KubeClient,
-  buildModel,
-  parseImageOverrides,
-  parseManifests,
-  substituteImages,
-} from '@deliverkit/deploy';
+import { parseImageOverrides } from '@deliverkit/deploy';
+import { BlueGreenDeployer } from '../packages/deploy/src/deployer';
+import { KubeClient } from '../packages/deploy/src/kube';
+import { parseManifests, substituteImages } from '../packages/deploy/src/manifests';
+import { buildModel } from '../packages/deploy/src/model';
 import {
   startK8sEmulator,
   startLoad,

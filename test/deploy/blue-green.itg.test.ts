@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { ANNOTATION, BlueGreenDeployer, COLOR_LABEL } from '@deliverkit/deploy';
+import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
+import { ANNOTATION, COLOR_LABEL } from '../../packages/deploy/src/model';
 import {
   startClusterLoad,
   startKubeCluster,

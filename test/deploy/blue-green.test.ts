@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ANNOTATION, BlueGreenDeployer, COLOR_LABEL, type KObject } from '@deliverkit/deploy';
+import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
+import { type KObject } from '../../packages/deploy/src/kube';
+import { ANNOTATION, COLOR_LABEL } from '../../packages/deploy/src/model';
 import {
   startK8sEmulator,
   startLoad,

@@ -1,6 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions on deep manifest shapes */
 import { describe, expect, it } from 'vitest';
-import { COLOR_LABEL, autoscaledReplicas, colorAutoscalers, colorDeployment } from '@deliverkit/deploy';
+import {
+  COLOR_LABEL,
+  autoscaledReplicas,
+  colorAutoscalers,
+  colorDeployment,
+} from '../../packages/deploy/src/model';
 import { stringify } from 'yaml';
 import { IMAGE, digest, model } from './fixtures';
 

@@ -1,15 +1,10 @@
 import { stringify } from 'yaml';
-import {
-  BlueGreenDeployer,
-  KubeClient,
-  buildModel,
-  parseImageOverrides,
-  parseManifests,
-  substituteImages,
-  type BlueGreenOptions,
-  type RouteMethod,
-  type SmokeCheck,
-} from '@deliverkit/deploy';
+import { parseImageOverrides, type RouteMethod, type SmokeCheck } from '@deliverkit/deploy';
+import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
+import { KubeClient } from '../../packages/deploy/src/kube';
+import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
+import { buildModel } from '../../packages/deploy/src/model';
+import { type BlueGreenOptions } from '../../packages/deploy/src/types';
 import type { K8sEmulator } from '../support/k8s-emulator';
 
 export const IMAGE = 'registry.example/shop/web';

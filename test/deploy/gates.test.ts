@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
-import { diffLines, parseSmokeChecks, rolloutState, runCheck, type KObject } from '@deliverkit/deploy';
+import { parseSmokeChecks } from '@deliverkit/deploy';
+import { diffLines } from '../../packages/deploy/src/diff';
+import { type KObject } from '../../packages/deploy/src/kube';
+import { runCheck } from '../../packages/deploy/src/probes';
+import { rolloutState } from '../../packages/deploy/src/rollout';
 
 const dep = (generation: number, replicas: number, status: Record<string, unknown>): KObject => ({
   apiVersion: 'apps/v1',

@@ -3,12 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  gitopsDeploy,
-  gitopsRollback,
-  parseImageOverrides,
-  setKustomizationDigests,
-} from '@deliverkit/deploy';
+import { parseImageOverrides } from '@deliverkit/deploy';
+import { gitopsDeploy, gitopsRollback, setKustomizationDigests } from '../../packages/deploy/src/gitops';
 import { IMAGE, digest } from './fixtures';
 
 const A = digest('a');

@@ -3,19 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, InputError } from '@deliverkit/action-kit';
+import { parseImageOverrides } from '@deliverkit/deploy';
+import {
+  loadManifests,
+  parseManifests,
+  stripTagAndDigest,
+  substituteImages,
+} from '../../packages/deploy/src/manifests';
 import {
   COLOR_LABEL,
   buildModel,
   colorDeployment,
-  loadManifests,
-  parseImageOverrides,
-  parseManifests,
   previewService,
   routeFor,
   stableService,
-  stripTagAndDigest,
-  substituteImages,
-} from '@deliverkit/deploy';
+} from '../../packages/deploy/src/model';
 import { HTTP_ROUTE, IMAGE, INGRESS, appManifests, digest } from './fixtures';
 
 const A = digest('a');

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFile, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { COLOR_LABEL, parseImageOverrides, runDeployment, type DeploymentRequest } from '@deliverkit/deploy';
+import { parseImageOverrides, runDeployment, type DeploymentRequest } from '@deliverkit/deploy';
+import { COLOR_LABEL } from '../../packages/deploy/src/model';
 import { startK8sEmulator, startLoad, startTrafficProxy, type K8sEmulator } from '../support/k8s-emulator';
 import { IMAGE, SMOKE, appManifests, digest } from './fixtures';
 

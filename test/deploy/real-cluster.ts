@@ -1,14 +1,10 @@
 import { stringify } from 'yaml';
-import {
-  BlueGreenDeployer,
-  KubeClient,
-  buildModel,
-  parseImageOverrides,
-  parseManifests,
-  substituteImages,
-  type BlueGreenOptions,
-  type RouteMethod,
-} from '@deliverkit/deploy';
+import { parseImageOverrides, type RouteMethod } from '@deliverkit/deploy';
+import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
+import { KubeClient } from '../../packages/deploy/src/kube';
+import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
+import { buildModel } from '../../packages/deploy/src/model';
+import { type BlueGreenOptions } from '../../packages/deploy/src/types';
 import type { KubeCluster } from '../support/kube-cluster';
 import { TEST_IMAGE_REPOSITORY, buildTestImage, type TestImage } from '../support/kube-node/images';
 import { SMOKE } from './fixtures';

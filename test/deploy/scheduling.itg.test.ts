@@ -1,14 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import {
-  BlueGreenDeployer,
-  KubeClient,
-  buildModel,
-  parseImageOverrides,
-  parseManifests,
-  substituteImages,
-} from '@deliverkit/deploy';
+import { parseImageOverrides } from '@deliverkit/deploy';
+import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
+import { KubeClient } from '../../packages/deploy/src/kube';
+import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
+import { buildModel } from '../../packages/deploy/src/model';
 import { startKubeCluster, type KubeCluster } from '../support/kube-cluster';
 import { repoRoot } from '../support/paths';
 import { ensureTestbed } from '../support/testbed';

@@ -9,6 +9,7 @@ import {
   getStructured,
 } from '@deliverkit/action-kit';
 import {
+  leaseHolder,
   parseClusters,
   parseImageOverrides,
   parseSmokeChecks,
@@ -47,8 +48,19 @@ export interface Inputs {
   'github-deployment': string | undefined;
   'environment-url': string | undefined;
   'github-token': string | undefined;
-  /** The run's GitHub context (environment, not inputs): for deployment records and links. */
-  github: { serverUrl: string; repository?: string; sha?: string; runId?: string };
+  /** The run's GitHub context (environment, not inputs): for deployment records, links and the lock's holder. */
+  github: {
+    serverUrl: string;
+    repository?: string;
+    sha?: string;
+    runId?: string;
+    /** This run's page, when the repository and run are known. */
+    runUrl?: string;
+    /** The Lease holder: repository, run, attempt and job. */
+    leaseHolder: string;
+  };
+  /** What client-node's default kubeconfig loading reads (environment, not inputs). */
+  kubeEnv: { KUBECONFIG?: string; KUBERNETES_SERVICE_HOST?: string };
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
@@ -71,6 +83,9 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     if (!url || !['https:', 'http:'].includes(url.protocol))
       throw new InputError('environment-url', 'Input "environment-url" must be an http(s) URL');
   }
+  const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+  const repository = env.GITHUB_REPOSITORY || undefined;
+  const runId = env.GITHUB_RUN_ID || undefined;
   return {
     action: getEnum('action', ['deploy', 'promote', 'reject', 'rollback', 'finish'] as const, 'deploy'),
     manifests: getList('manifests'),
@@ -100,10 +115,18 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     'environment-url': environmentUrl,
     'github-token': githubDeployment ? getString('github-token', { secret: true }) : undefined,
     github: {
-      serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-      repository: env.GITHUB_REPOSITORY || undefined,
+      serverUrl,
+      repository,
       sha: env.GITHUB_SHA || undefined,
-      runId: env.GITHUB_RUN_ID || undefined,
+      runId,
+      runUrl: runId && repository ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+      leaseHolder: leaseHolder({
+        repository: env.GITHUB_REPOSITORY,
+        runId: env.GITHUB_RUN_ID,
+        runAttempt: env.GITHUB_RUN_ATTEMPT,
+        job: env.GITHUB_JOB,
+      }),
     },
+    kubeEnv: { KUBECONFIG: env.KUBECONFIG, KUBERNETES_SERVICE_HOST: env.KUBERNETES_SERVICE_HOST },
   };
 }

@@ -1,7 +1,6 @@
 import { exec, type Logger, silentLogger } from '@deliverkit/action-kit';
 
 export interface GitOptions {
-  /** The git executable (default: `git` on PATH). */
   git?: string;
   /** HTTPS token, handed to git through the environment (never argv). */
   token?: string;
@@ -9,14 +8,9 @@ export interface GitOptions {
   logger?: Logger;
 }
 
-/**
- * git, as the GitOps mode drives it (docker/actions-toolkit's Git class is the model): one method per subcommand,
- * argument arrays only, every call in one working directory. Identity and credentials go through the environment,
- * so a token never reaches argv, a process listing or .git/config.
- */
+/** git in one working tree, one method per subcommand (as docker/actions-toolkit's Git class). */
 export class Git {
   constructor(
-    /** The working tree (the clone's directory). */
     readonly dir: string,
     private readonly options: GitOptions = {},
   ) {}
@@ -40,7 +34,6 @@ export class Git {
     return env;
   }
 
-  /** Runs `git ARGS` in `cwd` (default: the working tree) and returns its trimmed stdout. */
   async run(args: readonly string[], cwd = this.dir): Promise<string> {
     const res = await exec(this.options.git ?? 'git', args, {
       cwd,
@@ -50,12 +43,10 @@ export class Git {
     return res.stdout.trim();
   }
 
-  /** Clones one branch of `repo` into the working tree (which must be empty), from `cwd`. */
   async clone(repo: string, branch: string, cwd: string): Promise<void> {
     await this.run(['clone', '--quiet', '--branch', branch, '--', repo, this.dir], cwd);
   }
 
-  /** The working tree's unstaged change to `file`, with one line of context. */
   diff(file: string): Promise<string> {
     return this.run(['diff', '--unified=1', '--', file]);
   }
@@ -64,29 +55,24 @@ export class Git {
     await this.run(['add', '--', file]);
   }
 
-  /** Commits what is staged; returns the new commit's id. */
   async commit(message: string): Promise<string> {
     await this.run(['commit', '--quiet', '-m', message]);
     return this.run(['rev-parse', 'HEAD']);
   }
 
-  /** HEAD's change, with one line of context and no header. */
   showHead(): Promise<string> {
     return this.run(['show', '--format=', '--unified=1', 'HEAD']);
   }
 
-  /** The newest commit touching `file` whose message matches `grep`, or '' when none does. */
   lastCommit(file: string, grep: string): Promise<string> {
     return this.run(['log', '--format=%H', '-n', '1', `--grep=${grep}`, '--', file]);
   }
 
-  /** Reverts `commit`; returns the revert commit's id. */
   async revert(commit: string): Promise<string> {
     await this.run(['revert', '--no-edit', commit]);
     return this.run(['rev-parse', 'HEAD']);
   }
 
-  /** Pushes HEAD to `branch` on origin (force: replace a branch this tool owns). */
   async push(branch: string, options: { force?: boolean } = {}): Promise<void> {
     await this.run([
       'push',

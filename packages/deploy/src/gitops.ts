@@ -116,6 +116,11 @@ export function setKustomizationDigests(
   return { text: out, changed: out !== text };
 }
 
+/** `owner/name` is a repository on this GitHub server (slug returned for the PR); else a git URL or path. */
+export function resolveGitopsRepository(repo: string, serverUrl: string): { url: string; slug?: string } {
+  return /^[\w.-]+\/[\w.-]+$/.test(repo) ? { url: `${serverUrl}/${repo}.git`, slug: repo } : { url: repo };
+}
+
 export interface GitopsOptions {
   /** A git URL or a local path (a bare repository in tests). */
   repo: string;

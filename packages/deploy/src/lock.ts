@@ -45,10 +45,14 @@ function microTime(d: Date): string {
  * The Lease holder identity of a GitHub Actions job: repository, run, attempt and job
  * (`octo/shop/runs/123/attempts/2/jobs/deploy`), so a held lock names exactly who holds it.
  */
-export function leaseHolder(env: NodeJS.ProcessEnv = process.env): string {
-  const repo = env.GITHUB_REPOSITORY ?? 'local';
-  const run = env.GITHUB_RUN_ID ?? String(process.pid);
-  return `${repo}/runs/${run}/attempts/${env.GITHUB_RUN_ATTEMPT ?? '1'}/jobs/${env.GITHUB_JOB ?? 'local'}`;
+export function leaseHolder(job: {
+  repository?: string;
+  runId?: string;
+  runAttempt?: string;
+  job?: string;
+}): string {
+  const run = job.runId ?? String(process.pid);
+  return `${job.repository ?? 'local'}/runs/${run}/attempts/${job.runAttempt ?? '1'}/jobs/${job.job ?? 'local'}`;
 }
 
 const HOLDER = /^(.+)\/runs\/([^/]+)\/attempts\/(\d+)\/jobs\/(.+)$/;

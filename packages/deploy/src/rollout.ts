@@ -134,29 +134,6 @@ interface EndpointSlice extends KObject {
   }[];
 }
 
-/** Ready endpoint addresses of a Service, from its EndpointSlices. */
-export async function readyEndpoints(
-  client: KubeClient,
-  namespace: string,
-  service: string,
-): Promise<{ ready: string[]; notReady: number }> {
-  const slices = await client.list<EndpointSlice>(
-    'discovery.k8s.io/v1',
-    'EndpointSlice',
-    namespace,
-    `kubernetes.io/service-name=${service}`,
-  );
-  const ready: string[] = [];
-  let notReady = 0;
-  for (const s of slices) {
-    for (const ep of s.endpoints ?? []) {
-      if (ep.conditions?.ready) ready.push(...(ep.addresses ?? []));
-      else notReady++;
-    }
-  }
-  return { ready, notReady };
-}
-
 /**
  * Waits until a Service's EndpointSlices list `count` ready endpoints whose pods belong to
  * `podPrefix` (the Deployment's pods) and none of another Deployment — traffic can then only

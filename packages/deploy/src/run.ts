@@ -38,6 +38,11 @@ export interface DeploymentRequest {
   dryRun: boolean;
   /** Kubeconfig YAML; undefined = the default loading rules ($KUBECONFIG, ~/.kube/config). */
   kubeconfig?: string;
+  /**
+   * The variables client-node's default loading reads, as the caller read them: whether a dry run without a
+   * kubeconfig input still has a cluster to plan against ($KUBECONFIG files, or a pod's service account).
+   */
+  kubeEnv?: { KUBECONFIG?: string; KUBERNETES_SERVICE_HOST?: string };
   clusters: ClusterSpec[];
   runId: string;
   runUrl?: string;
@@ -112,9 +117,9 @@ function clientFor(
  */
 function hasClusterAccess(req: DeploymentRequest): boolean {
   if (req.kubeconfig || req.clusters.length) return true;
-  if (process.env.KUBECONFIG)
-    return process.env.KUBECONFIG.split(path.delimiter).some((f) => f && existsSync(f));
-  if (process.env.KUBERNETES_SERVICE_HOST) return true;
+  const env = req.kubeEnv ?? {};
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(path.delimiter).some((f) => f && existsSync(f));
+  if (env.KUBERNETES_SERVICE_HOST) return true;
   return existsSync(path.join(homedir(), '.kube', 'config'));
 }
 
