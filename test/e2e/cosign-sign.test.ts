@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCosignKeyPair } from '../../packages/sign/src/keys';
+import { generateCosignKeyPair } from '../sign/key-pair';
 import {
   GITHUB_ISSUER,
   startMockSigstore,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageRecord } from '@deliverkit/image-record';
-import { generateCosignKeyPair } from '../../packages/sign/src/keys';
+import { generateCosignKeyPair } from '../sign/key-pair';
 import { runAction } from '../support/action-runner';
 import { expectImageRecord } from '../support/image-record';
 import { pushBaseImage, type BaseImage } from '../support/images';

@@ -15,7 +15,7 @@ import {
   type VerifyRequest,
 } from '../../packages/sign/src/index';
 import { NO_INSTANCE } from '../../packages/sign/src/instance';
-import { generateCosignKeyPair } from '../../packages/sign/src/keys';
+import { generateCosignKeyPair } from './key-pair';
 import { SPDX_PREDICATE } from '../../packages/sign/src/statement';
 import { pushBaseImage, type BaseImage } from '../support/images';
 import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';

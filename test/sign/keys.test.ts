@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import {
   decryptCosignKey,
   encryptCosignKey,
-  generateCosignKeyPair,
   loadSigningKey,
   publicKeyHint,
 } from '../../packages/sign/src/keys';
 import { keySigner } from '../../packages/sign/src/signer';
+import { generateCosignKeyPair } from './key-pair';
 
 function p256() {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' });

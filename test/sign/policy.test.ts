@@ -3,7 +3,6 @@
 // that calls it, so a signature made by anyone's run of supply-chain.yml carries "our" SAN.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSigstoreInstance } from '../../packages/sign/src/instance';
-import { staticIdentityProvider } from '../../packages/sign/src/identity';
 import { validateCertificatePolicy, type CertificatePolicy } from '../../packages/sign/src/policy';
 import { StatementSigner } from '../../packages/sign/src/signer';
 import { buildSignatureStatement } from '../../packages/sign/src/statement';
@@ -12,6 +11,7 @@ import {
   fakeIdentityToken,
   GITHUB_ISSUER,
   startMockSigstore,
+  staticIdentityProvider,
   type MockSigstore,
 } from '../../testing/sigstore/src/index';
 

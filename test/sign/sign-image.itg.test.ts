@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registries } from '../../packages/oci/src/index';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { type RegistryClient } from '../../packages/oci/src/client';
-import { generateCosignKeyPair, loadSigningKey } from '../../packages/sign/src/keys';
+import { loadSigningKey } from '../../packages/sign/src/keys';
+import { generateCosignKeyPair } from './key-pair';
 import { NO_INSTANCE, parseSigstoreInstance } from '../../packages/sign/src/instance';
-import { staticIdentityProvider } from '../../packages/sign/src/identity';
 import { StatementSigner } from '../../packages/sign/src/signer';
 import { signImage, type SignatureRegistry } from '../../packages/sign/src/store';
 import { verifyImage } from '../../packages/sign/src/verify-image';
@@ -18,6 +18,7 @@ import {
   fakeIdentityToken,
   GITHUB_ISSUER,
   startMockSigstore,
+  staticIdentityProvider,
   type MockSigstore,
 } from '../../testing/sigstore/src/index';
 import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';

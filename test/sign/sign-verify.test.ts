@@ -1,9 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '@deliverkit/action-kit';
-import { generateCosignKeyPair, loadSigningKey } from '../../packages/sign/src/keys';
+import { loadSigningKey } from '../../packages/sign/src/keys';
+import { generateCosignKeyPair } from './key-pair';
 import { NO_INSTANCE, parseSigstoreInstance } from '../../packages/sign/src/instance';
-import { githubIdentityProvider, staticIdentityProvider } from '../../packages/sign/src/identity';
+import { githubIdentityProvider } from '../../packages/sign/src/identity';
 import { StatementSigner } from '../../packages/sign/src/signer';
 import { buildSignatureStatement, COSIGN_SIGN_PREDICATE } from '../../packages/sign/src/statement';
 import { verifyBundle } from '../../packages/sign/src/verify';
@@ -11,6 +12,7 @@ import {
   fakeIdentityToken,
   GITHUB_ISSUER,
   startMockSigstore,
+  staticIdentityProvider,
   type MockSigstore,
 } from '../../testing/sigstore/src/index';
 

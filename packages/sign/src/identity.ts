@@ -53,24 +53,3 @@ export function githubIdentityProvider(options: {
     },
   };
 }
-
-/** A token obtained elsewhere (e.g. SIGSTORE_ID_TOKEN); given to `onSecret` (masked) when handed out. */
-export function staticIdentityProvider(token: string, onSecret: (secret: string) => void): IdentityProvider {
-  return {
-    getToken: async () => {
-      onSecret(token);
-      return token;
-    },
-  };
-}
-
-/** Unverified claims of a JWT, for reporting which identity was used (Fulcio does the real check). */
-export function tokenClaims(token: string): Record<string, unknown> {
-  const part = token.split('.')[1];
-  if (!part) return {};
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}

@@ -64,12 +64,12 @@ export interface SignRequest {
 export interface SignReport extends SignImageResult {
   /** The `cosign verify` / `verify-attestation` lines that check what was written. */
   verifyCommands: string[];
-  /** What was signed, as the image record's `signatures` section keeps it. */
+  /** What was signed, as the image record's `signatures` section keeps it (undefined fields drop out in JSON). */
   record: {
     format: SignatureFormat;
     dryRun: boolean;
-    identity?: SignImageResult['identity'];
-    manifests: (Omit<SignedManifest, 'platform'> & { platform?: string })[];
+    identity: SignImageResult['identity'];
+    manifests: SignedManifest[];
   };
 }
 
@@ -99,26 +99,19 @@ export async function signAndAttest(request: SignRequest): Promise<SignReport> {
       trustedRootPath: custom ? 'trusted_root.json' : undefined,
       predicateTypes: attestations.map((a) => a.predicateType),
     });
-    return { ...result, verifyCommands, record: signaturesRecord(result, request) };
+    return {
+      ...result,
+      verifyCommands,
+      record: {
+        format: request.format,
+        dryRun: request.dryRun,
+        identity: result.identity,
+        manifests: result.manifests,
+      },
+    };
   } catch (e) {
     throw userFacing(e, request.instance, names);
   }
-}
-
-function signaturesRecord(result: SignImageResult, request: SignRequest): SignReport['record'] {
-  return {
-    format: request.format,
-    dryRun: request.dryRun,
-    ...(result.identity ? { identity: result.identity } : {}),
-    manifests: result.manifests.map(({ digest, mediaType, platform, bundles, ...legacy }) => ({
-      digest,
-      mediaType,
-      ...(platform ? { platform } : {}),
-      bundles: bundles.map((b) => ({ referrerDigest: b.referrerDigest, predicateType: b.predicateType })),
-      ...(legacy.legacySignatureTag ? { legacySignatureTag: legacy.legacySignatureTag } : {}),
-      ...(legacy.legacyAttestationTag ? { legacyAttestationTag: legacy.legacyAttestationTag } : {}),
-    })),
-  };
 }
 
 function readAttestation(spec: AttestationSpec, input: string): AttestationInput {
@@ -156,7 +149,7 @@ export interface VerifyReport extends VerifyImageResult {
   signers: string[];
   /** Where the trusted root came from, when one was loaded. */
   trustSource?: string;
-  /** What was verified, as the image record's `verification` section keeps it. */
+  /** What was verified, as the image record's `verification` section keeps it (undefined fields drop out in JSON). */
   record: {
     verified: true;
     signers: string[];
@@ -201,7 +194,7 @@ export async function verifyImageGate(request: VerifyRequest): Promise<VerifyRep
       attestations: predicateTypes(result.attestations),
       manifests: result.manifests.map((m) => ({
         digest: m.digest,
-        ...(m.platform ? { platform: m.platform } : {}),
+        platform: m.platform,
         predicateTypes: predicateTypes(m.signatures),
       })),
       rejected: result.rejected.length,

@@ -166,19 +166,6 @@ export async function encryptCosignKey(
   return toPem(options.pemType ?? SIGSTORE_PEM_TYPE, Buffer.from(JSON.stringify(json)));
 }
 
-/** A new P-256 key pair in cosign's format: what `cosign generate-key-pair` writes to cosign.key/cosign.pub. */
-export async function generateCosignKeyPair(
-  password: string,
-): Promise<{ privateKeyPem: string; publicKeyPem: string }> {
-  const { generateKeyPairSync } = await import('node:crypto');
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-  return {
-    privateKeyPem: await encryptCosignKey(der, password),
-    publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-  };
-}
-
 function scryptKey(password: string, salt: Buffer, p: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(

@@ -9,3 +9,4 @@ export {
   type TrustedRootJSON,
 } from './mock-sigstore';
 export { startMockTuf, type MockTuf } from './mock-tuf';
+export { staticIdentityProvider } from './identity';
