@@ -50,10 +50,10 @@ import {
   buildWithBuildah,
   buildWithBuildx,
   resolveCacheRefs,
-  formatPlatform,
   hostPlatform,
   parsePlatforms,
 } from '../packages/image-build/src/index';
+import { formatPlatform } from '../packages/oci-core/src/index';
 import { ensureGoToolchainImage, storageDriver } from '../scripts/lib/go-toolchain';
 import { Registries } from '../packages/oci/src/index';
 import { DockerConfigCredentials } from '../packages/oci/src/auth';

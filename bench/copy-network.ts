@@ -23,7 +23,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MediaType, Registries } from '@deliverkit/oci';
+import { MediaType } from '@deliverkit/oci-core';
+import { Registries } from '@deliverkit/oci';
 import { resolveClosure } from '../packages/oci/src/closure';
 import { repoRoot } from '../test/support/paths';
 import { containersEnv } from '../test/support/testbed';

@@ -2,7 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { computeDigest, type Descriptor, type ImageIndex, type ImageManifest, MediaType } from '@deliverkit/oci';
+import {
+  computeDigest,
+  type Descriptor,
+  type ImageIndex,
+  type ImageManifest,
+  MediaType,
+} from '@deliverkit/oci-core';
 import { type RegistryClient } from '../../packages/oci/src/client';
 
 export const MiB = 1024 * 1024;

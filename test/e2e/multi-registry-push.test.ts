@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDigest, Registries } from '@deliverkit/oci';
+import { computeDigest } from '@deliverkit/oci-core';
+import { Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import type { ImageRecord } from '@deliverkit/image-record';
 import { startFaultProxy } from '../support/fault-proxy';

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registries, parseReference } from '@deliverkit/oci';
 import { DockerConfigCredentials } from '../../packages/oci/src/auth';
-import { formatPlatform, hostPlatform } from '@deliverkit/image-build';
+import { hostPlatform } from '@deliverkit/image-build';
+import { formatPlatform } from '@deliverkit/oci-core';
 import {
   type BuildkitdHandle,
   type RemoteBuilder,

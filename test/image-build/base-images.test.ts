@@ -9,7 +9,6 @@ import {
   parsePlatforms,
   pinBaseImages,
   platformArgs,
-  platformMatches,
   rewriteFromLines,
 } from '@deliverkit/image-build';
 import { buildSpec } from './spec';
@@ -90,21 +89,6 @@ describe('rewriteFromLines', () => {
 
   it('refuses a FROM line that does not exist', () => {
     expect(() => rewriteFromLines('FROM a\n', new Map([[3, 'b']]))).toThrow(/no FROM line #4/);
-  });
-});
-
-describe('platformMatches', () => {
-  it.each([
-    [{ os: 'linux', architecture: 'arm64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }, true],
-    [
-      { os: 'linux', architecture: 'arm', variant: 'v7' },
-      { os: 'linux', architecture: 'arm', variant: 'v6' },
-      false,
-    ],
-    [{ os: 'linux', architecture: 'arm' }, { os: 'linux', architecture: 'arm', variant: 'v6' }, true],
-    [amd64, arm64, false],
-  ])('%o serves %o: %s', (wanted, actual, expected) => {
-    expect(platformMatches(wanted, actual)).toBe(expected);
   });
 });
 

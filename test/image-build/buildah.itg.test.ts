@@ -10,12 +10,12 @@ import {
   type BuildResult,
   type BuildSpec,
   buildWithBuildah,
-  formatPlatform,
   hostPlatform,
   mergeDigests,
   parsePlatforms,
   PRIME_TAG,
 } from '@deliverkit/image-build';
+import { formatPlatform } from '@deliverkit/oci-core';
 import { containersEnv, ensureTestbed } from '../support/testbed';
 import { type RegistryHandle, startRegistry } from '../support/registry';
 import { pushBaseImage, readBaseImage } from '../support/images';

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { type ImageIndex, type ImageManifest, type Registries, type ImageReference } from '@deliverkit/oci';
+import { type ImageIndex, type ImageManifest, type ImageReference } from '@deliverkit/oci-core';
+import { type Registries } from '@deliverkit/oci';
 
 /** Files of a tar archive (regular files only), by path without a leading `./` or `/`. */
 export function tarFiles(tar: Buffer): Map<string, Buffer> {

@@ -1,6 +1,5 @@
-import { InputError } from '@deliverkit/action-kit';
 import { describe, expect, it, test } from 'vitest';
-import { isValidDigest, parseReference } from '@deliverkit/oci';
+import { OciCoreError, parseReference } from '@deliverkit/oci-core';
 
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -63,29 +62,19 @@ describe('parseReference', () => {
     ['ghcr.io/a..b'],
     [`ghcr.io/${'a'.repeat(250)}`],
     ['ghcr.io/'],
-  ])('rejects %j with an InputError naming the input', (input) => {
+  ])('rejects %j with an INVALID_REFERENCE error naming the input', (input) => {
     let error: unknown;
     try {
       parseReference(input, { input: 'source' });
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).input).toBe('source');
-    expect((error as InputError).code).toBe('INPUT_INVALID');
+    expect(error).toBeInstanceOf(OciCoreError);
+    expect((error as OciCoreError).input).toBe('source');
+    expect((error as OciCoreError).code).toBe('INVALID_REFERENCE');
   });
 
   it('can require a tag or digest', () => {
-    expect(() => parseReference('ghcr.io/a/b', { requireTagOrDigest: true })).toThrow(InputError);
+    expect(() => parseReference('ghcr.io/a/b', { requireTagOrDigest: true })).toThrow(OciCoreError);
   });
-});
-
-describe('isValidDigest', () => {
-  test.each([
-    [D, true],
-    [`sha512:${'b'.repeat(128)}`, true],
-    [`sha256:${'a'.repeat(63)}`, false],
-    [`sha256:${'g'.repeat(64)}`, false],
-    ['sha256', false],
-  ])('%s → %s', (digest, valid) => expect(isValidDigest(digest)).toBe(valid));
 });

@@ -2,7 +2,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConsoleLogger, InputError } from '@deliverkit/action-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDigest, copyImage, CopyError, type CopyDestination, MediaType, parseReference, Registries, RegistryError } from '@deliverkit/oci';
+import { computeDigest, MediaType } from '@deliverkit/oci-core';
+import {
+  copyImage,
+  CopyError,
+  type CopyDestination,
+  parseReference,
+  Registries,
+  RegistryError,
+} from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { type RegistriesOptions, referrersTag } from '../../packages/oci/src/client';
 import { relayRequest } from '../support/http';

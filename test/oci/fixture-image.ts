@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { computeDigest, type Descriptor, type ImageIndex, type ImageManifest, MediaType } from '@deliverkit/oci';
+import {
+  computeDigest,
+  type Descriptor,
+  type ImageIndex,
+  type ImageManifest,
+  MediaType,
+} from '@deliverkit/oci-core';
 import { type RegistryClient, referrersTag } from '../../packages/oci/src/client';
 import { writeTar } from '../support/tar';
 

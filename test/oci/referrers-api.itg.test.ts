@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDigest, copyImage, MediaType, Registries } from '@deliverkit/oci';
+import { computeDigest, MediaType } from '@deliverkit/oci-core';
+import { copyImage, Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { referrersTag } from '../../packages/oci/src/client';
 import { pushBaseImage } from '../support/images';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDigest, Registries } from '@deliverkit/oci';
+import { computeDigest } from '@deliverkit/oci-core';
+import { Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
 import { ensureTestbed } from '../support/testbed';

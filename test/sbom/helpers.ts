@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { LayerSource, Platform } from '../../packages/sbom/src';
+import type { Platform } from '@deliverkit/oci-core';
+import type { LayerSource } from '../../packages/sbom/src';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const FIXTURES = join(HERE, '..', 'fixtures', 'sbom');

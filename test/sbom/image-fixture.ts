@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, type FileSpec, memorySource, tarLayer } from './helpers';
-import type { Platform } from '../../packages/sbom/src';
+import type { Platform } from '@deliverkit/oci-core';
 
 const fixture = (...p: string[]) => readFileSync(join(FIXTURES, ...p));
 

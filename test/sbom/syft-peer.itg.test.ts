@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistries } from '../../packages/oci/src';
-import { catalogImage, openRegistryImage, parsePlatform, platformText } from '../../packages/sbom/src';
+import { formatPlatform, parsePlatform } from '@deliverkit/oci-core';
+import { catalogImage, openRegistryImage } from '../../packages/sbom/src';
 import { runCommand } from '../support/exec';
 import { pushBaseImage } from '../support/images';
 import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
@@ -48,7 +49,7 @@ afterAll(async () => {
  * index digest, and compares what they found.
  */
 async function compareOnPlatform(image: string, platformName: string): Promise<Comparison> {
-  const platform = parsePlatform(platformName);
+  const platform = parsePlatform(platformName, 'platform');
   const registries = openRegistries([], { insecureHosts: [registry.host], onSecret: () => {} });
   const opened = await openRegistryImage(registries, image, { platforms: [platform] });
   const [source] = opened.sources;
@@ -63,7 +64,7 @@ async function compareOnPlatform(image: string, platformName: string): Promise<C
       'scan',
       `registry:${opened.reference.name}@${opened.digest}`,
       '--platform',
-      platformText(platform),
+      formatPlatform(platform),
       '--quiet',
       '-o',
       `syft-json=${out}`,

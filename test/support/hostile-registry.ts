@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { computeDigest } from '@deliverkit/oci';
+import { computeDigest } from '@deliverkit/oci-core';
 import { writeTar } from './tar';
 
 /**

@@ -16,7 +16,8 @@ import {
   readRaw,
 } from '@deliverkit/action-kit';
 import type { ImageRecord } from '@deliverkit/image-record';
-import { parseReference, parseRegistryAuths, type ImageReference, type RegistryAuth } from '@deliverkit/oci';
+import { type ImageReference } from '@deliverkit/oci-core';
+import { parseReference, parseRegistryAuths, type RegistryAuth } from '@deliverkit/oci';
 import {
   parseAttestation,
   parseSigstoreInstance,

@@ -12,9 +12,9 @@ import {
   parseWith,
 } from '@deliverkit/action-kit';
 import type { ImageRecord } from '@deliverkit/image-record';
+import { type ImageReference } from '@deliverkit/oci-core';
 import {
   type CopyDestination,
-  type ImageReference,
   parseDestinations,
   parseReference,
   parseRegistryAuths,

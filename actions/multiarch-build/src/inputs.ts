@@ -13,12 +13,12 @@ import {
 import {
   type BuilderChoice,
   type CacheMode,
-  type Platform,
   dockerfilePath,
   parseBuilderChoice,
   parsePlatforms,
 } from '@deliverkit/image-build';
 import { parseImages, parseMetadataList, parseTagRules } from '@deliverkit/meta';
+import type { Platform } from '@deliverkit/oci-core';
 
 export type Mode = 'multi' | 'single' | 'merge';
 

@@ -14,7 +14,6 @@ import {
   buildProvenance,
   buildWithBuildah,
   buildWithBuildx,
-  formatPlatform,
   mergeDigests,
   parseFromLines,
   parseSourceDateEpoch,
@@ -35,6 +34,7 @@ import {
   repoFromPayload,
 } from '@deliverkit/meta';
 import { Registries, parseReference, openRegistries } from '@deliverkit/oci';
+import { formatPlatform } from '@deliverkit/oci-core';
 import type { Inputs } from './inputs';
 
 export interface PipelineResult {

@@ -11,10 +11,12 @@ import {
   type Limits,
   parseLimits,
   parseWith,
+  withInputError,
 } from '@deliverkit/action-kit';
 import type { ImageRecord } from '@deliverkit/image-record';
-import { type ImageReference, parseReference, parseRegistryAuths, type RegistryAuth } from '@deliverkit/oci';
-import { type Platform, parsePlatform, SBOM_FORMATS, type SbomFormat } from '@deliverkit/sbom';
+import { type ImageReference, parsePlatform, type Platform } from '@deliverkit/oci-core';
+import { parseReference, parseRegistryAuths, type RegistryAuth } from '@deliverkit/oci';
+import { SBOM_FORMATS, type SbomFormat } from '@deliverkit/sbom';
 
 /** Every input, read once; keys are the action.yml names. */
 export interface Inputs {
@@ -48,7 +50,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     platforms:
       platforms.length === 0 || platforms.includes('all')
         ? undefined
-        : platforms.map((p) => parseWith('platforms', p, parsePlatform)),
+        : platforms.map((p) => withInputError(() => parsePlatform(p, 'platforms'))),
     formats: (formats.length > 0 ? [...new Set(formats)] : [...SBOM_FORMATS]) as SbomFormat[],
     'output-dir': getString('output-dir') ?? `${env.RUNNER_TEMP ?? '.'}/sbom`,
     'upload-artifact': getBoolean('upload-artifact', true),

@@ -12,13 +12,13 @@ import {
 } from '@deliverkit/action-kit';
 import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
 import { formatBytes, openRegistries } from '@deliverkit/oci';
+import { formatPlatform } from '@deliverkit/oci-core';
 import {
   type CatalogSummary,
   generateSboms,
   openRegistryImage,
   planSboms,
   type PlatformSbom,
-  platformText,
   PREDICATE_TYPES,
   SbomError,
   type SbomFormat,
@@ -59,7 +59,7 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
           inputs.formats.map((f) => ({
             action: 'write',
             target: planned[i]!.files[f]!,
-            detail: `${f} of ${platformText(s.platform)}: ${s.layers.length} layers, ${formatBytes(s.layers.reduce((n, l) => n + l.size, 0))} to read (${inputs.engine})`,
+            detail: `${f} of ${formatPlatform(s.platform)}: ${s.layers.length} layers, ${formatBytes(s.layers.reduce((n, l) => n + l.size, 0))} to read (${inputs.engine})`,
           })),
         ),
         notes: ['dry-run: nothing was downloaded or written'],

@@ -37,6 +37,7 @@ export {
   readRaw,
   roughNesting,
   type StructuredOptions,
+  withInputError,
 } from './inputs';
 export { reportFailure, run, runWithInputs } from './action-runner';
 export { formatOutput, type OutputValue, setOutputs } from './outputs';

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { OciCoreError, parseReference } from '@deliverkit/oci-core';
 import { parseDocument } from 'yaml';
 import { InputError, getErrorMessage } from './errors';
 import { DEFAULT_LIMITS } from './limits';
@@ -276,24 +277,23 @@ export function getStructured<T = unknown>(name: string, options: StructuredOpti
 }
 
 /**
- * The distribution reference grammar (distribution/reference/regexp.go): optional registry host with
- * port, lowercase path components, optional tag, optional digest. Normalisation (docker.io/library)
- * lives in @deliverkit/oci; this only rejects what no registry would accept.
+ * Checks an image reference with @deliverkit/oci-core's parser (the distribution grammar: optional registry host with
+ * port, lowercase path components, optional tag, optional sha256/sha512 digest) and returns it as written.
  */
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
-const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const REFERENCE = new RegExp(`^(${NAME})(?::(${TAG}))?(?:@(${DIGEST}))?$`);
-
 export function parseImageReference(name: string, raw: string): string {
-  const match = REFERENCE.exec(raw);
-  if (!match || (match[1] as string).length > 255) {
+  let problem: unknown;
+  try {
+    parseReference(raw, { input: name });
+  } catch (e) {
+    problem = e;
+  }
+  // The core parser trims what it reads; the value is returned as written, so it must have nothing to trim.
+  if (problem !== undefined || raw !== raw.trim()) {
     throw new InputError(
       name,
       `Input "${name}" is not a valid image reference (expected [registry/]name[:tag][@sha256:digest])${show(raw, {})}`,
+      'INPUT_INVALID',
+      { cause: problem },
     );
   }
   return raw;
@@ -329,4 +329,19 @@ export function getParsed<T>(
 ): T | undefined {
   const raw = readRaw(name, options);
   return raw === undefined ? undefined : parseWith(name, raw, parse, options);
+}
+
+/**
+ * Runs a @deliverkit/oci-core parser (references, platforms) the way steps report bad values: its error, which names
+ * the input its caller gave it, becomes the InputError for that input, message unchanged.
+ */
+export function withInputError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof OciCoreError && e.input !== undefined) {
+      throw new InputError(e.input, e.message, 'INPUT_INVALID', { cause: e });
+    }
+    throw e;
+  }
 }

@@ -3,15 +3,16 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
 import {
+  formatPlatform,
   type ImageManifest,
-  type Registries,
   isIndex,
-  parseReference,
+  type Platform,
   platformMatches,
-} from '@deliverkit/oci';
+} from '@deliverkit/oci-core';
+import { type Registries, parseReference } from '@deliverkit/oci';
 import { type LocatedFromLine, locateFromLines, platformArgs, rewriteFromLines } from './dockerfile';
 import { BuildError } from './errors';
-import { type Platform, formatPlatform, parsePlatform } from './platform';
+import { parsePlatform } from './platform';
 
 // Why the build pins its base images itself:
 //

@@ -1,13 +1,6 @@
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
-import {
-  type Descriptor,
-  type ImageIndex,
-  MediaType,
-  type Registries,
-  RegistryError,
-  computeDigest,
-  parseReference,
-} from '@deliverkit/oci';
+import { type Descriptor, type ImageIndex, MediaType, computeDigest } from '@deliverkit/oci-core';
+import { type Registries, RegistryError, parseReference } from '@deliverkit/oci';
 import { type Buildah, type BuildahRegistryOptions, buildahPullArgs } from './buildah';
 
 // Why the build primes buildah's store before it builds (measured on buildah 1.28, Debian 12's):

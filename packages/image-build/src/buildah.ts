@@ -1,4 +1,4 @@
-import { type Platform, formatPlatform } from './platform';
+import { type Platform, formatPlatform } from '@deliverkit/oci-core';
 import { type BuildSpec, parseAnnotation } from './spec';
 import { CliTool, type ToolOptions } from './tool';
 

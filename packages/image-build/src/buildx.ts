@@ -1,5 +1,5 @@
 import { BuildError } from './errors';
-import { formatPlatform } from './platform';
+import { formatPlatform } from '@deliverkit/oci-core';
 import { type BuildSpec, parseAnnotation } from './spec';
 import { CliTool, type ToolOptions } from './tool';
 

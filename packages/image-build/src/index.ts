@@ -1,16 +1,6 @@
 export { BuildError, type BuildErrorCode } from './errors';
-// One matcher for every package that picks a platform out of an index (it lives in oci).
-export { platformMatches } from '@deliverkit/oci';
 export { CliTool, type ExecFn, type ToolOptions } from './tool';
-export {
-  type Platform,
-  parsePlatform,
-  parsePlatforms,
-  formatPlatform,
-  platformSlug,
-  samePlatform,
-  hostPlatform,
-} from './platform';
+export { parsePlatform, parsePlatforms, hostPlatform } from './platform';
 export {
   type BuildSpec,
   type BuildSecret,

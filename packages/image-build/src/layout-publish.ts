@@ -7,15 +7,14 @@ import {
   type ImageManifest,
   type ImageReference,
   MediaType,
-  type Registries,
-  copyImage,
   computeDigest,
+  formatPlatform,
   isIndex,
-  parseReference,
-} from '@deliverkit/oci';
+  type Platform,
+} from '@deliverkit/oci-core';
+import { type Registries, copyImage, parseReference } from '@deliverkit/oci';
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
 import { BuildError } from './errors';
-import { type Platform, formatPlatform } from './platform';
 
 /** One platform image as it sits in a registry. */
 export interface PlatformImage {

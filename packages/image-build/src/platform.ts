@@ -1,112 +1,21 @@
-import { InputError } from '@deliverkit/action-kit';
-
-/** An OCI platform, as `os/arch[/variant]` in flags and `{os, architecture, variant}` in manifests. */
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-const OSES = new Set([
-  'linux',
-  'windows',
-  'darwin',
-  'freebsd',
-  'netbsd',
-  'openbsd',
-  'solaris',
-  'illumos',
-  'aix',
-]);
-const ARCHES = new Set([
-  'amd64',
-  'arm64',
-  'arm',
-  '386',
-  'ppc64le',
-  'ppc64',
-  's390x',
-  'riscv64',
-  'mips64le',
-  'mips64',
-  'mipsle',
-  'mips',
-  'loong64',
-  'wasm',
-]);
-// containerd's platforms.Normalize aliases, which buildx and buildah both accept.
-const ARCH_ALIASES: Record<string, Platform['architecture'] | [string, string]> = {
-  x86_64: 'amd64',
-  'x86-64': 'amd64',
-  aarch64: 'arm64',
-  i386: '386',
-  i686: '386',
-  armhf: ['arm', 'v7'],
-  armel: ['arm', 'v6'],
-};
-const ARM_VARIANTS = new Set(['v5', 'v6', 'v7', 'v8']);
+import { withInputError } from '@deliverkit/action-kit';
+import {
+  type Platform,
+  parsePlatform as parseCorePlatform,
+  parsePlatforms as parseCorePlatforms,
+} from '@deliverkit/oci-core';
 
 /**
- * Parses and normalises one platform: `linux/amd64`, `linux/arm/v7`, `linux/arm64/v8` (→ linux/arm64),
- * `linux/aarch64` (→ linux/arm64). Unknown values are rejected, naming the input.
+ * One platform, parsed and normalised by @deliverkit/oci-core (`linux/arm` → linux/arm/v7, `linux/aarch64` →
+ * linux/arm64); an unknown one is the InputError naming `input`.
  */
 export function parsePlatform(value: string, input = 'platforms'): Platform {
-  const text = value.trim().toLowerCase();
-  const parts = text.split('/');
-  const fail = (why: string) =>
-    new InputError(
-      input,
-      `Input "${input}" has an unknown platform "${value}": ${why} (expected os/arch[/variant], e.g. linux/amd64, linux/arm64, linux/arm/v7)`,
-    );
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !p)) throw fail('wrong shape');
-  const [os, rawArch, rawVariant] = parts as [string, string, string | undefined];
-  if (!OSES.has(os)) throw fail(`unknown os "${os}"`);
-  let architecture = rawArch;
-  let variant = rawVariant;
-  const alias = ARCH_ALIASES[rawArch];
-  if (Array.isArray(alias)) [architecture, variant] = [alias[0], variant ?? alias[1]];
-  else if (alias) architecture = alias;
-  if (!ARCHES.has(architecture)) throw fail(`unknown architecture "${rawArch}"`);
-  if (variant !== undefined) {
-    if (architecture === 'arm64') {
-      if (variant !== 'v8') throw fail(`arm64 has no variant "${variant}"`);
-      variant = undefined;
-    } else if (architecture === 'arm') {
-      if (!ARM_VARIANTS.has(variant)) throw fail(`unknown arm variant "${variant}"`);
-    } else if (architecture === 'amd64') {
-      if (!/^v[1-4]$/.test(variant)) throw fail(`unknown amd64 variant "${variant}"`);
-      if (variant === 'v1') variant = undefined;
-    } else throw fail(`${architecture} takes no variant`);
-  } else if (architecture === 'arm') variant = 'v7';
-  return variant ? { os, architecture, variant } : { os, architecture };
+  return withInputError(() => parseCorePlatform(value, input));
 }
 
-/** A list of platforms, de-duplicated in order; at least one. */
+/** A list of platforms, de-duplicated in order; an unknown one is the InputError naming `input`. */
 export function parsePlatforms(values: readonly string[], input = 'platforms'): Platform[] {
-  const out: Platform[] = [];
-  const seen = new Set<string>();
-  for (const v of values) {
-    const p = parsePlatform(v, input);
-    const key = formatPlatform(p);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(p);
-    }
-  }
-  return out;
-}
-
-export function formatPlatform(p: Platform): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
-}
-
-/** `linux-arm-v7`: for tags, file names and cache refs. */
-export function platformSlug(p: Platform): string {
-  return formatPlatform(p).replace(/\//g, '-');
-}
-
-export function samePlatform(a: Platform, b: Platform): boolean {
-  return formatPlatform(a) === formatPlatform(b);
+  return withInputError(() => parseCorePlatforms(values, input));
 }
 
 /** The platform this process runs on, in OCI terms. */

@@ -16,7 +16,8 @@ import { type PinnedBase, type PinnedDockerfile, pinBaseImages } from './base-im
 import { argStepCaches, primeBuildahCache, recordBuildahPrime } from './buildah-cache';
 import { dockerfilePath } from './dockerfile';
 import { BuildError } from './errors';
-import { type Platform, formatPlatform, hostPlatform, platformSlug } from './platform';
+import { type Platform, formatPlatform, platformSlug } from '@deliverkit/oci-core';
+import { hostPlatform } from './platform';
 import {
   type PlatformImage,
   buildIndex,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Logger, silentLogger } from '@deliverkit/action-kit';
-import { type Registries, isIndex, parseReference } from '@deliverkit/oci';
+import { formatPlatform, isIndex } from '@deliverkit/oci-core';
+import { type Registries, parseReference } from '@deliverkit/oci';
 import {
   type Buildx,
   type BuildxOutput,
@@ -9,7 +10,6 @@ import {
   parseBuildxMetadata,
 } from './buildx';
 import { BuildError } from './errors';
-import { formatPlatform } from './platform';
 import type { BuildMode, BuildResult, PlatformResult } from './run-buildah';
 import { type BuildSpec, stripTag } from './spec';
 

@@ -1,6 +1,6 @@
 import { type Logger, InputError, silentLogger } from '@deliverkit/action-kit';
-import { type ImageReference, type Registries, parseReference } from '@deliverkit/oci';
-import { formatPlatform } from './platform';
+import { formatPlatform, type ImageReference } from '@deliverkit/oci-core';
+import { type Registries, parseReference } from '@deliverkit/oci';
 import {
   type PlatformImage,
   buildIndex,

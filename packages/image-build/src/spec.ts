@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '@deliverkit/action-kit';
 import { InputError } from '@deliverkit/action-kit';
-import { type Platform, platformSlug } from './platform';
+import { type Platform, platformSlug } from '@deliverkit/oci-core';
 
 /** A build secret: a file the builder mounts at /run/secrets/<id>; values never reach argv. */
 export interface BuildSecret {

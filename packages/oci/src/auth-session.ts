@@ -10,7 +10,7 @@ import {
 } from './auth';
 import { RegistryError, type RegistryErrorContext } from './errors';
 import { describeError, header, tooLarge } from './http-util';
-import { DOCKER_HUB, DOCKER_HUB_API_HOST } from './reference';
+import { DOCKER_HUB, DOCKER_HUB_API_HOST } from '@deliverkit/oci-core';
 import {
   type AttemptResult,
   isRetryableNetworkError,

@@ -8,7 +8,7 @@ import {
   silentLogger,
 } from '@deliverkit/action-kit';
 import { CredentialError } from './errors';
-import { DOCKER_HUB, DOCKER_HUB_API_HOST } from './reference';
+import { DOCKER_HUB, DOCKER_HUB_API_HOST } from '@deliverkit/oci-core';
 
 export interface Credential {
   username?: string;

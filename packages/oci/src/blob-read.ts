@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { TransferOptions } from './client';
-import { Digester, digestAlgorithm } from './digest';
+import { type Descriptor, digestAlgorithm } from '@deliverkit/oci-core';
+import { Digester } from './digest';
 import { RegistryError } from './errors';
 import { describeError, header, pull, tooLarge } from './http-util';
-import { type Descriptor } from './media-types';
 import { type AttemptResult, type Backoff, isRetryableNetworkError, withRetryStream } from './retry';
 import type { RegistryHttp } from './registry-http';
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { BlobSource, TransferOptions, UploadOptions } from './client';
 import { RegistryError } from './errors';
 import { describeError, header, push } from './http-util';
-import { type Descriptor } from './media-types';
+import { type Descriptor } from '@deliverkit/oci-core';
 import { type AttemptResult, isRetryableNetworkError, isRetryableStatus, withRetry } from './retry';
 import type { RegistryHttp } from './registry-http';
 import { type HttpResponse } from './transport';

@@ -1,7 +1,6 @@
 import type { RegistryCapabilities } from './client';
-import { computeDigest } from './digest';
 import { describeError, header, pull, push } from './http-util';
-import { MediaType } from './media-types';
+import { computeDigest, MediaType } from '@deliverkit/oci-core';
 import type { BlobUploader } from './blob-upload';
 import type { RegistryHttp } from './registry-http';
 import { discardBody } from './transport';

@@ -1,7 +1,7 @@
 import { howToRaise, type Limits, type Logger, resolveLimits } from '@deliverkit/action-kit';
 import { type FetchedManifest, type RegistryClient, referrersTag } from './client';
 import { RegistryError } from './errors';
-import { type Descriptor, isIndex } from './media-types';
+import { type Descriptor, isIndex } from '@deliverkit/oci-core';
 
 export type ManifestRole = 'root' | 'child' | 'referrer' | 'legacy';
 

@@ -3,7 +3,7 @@ import { referrerDescriptor } from './client';
 import type { ClosureManifest, ImageClosure } from './closure';
 import { fail, finalize, settle, type Target } from './copy-target';
 import { RegistryError } from './errors';
-import { type Descriptor, isIndex } from './media-types';
+import { type Descriptor, isIndex } from '@deliverkit/oci-core';
 import type { CopyPlan } from './plan';
 
 /** Pushes manifests, re-verifies, then writes referrer indexes, legacy tags and finally the tags. */

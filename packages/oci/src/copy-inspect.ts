@@ -1,7 +1,7 @@
 import type { RegistryClient } from './client';
 import type { ImageClosure } from './closure';
 import type { Observed } from './copy-target';
-import { isIndex } from './media-types';
+import { isIndex } from '@deliverkit/oci-core';
 import type { DestinationState } from './plan';
 
 /**

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BaseError, getErrorMessage, InputError, silentLogger } from '@deliverkit/action-kit';
+import type { ImageReference } from '@deliverkit/oci-core';
 import type { Registries } from './client';
 import { resolveClosure } from './closure';
 import { BlobMover } from './copy-blobs';
@@ -10,7 +11,7 @@ import { inspectDestination } from './copy-inspect';
 import { type CopyOptions, type CopyResult, fail, newTarget, type Target } from './copy-target';
 import { Semaphore } from './limiter';
 import { type CopyDestination, type CopyPlan, planCopy } from './plan';
-import { type ImageReference, parseReference } from './reference';
+import { parseReference } from './reference';
 
 export type { CopyOptions, CopyResult, DestinationReport } from './copy-target';
 

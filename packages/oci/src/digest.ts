@@ -1,23 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-
-export type DigestAlgorithm = 'sha256' | 'sha512';
-
-export function digestAlgorithm(digest: string): DigestAlgorithm {
-  const algorithm = digest.slice(0, digest.indexOf(':'));
-  if (algorithm !== 'sha256' && algorithm !== 'sha512')
-    throw new Error(`unsupported digest algorithm in ${digest}`);
-  return algorithm;
-}
-
-export function digestHex(digest: string): string {
-  return digest.slice(digest.indexOf(':') + 1);
-}
-
-/** `sha256:<hex>` of some bytes. */
-export function computeDigest(data: Buffer | string, algorithm: DigestAlgorithm = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(data).digest('hex')}`;
-}
+import { type DigestAlgorithm, digestAlgorithm } from '@deliverkit/oci-core';
 
 /** Incremental digest for streamed bytes, in the algorithm of the digest it will be compared with. */
 export class Digester {

@@ -1,9 +1,14 @@
+import {
+  computeDigest,
+  type Descriptor,
+  digestAlgorithm,
+  isValidDigest,
+  MANIFEST_MEDIA_TYPES,
+  type Manifest,
+} from '@deliverkit/oci-core';
 import type { FetchedManifest, TransferOptions } from './client';
-import { computeDigest, digestAlgorithm } from './digest';
 import { RegistryError } from './errors';
 import { describeError, header, pull, push, tooLarge } from './http-util';
-import { type Descriptor, MANIFEST_MEDIA_TYPES, type Manifest } from './media-types';
-import { isValidDigest } from './reference';
 import type { RegistryHttp } from './registry-http';
 import { BodyTooLargeError, discardBody, readBody } from './transport';
 

@@ -1,16 +1,17 @@
-import type { ReferrersResult } from './client';
-import { computeDigest, digestHex } from './digest';
-import { RegistryError } from './errors';
-import { describeError, header, pull, tooLarge } from './http-util';
-import { KeyedMutex } from './limiter';
 import {
+  computeDigest,
   type Descriptor,
+  digestHex,
   type ImageIndex,
   isIndex,
   type Manifest,
   MediaType,
   referrerArtifactType,
-} from './media-types';
+} from '@deliverkit/oci-core';
+import type { ReferrersResult } from './client';
+import { RegistryError } from './errors';
+import { describeError, header, pull, tooLarge } from './http-util';
+import { KeyedMutex } from './limiter';
 import type { Manifests } from './manifests';
 import type { RegistryHttp } from './registry-http';
 import { BodyTooLargeError, discardBody, readBody } from './transport';

@@ -5,7 +5,7 @@ import { AuthSession } from './auth-session';
 import type { Registries, RegistryCapabilities, RegistryHostOptions, TransferOptions } from './client';
 import { RegistryError, type RegistryErrorCode, type RegistryErrorContext } from './errors';
 import { describeError, header } from './http-util';
-import { DOCKER_HUB, DOCKER_HUB_API_HOST } from './reference';
+import { DOCKER_HUB, DOCKER_HUB_API_HOST } from '@deliverkit/oci-core';
 import {
   type AttemptResult,
   isRetryableNetworkError,

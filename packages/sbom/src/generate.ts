@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, exec, type Limits, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { formatPlatform, platformSlug } from '@deliverkit/oci-core';
 import { catalogImage } from './catalog';
 import { FILE_EXTENSIONS, type SbomFormat } from './formats';
-import { platformText } from './image';
 import type { RegistryImage } from './registry-image';
 import { renderSbom, summarizeCatalog, type CatalogSummary } from './render';
 import { syftScanArgs } from './syft';
@@ -37,7 +37,7 @@ export interface GenerateSbomsOptions {
 
 /** The file of one platform's SBOM in one format. */
 export function sbomFilePath(outDir: string, source: LayerSource, format: SbomFormat): string {
-  return path.join(outDir, `${platformText(source.platform).replace(/\//g, '-')}.${FILE_EXTENSIONS[format]}`);
+  return path.join(outDir, `${platformSlug(source.platform)}.${FILE_EXTENSIONS[format]}`);
 }
 
 function filesOf(
@@ -57,7 +57,7 @@ export function planSboms(
   options: Pick<GenerateSbomsOptions, 'formats' | 'outDir'>,
 ): PlatformSbom[] {
   return image.sources.map((s) => ({
-    platform: platformText(s.platform),
+    platform: formatPlatform(s.platform),
     digest: s.subject.digest,
     files: filesOf(options.outDir, s, options.formats),
     uncatalogued: [],
@@ -78,7 +78,7 @@ export async function generateSboms(
   const rendered: { path: string; text: string }[] = [];
   const results: PlatformSbom[] = [];
   for (const source of image.sources) {
-    const platform = platformText(source.platform);
+    const platform = formatPlatform(source.platform);
     const files = filesOf(options.outDir, source, options.formats);
     const result = await logger.group(`SBOM for ${platform} (${source.subject.digest})`, async () => {
       if (options.engine === 'syft') {

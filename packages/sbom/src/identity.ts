@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PackageURL } from 'packageurl-js';
 import packageJson from '../package.json';
-import type { ImageCatalog, Platform } from './types';
+import type { Platform } from '@deliverkit/oci-core';
+import type { ImageCatalog } from './types';
 
 export const TOOL_NAME = 'deliverkit-sbom';
 export const TOOL_VERSION: string = packageJson.version;

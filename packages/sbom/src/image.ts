@@ -1,25 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
-import { platformMatches } from '@deliverkit/oci';
+import {
+  computeDigest,
+  type Descriptor,
+  formatPlatform,
+  isBuildkitAttestation,
+  isImageMediaType,
+  isIndexMediaType,
+  type Platform,
+  platformMatches,
+} from '@deliverkit/oci-core';
 import { SbomError } from './errors';
-import type { ImageConfig, ImageSubject, LayerBlob, LayerSource, Platform } from './types';
-
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  platform?: Platform & { 'os.version'?: string };
-  annotations?: Record<string, string>;
-}
-
-const INDEX_TYPES = new Set([
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-]);
-const MANIFEST_TYPES = new Set([
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-]);
+import type { ImageConfig, ImageSubject, LayerBlob, LayerSource } from './types';
 
 /** How the image reader gets bytes: from a registry client, an OCI layout on disk, or a test. */
 export interface BlobStore {
@@ -29,14 +21,6 @@ export interface BlobStore {
   blob(descriptor: Descriptor): Promise<Buffer>;
   /** Streams a layer blob. */
   openBlob(descriptor: Descriptor): Promise<Readable | AsyncIterable<Uint8Array>>;
-}
-
-/** Parses `linux/arm64/v8` (os/arch[/variant]). */
-export function parsePlatform(text: string): Platform {
-  const [os, architecture, variant] = text.trim().split('/');
-  if (!os || !architecture)
-    throw new SbomError('PLATFORM_NOT_FOUND', `"${text}" is not a platform (os/arch[/variant])`);
-  return variant ? { os, architecture, variant } : { os, architecture };
 }
 
 /**
@@ -62,12 +46,8 @@ const isDescriptor = (d: unknown): d is Descriptor =>
   typeof (d as Descriptor).digest === 'string' &&
   (typeof (d as Descriptor).size === 'number' || (d as Descriptor).size === undefined);
 
-function sha256Of(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
 function verify(digest: string, bytes: Buffer, what: string): void {
-  if (digest.startsWith('sha256:') && sha256Of(bytes) !== digest) {
+  if (digest.startsWith('sha256:') && computeDigest(bytes) !== digest) {
     throw new SbomError('LAYER_DIGEST_MISMATCH', `${what} ${digest}: the bytes do not match the digest`);
   }
 }
@@ -115,14 +95,14 @@ export async function resolveImage(
     layers?: Descriptor[];
     config?: Descriptor;
   }>(rootBytes, `manifest ${name}@${digest}`);
-  const isIndex = (root.mediaType && INDEX_TYPES.has(root.mediaType)) || Array.isArray(root.manifests);
+  const isIndex = (root.mediaType && isIndexMediaType(root.mediaType)) || Array.isArray(root.manifests);
   if (!isIndex) {
     const source = await sourceFor(store, { name, digest, tag: options.tag }, rootBytes);
     if (options.platforms && !options.platforms.some((p) => platformMatches(p, source.platform))) {
       throw new SbomError(
         'PLATFORM_NOT_FOUND',
-        `${name}@${digest} is a single-platform image for ${platformText(source.platform)}; ` +
-          `asked for ${options.platforms.map(platformText).join(', ')}`,
+        `${name}@${digest} is a single-platform image for ${formatPlatform(source.platform)}; ` +
+          `asked for ${options.platforms.map(formatPlatform).join(', ')}`,
       );
     }
     return [source];
@@ -132,13 +112,13 @@ export async function resolveImage(
     .filter(isDescriptor)
     .filter(
       (m) =>
-        (!m.mediaType || MANIFEST_TYPES.has(m.mediaType)) &&
+        (!m.mediaType || isImageMediaType(m.mediaType)) &&
         m.platform &&
         typeof m.platform === 'object' &&
         typeof m.platform.os === 'string' &&
         typeof m.platform.architecture === 'string' &&
         m.platform.os !== 'unknown' &&
-        m.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest',
+        !isBuildkitAttestation(m),
     );
   let chosen = candidates;
   if (options.platforms) {
@@ -146,9 +126,9 @@ export async function resolveImage(
     if (missing.length > 0) {
       throw new SbomError(
         'PLATFORM_NOT_FOUND',
-        `${name}@${digest} has no ${missing.map(platformText).join(', ')}; it has ` +
+        `${name}@${digest} has no ${missing.map(formatPlatform).join(', ')}; it has ` +
           (candidates
-            .map((m) => platformText(m.platform!))
+            .map((m) => formatPlatform(m.platform!))
             .sort()
             .join(', ') || 'no platform images'),
       );
@@ -170,8 +150,6 @@ export async function resolveImage(
   }
   return sources;
 }
-
-export const platformText = (p: Platform) => [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 
 async function sourceFor(
   store: BlobStore,

@@ -10,7 +10,6 @@ export type {
   LicenseDeclaration,
   Location,
   Package,
-  Platform,
   UncataloguedEcosystem,
 } from './types';
 export { SbomError, type SbomErrorCode } from './errors';
@@ -18,16 +17,7 @@ export { catalogImage, catalogedEcosystems, type CatalogOptions } from './catalo
 export { indexFilesystem, normalizeImagePath, type FileSelector, type ImageFilesystem } from './filesystem';
 export { readTar, type TarEntry } from './tar';
 export { decompressLayer, zstdSupported } from './decompress';
-export { platformMatches } from '@deliverkit/oci';
-export {
-  resolveImage,
-  parsePlatform,
-  platformText,
-  verifyingStream,
-  type BlobStore,
-  type Descriptor,
-  type ResolveOptions,
-} from './image';
+export { resolveImage, verifyingStream, type BlobStore, type ResolveOptions } from './image';
 export { openOciLayout, ociLayoutStore } from './oci-layout';
 export { openRegistryImage, registryStore, type RegistryImage } from './registry-image';
 export { toSpdxExpression, declareLicenses } from './licenses';

@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Descriptor } from '@deliverkit/oci-core';
 import { SbomError } from './errors';
-import { type BlobStore, type Descriptor, type ResolveOptions, resolveImage, verifyingStream } from './image';
+import { type BlobStore, type ResolveOptions, resolveImage, verifyingStream } from './image';
 import type { LayerSource } from './types';
 
 function blobPath(dir: string, digest: string): string {

@@ -1,4 +1,5 @@
-import { type ImageReference, type Registries, RegistryError, parseReference } from '@deliverkit/oci';
+import { type ImageReference } from '@deliverkit/oci-core';
+import { type Registries, RegistryError, parseReference } from '@deliverkit/oci';
 import { SbomError } from './errors';
 import { type BlobStore, type ResolveOptions, resolveImage } from './image';
 import type { LayerSource } from './types';

@@ -1,6 +1,5 @@
-import type { Platform } from './types';
+import { formatPlatform, type Platform } from '@deliverkit/oci-core';
 import type { SbomFormat } from './formats';
-import { platformText } from './image';
 
 /**
  * syft's output format names for ours; syft writes several formats in one run with repeated
@@ -27,7 +26,13 @@ export function syftScanArgs(request: SyftScanRequest): string[] {
   if (!/@sha256:[a-f0-9]{64}$/.test(request.image)) {
     throw new Error(`syft must scan an image by digest, got ${request.image}`);
   }
-  const args = ['scan', `registry:${request.image}`, '--platform', platformText(request.platform), '--quiet'];
+  const args = [
+    'scan',
+    `registry:${request.image}`,
+    '--platform',
+    formatPlatform(request.platform),
+    '--quiet',
+  ];
   for (const o of request.outputs) args.push('-o', `${SYFT_FORMATS[o.format]}=${o.path}`);
   return args;
 }

@@ -1,11 +1,5 @@
 import type { Readable } from 'node:stream';
-
-/** An OCI platform as it appears in an image index. */
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
+import type { Platform } from '@deliverkit/oci-core';
 
 /** One layer blob. `open()` returns its bytes as stored (compressed or not); it may be called once. */
 export interface LayerBlob {

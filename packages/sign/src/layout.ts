@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { computeDigest, type Descriptor } from '@deliverkit/oci-core';
 import { splitDigest } from './statement';
 import { BUNDLE_V03_MEDIA_TYPE } from './signer';
 
@@ -22,29 +22,16 @@ export const ANNOTATION_SET_BUNDLE = 'dev.sigstore.cosign/bundle';
 export const ANNOTATION_RFC3161 = 'dev.sigstore.cosign/rfc3161timestamp';
 export const ANNOTATION_PREDICATE_TYPE = 'predicateType';
 
-export interface Descriptor {
-  mediaType: string;
-  digest: string;
-  size: number;
-  artifactType?: string;
-  annotations?: Record<string, string>;
-  platform?: { architecture: string; os: string; variant?: string };
-}
-
 export interface Blob {
   descriptor: Descriptor;
   bytes: Buffer;
-}
-
-export function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 export function blob(mediaType: string, bytes: Buffer, annotations?: Record<string, string>): Blob {
   return {
     descriptor: {
       mediaType,
-      digest: sha256(bytes),
+      digest: computeDigest(bytes),
       size: bytes.length,
       ...(annotations ? { annotations } : {}),
     },

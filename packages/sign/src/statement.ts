@@ -1,3 +1,4 @@
+import { digestAlgorithm, digestHex, isValidDigest } from '@deliverkit/oci-core';
 import { SignError } from './errors';
 
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
@@ -128,11 +129,8 @@ function checkShape(type: AttestationType, p: Record<string, unknown>): void {
 }
 
 export function splitDigest(digest: string): [string, string] {
-  const m = /^(sha256|sha512):([a-f0-9]+)$/.exec(digest);
-  if (!m || (m[1] === 'sha256' && m[2]!.length !== 64) || (m[1] === 'sha512' && m[2]!.length !== 128)) {
-    throw new SignError('PREDICATE_INVALID', `not a digest: ${digest}`);
-  }
-  return [m[1]!, m[2]!];
+  if (!isValidDigest(digest)) throw new SignError('PREDICATE_INVALID', `not a digest: ${digest}`);
+  return [digestAlgorithm(digest), digestHex(digest)];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { Logger } from '@deliverkit/action-kit';
 import { silentLogger } from '@deliverkit/action-kit';
+import type { Descriptor } from '@deliverkit/oci-core';
 import { SignError } from './errors';
 import {
   blob,
@@ -11,7 +12,6 @@ import {
   simpleSigningPayload,
   SIMPLE_SIGNING,
   type Blob,
-  type Descriptor,
 } from './layout';
 import { BUNDLE_V03_MEDIA_TYPE, type SignedStatement, type StatementSigner } from './signer';
 import { buildSignatureStatement, buildStatement, type Statement } from './statement';

@@ -1,3 +1,5 @@
+import type { Platform } from './platform';
+
 export const MediaType = {
   OciIndex: 'application/vnd.oci.image.index.v1+json',
   OciManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -26,29 +28,6 @@ export const MANIFEST_MEDIA_TYPES: readonly string[] = [...INDEX_MEDIA_TYPES, ..
 export const BUILDKIT_REFERENCE_TYPE = 'vnd.docker.reference.type';
 export const BUILDKIT_ATTESTATION_MANIFEST = 'attestation-manifest';
 export const BUILDKIT_REFERENCE_DIGEST = 'vnd.docker.reference.digest';
-
-export interface Platform {
-  architecture: string;
-  os: string;
-  variant?: string;
-  'os.version'?: string;
-  'os.features'?: string[];
-}
-
-const defaultVariant = (p: Pick<Platform, 'architecture' | 'variant'>) =>
-  p.variant ?? (p.architecture === 'arm64' ? 'v8' : undefined);
-
-/**
- * Whether an image of platform `actual` serves `wanted`, as containerd's matcher decides:
- * `linux/arm64` matches `linux/arm64/v8`; a wanted variant must match, otherwise any variant does.
- */
-export function platformMatches(
-  wanted: Pick<Platform, 'os' | 'architecture' | 'variant'>,
-  actual: Pick<Platform, 'os' | 'architecture' | 'variant'>,
-): boolean {
-  if (wanted.os !== actual.os || wanted.architecture !== actual.architecture) return false;
-  return !wanted.variant || defaultVariant(wanted) === defaultVariant(actual);
-}
 
 export interface Descriptor {
   mediaType: string;
