@@ -21,7 +21,8 @@ import {
   startTrafficProxy,
   type K8sEmulator,
   type LoadReport,
-} from '../test/support/k8s-emulator';
+} from '../testing/k8s-emulator/src/index';
+import { getTestbedCa } from '../test/support/ca';
 import { IMAGE, SMOKE, appManifests, digest } from '../test/deploy/fixtures';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 3) || 3;
@@ -65,7 +66,7 @@ async function withTraffic<T>(
 }
 
 async function deliverkit(): Promise<Row> {
-  const emu = await startK8sEmulator(CLUSTER);
+  const emu = await startK8sEmulator({ ...CLUSTER, tls: await getTestbedCa() });
   try {
     const options = {
       smokeChecks: SMOKE,
@@ -131,7 +132,7 @@ async function kubectlManifests(dir: string, color: string, d: string): Promise<
 }
 
 async function peer(careful: boolean): Promise<Row> {
-  const emu = await startK8sEmulator(CLUSTER);
+  const emu = await startK8sEmulator({ ...CLUSTER, tls: await getTestbedCa() });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-kubectl-'));
   const kc = ['--kubeconfig', emu.kubeconfigPath, '-n', 'default'];
   const kubectl = (...args: string[]) => exec(KUBECTL, [...kc, ...args]);

@@ -16,8 +16,7 @@ import {
   startGitHubStandIn,
   type GitHubStandIn,
 } from '../testing/github/src/index';
-import { startK8sEmulator, type K8sEmulator } from '../test/support/k8s-emulator';
-import { findByPlural } from '../test/support/k8s-emulator/resources';
+import { findByPlural, startK8sEmulator, type K8sEmulator } from '../testing/k8s-emulator/src/index';
 import { startBuildkitd } from '../test/support/buildkit';
 import { runCommand } from '../test/support/exec';
 import { pushBaseImage, skopeoInspectRaw } from '../test/support/images';
@@ -111,8 +110,8 @@ async function startBed(): Promise<Bed> {
     startRegistry('plain'),
   ]);
   const [staging, production] = await Promise.all([
-    startK8sEmulator({ namespaces: ['hello-staging'] }),
-    startK8sEmulator({ namespaces: ['hello-production'] }),
+    startK8sEmulator({ tls: await getTestbedCa(), namespaces: ['hello-staging'] }),
+    startK8sEmulator({ tls: await getTestbedCa(), namespaces: ['hello-production'] }),
   ]);
   const vulnerabilities = path.join(artifacts, '..', 'vulnerabilities.json');
   await writeFile(vulnerabilities, JSON.stringify([]));

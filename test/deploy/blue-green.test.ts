@@ -9,7 +9,8 @@ import {
   type K8sEmulator,
   type LoadGenerator,
   type TrafficProxy,
-} from '../support/k8s-emulator';
+} from '../../testing/k8s-emulator/src/index';
+import { getTestbedCa } from '../support/ca';
 import { HTTP_ROUTE, IMAGE, INGRESS, appManifests, client, deploy, digest, model, options } from './fixtures';
 
 // Scenarios of issue 7 against the emulated cluster, with a load generator sending traffic through
@@ -24,7 +25,7 @@ let proxy: TrafficProxy | undefined;
 let load: LoadGenerator | undefined;
 
 beforeEach(async () => {
-  emu = await startK8sEmulator();
+  emu = await startK8sEmulator({ tls: await getTestbedCa() });
 });
 
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { KubeClient } from '../../packages/deploy/src/kube';
 import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
 import { buildModel } from '../../packages/deploy/src/model';
 import { type BlueGreenOptions } from '../../packages/deploy/src/types';
-import type { K8sEmulator } from '../support/k8s-emulator';
+import type { K8sEmulator } from '../../testing/k8s-emulator/src/index';
 
 export const IMAGE = 'registry.example/shop/web';
 export const digest = (c: string) => `sha256:${c.repeat(64).slice(0, 64)}`;

@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseImageOverrides, runDeployment, type DeploymentRequest } from '@deliverkit/deploy';
 import { COLOR_LABEL } from '../../packages/deploy/src/model';
-import { startK8sEmulator, startLoad, startTrafficProxy, type K8sEmulator } from '../support/k8s-emulator';
+import {
+  startK8sEmulator,
+  startLoad,
+  startTrafficProxy,
+  type K8sEmulator,
+} from '../../testing/k8s-emulator/src/index';
+import { getTestbedCa } from '../support/ca';
 import { IMAGE, SMOKE, appManifests, digest } from './fixtures';
 
 // Three clusters (three emulated API servers), deployed in order; the second cannot roll out the new
@@ -16,7 +22,12 @@ let clusters: K8sEmulator[];
 let manifests: string;
 
 beforeEach(async () => {
-  clusters = await Promise.all([startK8sEmulator(), startK8sEmulator(), startK8sEmulator()]);
+  const tls = await getTestbedCa();
+  clusters = await Promise.all([
+    startK8sEmulator({ tls }),
+    startK8sEmulator({ tls }),
+    startK8sEmulator({ tls }),
+  ]);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'multi-'));
   manifests = path.join(dir, 'app.yaml');
   await writeFile(manifests, appManifests());

@@ -1,11 +1,12 @@
 // KubeObjectApi: the object calls the deployer makes, without client-node's generated models, against the API
-// emulator (test/support/k8s-emulator, which answers as the API server does: discovery, Status errors, dryRun).
+// emulator (testing/k8s-emulator, which answers as the API server does: discovery, Status errors, dryRun).
 // What the deployer relies on from client-node's KubernetesObjectApi: resource paths from discovery, one discovery
 // request per API version, the context's namespace for an object without one, and ApiException with the Status.
-import { ApiException, KubeConfig } from '../support/k8s-emulator/client-node';
+import { ApiException, KubeConfig } from '../../testing/k8s-emulator/src/client-node';
+import { getTestbedCa } from '../support/ca';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeObjectApi } from '../../packages/deploy/src/object-api';
-import { startK8sEmulator, type K8sEmulator } from '../support/k8s-emulator';
+import { startK8sEmulator, type K8sEmulator } from '../../testing/k8s-emulator/src/index';
 
 let emu: K8sEmulator;
 let api: KubeObjectApi;
@@ -17,7 +18,7 @@ const configMap = (name: string, namespace?: string) => ({
 });
 
 beforeAll(async () => {
-  emu = await startK8sEmulator({ namespaces: ['shop'] });
+  emu = await startK8sEmulator({ tls: await getTestbedCa(), namespaces: ['shop'] });
 });
 afterAll(() => emu.stop());
 beforeEach(() => {

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths';
 import { runAction } from '../support/action-runner';
-import { startK8sEmulator, startLoad, startTrafficProxy, type K8sEmulator } from '../support/k8s-emulator';
+import {
+  startK8sEmulator,
+  startLoad,
+  startTrafficProxy,
+  type K8sEmulator,
+} from '../../testing/k8s-emulator/src/index';
+import { getTestbedCa } from '../support/ca';
 import { IMAGE, appManifests, digest } from '../deploy/fixtures';
 
 // The bundled dist/blue-green-deploy/index.js, driven through GitHub's env contract (INPUT_*,
@@ -49,7 +55,7 @@ const ENV = {
 };
 
 beforeAll(async () => {
-  emu = await startK8sEmulator();
+  emu = await startK8sEmulator({ tls: await getTestbedCa() });
   dir = await mkdtemp(path.join(os.tmpdir(), 'bgd-e2e-'));
   await import('node:fs/promises').then((fs) => fs.mkdir(path.join(dir, 'app')));
   await writeFile(path.join(dir, 'app', 'app.yaml'), appManifests());

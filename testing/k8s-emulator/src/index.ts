@@ -1,4 +1,10 @@
-export { startK8sEmulator, type K8sEmulator, type K8sEmulatorOptions, type RequestRecord } from './server';
+export {
+  startK8sEmulator,
+  type K8sEmulator,
+  type K8sEmulatorOptions,
+  type K8sEmulatorTls,
+  type RequestRecord,
+} from './server';
 export {
   startTrafficProxy,
   startLoad,
@@ -8,3 +14,4 @@ export {
 } from './traffic';
 export type { ImageBehavior } from './controller';
 export { ApiStatusError } from './store';
+export { findByPlural } from './resources';

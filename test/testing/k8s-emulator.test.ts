@@ -10,10 +10,16 @@ import {
   Watch,
   type KubernetesObject,
   type V1Deployment,
-} from './client-node';
+} from '../../testing/k8s-emulator/src/client-node';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startK8sEmulator, startLoad, startTrafficProxy, type K8sEmulator } from './index';
+import {
+  startK8sEmulator,
+  startLoad,
+  startTrafficProxy,
+  type K8sEmulator,
+} from '../../testing/k8s-emulator/src/index';
+import { getTestbedCa } from '../support/ca';
 
 // The emulator's semantics checked through the real client library the deployer uses, so a
 // difference from a real API server shows up here rather than as a false pass elsewhere.
@@ -74,7 +80,7 @@ function get(url: string, token = emu.token): Promise<{ status: number; body: st
 }
 
 beforeAll(async () => {
-  emu = await startK8sEmulator({ namespaces: ['apps'] });
+  emu = await startK8sEmulator({ tls: await getTestbedCa(), namespaces: ['apps'] });
   kc = new KubeConfig();
   kc.loadFromString(emu.kubeconfig);
   objects = KubernetesObjectApi.makeApiClient(kc);

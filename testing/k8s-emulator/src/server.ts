@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { getTestbedCa } from '../ca';
 import { SimulatedCluster, type ImageBehavior } from './controller';
 import { isObject, type Json, type JsonObject } from './fields';
 import {
@@ -37,7 +36,17 @@ export interface RequestRecord {
   at: number;
 }
 
+/** The TLS material the server presents, as an API server's --tls-cert-file and its CA (e.g. the test bed CA's). */
+export interface K8sEmulatorTls {
+  /** PEM of the CA that signed the server certificate: what the kubeconfig trusts. */
+  caPem: string;
+  /** PEM of a server certificate for 127.0.0.1, and its key. */
+  serverCertPem: string;
+  serverKeyPem: string;
+}
+
 export interface K8sEmulatorOptions {
+  tls: K8sEmulatorTls;
   namespaces?: string[];
   /** Bearer token the server requires (a random one by default). */
   token?: string;
@@ -48,7 +57,7 @@ export interface K8sEmulatorOptions {
 }
 
 export interface K8sEmulator {
-  /** https://127.0.0.1:PORT, served with the test bed CA's certificate, like a real API server. */
+  /** https://127.0.0.1:PORT, served with the given certificate, like a real API server. */
   url: string;
   token: string;
   caPem: string;
@@ -137,7 +146,7 @@ function parseJsonBody(raw: string): JsonObject {
  * Starts an emulated Kubernetes API server on 127.0.0.1 with a simulated cluster behind it.
  * See README.md in this folder for what is faithful and what is simplified.
  */
-export async function startK8sEmulator(options: K8sEmulatorOptions = {}): Promise<K8sEmulator> {
+export async function startK8sEmulator(options: K8sEmulatorOptions): Promise<K8sEmulator> {
   const token = options.token ?? randomBytes(16).toString('hex');
   const store = new ObjectStore(['default', 'kube-system', ...(options.namespaces ?? [])]);
   for (const ns of store.namespaces) {
@@ -158,7 +167,7 @@ export async function startK8sEmulator(options: K8sEmulatorOptions = {}): Promis
     [];
   const watches = new Set<http.ServerResponse>();
 
-  const ca = await getTestbedCa();
+  const ca = options.tls;
   const server = https.createServer({ cert: ca.serverCertPem, key: ca.serverKeyPem }, (req, res) => {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://emulator');
