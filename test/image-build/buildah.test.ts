@@ -183,15 +183,7 @@ describe('buildah log parsing', () => {
 // Parsing and normalising platforms is @deliverkit/oci-core's (test/oci-core/platform.test.ts); the build's steps get
 // its errors as InputErrors.
 describe('platforms', () => {
-  test.each([
-    'linux',
-    'linux/amd65',
-    'plan9/amd64',
-    'linux/arm64/v7',
-    'linux/amd64/v9',
-    'linux//amd64',
-    'linux/386/v2',
-  ])('rejects %s naming the platforms input', (text) => {
+  test.each(['linux', 'plan9/amd64', 'linux/arm64/v7'])('rejects %s naming the platforms input', (text) => {
     expect(() => parsePlatform(text)).toThrow(
       expect.objectContaining({ input: 'platforms', code: 'INPUT_INVALID' }),
     );

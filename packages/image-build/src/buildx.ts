@@ -1,5 +1,5 @@
 import { BuildError } from './errors';
-import { formatPlatform } from '@deliverkit/oci-core';
+import { formatPlatform, isSha256Digest } from '@deliverkit/oci-core';
 import { type BuildSpec, parseAnnotation } from './spec';
 import { CliTool, type ToolOptions } from './tool';
 
@@ -173,8 +173,6 @@ export interface BuildxMetadata {
   warnings: unknown[];
 }
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-
 /**
  * Parses buildx's `--metadata-file` JSON. The digest comes from `containerimage.digest`, or the
  * descriptor when only that is written (`imagetools create`). Throws METADATA_INVALID when there is
@@ -196,7 +194,7 @@ export function parseBuildxMetadata(text: string): BuildxMetadata {
   const descriptor = parseDescriptor(m['containerimage.descriptor']);
   const digest =
     typeof m['containerimage.digest'] === 'string' ? m['containerimage.digest'] : descriptor?.digest;
-  if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+  if (typeof digest !== 'string' || !isSha256Digest(digest)) {
     throw new BuildError(
       'METADATA_INVALID',
       `buildx metadata has no valid containerimage.digest (got ${JSON.stringify(digest)})`,
@@ -213,7 +211,7 @@ export function parseBuildxMetadata(text: string): BuildxMetadata {
   const warnings = m['buildx.build.warnings'];
   return {
     digest,
-    configDigest: typeof config === 'string' && DIGEST.test(config) ? config : undefined,
+    configDigest: typeof config === 'string' && isSha256Digest(config) ? config : undefined,
     descriptor,
     imageNames: typeof names === 'string' && names ? names.split(',').map((n) => n.trim()) : [],
     buildRef: typeof m['buildx.build.ref'] === 'string' ? m['buildx.build.ref'] : undefined,
