@@ -41,19 +41,13 @@ import { appendFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  Buildah,
-  Buildx,
-  type BuildResult,
-  type BuildSpec,
-  buildahManifestPushArgs,
-  buildWithBuildah,
-  buildWithBuildx,
-  resolveCacheRefs,
-  hostPlatform,
-  parsePlatforms,
-} from '../packages/image-build/src/index';
+import { type BuildResult, hostPlatform, parsePlatforms } from '../packages/image-build/src/index';
 import { formatPlatform } from '../packages/oci-core/src/index';
+import { Buildah, buildahManifestPushArgs } from '../packages/image-build/src/buildah';
+import { Buildx } from '../packages/image-build/src/buildx';
+import { buildWithBuildah } from '../packages/image-build/src/run-buildah';
+import { buildWithBuildx } from '../packages/image-build/src/run-buildx';
+import { type BuildSpec, resolveCacheRefs } from '../packages/image-build/src/spec';
 import { ensureGoToolchainImage, storageDriver } from '../scripts/lib/go-toolchain';
 import { Registries } from '../packages/oci/src/index';
 import { DockerConfigCredentials } from '../packages/oci/src/auth';

@@ -3,14 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registries } from '@deliverkit/oci';
-import {
-  locateFromLines,
-  manifestAnnotations,
-  parsePlatforms,
-  pinBaseImages,
-  platformArgs,
-  rewriteFromLines,
-} from '@deliverkit/image-build';
+import { parsePlatforms } from '@deliverkit/image-build';
+import { pinBaseImages } from '../../packages/image-build/src/base-images';
+import { locateFromLines, platformArgs, rewriteFromLines } from '../../packages/image-build/src/dockerfile';
+import { manifestAnnotations } from '../../packages/image-build/src/run-buildah';
 import { buildSpec } from './spec';
 
 const amd64 = { os: 'linux', architecture: 'amd64' };

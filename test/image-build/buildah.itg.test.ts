@@ -4,18 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registries, parseReference } from '@deliverkit/oci';
 import { DockerConfigCredentials } from '../../packages/oci/src/auth';
-import {
-  Buildah,
-  BuildError,
-  type BuildResult,
-  type BuildSpec,
-  buildWithBuildah,
-  hostPlatform,
-  mergeDigests,
-  parsePlatforms,
-  PRIME_TAG,
-} from '@deliverkit/image-build';
+import { BuildError, type BuildResult, hostPlatform, parsePlatforms } from '@deliverkit/image-build';
 import { formatPlatform } from '@deliverkit/oci-core';
+import { Buildah } from '../../packages/image-build/src/buildah';
+import { PRIME_TAG } from '../../packages/image-build/src/buildah-cache';
+import { buildWithBuildah } from '../../packages/image-build/src/run-buildah';
+import { mergeDigests } from '../../packages/image-build/src/run-merge';
+import { type BuildSpec } from '../../packages/image-build/src/spec';
 import { containersEnv, ensureTestbed } from '../support/testbed';
 import { type RegistryHandle, startRegistry } from '../support/registry';
 import { pushBaseImage, readBaseImage } from '../support/images';
@@ -254,6 +249,7 @@ describe('a two-platform build with buildah and qemu', () => {
       digests: singles.map((s) => `${registry.host}/dist@${s.digest}`),
       tags: [`${registry.host}/dist:1.0.0`, `${registry.host}/mirror:1.0.0`],
       annotations: appSpec(context).annotations,
+      inputNames: { digests: 'digests', images: 'images', tags: 'tags' },
     });
     const { index } = await readIndex(registries, dist, '1.0.0');
     const oneShot = (await readIndex(registries, parseReference(`${registry.host}/app`), '1.0.0')).index;
@@ -284,6 +280,7 @@ describe('a two-platform build with buildah and qemu', () => {
     const error = await mergeDigests(registries, {
       digests: [`${registry.host}/app@${first.digest}`],
       tags: [`${registry.host}/app:bad`],
+      inputNames: { digests: 'digests', images: 'images', tags: 'tags' },
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildError);
     expect(error).toMatchObject({ code: 'MERGE_INVALID' });

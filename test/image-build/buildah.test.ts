@@ -1,23 +1,20 @@
 import { describe, expect, it, test } from 'vitest';
 import { ConfigurationError, InputError } from '@deliverkit/action-kit';
+import { parseBuilderChoice, parsePlatform, parsePlatforms } from '@deliverkit/image-build';
 import {
   Buildah,
-  type BuildSpec,
   buildahBuildArgs,
   buildahManifestPushArgs,
   buildahPushLayoutArgs,
-  buildIndex,
   failingStep,
-  parseAnnotation,
   parseBuildahCacheStats,
-  parseBuilderChoice,
-  parseFromLines,
-  parsePlatform,
-  parsePlatforms,
-  planBuildah,
-  selectBackend,
-  argStepCaches,
-} from '@deliverkit/image-build';
+} from '../../packages/image-build/src/buildah';
+import { argStepCaches } from '../../packages/image-build/src/buildah-cache';
+import { selectBackend } from '../../packages/image-build/src/builder';
+import { parseFromLines } from '../../packages/image-build/src/dockerfile';
+import { buildIndex } from '../../packages/image-build/src/layout-publish';
+import { planBuildah } from '../../packages/image-build/src/run-buildah';
+import { type BuildSpec, parseAnnotation } from '../../packages/image-build/src/spec';
 import { buildSpec } from './spec';
 
 const spec = (overrides: Partial<BuildSpec> = {}) => buildSpec({ context: 'app', ...overrides });

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, test } from 'vitest';
 import type { ExecOptions, ExecResult } from '@deliverkit/action-kit';
+import { BuildError, parsePlatforms } from '@deliverkit/image-build';
 import {
-  BuildError,
-  type BuildSpec,
   Buildx,
   type BuildxArgsOptions,
   buildxAnnotations,
@@ -12,10 +11,8 @@ import {
   exportsSingleManifest,
   parseBuildxCacheStats,
   parseBuildxMetadata,
-  parsePlatforms,
-  resolveCacheRefs,
-  cacheScopeName,
-} from '@deliverkit/image-build';
+} from '../../packages/image-build/src/buildx';
+import { type BuildSpec, resolveCacheRefs, cacheScopeName } from '../../packages/image-build/src/spec';
 import { buildSpec } from './spec';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');

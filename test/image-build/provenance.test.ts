@@ -1,5 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
-import { buildProvenance, dockerPurl } from '@deliverkit/image-build';
+import { buildProvenance, dockerPurl } from '../../packages/image-build/src/provenance';
 
 const env = {
   GITHUB_SERVER_URL: 'https://github.com',

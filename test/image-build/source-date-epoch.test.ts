@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '@deliverkit/action-kit';
-import {
-  type BuildSpec,
-  type BuildxArgsOptions,
-  buildahBuildArgs,
-  buildxBuildArgs,
-  parsePlatform,
-  parseSourceDateEpoch,
-} from '@deliverkit/image-build';
+import { parsePlatform, parseSourceDateEpoch } from '@deliverkit/image-build';
+import { buildahBuildArgs } from '../../packages/image-build/src/buildah';
+import { type BuildxArgsOptions, buildxBuildArgs } from '../../packages/image-build/src/buildx';
+import { type BuildSpec } from '../../packages/image-build/src/spec';
 import { buildSpec } from './spec';
 
 const spec = (overrides: Partial<BuildSpec> = {}) => buildSpec({ context: 'app', ...overrides });

@@ -1,4 +1,5 @@
-import { type BuildSpec, parsePlatforms } from '@deliverkit/image-build';
+import { parsePlatforms } from '@deliverkit/image-build';
+import { type BuildSpec } from '../../packages/image-build/src/spec';
 
 /** A minimal one-platform build spec for argument-builder tests; override what a test is about. */
 export function buildSpec(overrides: Partial<BuildSpec> = {}): BuildSpec {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '@deliverkit/action-kit';
-import { parseTagRule } from '@deliverkit/meta';
+import { parseTagRule } from '../../packages/meta/src/rules';
 import { renderWith } from '../../packages/meta/src/expressions';
 import { runs } from '../support/fuzz';
 

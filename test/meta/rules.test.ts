@@ -1,14 +1,13 @@
 import { describe, expect, it, test } from 'vitest';
 import {
   contextFromEnv,
-  isRawStatement,
-  parseFlavor,
   parseImages,
   parseMetadataList,
-  parseTagRule,
   parseTagRules,
   repoFromPayload,
 } from '@deliverkit/meta';
+import { isRawStatement } from '../../packages/meta/src/expressions';
+import { parseFlavor, parseTagRule } from '../../packages/meta/src/rules';
 
 describe('parseMetadataList (the tags/flavor/labels input as metadata-action splits it)', () => {
   test.each([

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as core from '@actions/core';
 import {
   InputError,
@@ -11,11 +13,14 @@ import {
   parseWith,
 } from '@deliverkit/action-kit';
 import {
+  type BuildEnvironment,
   type BuilderChoice,
   type CacheMode,
+  GITHUB_VARIABLES,
   dockerfilePath,
   parseBuilderChoice,
   parsePlatforms,
+  parseSourceDateEpoch,
 } from '@deliverkit/image-build';
 import { parseImages, parseMetadataList, parseTagRules } from '@deliverkit/meta';
 import type { Platform } from '@deliverkit/oci-core';
@@ -89,9 +94,9 @@ export function readInputs(): Inputs {
   // Checked here, before the metadata step runs git or the builder is probed: a malformed image name or tag
   // rule fails the step naming the input, with nothing run.
   const images = metaList('images');
-  for (const image of parseImages(images)) parseImageReference('images', image.name);
+  for (const image of parseImages(images, 'images')) parseImageReference('images', image.name);
   const tags = metaList('tags');
-  parseTagRules(tags);
+  parseTagRules(tags, 'tags');
   return {
     context: getString('context') ?? '.',
     file: getString('file'),
@@ -144,4 +149,28 @@ export function assertDockerfile(inputs: Inputs): Inputs {
       `No Dockerfile at ${file} (inputs "context" and "file")`,
     );
   return inputs;
+}
+
+/** The run's environment, read once: the only place the action reads environment variables. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): BuildEnvironment {
+  const shortSha = env['DOCKER_METADATA_SHORT_SHA_LENGTH'];
+  if (shortSha !== undefined && !/^\d+$/.test(shortSha)) {
+    throw new InputError(
+      'DOCKER_METADATA_SHORT_SHA_LENGTH',
+      `DOCKER_METADATA_SHORT_SHA_LENGTH is not a valid number: ${shortSha}`,
+    );
+  }
+  return {
+    github: Object.fromEntries(
+      GITHUB_VARIABLES.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
+    ),
+    eventPath: env['GITHUB_EVENT_PATH'],
+    workspace: env['GITHUB_WORKSPACE'],
+    tempDir: env['RUNNER_TEMP'] ?? os.tmpdir(),
+    dockerConfigDir: env['DOCKER_CONFIG'] ?? path.join(os.homedir(), '.docker'),
+    sourceDateEpoch: parseSourceDateEpoch(env['SOURCE_DATE_EPOCH']),
+    shortShaLength: shortSha ? Number(shortSha) : undefined,
+    // The index and every manifest carry the annotations (metadata-action's default is manifest only).
+    annotationLevels: (env['DOCKER_METADATA_ANNOTATIONS_LEVELS'] ?? 'manifest,index').split(','),
+  };
 }

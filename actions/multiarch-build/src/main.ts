@@ -1,23 +1,20 @@
 import { ActionsLogger, SummaryBuilder, imageRecordOutput, setOutputs } from '@deliverkit/action-kit';
 import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
-import { stripTag } from '@deliverkit/image-build';
-import { type Inputs, readInputs } from './inputs';
-import { platformDigests, runPipeline } from './pipeline';
+import * as core from '@actions/core';
+import { buildImage, planImageBuild } from '@deliverkit/image-build';
+import { type Inputs, readEnvironment, readInputs } from './inputs';
+import { imageBuildRequest } from './request';
 
 const mb = (n: number | undefined) => (n === undefined ? '—' : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
 export async function main(inputs: Inputs = readInputs()): Promise<void> {
   const logger = new ActionsLogger();
-  const { meta, backend, result, commands, provenancePath } = await runPipeline(inputs, process.env, logger);
+  const { meta, backend, result, commands, provenancePath, platformDigests, pushedTo } = await (
+    inputs['dry-run'] ? planImageBuild : buildImage
+  )(imageBuildRequest(inputs, readEnvironment()), { logger, onSecret: core.setSecret });
 
   const digest = result?.digest;
-  const byRepo = new Map<string, string[]>();
-  for (const t of result?.tags ?? [])
-    byRepo.set(stripTag(t), [...(byRepo.get(stripTag(t)) ?? []), t.slice(stripTag(t).length + 1)]);
-  // A single-platform push has no tag, but it has a home: the first image.
-  if (digest && byRepo.size === 0 && meta.images[0]) byRepo.set(meta.images[0], []);
-  const [name, tags] = [...byRepo][0] ?? [];
-  const platforms = platformDigests(result);
+  const [name, tags] = [...pushedTo][0] ?? [];
   const imageRecord: ImageRecord | undefined =
     digest && name
       ? imageRecordOutput({
@@ -30,8 +27,12 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
               ? 'application/vnd.oci.image.manifest.v1+json'
               : 'application/vnd.oci.image.index.v1+json'),
           ...(tags?.length ? { tags } : {}),
-          ...(Object.keys(platforms).length
-            ? { platforms: Object.fromEntries(Object.entries(platforms).map(([p, d]) => [p, { digest: d }])) }
+          ...(Object.keys(platformDigests).length
+            ? {
+                platforms: Object.fromEntries(
+                  Object.entries(platformDigests).map(([p, d]) => [p, { digest: d }]),
+                ),
+              }
             : {}),
           build: {
             builder: backend ?? 'none',
@@ -40,7 +41,7 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
             ...(provenancePath ? { provenance: provenancePath } : {}),
           },
           destinations: Object.fromEntries(
-            [...byRepo].map(([repo, repoTags]) => [
+            [...pushedTo].map(([repo, repoTags]) => [
               repo,
               {
                 digest,
@@ -55,7 +56,7 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
   setOutputs(
     {
       digest,
-      'platform-digests': platformDigests(result),
+      'platform-digests': platformDigests,
       tags: meta.tags.join('\n'),
       labels: meta.labels.join('\n'),
       annotations: meta.leveledAnnotations.join('\n'),

@@ -12,6 +12,7 @@ import {
 import { type Registries, parseReference } from '@deliverkit/oci';
 import { type LocatedFromLine, locateFromLines, platformArgs, rewriteFromLines } from './dockerfile';
 import { BuildError } from './errors';
+import type { BuildInputNames } from './spec';
 import { parsePlatform } from './platform';
 
 // Why the build pins its base images itself:
@@ -68,6 +69,8 @@ export interface PinOptions {
   buildArgs: Record<string, string>;
   target?: string;
   platforms: Platform[];
+  /** The caller's names for the build's inputs, named by the errors about them. */
+  inputNames?: BuildInputNames;
   /** The build host's platform (BUILDPLATFORM). */
   buildPlatform: Platform;
   /** Where the per-platform Dockerfiles are written: `<outDir>/<slug>/Dockerfile`. */
@@ -83,12 +86,17 @@ interface Resolved {
 }
 
 /** The stage the image comes from: `--target`, else the last FROM; followed through stage names. */
-function finalStageIndex(lines: LocatedFromLine[], target: string | undefined): number {
+function finalStageIndex(
+  lines: LocatedFromLine[],
+  target: string | undefined,
+  targetInput: string | undefined,
+): number {
   let index = target
     ? lines.findIndex((l) => l.stage?.toLowerCase() === target.toLowerCase())
     : lines.length - 1;
   if (target && index < 0) {
-    throw new BuildError('BUILD_FAILED', `The Dockerfile has no stage named "${target}" (input "target")`);
+    const input = targetInput ? ` (input "${targetInput}")` : '';
+    throw new BuildError('BUILD_FAILED', `The Dockerfile has no stage named "${target}"${input}`);
   }
   // `FROM build AS final`: the base image is build's.
   for (let guard = 0; guard < lines.length; guard++) {
@@ -122,7 +130,7 @@ export async function pinBaseImages(options: PinOptions): Promise<PinnedDockerfi
   const out: PinnedDockerfile[] = [];
   for (const platform of options.platforms) {
     const lines = locateFromLines(text, options.buildArgs, platformArgs(options.buildPlatform, platform));
-    const final = finalStageIndex(lines, options.target);
+    const final = finalStageIndex(lines, options.target, options.inputNames?.target);
     const pins: PinnedBase[] = [];
     const unpinned: UnpinnedBase[] = [];
     const replacements = new Map<number, string>();
@@ -162,7 +170,7 @@ export async function pinBaseImages(options: PinOptions): Promise<PinnedDockerfi
           const has = resolved.manifests
             .map((m) => (m.platform ? formatPlatform(m.platform) : '?'))
             .join(', ');
-          throw new Error(`it has no ${wanted} image, only ${has || 'none'}`);
+          throw new BuildError('BASE_IMAGE_UNAVAILABLE', `it has no ${wanted} image, only ${has || 'none'}`);
         }
         const pinned = `${ref.name}@${match.digest}`;
         replacements.set(i, pinned);

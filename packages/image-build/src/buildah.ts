@@ -1,4 +1,5 @@
 import { type Platform, formatPlatform } from '@deliverkit/oci-core';
+import { BuildError } from './errors';
 import { type BuildSpec, parseAnnotation } from './spec';
 import { CliTool, type ToolOptions } from './tool';
 
@@ -43,7 +44,8 @@ export class Buildah extends CliTool {
   async storePaths(env?: Record<string, string | undefined>): Promise<{ root: string; runroot: string }> {
     const res = await this.run(['info', '--format', '{{.store.GraphRoot}}\t{{.store.RunRoot}}'], { env });
     const [root, runroot] = res.stdout.trim().split('\t');
-    if (!root || !runroot) throw new Error(`buildah info gave no store paths: "${res.stdout.trim()}"`);
+    if (!root || !runroot)
+      throw new BuildError('TOOL_OUTPUT_INVALID', `buildah info gave no store paths: "${res.stdout.trim()}"`);
     return { root, runroot };
   }
 
@@ -54,7 +56,8 @@ export class Buildah extends CliTool {
 
   static parseVersion(stdout: string): string {
     const m = /buildah version v?(\d+\.\d+\.\d+\S*)/.exec(stdout);
-    if (!m) throw new Error(`Cannot parse buildah version from "${stdout.trim()}"`);
+    if (!m)
+      throw new BuildError('TOOL_OUTPUT_INVALID', `Cannot parse buildah version from "${stdout.trim()}"`);
     return m[1] as string;
   }
 }

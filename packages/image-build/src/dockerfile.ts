@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { BuildError } from './errors';
 
 /** A `FROM` line of a Dockerfile, after ARG substitution. */
 export interface FromLine {
@@ -169,7 +170,7 @@ export function rewriteFromLines(dockerfile: string, replacements: Map<number, s
   const replaced = new Map<number, string>();
   for (const [index, image] of replacements) {
     const line = from[index];
-    if (!line) throw new Error(`the Dockerfile has no FROM line #${index + 1}`);
+    if (!line) throw new BuildError('BUILD_FAILED', `the Dockerfile has no FROM line #${index + 1}`);
     const eol = /\r?\n$/.exec(lines[line.span[0]] as string)?.[0] ?? '';
     replaced.set(line.span[0], `FROM ${image}${line.stage ? ` AS ${line.stage}` : ''}${eol}`);
     // Continuation lines become empty lines: line numbers in the builder's errors stay the user's.

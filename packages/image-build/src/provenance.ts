@@ -3,6 +3,7 @@
  * shape GitHub's own attestations use (buildType https://actions.github.io/buildtypes/workflow/v1),
  * for cosign-sign to sign and attach. Pure: the caller passes the environment and resolved digests.
  */
+import { BuildError } from './errors';
 
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -64,7 +65,7 @@ export interface ProvenanceInput {
 
 function hexOf(digest: string): [string, string] {
   const [algorithm, hex] = digest.split(':');
-  if (!algorithm || !hex) throw new Error(`not a digest: ${digest}`);
+  if (!algorithm || !hex) throw new BuildError('DIGEST_INVALID', `not a digest: ${digest}`);
   return [algorithm, hex];
 }
 

@@ -25,7 +25,14 @@ import {
   pushLayoutByDigest,
   setLayoutAnnotations,
 } from './layout-publish';
-import { type BuildSpec, type CacheMode, annotationsFor, resolveCacheRefs, stripTag } from './spec';
+import {
+  type BuildInputNames,
+  type BuildSpec,
+  type CacheMode,
+  annotationsFor,
+  resolveCacheRefs,
+  stripTag,
+} from './spec';
 
 /** Per-platform outcome, for outputs and the summary table. */
 export interface PlatformResult {
@@ -88,6 +95,8 @@ export interface BuildahRunOptions extends BuildahRegistryOptions {
    * so which image became a parent, and every cache key after it, changed from run to run.
    */
   storePerPlatform?: boolean;
+  /** The caller's names for the build's inputs, named by the errors about them. */
+  inputNames?: BuildInputNames;
   logger?: Logger;
 }
 
@@ -188,11 +197,15 @@ export async function platformBuildahs(
  */
 export async function pinBuildahBases(
   spec: BuildSpec,
-  options: Pick<BuildahRunOptions, 'workDir' | 'buildPlatform' | 'logger'> & { registries: Registries },
+  options: Pick<BuildahRunOptions, 'workDir' | 'buildPlatform' | 'logger' | 'inputNames'> & {
+    registries: Registries;
+  },
 ): Promise<PinnedDockerfile[]> {
   const file = dockerfilePath(spec);
   if (!existsSync(file)) {
-    throw new BuildError('BUILD_FAILED', `No Dockerfile at ${file} (inputs "context" and "file")`);
+    const names = options.inputNames;
+    const inputs = names ? ` (inputs "${names.context}" and "${names.file}")` : '';
+    throw new BuildError('BUILD_FAILED', `No Dockerfile at ${file}${inputs}`);
   }
   return pinBaseImages({
     registries: options.registries,
@@ -200,6 +213,7 @@ export async function pinBuildahBases(
     buildArgs: spec.buildArgs,
     target: spec.target,
     platforms: spec.platforms,
+    inputNames: options.inputNames,
     buildPlatform: options.buildPlatform ?? hostPlatform(),
     outDir: (p) => path.join(options.workDir, 'dockerfiles', platformSlug(p)),
     logger: options.logger,
@@ -234,7 +248,7 @@ export async function buildWithBuildah(spec: BuildSpec, options: BuildahRunOptio
   const homeName = options.repository ?? (spec.tags[0] ? stripTag(spec.tags[0]) : undefined);
   if (spec.push && !homeName)
     throw new BuildError('PUSH_FAILED', 'push needs at least one tag or a repository');
-  const home = homeName ? parseReference(homeName, { input: 'images' }) : undefined;
+  const home = homeName ? parseReference(homeName, { input: options.inputNames?.images }) : undefined;
 
   await mkdir(options.workDir, { recursive: true });
   const limit = Math.max(1, options.parallel ?? commands.length);

@@ -11,7 +11,7 @@ import {
 } from './buildx';
 import { BuildError } from './errors';
 import type { BuildMode, BuildResult, PlatformResult } from './run-buildah';
-import { type BuildSpec, stripTag } from './spec';
+import { type BuildInputNames, type BuildSpec, stripTag } from './spec';
 
 export interface BuildxRunOptions {
   buildx: Buildx;
@@ -25,6 +25,8 @@ export interface BuildxRunOptions {
   /** Reads per-platform digests from the pushed index (optional). */
   registries?: Registries;
   env?: Record<string, string | undefined>;
+  /** The caller's name for the tags, named by a reference error. */
+  inputNames?: Pick<BuildInputNames, 'tags'>;
   logger?: Logger;
 }
 
@@ -105,7 +107,7 @@ export async function buildWithBuildx(spec: BuildSpec, options: BuildxRunOptions
     // One platform without attestations is exported as a bare manifest: it is that platform's image.
     platforms = names.length === 1 ? [resultFor(names[0] as string, metadata.digest)] : platforms;
   } else if (options.registries && spec.tags[0]) {
-    const ref = parseReference(stripTag(spec.tags[0]), { input: 'tags' });
+    const ref = parseReference(stripTag(spec.tags[0]), { input: options.inputNames?.tags });
     const fetched = await options.registries
       .client(ref.registry)
       .getManifest(ref.repository, metadata.digest);

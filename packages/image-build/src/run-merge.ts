@@ -1,5 +1,5 @@
 import { type Logger, InputError, silentLogger } from '@deliverkit/action-kit';
-import { formatPlatform, type ImageReference, isSha256Digest } from '@deliverkit/oci-core';
+import { formatPlatform, type ImageReference } from '@deliverkit/oci-core';
 import { type Registries, parseReference } from '@deliverkit/oci';
 import {
   type PlatformImage,
@@ -20,6 +20,8 @@ export interface MergeOptions {
   tags: readonly string[];
   /** Annotations as for a build (`index:` → the index, `manifest-descriptor:` → its entries). */
   annotations?: readonly string[];
+  /** The caller's names for the digests, the image the index goes to and the tags, named by input errors. */
+  inputNames: { digests: string; images: string; tags: string };
   logger?: Logger;
 }
 
@@ -30,27 +32,30 @@ export interface MergeOptions {
  */
 export async function mergeDigests(registries: Registries, options: MergeOptions): Promise<BuildResult> {
   const logger = options.logger ?? silentLogger;
+  const names = options.inputNames;
   const homeName = options.repository ?? (options.tags[0] ? stripTag(options.tags[0]) : undefined);
   if (!homeName)
     throw new InputError(
-      'tags',
+      names.tags,
       'merge needs at least one tag or image to push the index to',
       'INPUT_REQUIRED',
     );
-  const home = parseReference(homeName, { input: 'images' });
+  const home = parseReference(homeName, { input: names.images });
   if (options.digests.length === 0)
     throw new InputError(
-      'digests',
-      'Input "digests" is empty: give one digest per platform',
+      names.digests,
+      `Input "${names.digests}" is empty: give one digest per platform`,
       'INPUT_REQUIRED',
     );
   const refs: ImageReference[] = options.digests.map((d) => {
     const text = d.trim();
-    const ref = isSha256Digest(text) ? home.withDigest(text) : parseReference(text, { input: 'digests' });
+    const ref = /^sha256:[0-9a-f]{64}$/.test(text)
+      ? home.withDigest(text)
+      : parseReference(text, { input: names.digests });
     if (!ref.digest)
       throw new InputError(
-        'digests',
-        `Input "digests" has "${text}" without a digest (expected repo@sha256:… or sha256:…)`,
+        names.digests,
+        `Input "${names.digests}" has "${text}" without a digest (expected repo@sha256:… or sha256:…)`,
       );
     return ref;
   });

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { ConfigurationError } from '@deliverkit/action-kit';
 import { InputError } from '@deliverkit/action-kit';
 import { type Platform, platformSlug } from '@deliverkit/oci-core';
 
@@ -8,6 +7,15 @@ export interface BuildSecret {
   id: string;
   /** Path of a file holding the value (the action writes `secrets` values to 0600 temp files). */
   src: string;
+}
+
+/** The caller's names for what a build is given (its action inputs), named by the errors about them. */
+export interface BuildInputNames {
+  context: string;
+  file: string;
+  target: string;
+  images: string;
+  tags: string;
 }
 
 /** What to build, independent of the backend. */
@@ -39,18 +47,6 @@ export interface BuildSpec {
    * timestamps, so rebuilding the same sources gives the same digests.
    */
   sourceDateEpoch?: number;
-}
-
-/** Reads SOURCE_DATE_EPOCH (whole seconds since 1970); undefined when unset or empty. */
-export function parseSourceDateEpoch(raw: string | undefined): number | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  if (!/^\d+$/.test(raw.trim())) {
-    throw new ConfigurationError(
-      'INVALID_CONFIGURATION',
-      `SOURCE_DATE_EPOCH must be whole seconds since 1970, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return Number(raw.trim());
 }
 
 export type AnnotationLevel = 'manifest' | 'index' | 'manifest-descriptor' | 'index-descriptor';

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type momentTimezone from 'moment-timezone';
 import type { GitHubContext } from './context';
+import { MetaError } from './errors';
 
 /**
  * Handlebars expressions as metadata-action evaluates them: the same template engine (so escaping,
@@ -31,11 +32,15 @@ function dateHelper(date: Date) {
     const fmt = options === undefined ? undefined : format;
     let tz = 'UTC';
     for (const key of Object.keys(opts?.hash ?? {})) {
-      if (key !== 'tz') throw new Error(`Unknown ${key} attribute`);
+      if (key !== 'tz') throw new MetaError('TEMPLATE_INVALID', `Unknown ${key} attribute`);
       tz = String(opts.hash[key]);
     }
-    if (!moment) throw new Error('date formatting is not loaded (computeMetadata loads it for templates)');
-    if (!moment.tz.zone(tz)) throw new Error(`Unknown time zone "${tz}"`);
+    if (!moment)
+      throw new MetaError(
+        'DATE_FORMATTING_UNLOADED',
+        'date formatting is not loaded (computeMetadata loads it for templates)',
+      );
+    if (!moment.tz.zone(tz)) throw new MetaError('TEMPLATE_INVALID', `Unknown time zone "${tz}"`);
     return moment(date)
       .tz(tz)
       .format(fmt as string | undefined);

@@ -1,29 +1,13 @@
-export { parseMetadataList, parseEntryFields } from './csv';
+export { parseMetadataList } from './csv';
 export {
   type GitHubContext,
   type RepoInfo,
   type EventPayload,
   type ContextFromEnvOptions,
   contextFromEnv,
-  commitDateFromPayload,
   repoFromPayload,
 } from './context';
-export {
-  type TagRule,
-  type TagType,
-  type Flavor,
-  type ImageEntry,
-  type AnnotationEntry,
-  TAG_TYPES,
-  DEFAULT_PRIORITIES,
-  DEFAULT_TAG_RULES,
-  parseTagRule,
-  parseTagRules,
-  parseFlavor,
-  parseImages,
-  parseAnnotationEntries,
-} from './rules';
-export { isRawStatement, isDefaultBranch } from './expressions';
+export { type TagRule, type ImageEntry, parseTagRules, parseImages } from './rules';
 export {
   type MetaConfig,
   type MetaOptions,
@@ -31,6 +15,5 @@ export {
   type MetadataJson,
   type Version,
   computeMetadata,
-  sanitizeTag,
   labelRecord,
 } from './meta';

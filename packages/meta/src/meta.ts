@@ -6,6 +6,7 @@ import * as semver from 'semver';
 import * as pep440 from '@renovate/pep440';
 import { InputError, getErrorMessage } from '@deliverkit/action-kit';
 import type { GitHubContext, RepoInfo } from './context';
+import { MetaError } from './errors';
 import {
   type ExpressionScope,
   isRawStatement,
@@ -41,6 +42,8 @@ export interface MetaOptions {
   shortShaLength?: number;
   /** DOCKER_METADATA_ANNOTATIONS_LEVELS, e.g. ['manifest'] (default) or ['index', 'manifest']. */
   annotationLevels?: readonly string[];
+  /** The caller's names for the configuration's entries, named by InputErrors (default: the keys, as metadata-action's inputs). */
+  inputNames?: Partial<Record<keyof MetaConfig, string>>;
 }
 
 export interface Version {
@@ -95,6 +98,7 @@ export async function computeMetadata(
 }
 
 class MetadataComputer {
+  private readonly names: Record<keyof MetaConfig, string>;
   private readonly rules: TagRule[];
   private readonly flavor: Flavor;
   private readonly scope: ExpressionScope;
@@ -107,23 +111,34 @@ class MetadataComputer {
     private readonly repo: RepoInfo,
     private readonly options: MetaOptions,
   ) {
-    this.rules = parseTagRules(config.tags ?? []);
-    this.flavor = parseFlavor(config.flavor ?? []);
+    this.names = {
+      images: 'images',
+      tags: 'tags',
+      flavor: 'flavor',
+      labels: 'labels',
+      annotations: 'annotations',
+      ...options.inputNames,
+    };
+    this.rules = parseTagRules(config.tags ?? [], this.names.tags);
+    this.flavor = parseFlavor(config.flavor ?? [], this.names.flavor);
     this.scope = { context, now: options.now ?? new Date(), shortShaLength: options.shortShaLength ?? 7 };
     this.version = this.computeVersion();
   }
 
   result(): Metadata {
-    const images = parseImages(this.config.images ?? [])
+    const images = parseImages(this.config.images ?? [], this.names.images)
       .filter((i) => i.enable)
       .map((i) => i.name.toLowerCase());
     const tagNames = this.tagNames();
     const tags =
       images.length > 0 ? images.flatMap((image) => tagNames.map((t) => `${image}:${t}`)) : tagNames;
-    const labels = this.ociWith('labels', parseAnnotationEntries('labels', this.config.labels ?? []));
+    const labels = this.ociWith(
+      this.names.labels,
+      parseAnnotationEntries(this.names.labels, this.config.labels ?? []),
+    );
     const annotations = this.ociWith(
-      'annotations',
-      parseAnnotationEntries('annotations', this.config.annotations ?? []),
+      this.names.annotations,
+      parseAnnotationEntries(this.names.annotations, this.config.annotations ?? []),
     );
     const levels = this.options.annotationLevels ?? ['manifest'];
     const leveledAnnotations = levels.flatMap((level) => annotations.map((a) => `${level}:${a}`));
@@ -158,8 +173,8 @@ class MetadataComputer {
         const enabled = this.global(rule.attrs['enable'] as string);
         if (enabled !== 'true' && enabled !== 'false') {
           throw new InputError(
-            'tags',
-            `Input "tags" has an invalid entry "${rule.source}": enable must evaluate to true or false, got "${enabled}"`,
+            this.names.tags,
+            `Input "${this.names.tags}" has an invalid entry "${rule.source}": enable must evaluate to true or false, got "${enabled}"`,
           );
         }
         if (enabled === 'false') continue;
@@ -168,8 +183,8 @@ class MetadataComputer {
       } catch (e) {
         if (e instanceof InputError) throw e;
         throw new InputError(
-          'tags',
-          `Input "tags" has an invalid entry "${rule.source}": ${getErrorMessage(e)}`,
+          this.names.tags,
+          `Input "${this.names.tags}" has an invalid entry "${rule.source}": ${getErrorMessage(e)}`,
           'INPUT_INVALID',
           {
             cause: e,
@@ -211,7 +226,8 @@ class MetadataComputer {
         if ((a['match'] as string).length > 0) {
           const m = raw.match(a['match'] as string);
           if (!m) this.warnings.push(`${a['match']} does not match ${raw}.`);
-          else if (m[1] === undefined) throw new Error(`match pattern "${a['match']}" needs a capture group`);
+          else if (m[1] === undefined)
+            throw new MetaError('PATTERN_INVALID', `match pattern "${a['match']}" needs a capture group`);
           else raw = m[1];
         }
         raw = raw.replace(/\//g, '-');
@@ -335,7 +351,7 @@ class MetadataComputer {
   }
 
   /** The eight OCI keys from the repository and version, overridden by the user's entries. */
-  private ociWith(input: 'labels' | 'annotations', extra: AnnotationEntry[]): string[] {
+  private ociWith(input: string, extra: AnnotationEntry[]): string[] {
     const entries: string[] = [
       `org.opencontainers.image.title=${this.repo.name}`,
       `org.opencontainers.image.description=${this.repo.description}`,

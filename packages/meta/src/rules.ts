@@ -59,10 +59,10 @@ function fields(input: string, entry: string, relaxQuotes = false): string[] {
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** One `tags` entry, e.g. `type=semver,pattern={{major}}.{{minor}},enable={{is_default_branch}}`. */
-export function parseTagRule(entry: string): TagRule {
+export function parseTagRule(entry: string, input = 'tags'): TagRule {
   let type: TagType | undefined;
   const attrs: Record<string, string> = {};
-  for (const field of fields('tags', entry)) {
+  for (const field of fields(input, entry)) {
     // Split on the first `=` only: values such as regexes may hold more.
     const eq = field.indexOf('=');
     if (eq <= 0) {
@@ -73,7 +73,7 @@ export function parseTagRule(entry: string): TagRule {
     const value = field.slice(eq + 1).trim();
     if (key === 'type') {
       if (!(TAG_TYPES as readonly string[]).includes(value)) {
-        throw ruleError('tags', entry, `unknown type "${value}" (expected one of ${TAG_TYPES.join(', ')})`);
+        throw ruleError(input, entry, `unknown type "${value}" (expected one of ${TAG_TYPES.join(', ')})`);
       }
       type = value as TagType;
     } else {
@@ -88,34 +88,34 @@ export function parseTagRule(entry: string): TagRule {
       break;
     case 'semver':
     case 'pep440':
-      if (!has(attrs, 'pattern')) throw ruleError('tags', entry, 'missing pattern attribute');
+      if (!has(attrs, 'pattern')) throw ruleError(input, entry, 'missing pattern attribute');
       if (!has(attrs, 'value')) attrs['value'] = '';
       if (!has(attrs, 'match')) attrs['match'] = '';
       break;
     case 'match':
-      if (!has(attrs, 'pattern')) throw ruleError('tags', entry, 'missing pattern attribute');
+      if (!has(attrs, 'pattern')) throw ruleError(input, entry, 'missing pattern attribute');
       if (!has(attrs, 'group')) attrs['group'] = '0';
-      if (Number.isNaN(+(attrs['group'] as string))) throw ruleError('tags', entry, 'invalid match group');
+      if (Number.isNaN(+(attrs['group'] as string))) throw ruleError(input, entry, 'invalid match group');
       if (!has(attrs, 'value')) attrs['value'] = '';
       break;
     case 'edge':
       if (!has(attrs, 'branch')) attrs['branch'] = '';
       break;
     case 'ref':
-      if (!has(attrs, 'event')) throw ruleError('tags', entry, 'missing event attribute (branch, tag or pr)');
+      if (!has(attrs, 'event')) throw ruleError(input, entry, 'missing event attribute (branch, tag or pr)');
       if (!(REF_EVENTS as readonly string[]).includes(attrs['event'] as string)) {
-        throw ruleError('tags', entry, `invalid event "${attrs['event']}" (expected branch, tag or pr)`);
+        throw ruleError(input, entry, `invalid event "${attrs['event']}" (expected branch, tag or pr)`);
       }
       if (attrs['event'] === 'pr' && !has(attrs, 'prefix')) attrs['prefix'] = 'pr-';
       break;
     case 'raw':
-      if (!has(attrs, 'value')) throw ruleError('tags', entry, 'missing value attribute');
+      if (!has(attrs, 'value')) throw ruleError(input, entry, 'missing value attribute');
       break;
     case 'sha':
       if (!has(attrs, 'prefix')) attrs['prefix'] = 'sha-';
       if (!has(attrs, 'format')) attrs['format'] = 'short';
       if (!(SHA_FORMATS as readonly string[]).includes(attrs['format'] as string)) {
-        throw ruleError('tags', entry, `invalid format "${attrs['format']}" (expected short or long)`);
+        throw ruleError(input, entry, `invalid format "${attrs['format']}" (expected short or long)`);
       }
       break;
   }
@@ -125,9 +125,9 @@ export function parseTagRule(entry: string): TagRule {
 }
 
 /** All `tags` entries (the defaults when none), ordered by priority; equal priorities keep their order. */
-export function parseTagRules(entries: readonly string[]): TagRule[] {
+export function parseTagRules(entries: readonly string[], input = 'tags'): TagRule[] {
   const list = entries.length === 0 ? DEFAULT_TAG_RULES : entries;
-  const rules = list.map(parseTagRule);
+  const rules = list.map((entry) => parseTagRule(entry, input));
   // The same comparator as metadata-action (and Array.prototype.sort is stable), so ties and
   // non-numeric priorities order the same way.
   return rules.sort((a, b) => {
@@ -148,20 +148,20 @@ export interface Flavor {
 }
 
 /** `flavor` entries: `latest=auto|true|false`, `prefix=…[,onlatest=true]`, `suffix=…[,onlatest=true]`. */
-export function parseFlavor(entries: readonly string[]): Flavor {
+export function parseFlavor(entries: readonly string[], input = 'flavor'): Flavor {
   const flavor: Flavor = { latest: 'auto', prefix: '', prefixLatest: false, suffix: '', suffixLatest: false };
   for (const entry of entries) {
     let onlatestFor: 'prefix' | 'suffix' | '' = '';
-    for (const field of fields('flavor', entry)) {
+    for (const field of fields(input, entry)) {
       // metadata-action splits on every `=` and keeps the second part; so does this.
       const parts = field.split('=').map((p) => p.trim());
-      if (parts.length === 1) throw ruleError('flavor', entry, `"${field}" is not key=value`);
+      if (parts.length === 1) throw ruleError(input, entry, `"${field}" is not key=value`);
       const key = (parts[0] as string).toLowerCase();
       const value = parts[1] as string;
       switch (key) {
         case 'latest':
           if (value !== 'auto' && value !== 'true' && value !== 'false') {
-            throw ruleError('flavor', entry, `latest must be auto, true or false, got "${value}"`);
+            throw ruleError(input, entry, `latest must be auto, true or false, got "${value}"`);
           }
           flavor.latest = value;
           break;
@@ -175,17 +175,13 @@ export function parseFlavor(entries: readonly string[]): Flavor {
           break;
         case 'onlatest':
           if (value !== 'true' && value !== 'false') {
-            throw ruleError('flavor', entry, `onlatest must be true or false, got "${value}"`);
+            throw ruleError(input, entry, `onlatest must be true or false, got "${value}"`);
           }
           if (onlatestFor === 'prefix') flavor.prefixLatest = value === 'true';
           if (onlatestFor === 'suffix') flavor.suffixLatest = value === 'true';
           break;
         default:
-          throw ruleError(
-            'flavor',
-            entry,
-            `unknown key "${key}" (expected latest, prefix, suffix or onlatest)`,
-          );
+          throw ruleError(input, entry, `unknown key "${key}" (expected latest, prefix, suffix or onlatest)`);
       }
     }
   }
@@ -201,16 +197,16 @@ export interface ImageEntry {
  * `images` entries: either one line of comma-separated names (the old format) or one image per
  * line with `name=…,enable=…` attributes.
  */
-export function parseImages(entries: readonly string[]): ImageEntry[] {
+export function parseImages(entries: readonly string[], input = 'images'): ImageEntry[] {
   if (entries.length === 1) {
     const only = entries[0] as string;
-    const names = fields('images', only);
+    const names = fields(input, only);
     if (names.every((f) => f.split('=').length === 1))
       return names.map((f) => ({ name: f.trim(), enable: true }));
   }
   return entries.map((entry) => {
     const image: ImageEntry = { name: '', enable: true };
-    for (const field of fields('images', entry)) {
+    for (const field of fields(input, entry)) {
       const parts = field.split('=').map((p) => p.trim());
       if (parts.length === 1) {
         image.name = parts[0] as string;
@@ -221,11 +217,11 @@ export function parseImages(entries: readonly string[]): ImageEntry[] {
       if (key === 'name') image.name = value;
       else if (key === 'enable') {
         if (value !== 'true' && value !== 'false')
-          throw ruleError('images', entry, `enable must be true or false`);
+          throw ruleError(input, entry, `enable must be true or false`);
         image.enable = value === 'true';
-      } else throw ruleError('images', entry, `unknown attribute "${key}" (expected name or enable)`);
+      } else throw ruleError(input, entry, `unknown attribute "${key}" (expected name or enable)`);
     }
-    if (!image.name) throw ruleError('images', entry, 'image name is empty');
+    if (!image.name) throw ruleError(input, entry, 'image name is empty');
     return image;
   });
 }
@@ -241,10 +237,7 @@ export interface AnnotationEntry {
  * `labels` and `annotations` entries: `key=value` (value may hold `=` and `{{…}}` expressions), or
  * the attribute form `name=…,value=…,enable=…`.
  */
-export function parseAnnotationEntries(
-  input: 'labels' | 'annotations',
-  entries: readonly string[],
-): AnnotationEntry[] {
+export function parseAnnotationEntries(input: string, entries: readonly string[]): AnnotationEntry[] {
   return entries.map((entry) => {
     const entryFields = fields(input, entry, true);
     const usesAttributes = entryFields.some((f) => {

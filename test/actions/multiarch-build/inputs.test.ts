@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '@deliverkit/action-kit';
+import { ConfigurationError, InputError } from '@deliverkit/action-kit';
 import {
   type Inputs,
   assertDockerfile,
   parseSecrets,
+  readEnvironment,
   readInputs,
 } from '../../../actions/multiarch-build/src/inputs';
 
@@ -108,5 +109,40 @@ describe('assertDockerfile', () => {
   ])('accepts %s', (_what, over) => {
     const given = inputs(over);
     expect(assertDockerfile(given)).toBe(given);
+  });
+});
+
+describe('readEnvironment', () => {
+  it('reads the run variables the build uses, by name, and nothing else', () => {
+    const environment = readEnvironment({
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_SHA: 'abc',
+      GITHUB_TOKEN: 'not for the build',
+      RUNNER_TEMP: '/runner/tmp',
+      DOCKER_CONFIG: '/home/runner/.docker-alt',
+      SOURCE_DATE_EPOCH: '1700000000',
+      DOCKER_METADATA_SHORT_SHA_LENGTH: '12',
+    });
+    expect(environment).toMatchObject({
+      github: { GITHUB_REF: 'refs/heads/main', GITHUB_SHA: 'abc' },
+      tempDir: '/runner/tmp',
+      dockerConfigDir: '/home/runner/.docker-alt',
+      sourceDateEpoch: 1700000000,
+      shortShaLength: 12,
+      annotationLevels: ['manifest', 'index'],
+    });
+    expect(Object.keys(environment.github).sort()).toEqual(['GITHUB_REF', 'GITHUB_SHA']);
+  });
+
+  it.each([
+    [
+      { DOCKER_METADATA_SHORT_SHA_LENGTH: 'seven' },
+      InputError,
+      'DOCKER_METADATA_SHORT_SHA_LENGTH is not a valid number',
+    ],
+    [{ SOURCE_DATE_EPOCH: 'yesterday' }, ConfigurationError, 'SOURCE_DATE_EPOCH must be whole seconds'],
+  ])('refuses %o', (env, type, message) => {
+    expect(() => readEnvironment(env)).toThrow(type);
+    expect(() => readEnvironment(env)).toThrow(message);
   });
 });
