@@ -1,6 +1,14 @@
 import { describe, expect, it, test } from 'vitest';
-import { type RetryRuntime, withRetry, withRetryStream } from '../../packages/oci/src/retry';
-import { DEFAULT_RETRY_POLICY, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelay } from '../../packages/oci/src/retry';
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  parseRetryAfter,
+  retryDelay,
+  type RetryRuntime,
+  withRetry,
+  withRetryStream,
+} from '../../packages/oci/src/retry';
 
 const policy = {
   ...DEFAULT_RETRY_POLICY,
