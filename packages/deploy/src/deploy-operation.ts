@@ -25,7 +25,8 @@ import { MANAGERS, autoscalerOwnsReplicas, type DeployResult } from './types';
 /** `action: deploy`. */
 export async function deployApp(s: DeploySession): Promise<DeployResult> {
   const model = s.model;
-  if (!model) throw new Error('BlueGreenDeployer.deploy needs the app model (manifests)');
+  if (!model)
+    throw new DeployError('INVALID_CALL', 'BlueGreenDeployer.deploy needs the app model (manifests)');
   if (s.client.dryRun) return planCluster(s);
   return s.withLock(
     'deploy',

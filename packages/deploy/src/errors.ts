@@ -11,7 +11,10 @@ export type DeployErrorCode =
   | 'VERIFY_FAILED'
   | 'NOTHING_PENDING'
   | 'NOTHING_TO_ROLL_BACK'
-  | 'GITOPS_FAILED';
+  | 'GITOPS_FAILED'
+  | 'KUSTOMIZE_FAILED'
+  /** A caller's mistake: deploy or plan without the app model, plan with a client that is not a dry run. */
+  | 'INVALID_CALL';
 
 /** A deployment step that failed against the cluster (not a mistake in the inputs). */
 export class DeployError extends BaseError<DeployErrorCode> {}

@@ -1,4 +1,5 @@
-import { exec, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { exec, getErrorMessage, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { DeployError } from './errors';
 
 export interface GitOptions {
   git?: string;
@@ -35,12 +36,16 @@ export class Git {
   }
 
   async run(args: readonly string[], cwd = this.dir): Promise<string> {
-    const res = await exec(this.options.git ?? 'git', args, {
-      cwd,
-      env: this.env(),
-      logger: this.options.logger ?? silentLogger,
-    });
-    return res.stdout.trim();
+    try {
+      const res = await exec(this.options.git ?? 'git', args, {
+        cwd,
+        env: this.env(),
+        logger: this.options.logger ?? silentLogger,
+      });
+      return res.stdout.trim();
+    } catch (e) {
+      throw new DeployError('GITOPS_FAILED', getErrorMessage(e), { cause: e });
+    }
   }
 
   async clone(repo: string, branch: string, cwd: string): Promise<void> {

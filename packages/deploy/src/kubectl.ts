@@ -1,4 +1,5 @@
-import { exec, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { exec, getErrorMessage, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { DeployError } from './errors';
 
 export interface KubectlOptions {
   kubectl?: string;
@@ -10,9 +11,13 @@ export class Kubectl {
   constructor(private readonly options: KubectlOptions = {}) {}
 
   async kustomize(dir: string): Promise<string> {
-    const res = await exec(this.options.kubectl ?? 'kubectl', ['kustomize', dir], {
-      logger: this.options.logger ?? silentLogger,
-    });
-    return res.stdout;
+    try {
+      const res = await exec(this.options.kubectl ?? 'kubectl', ['kustomize', dir], {
+        logger: this.options.logger ?? silentLogger,
+      });
+      return res.stdout;
+    } catch (e) {
+      throw new DeployError('KUSTOMIZE_FAILED', getErrorMessage(e), { cause: e });
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { DeployError } from './errors';
 import { configHash, desiredList, desiredObjects } from './desired';
 import { diffObjects } from './diff';
 import type { KObject } from './kube';
@@ -20,8 +21,8 @@ import { MANAGERS, type DeployResult, type PlannedChange } from './types';
 export async function planCluster(s: DeploySession): Promise<DeployResult> {
   const { client, rec, ns } = s;
   const model = s.model;
-  if (!model) throw new Error('BlueGreenDeployer.plan needs the app model (manifests)');
-  if (!client.dryRun) throw new Error('BlueGreenDeployer.plan needs a dry-run client');
+  if (!model) throw new DeployError('INVALID_CALL', 'BlueGreenDeployer.plan needs the app model (manifests)');
+  if (!client.dryRun) throw new DeployError('INVALID_CALL', 'BlueGreenDeployer.plan needs a dry-run client');
   try {
     const state = await rec.step(
       'read active colour',
