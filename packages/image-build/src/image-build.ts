@@ -122,7 +122,6 @@ export function planImageBuild(request: ImageBuildRequest, deps: ImageBuildDeps)
   });
 }
 
-/** Computes the metadata and opens the registries, then runs `step` and closes them. */
 async function withRun(
   request: ImageBuildRequest,
   deps: ImageBuildDeps,
@@ -205,22 +204,11 @@ function provenance(
   backend: string,
   backendVersion?: string,
 ): Promise<string | undefined> {
-  const { request } = run;
-  if (!request.provenance || !result.digest) return Promise.resolve(undefined);
+  if (!run.request.provenance || !result.digest) return Promise.resolve(undefined);
+  const { request, meta, registries } = run;
   return writeProvenanceFile(
     { ...result, digest: result.digest },
-    {
-      tags: run.meta.tags,
-      context: request.context,
-      file: request.file,
-      target: request.target,
-      buildArgs: request.buildArgs,
-      backend,
-      backendVersion,
-      github: request.environment.github,
-      dir: request.environment.tempDir,
-      registries: run.registries,
-    },
+    { request, tags: meta.tags, backend, backendVersion, registries },
   );
 }
 

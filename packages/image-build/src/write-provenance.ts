@@ -2,24 +2,19 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Registries, parseReference } from '@deliverkit/oci';
+import type { BuildSetupRequest } from './build-setup';
 import { parseFromLines } from './dockerfile';
 import { type BaseImageDigest, buildProvenance } from './provenance';
 import type { BuildResult } from './run-buildah';
 import { stripTag } from './spec';
 
 export interface ProvenanceFileOptions {
-  /** The names (tags stripped) the digest was pushed to. */
+  /** What was built, from where; the statement goes to the environment's temp directory. */
+  request: Pick<BuildSetupRequest, 'context' | 'file' | 'target' | 'buildArgs' | 'environment'>;
+  /** The tags pushed (their names are the subjects). */
   tags: readonly string[];
-  /** The Dockerfile as given (default `<context>/Dockerfile`), read for its base images when the build did not pin them. */
-  context: string;
-  file?: string;
-  target?: string;
-  buildArgs: Record<string, string>;
   backend: string;
   backendVersion?: string;
-  github: Record<string, string | undefined>;
-  /** Where the statement is written. */
-  dir: string;
   registries: Registries;
 }
 
@@ -35,9 +30,10 @@ async function baseImagesOf(result: BuildResult, options: ProvenanceFileOptions)
         baseImages.push({ reference: b.reference, digest: b.manifestDigest, platform: b.platform });
     }
   }
-  const file = options.file ?? path.join(options.context, 'Dockerfile');
+  const { context, file: given, buildArgs } = options.request;
+  const file = given ?? path.join(context, 'Dockerfile');
   if (options.backend === 'merge' || baseImages.length > 0 || !existsSync(file)) return baseImages;
-  for (const from of parseFromLines(await readFile(file, 'utf8'), options.buildArgs)) {
+  for (const from of parseFromLines(await readFile(file, 'utf8'), buildArgs)) {
     if (from.internal || !from.image) continue;
     try {
       const ref = parseReference(from.image);
@@ -58,21 +54,22 @@ export async function writeProvenanceFile(
   result: BuildResult & { digest: string },
   options: ProvenanceFileOptions,
 ): Promise<string> {
+  const { file, target, buildArgs, environment } = options.request;
   const statement = buildProvenance({
     subjects: [...new Set(options.tags.map(stripTag))],
     digest: result.digest,
-    env: options.github,
+    env: environment.github,
     build: {
       platforms: result.platforms.map((p) => p.platform),
-      file: options.file,
-      target: options.target,
-      buildArgs: options.buildArgs,
+      file,
+      target,
+      buildArgs,
       backend: options.backend,
       backendVersion: options.backendVersion,
     },
     baseImages: await baseImagesOf(result, options),
   });
-  const out = path.join(options.dir, `provenance-${result.digest.replace(':', '-')}.intoto.json`);
+  const out = path.join(environment.tempDir, `provenance-${result.digest.replace(':', '-')}.intoto.json`);
   await writeFile(out, `${JSON.stringify(statement, null, 2)}\n`);
   return out;
 }
