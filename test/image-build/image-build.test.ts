@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type ExecResult, InputError, silentLogger } from '@deliverkit/action-kit';
+import { CommandInvocationError, type ExecResult, InputError, silentLogger } from '@deliverkit/action-kit';
 import {
+  BuildError,
   type BuildEnvironment,
   type ImageBuildInputNames,
   type ImageBuildRequest,
@@ -12,6 +13,7 @@ import {
   parsePlatforms,
   planImageBuild,
 } from '@deliverkit/image-build';
+import { Buildah } from '../../packages/image-build/src/buildah';
 import { Git } from '../../packages/image-build/src/git';
 
 const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
@@ -204,5 +206,22 @@ describe('Git', () => {
     const git = new Git();
     expect(await git.commitDate(sha, repo)).toEqual(new Date('2026-11-20T10:00:00Z'));
     expect(await git.commitDate(sha, mkdtempSync(path.join(tmpdir(), 'not-git-')))).toBeUndefined();
+  });
+});
+
+describe('a builder command that fails outside a build step', () => {
+  it('is a BuildError COMMAND_FAILED with the same message, the CommandInvocationError its cause', async () => {
+    const buildah = new Buildah({ exec });
+    const error = await buildah.storePaths().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildError);
+    expect(error).toMatchObject({
+      code: 'COMMAND_FAILED',
+      message: 'buildah exited with code 125: Error: no store',
+    });
+    expect((error as BuildError).cause).toBeInstanceOf(CommandInvocationError);
+
+    async function exec(cmd: string, args: readonly string[]): Promise<ExecResult> {
+      throw new CommandInvocationError({ cmd, args, exitCode: 125, stderr: 'Error: no store\n' });
+    }
   });
 });

@@ -6,6 +6,8 @@ export type BuildErrorCode =
   | 'DIGEST_UNAVAILABLE'
   | 'PUSH_FAILED'
   | 'MERGE_INVALID'
+  /** A builder's command failed outside a build step (a push to a layout, `buildah info`); the cause says how. */
+  | 'COMMAND_FAILED'
   /** A builder printed something this package cannot read (its version, its store paths). */
   | 'TOOL_OUTPUT_INVALID'
   /** A base image has no manifest for the platform a stage needs. */

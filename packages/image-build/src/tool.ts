@@ -4,8 +4,10 @@ import {
   type ExecResult,
   type Logger,
   exec as defaultExec,
+  getErrorMessage,
   silentLogger,
 } from '@deliverkit/action-kit';
+import { BuildError } from './errors';
 
 export type ExecFn = (cmd: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
@@ -40,10 +42,17 @@ export abstract class CliTool {
   /** Extracts the version from the version command's output. */
   abstract parseVersion(stdout: string): string;
 
-  /** Runs a subcommand through the exec seam (argument array, never a shell string). */
-  run(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  /**
+   * Runs a subcommand through the exec seam (argument array, never a shell string). A failure leaves the package as
+   * BuildError COMMAND_FAILED with the same message, the CommandInvocationError (command, exit code, stderr) its cause.
+   */
+  async run(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const cmd = this.getCommand(args);
-    return this.execFn(cmd.command, cmd.args, { logger: this.logger, ...options });
+    try {
+      return await this.execFn(cmd.command, cmd.args, { logger: this.logger, ...options });
+    } catch (error) {
+      throw new BuildError('COMMAND_FAILED', getErrorMessage(error), { cause: error });
+    }
   }
 
   async isAvailable(): Promise<boolean> {
@@ -64,8 +73,7 @@ export abstract class CliTool {
   /** The tool's version, asked once per instance. */
   version(): Promise<string> {
     this.versionOnce ??= (async () => {
-      const cmd = this.getCommand(this.versionArgs());
-      const res = await this.execFn(cmd.command, cmd.args, { logger: this.logger });
+      const res = await this.run(this.versionArgs());
       return this.parseVersion(res.stdout.trim());
     })();
     return this.versionOnce;
