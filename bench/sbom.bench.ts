@@ -24,7 +24,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { openRegistries } from '@deliverkit/oci';
-import { openRegistryImage, syftScanArgs } from '@deliverkit/sbom';
+import { openRegistryImage } from '../packages/sbom/src/registry-image';
+import { syftScanArgs } from '../packages/sbom/src/syft';
 import { buildSbomBenchImage } from '../test/sbom/bench-image';
 import {
   compareWithSyft,

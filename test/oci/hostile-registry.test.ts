@@ -3,7 +3,8 @@ import { LimitError } from '@deliverkit/action-kit';
 import { Registries, RegistryError } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { resolveClosure } from '../../packages/oci/src/closure';
-import { catalogImage, openRegistryImage } from '@deliverkit/sbom';
+import { catalogImage } from '../../packages/sbom/src/catalog';
+import { openRegistryImage } from '../../packages/sbom/src/registry-image';
 import { type HostileRegistry, startHostileRegistry } from '../support/hostile-registry';
 
 // What a registry that lies hands the library: each case must fail fast (well inside the test timeout, without

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogImage, type ImageCatalog } from '../../packages/sbom/src';
+import { catalogImage } from '../../packages/sbom/src/catalog';
+import { type ImageCatalog } from '../../packages/sbom/src/types';
 import { memorySource, tarLayer } from './helpers';
 import { alpineSource, debianAppSource } from './image-fixture';
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalogImage, type LayerSource } from '../../packages/sbom/src';
+import { catalogImage } from '../../packages/sbom/src/catalog';
+import { type LayerSource } from '../../packages/sbom/src/types';
 import { writeTar } from '../support/tar';
 import { runs } from '../support/fuzz';
 

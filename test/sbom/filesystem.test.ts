@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type FileSelector, SbomError, indexFilesystem, normalizeImagePath } from '../../packages/sbom/src';
+import { type FileSelector, indexFilesystem, normalizeImagePath } from '../../packages/sbom/src/filesystem';
+import { SbomError } from '../../packages/sbom/src/errors';
 import { writeTar } from '../support/tar';
 import { memorySource, tarLayer } from './helpers';
 

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Platform } from '@deliverkit/oci-core';
-import type { LayerSource } from '../../packages/sbom/src';
+import { type LayerSource } from '../../packages/sbom/src/types';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 export const FIXTURES = join(HERE, '..', 'fixtures', 'sbom');

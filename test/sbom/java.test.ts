@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogImage, readJavaArchive } from '../../packages/sbom/src';
+import { catalogImage } from '../../packages/sbom/src/catalog';
+import { readJavaArchive } from '../../packages/sbom/src/catalogers/java';
 import { memorySource, tarLayer } from './helpers';
 import { springBootJar, zip } from './java-fixture';
 

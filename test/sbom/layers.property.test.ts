@@ -9,10 +9,10 @@ import {
   type IndexedFile,
   indexFilesystem,
   normalizeImagePath,
-} from '../../packages/sbom/src';
+} from '../../packages/sbom/src/filesystem';
 import { decompressLayer, zstdSupported } from '../../packages/sbom/src/decompress';
 import { LimitError } from '../../packages/action-kit/src';
-import { SbomError } from '../../packages/sbom/src';
+import { SbomError } from '../../packages/sbom/src/errors';
 import { mutated, runs } from '../support/fuzz';
 import { type TarSpec, writeTar } from '../support/tar';
 import {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { declareLicenses, parseDebianCopyright, toSpdxExpression } from '../../packages/sbom/src';
+import { declareLicenses, toSpdxExpression } from '../../packages/sbom/src/licenses';
+import { parseDebianCopyright } from '../../packages/sbom/src/catalogers/dpkg';
 
 describe('toSpdxExpression', () => {
   it.each([

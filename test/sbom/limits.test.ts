@@ -2,14 +2,11 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LimitError } from '../../packages/action-kit/src';
-import {
-  type FileSelector,
-  catalogImage,
-  decompressLayer,
-  indexFilesystem,
-  readJavaArchive,
-  readTar,
-} from '../../packages/sbom/src';
+import { type FileSelector, indexFilesystem } from '../../packages/sbom/src/filesystem';
+import { catalogImage } from '../../packages/sbom/src/catalog';
+import { decompressLayer } from '../../packages/sbom/src/decompress';
+import { readJavaArchive } from '../../packages/sbom/src/catalogers/java';
+import { readTar } from '../../packages/sbom/src/tar';
 import { archiveBudget } from '../../packages/sbom/src/catalogers/java';
 import { zip } from './java-fixture';
 import { memorySource, tarLayer } from './helpers';

@@ -5,18 +5,16 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LimitError } from '../../packages/action-kit/src';
-import {
-  decompressLayer,
-  parseApkInstalled,
-  parseDebianCopyright,
-  parseGoBuildInfo,
-  parseOsRelease,
-  parseRpmHeader,
-  readJavaArchive,
-  readTar,
-  resolveImage,
-  SbomError,
-} from '../../packages/sbom/src';
+import { decompressLayer } from '../../packages/sbom/src/decompress';
+import { parseApkInstalled } from '../../packages/sbom/src/catalogers/apk';
+import { parseDebianCopyright } from '../../packages/sbom/src/catalogers/dpkg';
+import { parseGoBuildInfo } from '../../packages/sbom/src/catalogers/golang';
+import { parseOsRelease } from '../../packages/sbom/src/catalogers/os-release';
+import { parseRpmHeader } from '../../packages/sbom/src/catalogers/rpm';
+import { readJavaArchive } from '../../packages/sbom/src/catalogers/java';
+import { readTar } from '../../packages/sbom/src/tar';
+import { resolveImage } from '../../packages/sbom/src/image';
+import { SbomError } from '../../packages/sbom/src/errors';
 import { parseParagraphs } from '../../packages/sbom/src/catalogers/cataloger';
 import { UnsupportedGoBuildInfo } from '../../packages/sbom/src/catalogers/golang';
 import {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogImage, parseRpmHeader, rpmSqliteSupported } from '../../packages/sbom/src';
+import { catalogImage } from '../../packages/sbom/src/catalog';
+import { parseRpmHeader, rpmSqliteSupported } from '../../packages/sbom/src/catalogers/rpm';
 import { memorySource, tarLayer } from './helpers';
 import { BASH, KEY, OPENSSL, rpmdb, ubiRelease } from './rpm-fixture';
 

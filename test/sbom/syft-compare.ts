@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Ecosystem, type Package, syftEnvironment } from '../../packages/sbom/src';
+import { type Ecosystem, type Package } from '../../packages/sbom/src/types';
+import { syftEnvironment } from '../../packages/sbom/src/syft';
 import { repoRoot } from '../support/paths';
 import { requireFromSbom } from './helpers';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { syftEnvironment, syftReleaseAsset, syftScanArgs } from '../../packages/sbom/src';
+import { sbomArtifactName } from '../../packages/sbom/src/image-sboms';
+import { Syft, syftEnvironment, syftReleaseAsset, syftScanArgs } from '../../packages/sbom/src/syft';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
@@ -63,5 +64,40 @@ describe('syftReleaseAsset', () => {
     expect(syftReleaseAsset('v1.18.1', arch).url).toBe(
       `https://github.com/anchore/syft/releases/download/v1.18.1/syft_1.18.1_linux_${goArch}.tar.gz`,
     );
+  });
+});
+
+describe('Syft', () => {
+  it('reports a syft that is not there as SYFT_NOT_FOUND, before anything is scanned', async () => {
+    const syft = new Syft('/nonexistent/deliverkit/syft', {});
+    await expect(
+      syft.scan({
+        image: `ghcr.io/acme/api@${DIGEST}`,
+        platform: { os: 'linux', architecture: 'amd64' },
+        outputs: [{ format: 'spdx-json', path: '/tmp/x.spdx.json' }],
+      }),
+    ).rejects.toMatchObject({ name: 'SbomError', code: 'SYFT_NOT_FOUND' });
+  });
+
+  it('refuses an image by tag as INVALID_IMAGE', async () => {
+    await expect(
+      new Syft('syft', {}).scan({
+        image: 'ghcr.io/acme/api:v1',
+        platform: { os: 'linux', architecture: 'amd64' },
+        outputs: [],
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_IMAGE' });
+  });
+});
+
+describe('sbomArtifactName', () => {
+  it('is unique per image, digest and platforms, in characters an artifact name may hold', () => {
+    expect(
+      sbomArtifactName({
+        name: 'ghcr.io/acme/my app',
+        digest: DIGEST,
+        platforms: [{ platform: 'linux/amd64' }, { platform: 'linux/arm/v7' }] as never,
+      }),
+    ).toBe(`sbom-my-app-${'a'.repeat(12)}-linux-amd64_linux-arm-v7`);
   });
 });

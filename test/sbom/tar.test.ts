@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SbomError, decompressLayer, readTar, zstdSupported } from '../../packages/sbom/src';
+import { SbomError } from '../../packages/sbom/src/errors';
+import { decompressLayer, zstdSupported } from '../../packages/sbom/src/decompress';
+import { readTar } from '../../packages/sbom/src/tar';
 import { tarLayer } from './helpers';
 import { Readable } from 'node:stream';
 

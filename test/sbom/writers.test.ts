@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ImageCatalog,
-  catalogImage,
-  renderSbom,
-  rpmSqliteSupported,
-  toCycloneDx,
-  toSpdx,
-} from '../../packages/sbom/src';
+import { type ImageCatalog } from '../../packages/sbom/src/types';
+import { catalogImage } from '../../packages/sbom/src/catalog';
+import { renderSbom } from '../../packages/sbom/src/render';
+import { rpmSqliteSupported } from '../../packages/sbom/src/catalogers/rpm';
+import { toCycloneDx } from '../../packages/sbom/src/writers/cyclonedx';
+import { toSpdx } from '../../packages/sbom/src/writers/spdx';
 import { BASH, KEY, OPENSSL, rpmdb, ubiRelease } from './rpm-fixture';
 import { FIXTURES, memorySource, requireFromSbom, tarLayer } from './helpers';
 import { springBootJar } from './java-fixture';

@@ -28,9 +28,14 @@ export interface UploadedArtifact {
   digest: string;
 }
 
+/** The runner's artifact service: ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, read (and masked) by the caller. */
+export interface ArtifactRuntime {
+  token: string | undefined;
+  resultsUrl: string | undefined;
+}
+
 export interface ArtifactUploadOptions {
-  /** ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL come from here (default: process.env). */
-  env?: NodeJS.ProcessEnv;
+  runtime: ArtifactRuntime;
   logger?: Logger;
   /** First retry delay (ms); doubled per attempt. */
   retryDelayMs?: number;
@@ -41,9 +46,8 @@ export async function uploadArtifact(
   name: string,
   files: string[],
   rootDirectory: string,
-  options: ArtifactUploadOptions = {},
+  options: ArtifactUploadOptions,
 ): Promise<UploadedArtifact> {
-  const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
   if (!name) throw new Error('The artifact name is empty');
   const bad = INVALID_NAME_CHARACTERS.find((c) => name.includes(c));
@@ -51,8 +55,7 @@ export async function uploadArtifact(
     throw new Error(
       `The artifact name is not valid: ${name}. It contains ${JSON.stringify(bad)}; names may not contain ${INVALID_NAME_CHARACTERS.map((c) => JSON.stringify(c)).join(' ')}`,
     );
-  const token = env.ACTIONS_RUNTIME_TOKEN;
-  const resultsUrl = env.ACTIONS_RESULTS_URL;
+  const { token, resultsUrl } = options.runtime;
   if (!token) throw new Error('Unable to get the ACTIONS_RUNTIME_TOKEN env variable');
   if (!resultsUrl) throw new Error('Unable to get the ACTIONS_RESULTS_URL env variable');
   const ids = backendIds(token);

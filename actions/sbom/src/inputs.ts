@@ -17,6 +17,7 @@ import type { ImageRecord } from '@deliverkit/image-record';
 import { type ImageReference, parsePlatform, type Platform } from '@deliverkit/oci-core';
 import { parseReference, parseRegistryAuths, type RegistryAuth } from '@deliverkit/oci';
 import { SBOM_FORMATS, type SbomFormat } from '@deliverkit/sbom';
+import type { ArtifactRuntime } from './artifact';
 
 /** Every input, read once; keys are the action.yml names. */
 export interface Inputs {
@@ -34,6 +35,8 @@ export interface Inputs {
   limits: Partial<Limits>;
   'image-record': ImageRecord | undefined;
   'dry-run': boolean;
+  /** Not an input: the runner's artifact service, for upload-artifact (undefined when not on a runner). */
+  artifactRuntime: ArtifactRuntime | undefined;
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
@@ -65,6 +68,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     limits: parseLimits('limits', getString('limits') ?? ''),
     'image-record': getImageRecord('image-record'),
     'dry-run': getBoolean('dry-run', false),
+    artifactRuntime: readArtifactRuntime(env),
   };
   if (inputs['syft-version'] && !inputs['syft-sha256']) {
     throw new InputError(
@@ -73,4 +77,12 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     );
   }
   return inputs;
+}
+
+/** The artifact service's token is a credential: masked the moment it is read. */
+function readArtifactRuntime(env: NodeJS.ProcessEnv): ArtifactRuntime | undefined {
+  const token = env.ACTIONS_RUNTIME_TOKEN;
+  if (!token) return undefined;
+  core.setSecret(token);
+  return { token, resultsUrl: env.ACTIONS_RESULTS_URL };
 }

@@ -22,8 +22,6 @@ export const catalogers: readonly Cataloger[] = [
   javaCataloger,
 ];
 
-export const catalogedEcosystems: readonly Ecosystem[] = catalogers.map((c) => c.ecosystem);
-
 export interface CatalogOptions {
   /** Limit to these ecosystems (default: all). */
   ecosystems?: readonly Ecosystem[];

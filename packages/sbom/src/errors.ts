@@ -7,7 +7,9 @@ export type SbomErrorCode =
   | 'UNSUPPORTED_COMPRESSION'
   | 'PLATFORM_NOT_FOUND'
   | 'IMAGE_NOT_FOUND'
-  | 'INVALID_IMAGE';
+  | 'INVALID_IMAGE'
+  | 'SYFT_NOT_FOUND'
+  | 'SYFT_UNAVAILABLE';
 
 /** Reading an image for an SBOM failed; `code` says why, `cause` keeps the original error. */
 export class SbomError extends BaseError<SbomErrorCode> {}

@@ -1,12 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigurationError, exec, type Limits, type Logger, silentLogger } from '@deliverkit/action-kit';
+import { type Limits, type Logger, silentLogger } from '@deliverkit/action-kit';
 import { formatPlatform, platformSlug } from '@deliverkit/oci-core';
 import { catalogImage } from './catalog';
 import { FILE_EXTENSIONS, type SbomFormat } from './formats';
 import type { RegistryImage } from './registry-image';
 import { renderSbom, summarizeCatalog, type CatalogSummary } from './render';
-import { syftScanArgs } from './syft';
+import { Syft } from './syft';
 import type { LayerSource, UncataloguedEcosystem } from './types';
 
 /** What was made for one platform of the image. */
@@ -29,8 +29,8 @@ export interface GenerateSbomsOptions {
   outDir: string;
   /** `native` catalogues the layers here; `syft` runs syft against the registry by digest. */
   engine: 'native' | 'syft';
-  /** engine syft: the binary and the environment it needs (registry credentials, see syftEnvironment). */
-  syft?: { path: string; env: Record<string, string> };
+  /** engine syft: the syft to run (Syft.install). */
+  syft?: Syft;
   limits?: Partial<Limits>;
   logger?: Logger;
 }
@@ -83,7 +83,11 @@ export async function generateSboms(
     const result = await logger.group(`SBOM for ${platform} (${source.subject.digest})`, async () => {
       if (options.engine === 'syft') {
         await mkdir(options.outDir, { recursive: true });
-        await runSyft(`${image.reference.name}@${source.subject.digest}`, source, files, options, logger);
+        await (options.syft ?? new Syft('syft', {}, logger)).scan({
+          image: `${image.reference.name}@${source.subject.digest}`,
+          platform: source.platform,
+          outputs: options.formats.map((format) => ({ format, path: files[format] })),
+        });
         return { platform, digest: source.subject.digest, files, uncatalogued: [], warnings: [] };
       }
       const catalog = await catalogImage(source, { logger, limits: options.limits });
@@ -107,30 +111,4 @@ export async function generateSboms(
   await mkdir(options.outDir, { recursive: true });
   for (const file of rendered) await writeFile(file.path, file.text);
   return results;
-}
-
-async function runSyft(
-  image: string,
-  source: LayerSource,
-  files: Record<SbomFormat, string>,
-  options: GenerateSbomsOptions,
-  logger: Logger,
-): Promise<void> {
-  const args = syftScanArgs({
-    image,
-    platform: source.platform,
-    outputs: options.formats.map((format) => ({ format, path: files[format] })),
-  });
-  try {
-    await exec(options.syft?.path ?? 'syft', args, { env: options.syft?.env ?? {}, stream: true, logger });
-  } catch (e) {
-    if ((e as { code?: string }).code === 'COMMAND_NOT_FOUND') {
-      throw new ConfigurationError(
-        'MISSING_TOOL',
-        'syft not found. Set syft-version and syft-sha256 to install a pinned release, or use engine: native',
-        { cause: e },
-      );
-    }
-    throw e;
-  }
 }

@@ -1,4 +1,6 @@
+import { exec, installTool, type Logger, silentLogger } from '@deliverkit/action-kit';
 import { formatPlatform, type Platform } from '@deliverkit/oci-core';
+import { SbomError } from './errors';
 import type { SbomFormat } from './formats';
 
 /**
@@ -24,7 +26,7 @@ export interface SyftScanRequest {
  */
 export function syftScanArgs(request: SyftScanRequest): string[] {
   if (!/@sha256:[a-f0-9]{64}$/.test(request.image)) {
-    throw new Error(`syft must scan an image by digest, got ${request.image}`);
+    throw new SbomError('INVALID_IMAGE', `syft must scan an image by digest, got ${request.image}`);
   }
   const args = [
     'scan',
@@ -68,10 +70,60 @@ export function syftEnvironment(options: {
 /** The release asset syft publishes for a runner, for the action's tool installer. */
 export function syftReleaseAsset(version: string, arch: string): { url: string; binary: string } {
   const goArch = arch === 'x64' || arch === 'amd64' ? 'amd64' : arch === 'arm64' ? 'arm64' : undefined;
-  if (!goArch) throw new Error(`syft has no linux release for ${arch}`);
+  if (!goArch) throw new SbomError('SYFT_UNAVAILABLE', `syft has no linux release for ${arch}`);
   const v = version.replace(/^v/, '');
   return {
     url: `https://github.com/anchore/syft/releases/download/v${v}/syft_${v}_linux_${goArch}.tar.gz`,
     binary: 'syft',
   };
+}
+
+/** The registry syft reads the image from: its credential and whether it speaks plain HTTP. */
+export interface SyftRegistryAuth {
+  registry: string;
+  username?: string;
+  password?: string;
+  insecure?: boolean;
+}
+
+/** syft, the peer SBOM generator, as a child process: argument arrays only, registry settings in its environment. */
+export class Syft {
+  constructor(
+    private readonly path: string,
+    private readonly env: Record<string, string>,
+    private readonly logger: Logger = silentLogger,
+  ) {}
+
+  /** A pinned release (checked against its sha256, kept in the tool cache), else `syft` from PATH. */
+  static async install(options: {
+    release?: { version: string; sha256: string };
+    auth?: SyftRegistryAuth;
+    arch?: string;
+    logger?: Logger;
+  }): Promise<Syft> {
+    const { release, auth } = options;
+    const logger = options.logger ?? silentLogger;
+    let path = 'syft';
+    if (release) {
+      const asset = syftReleaseAsset(release.version, options.arch ?? process.arch);
+      const version = release.version.replace(/^v/, '');
+      const spec = { name: 'syft', version, ...asset, sha256: release.sha256, format: 'tar.gz' as const };
+      path = (await installTool(spec, logger)).path;
+    }
+    const credential = auth?.username
+      ? { registry: auth.registry, username: auth.username, password: auth.password ?? '' }
+      : undefined;
+    return new Syft(path, syftEnvironment({ credential, insecure: auth?.insecure }), logger);
+  }
+
+  /** `syft scan` of one platform of an image by digest, every format in one pass. */
+  async scan(request: SyftScanRequest): Promise<void> {
+    try {
+      await exec(this.path, syftScanArgs(request), { env: this.env, stream: true, logger: this.logger });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'COMMAND_NOT_FOUND')
+        throw new SbomError('SYFT_NOT_FOUND', `${this.path} was not found`, { cause: e });
+      throw e;
+    }
+  }
 }

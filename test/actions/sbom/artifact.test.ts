@@ -86,7 +86,7 @@ beforeEach(() => {
   failNext = undefined;
 });
 
-const env = () => ({ ACTIONS_RUNTIME_TOKEN: TOKEN, ACTIONS_RESULTS_URL: `${base}/` });
+const runtime = () => ({ token: TOKEN, resultsUrl: `${base}/` });
 const files = () => [path.join(work, 'sbom.spdx.json'), path.join(work, 'linux-arm64', 'sbom.cdx.json')];
 
 /** Names and sizes of a zip's entries, and whether every CRC checks, as Python's zipfile reads them. */
@@ -103,7 +103,10 @@ function readZip(zip: Buffer): { entries: [string, number][]; bad: string | null
 
 describe('uploadArtifact', () => {
   it('creates, uploads the zip as blocks, commits the block list and finalizes with its size and sha256', async () => {
-    const uploaded = await uploadArtifact('sbom-app-linux', files(), work, { env: env(), retryDelayMs: 1 });
+    const uploaded = await uploadArtifact('sbom-app-linux', files(), work, {
+      runtime: runtime(),
+      retryDelayMs: 1,
+    });
     const [create, ...rest] = seen;
     expect(create?.path).toBe('/twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact');
     expect(create?.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -145,19 +148,19 @@ describe('uploadArtifact', () => {
 
   it('retries a CreateArtifact the service answers 503, and gives up on a 400 at once', async () => {
     failNext = { method: 'CreateArtifact', status: 503, times: 2 };
-    await uploadArtifact('a', files(), work, { env: env(), retryDelayMs: 1 });
+    await uploadArtifact('a', files(), work, { runtime: runtime(), retryDelayMs: 1 });
     expect(seen.filter((r) => r.path.endsWith('/CreateArtifact'))).toHaveLength(3);
 
     seen = [];
     failNext = { method: 'CreateArtifact', status: 400, times: 1 };
-    await expect(uploadArtifact('a', files(), work, { env: env(), retryDelayMs: 1 })).rejects.toThrow(
+    await expect(uploadArtifact('a', files(), work, { runtime: runtime(), retryDelayMs: 1 })).rejects.toThrow(
       /CreateArtifact failed: CreateArtifact: HTTP 400: try later/,
     );
     expect(seen).toHaveLength(1);
   });
 
   it('refuses a name @actions/artifact refuses, before any request', async () => {
-    await expect(uploadArtifact('sbom/app', files(), work, { env: env() })).rejects.toThrow(
+    await expect(uploadArtifact('sbom/app', files(), work, { runtime: runtime() })).rejects.toThrow(
       /artifact name is not valid: sbom\/app/,
     );
     expect(seen).toEqual([]);
