@@ -213,21 +213,31 @@ describe('selectBackend', () => {
     ['buildah', yes, yes, 'buildah'],
     ['buildx', yes, no, 'buildx'],
   ] as const)('%s with buildx=%s buildah=%s → %s', async (choice, buildx, buildah, expected) => {
-    expect(await selectBackend(choice, { buildx, buildah })).toBe(expected);
+    expect(await selectBackend(choice, { buildx, buildah }, 'builder')).toBe(expected);
   });
 
   test.each([
-    ['auto', /Neither docker buildx nor buildah.*setup-buildx-action/],
-    ['buildx', /setup-buildx-action/],
-    ['buildah', /apt-get install -y buildah/],
-  ] as const)('%s with nothing available says how to fix it', async (choice, message) => {
-    const error = await selectBackend(choice, { buildx: no, buildah: no }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: 'MISSING_TOOL', message: expect.stringMatching(message) });
-  });
+    ['auto', /Neither docker buildx nor buildah.*setup-buildx-action.* and set image-builder: buildah$/],
+    ['buildx', /setup-buildx-action before this step, or set image-builder: buildah$/],
+    ['buildah', /apt-get install -y buildah\), or set image-builder: buildx after/],
+  ] as const)(
+    "%s with nothing available says how to fix it, naming the caller's input",
+    async (choice, message) => {
+      const error = await selectBackend(choice, { buildx: no, buildah: no }, 'image-builder').catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ code: 'MISSING_TOOL', message: expect.stringMatching(message) });
+    },
+  );
 
   it('rejects an unknown builder', () => {
-    expect(() => parseBuilderChoice('kaniko')).toThrow(expect.objectContaining({ input: 'builder' }));
+    expect(() => parseBuilderChoice('kaniko', 'image-builder')).toThrow(
+      expect.objectContaining({
+        input: 'image-builder',
+        message: expect.stringContaining('Input "image-builder"'),
+      }),
+    );
   });
 });
 

@@ -20,6 +20,7 @@ const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 // The action's names: each input is called what the request calls it.
 const NAMES = Object.fromEntries(
   [
+    'builder',
     'context',
     'file',
     'target',

@@ -84,7 +84,10 @@ export function parseSecrets(
 
 export function readInputs(): Inputs {
   const mode = getEnum<Mode>('mode', ['multi', 'single', 'merge'], 'multi');
-  const platforms = parsePlatforms(parseList(getString('platforms') ?? 'linux/amd64', { comma: true }));
+  const platforms = parsePlatforms(
+    parseList(getString('platforms') ?? 'linux/amd64', { comma: true }),
+    'platforms',
+  );
   if (mode === 'single' && platforms.length !== 1) {
     throw new InputError(
       'platforms',
@@ -116,7 +119,7 @@ export function readInputs(): Inputs {
     cache: getEnum<CacheMode>('cache', ['registry', 'none'], 'registry'),
     'cache-from': parseList(getString('cache-from') ?? ''),
     'cache-to': parseList(getString('cache-to') ?? ''),
-    builder: parseBuilderChoice(getString('builder')),
+    builder: parseBuilderChoice(getString('builder'), 'builder'),
     mode,
     digests: parseList(getString('digests') ?? '', { comma: true }).map((entry) =>
       parseWith('digests', entry, (e) => {

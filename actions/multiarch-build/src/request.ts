@@ -31,6 +31,7 @@ export function imageBuildRequest(inputs: Inputs, environment: BuildEnvironment)
     insecureRegistries: inputs['insecure-registries'],
     environment,
     inputNames: {
+      builder: 'builder',
       context: 'context',
       file: 'file',
       target: 'target',

@@ -91,10 +91,14 @@ export async function setUpBuild(
   const repository = meta.images[0];
   const work = await mkdtemp(path.join(request.environment.tempDir, 'multiarch-build-'));
   const secrets = await secretFiles(request, work);
-  const backend = await selectBackend(request.builder, {
-    buildx: () => tools.buildx.isAvailable(),
-    buildah: () => tools.buildah.isAvailable(),
-  }).catch((e: unknown) => {
+  const backend = await selectBackend(
+    request.builder,
+    {
+      buildx: () => tools.buildx.isAvailable(),
+      buildah: () => tools.buildah.isAvailable(),
+    },
+    request.inputNames.builder,
+  ).catch((e: unknown) => {
     // A dry run still shows the plan on a machine without a builder.
     if (dryRun) return request.builder === 'buildx' ? ('buildx' as const) : ('buildah' as const);
     throw e;
