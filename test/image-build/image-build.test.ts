@@ -13,27 +13,32 @@ import {
   parsePlatforms,
   planImageBuild,
 } from '@deliverkit/image-build';
+import { Registries } from '@deliverkit/oci';
 import { Buildah } from '../../packages/image-build/src/buildah';
+import { primeBuildahCache } from '../../packages/image-build/src/buildah-cache';
 import { Git } from '../../packages/image-build/src/git';
 
 const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
-// The action's names: each input is called what the request calls it.
-const NAMES = Object.fromEntries(
-  [
-    'builder',
-    'context',
-    'file',
-    'target',
-    'images',
-    'tags',
-    'flavor',
-    'labels',
-    'annotations',
-    'push',
-    'mode',
-    'digests',
-  ].map((k) => [k, k]),
-) as unknown as ImageBuildInputNames;
+// The action's names: each input is called what the request calls it (cache-from aside).
+const NAMES = {
+  cacheFrom: 'cache-from',
+  ...Object.fromEntries(
+    [
+      'builder',
+      'context',
+      'file',
+      'target',
+      'images',
+      'tags',
+      'flavor',
+      'labels',
+      'annotations',
+      'push',
+      'mode',
+      'digests',
+    ].map((k) => [k, k]),
+  ),
+} as unknown as ImageBuildInputNames;
 
 /** A runner where `available` lists the builders that answer their version command (nothing else is run). */
 function runner(available: ('buildx' | 'buildah')[]) {
@@ -224,5 +229,19 @@ describe('a builder command that fails outside a build step', () => {
     async function exec(cmd: string, args: readonly string[]): Promise<ExecResult> {
       throw new CommandInvocationError({ cmd, args, exitCode: 125, stderr: 'Error: no store\n' });
     }
+  });
+});
+
+describe('primeBuildahCache', () => {
+  it("refuses a cache repository that is no reference, naming the caller's input, before any registry is asked", async () => {
+    const error = await primeBuildahCache(
+      new Registries(),
+      ['Not A Repository'],
+      new Buildah(),
+      { inputNames: { cacheFrom: 'layer-cache' } },
+      undefined,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ input: 'layer-cache' });
   });
 });

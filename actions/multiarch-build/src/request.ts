@@ -32,6 +32,7 @@ export function imageBuildRequest(inputs: Inputs, environment: BuildEnvironment)
     environment,
     inputNames: {
       builder: 'builder',
+      cacheFrom: 'cache-from',
       context: 'context',
       file: 'file',
       target: 'target',

@@ -2,6 +2,7 @@ import { type Logger, silentLogger } from '@deliverkit/action-kit';
 import { type Descriptor, type ImageIndex, MediaType, computeDigest } from '@deliverkit/oci-core';
 import { type Registries, RegistryError, parseReference } from '@deliverkit/oci';
 import { type Buildah, type BuildahRegistryOptions, buildahPullArgs } from './buildah';
+import type { BuildInputNames } from './spec';
 
 // Why the build primes buildah's store before it builds (measured on buildah 1.28, Debian 12's):
 //
@@ -50,13 +51,13 @@ export async function primeBuildahCache(
   registries: Registries,
   repositories: readonly string[],
   buildah: Buildah,
-  registryOptions: BuildahRegistryOptions,
+  registryOptions: BuildahRegistryOptions & { inputNames?: Pick<BuildInputNames, 'cacheFrom'> },
   env: Record<string, string | undefined> | undefined,
   logger: Logger = silentLogger,
 ): Promise<number> {
   let pulled = 0;
   for (const repository of repositories) {
-    const repo = parseReference(repository, { input: 'cache-from' });
+    const repo = parseReference(repository, { input: registryOptions.inputNames?.cacheFrom });
     let index: ImageIndex | undefined;
     try {
       const fetched = await registries.client(repo.registry).getManifestIfExists(repo.repository, PRIME_TAG);

@@ -12,6 +12,7 @@ export interface BuildSecret {
 /** The caller's names for what a build is given (its action inputs), named by the errors about them. */
 export interface BuildInputNames {
   builder: string;
+  cacheFrom: string;
   context: string;
   file: string;
   target: string;
