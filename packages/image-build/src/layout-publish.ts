@@ -226,6 +226,8 @@ export async function publishIndex(
   home: ImageReference,
   index: { bytes: Buffer; digest: string },
   tags: readonly string[],
+  /** The caller's name for the tags, named by a reference error. */
+  tagsInput: string | undefined,
   logger: Logger = silentLogger,
 ): Promise<PublishResult> {
   const client = registries.client(home.registry);
@@ -236,7 +238,7 @@ export async function publishIndex(
   }
   const byRepo = new Map<string, { ref: ImageReference; tags: string[] }>();
   for (const tag of tags) {
-    const ref = parseReference(tag, { input: 'tags' });
+    const ref = parseReference(tag, { input: tagsInput });
     const key = ref.name;
     const entry = byRepo.get(key) ?? { ref, tags: [] };
     if (ref.tag) entry.tags.push(ref.tag);

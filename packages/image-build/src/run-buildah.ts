@@ -275,7 +275,14 @@ export async function buildWithBuildah(spec: BuildSpec, options: BuildahRunOptio
       descriptorAnnotations: annotationsFor(spec.annotations, 'manifest-descriptor'),
     },
   );
-  const published = await publishIndex(options.registries as Registries, home!, index, spec.tags, logger);
+  const published = await publishIndex(
+    options.registries as Registries,
+    home!,
+    index,
+    spec.tags,
+    options.inputNames?.tags,
+    logger,
+  );
   return { digest: published.digest, platforms: results.map(strip), tags: published.tags };
 }
 

@@ -72,7 +72,7 @@ export async function mergeDigests(registries: Registries, options: MergeOptions
   logger.debug(
     `mergeDigests: index ${index.digest} for ${images.map((i) => formatPlatform(i.platform)).join(', ')}`,
   );
-  const published = await publishIndex(registries, home, index, options.tags, logger);
+  const published = await publishIndex(registries, home, index, options.tags, names.tags, logger);
   return {
     digest: published.digest,
     tags: published.tags,
