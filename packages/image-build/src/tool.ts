@@ -1,4 +1,3 @@
-import * as semver from 'semver';
 import {
   type ExecOptions,
   type ExecResult,
@@ -18,8 +17,8 @@ export interface ToolOptions {
 }
 
 /**
- * A CLI wrapper in docker/actions-toolkit style: the command to run, whether it works here, its
- * version (asked once), and version range checks.
+ * A CLI wrapper in docker/actions-toolkit style: the command to run, whether it works here, and its
+ * version (asked once).
  */
 export abstract class CliTool {
   protected readonly execFn: ExecFn;
@@ -77,13 +76,5 @@ export abstract class CliTool {
       return this.parseVersion(res.stdout.trim());
     })();
     return this.versionOnce;
-  }
-
-  /** True when the (given or detected) version is in the semver range; commit-hash versions always are. */
-  async versionSatisfies(range: string, version?: string): Promise<boolean> {
-    const v = version ?? (await this.version());
-    const ok = semver.satisfies(v, range, { loose: true }) || /^[0-9a-f]{7}$/.test(v);
-    this.logger.debug(`${this.name}.versionSatisfies: ${v} in ${range}: ${ok}`);
-    return ok;
   }
 }
