@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registries, parseReference } from '@deliverkit/oci';
 import { DockerConfigCredentials } from '../../packages/oci/src/auth';
-import { hostPlatform } from '@deliverkit/image-build';
+import { hostPlatform } from '../../packages/image-build/src/platform';
 import { formatPlatform } from '@deliverkit/oci-core';
 import {
   type BuildkitdHandle,

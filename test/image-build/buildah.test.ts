@@ -1,6 +1,7 @@
 import { describe, expect, it, test } from 'vitest';
 import { ConfigurationError, InputError } from '@deliverkit/action-kit';
-import { parseBuilderChoice, parsePlatform, parsePlatforms } from '@deliverkit/image-build';
+import { parseBuilderChoice, parsePlatforms } from '@deliverkit/image-build';
+import { parsePlatform } from '../../packages/image-build/src/platform';
 import {
   Buildah,
   buildahBuildArgs,

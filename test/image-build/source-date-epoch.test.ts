@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '@deliverkit/action-kit';
-import { parsePlatform, parseSourceDateEpoch } from '@deliverkit/image-build';
+import { parseSourceDateEpoch } from '@deliverkit/image-build';
+import { parsePlatform } from '../../packages/image-build/src/platform';
 import { buildahBuildArgs } from '../../packages/image-build/src/buildah';
 import { type BuildxArgsOptions, buildxBuildArgs } from '../../packages/image-build/src/buildx';
 import { type BuildSpec } from '../../packages/image-build/src/spec';

@@ -1,5 +1,5 @@
 export { BuildError, type BuildErrorCode } from './errors';
-export { parsePlatform, parsePlatforms, hostPlatform } from './platform';
+export { parsePlatforms } from './platform';
 export {
   type ImageBuildRequest,
   type ImageBuildDeps,
