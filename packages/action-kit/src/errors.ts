@@ -5,6 +5,7 @@
  * Two families: user mistakes (InputError, ConfigurationError — "fix your workflow") and everything
  * else, which the action runner reports as an internal error with the stack in debug output.
  */
+import { OciCoreError } from '@deliverkit/oci-core';
 
 /** Base for errors that cross a package boundary: a closed `code` union and the original `cause`. */
 export class BaseError<Code extends string = string> extends Error {
@@ -67,6 +68,18 @@ export class CommandInvocationError extends BaseError<'COMMAND_FAILED' | 'COMMAN
     this.args = params.args;
     this.exitCode = params.exitCode;
     this.stderr = params.stderr;
+  }
+}
+
+/** Runs an @deliverkit/oci-core parser; its error, naming the input it was given, becomes that input's InputError. */
+export function withInputError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof OciCoreError && e.input !== undefined) {
+      throw new InputError(e.input, e.message, 'INPUT_INVALID', { cause: e });
+    }
+    throw e;
   }
 }
 

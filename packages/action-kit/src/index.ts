@@ -7,6 +7,7 @@ export {
   InputError,
   type InputErrorCode,
   isUserError,
+  withInputError,
 } from './errors';
 export { ActionsLogger, ConsoleLogger, type Logger, silentLogger } from './logger';
 export { exec, type ExecOptions, type ExecResult } from './exec';
@@ -37,7 +38,6 @@ export {
   readRaw,
   roughNesting,
   type StructuredOptions,
-  withInputError,
 } from './inputs';
 export { reportFailure, run, runWithInputs } from './action-runner';
 export { formatOutput, type OutputValue, setOutputs } from './outputs';

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { OciCoreError, parseReference } from '@deliverkit/oci-core';
+import { parseReference } from '@deliverkit/oci-core';
 import { parseDocument } from 'yaml';
 import { InputError, getErrorMessage } from './errors';
 import { DEFAULT_LIMITS } from './limits';
@@ -329,19 +329,4 @@ export function getParsed<T>(
 ): T | undefined {
   const raw = readRaw(name, options);
   return raw === undefined ? undefined : parseWith(name, raw, parse, options);
-}
-
-/**
- * Runs a @deliverkit/oci-core parser (references, platforms) the way steps report bad values: its error, which names
- * the input its caller gave it, becomes the InputError for that input, message unchanged.
- */
-export function withInputError<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (e) {
-    if (e instanceof OciCoreError && e.input !== undefined) {
-      throw new InputError(e.input, e.message, 'INPUT_INVALID', { cause: e });
-    }
-    throw e;
-  }
 }

@@ -5,15 +5,11 @@ import {
   parsePlatforms as parseCorePlatforms,
 } from '@deliverkit/oci-core';
 
-/**
- * One platform, parsed and normalised by @deliverkit/oci-core (`linux/arm` → linux/arm/v7, `linux/aarch64` →
- * linux/arm64); an unknown one is the InputError naming `input`.
- */
+// oci-core's parsers, an unknown platform failing as the InputError naming `input`.
 export function parsePlatform(value: string, input = 'platforms'): Platform {
   return withInputError(() => parseCorePlatform(value, input));
 }
 
-/** A list of platforms, de-duplicated in order; an unknown one is the InputError naming `input`. */
 export function parsePlatforms(values: readonly string[], input = 'platforms'): Platform[] {
   return withInputError(() => parseCorePlatforms(values, input));
 }

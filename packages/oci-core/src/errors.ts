@@ -1,9 +1,6 @@
 export type OciCoreErrorCode = 'INVALID_REFERENCE' | 'INVALID_PLATFORM' | 'UNSUPPORTED_DIGEST';
 
-/**
- * A value that is not a valid reference, platform or digest. `input` is the name the caller gave for where the value
- * came from (an action input, a Dockerfile line), so the message and a caller's InputError can name it.
- */
+/** A bad reference, platform or digest; `input` is the caller's name for where the value came from. */
 export class OciCoreError extends Error {
   readonly code: OciCoreErrorCode;
   readonly input: string | undefined;

@@ -1,12 +1,5 @@
 export { OciCoreError, type OciCoreErrorCode } from './errors';
-export {
-  computeDigest,
-  digestAlgorithm,
-  digestHex,
-  type DigestAlgorithm,
-  isSha256Digest,
-  isValidDigest,
-} from './digest';
+export { computeDigest, digestAlgorithm, digestHex, type DigestAlgorithm, isSha256Digest } from './digest';
 export {
   BUILDKIT_ATTESTATION_MANIFEST,
   BUILDKIT_REFERENCE_DIGEST,
@@ -37,6 +30,7 @@ export {
   DOCKER_HUB,
   DOCKER_HUB_API_HOST,
   ImageReference,
+  isValidDigest,
   parseReference,
   type ParseReferenceOptions,
 } from './reference';

@@ -48,11 +48,7 @@ const ARCH_ALIASES: Record<string, string | [string, string]> = {
 };
 const ARM_VARIANTS = new Set(['v5', 'v6', 'v7', 'v8']);
 
-/**
- * Parses and normalises one platform as containerd does: `linux/amd64`, `linux/arm/v7`, `linux/arm` (→ linux/arm/v7),
- * `linux/arm64/v8` (→ linux/arm64), `linux/aarch64` (→ linux/arm64). Unknown values are rejected, naming `input`,
- * where the caller read the value from.
- */
+/** Parses and normalises one platform as containerd does (`linux/arm` → linux/arm/v7, `linux/aarch64` → linux/arm64). */
 export function parsePlatform(value: string, input: string): Platform {
   const text = value.trim().toLowerCase();
   const parts = text.split('/');
@@ -100,7 +96,6 @@ export function parsePlatforms(values: readonly string[], input: string): Platfo
   return out;
 }
 
-/** `linux/arm/v7`, `linux/amd64`. */
 export function formatPlatform(p: Platform): string {
   return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
 }

@@ -1,4 +1,3 @@
-import { digestProblem } from './digest';
 import { OciCoreError } from './errors';
 
 export const DOCKER_HUB = 'docker.io';
@@ -12,6 +11,8 @@ const IPV6 = '\\[(?:[a-fA-F0-9:]+)\\]';
 const DOMAIN_RE = new RegExp(`^(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?$`);
 const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
+const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const HEX_LENGTHS: Record<string, number> = { sha256: 64, sha512: 128 };
 const MAX_NAME_LENGTH = 255;
 
 /**
@@ -129,4 +130,20 @@ export function parseReference(value: string, options: ParseReferenceOptions = {
     fail(`the name is longer than ${MAX_NAME_LENGTH} characters`);
   if (options.requireTagOrDigest && !tag && !digest) fail('give a tag or a digest');
   return new ImageReference(registry, path, tag, digest);
+}
+
+/** Validates `algorithm:encoded` per the OCI image spec; sha256 and sha512 must be lowercase hex of full length. */
+export function isValidDigest(digest: string): boolean {
+  return digestProblem(digest) === undefined;
+}
+
+function digestProblem(digest: string): string | undefined {
+  if (!DIGEST_RE.test(digest)) return `digest "${digest}" is not of the form algorithm:hex`;
+  const [algorithm, encoded] = digest.split(':') as [string, string];
+  const length = HEX_LENGTHS[algorithm];
+  if (length === undefined) return `digest algorithm "${algorithm}" is not supported (use sha256 or sha512)`;
+  if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) {
+    return `digest "${digest}" must have ${length} lowercase hex characters`;
+  }
+  return undefined;
 }

@@ -5,10 +5,7 @@ import {
   parseReference as parseCoreReference,
 } from '@deliverkit/oci-core';
 
-/**
- * @deliverkit/oci-core's reference parser as the toolkit's steps use it: a bad reference fails as the InputError
- * naming `options.input` (the core parser knows no action inputs, only the name its caller gives).
- */
+/** oci-core's reference parser, a bad reference failing as the InputError naming `options.input`. */
 export function parseReference(value: string, options: ParseReferenceOptions = {}): ImageReference {
   return withInputError(() => parseCoreReference(value, options));
 }

@@ -1,4 +1,4 @@
-import { digestAlgorithm, digestHex, isValidDigest } from '@deliverkit/oci-core';
+import { isValidDigest } from '@deliverkit/oci-core';
 import { SignError } from './errors';
 
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
@@ -130,7 +130,7 @@ function checkShape(type: AttestationType, p: Record<string, unknown>): void {
 
 export function splitDigest(digest: string): [string, string] {
   if (!isValidDigest(digest)) throw new SignError('PREDICATE_INVALID', `not a digest: ${digest}`);
-  return [digestAlgorithm(digest), digestHex(digest)];
+  return digest.split(':') as [string, string];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
