@@ -1,13 +1,14 @@
 import * as core from '@actions/core';
 import {
   assertImageRecordDigest,
+  formatBytes,
   formatPlanText,
   imageRecordOutput,
   setOutputs,
   SummaryBuilder,
 } from '@deliverkit/action-kit';
 import { IMAGE_RECORD_SCHEMA_VERSION, type ImageRecord } from '@deliverkit/image-record';
-import { type CopyResult, describePlan, formatBytes } from '@deliverkit/oci';
+import { type CopyResult, describePlan } from '@deliverkit/oci';
 import type { Inputs } from './inputs';
 
 /** Outputs (the image record gains this copy's destinations), summary and log of a whole or partial copy. */

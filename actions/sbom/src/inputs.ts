@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import {
+  type ArtifactRuntime,
   getBoolean,
   getEnum,
   getImageRecord,
@@ -17,7 +18,6 @@ import type { ImageRecord } from '@deliverkit/image-record';
 import { type ImageReference, parsePlatform, type Platform } from '@deliverkit/oci-core';
 import { parseReference, parseRegistryAuths, type RegistryAuth } from '@deliverkit/oci';
 import { SBOM_FORMATS, type SbomFormat } from '@deliverkit/sbom';
-import type { ArtifactRuntime } from './artifact';
 
 /** Every input, read once; keys are the action.yml names. */
 export interface Inputs {

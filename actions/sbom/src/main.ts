@@ -5,6 +5,7 @@ import {
   assertImageRecordDigest,
   imageRecordOutput,
   setOutputs,
+  uploadArtifact,
 } from '@deliverkit/action-kit';
 import { IMAGE_RECORD_SCHEMA_VERSION } from '@deliverkit/image-record';
 import { openRegistries } from '@deliverkit/oci';
@@ -15,7 +16,6 @@ import {
   type SbomFormat,
   sbomsForImage,
 } from '@deliverkit/sbom';
-import { uploadArtifact } from './artifact';
 import { writePlanSummary, writeSummary } from './summary';
 import { type Inputs, readInputs } from './inputs';
 

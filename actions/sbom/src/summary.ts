@@ -1,5 +1,4 @@
-import { SummaryBuilder } from '@deliverkit/action-kit';
-import { formatBytes } from '@deliverkit/oci';
+import { formatBytes, SummaryBuilder } from '@deliverkit/action-kit';
 import { type CatalogSummary, type ImageSboms, PREDICATE_TYPES, type SbomFormat } from '@deliverkit/sbom';
 
 /** dry-run: each file that would be written, with the layers it would read. */

@@ -74,3 +74,10 @@ export {
   resolveLimits,
 } from './limits';
 export { assertImageRecordDigest, getImageRecord, imageRecordOutput } from './image-record';
+export { formatBytes } from './bytes';
+export {
+  type ArtifactRuntime,
+  ArtifactUploadError,
+  type ArtifactUploadErrorCode,
+  uploadArtifact,
+} from './artifact-upload';

@@ -2,6 +2,6 @@ export { RegistryError } from './errors';
 export { parseReference } from './reference';
 export { Digester, VerifyingStream, DigestMismatchError } from './digest';
 export { Registries } from './client';
-export { describePlan, parseDestinations, formatBytes, type CopyDestination } from './plan';
+export { describePlan, parseDestinations, type CopyDestination } from './plan';
 export { copyImage, CopyError, type CopyResult } from './copy';
 export { openRegistries, parseRegistryAuths, type RegistryAuth } from './registry-auths';

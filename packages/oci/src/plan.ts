@@ -1,4 +1,4 @@
-import { InputError } from '@deliverkit/action-kit';
+import { formatBytes, InputError } from '@deliverkit/action-kit';
 import { parseReference } from './reference';
 
 /** A copy target: a repository and the tags to point at the copied digest. */
@@ -199,16 +199,4 @@ export function describePlan(
     });
   }
   return steps;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -1,4 +1,4 @@
-// Uploads the SBOM files as one workflow artifact (a zip), the way @actions/artifact's uploadArtifact does it with
+// Uploads files as one workflow artifact (a zip), the way @actions/artifact's uploadArtifact does it with
 // the v4 artifact service: CreateArtifact (Twirp JSON) for a signed upload URL, the zip put there as Azure block
 // blob blocks and committed with a block list, then FinalizeArtifact with the zip's size and sha256. That package
 // also carries download, listing, deletion, the Azure Storage SDK and archiver (1.9 MB of the sbom bundle, over
@@ -10,7 +10,14 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
 import { HttpClient } from '@actions/http-client';
-import { type Logger, silentLogger } from '@deliverkit/action-kit';
+import { BaseError } from './errors';
+import { type Logger, silentLogger } from './logger';
+
+export type ArtifactUploadErrorCode =
+  'NAME_INVALID' | 'RUNTIME_MISSING' | 'FILE_OUTSIDE_ROOT' | 'TOO_LARGE' | 'SERVICE_FAILED';
+
+/** The artifact could not be uploaded; `code` says why, `cause` keeps the HTTP or file error. */
+export class ArtifactUploadError extends BaseError<ArtifactUploadErrorCode> {}
 
 const SERVICE = 'github.actions.results.api.v1.ArtifactService';
 /** The blob service version @azure/storage-blob 12.31 sends (what @actions/artifact 6.2.1 uploads with). */
@@ -49,15 +56,18 @@ export async function uploadArtifact(
   options: ArtifactUploadOptions,
 ): Promise<UploadedArtifact> {
   const logger = options.logger ?? silentLogger;
-  if (!name) throw new Error('The artifact name is empty');
+  if (!name) throw new ArtifactUploadError('NAME_INVALID', 'The artifact name is empty');
   const bad = INVALID_NAME_CHARACTERS.find((c) => name.includes(c));
   if (bad)
-    throw new Error(
+    throw new ArtifactUploadError(
+      'NAME_INVALID',
       `The artifact name is not valid: ${name}. It contains ${JSON.stringify(bad)}; names may not contain ${INVALID_NAME_CHARACTERS.map((c) => JSON.stringify(c)).join(' ')}`,
     );
   const { token, resultsUrl } = options.runtime;
-  if (!token) throw new Error('Unable to get the ACTIONS_RUNTIME_TOKEN env variable');
-  if (!resultsUrl) throw new Error('Unable to get the ACTIONS_RESULTS_URL env variable');
+  if (!token)
+    throw new ArtifactUploadError('RUNTIME_MISSING', 'Unable to get the ACTIONS_RUNTIME_TOKEN env variable');
+  if (!resultsUrl)
+    throw new ArtifactUploadError('RUNTIME_MISSING', 'Unable to get the ACTIONS_RESULTS_URL env variable');
   const ids = backendIds(token);
   const zip = await zipFiles(files, rootDirectory);
   const http = new HttpClient('deliverkit-sbom');
@@ -94,7 +104,7 @@ export async function uploadArtifact(
   });
   const uploadUrl = field(created, 'signed_upload_url', 'signedUploadUrl');
   if (created.ok !== true || typeof uploadUrl !== 'string')
-    throw new Error('CreateArtifact: response from backend was not ok');
+    throw new ArtifactUploadError('SERVICE_FAILED', 'CreateArtifact: response from backend was not ok');
 
   logger.info(`Uploading artifact: ${name}.zip (${zip.length} bytes)`);
   const blockIds: string[] = [];
@@ -130,7 +140,7 @@ export async function uploadArtifact(
   });
   const id = field(finalized, 'artifact_id', 'artifactId');
   if (finalized.ok !== true || id === undefined)
-    throw new Error('FinalizeArtifact: response from backend was not ok');
+    throw new ArtifactUploadError('SERVICE_FAILED', 'FinalizeArtifact: response from backend was not ok');
   return { id: Number(id), size: zip.length, digest };
 }
 
@@ -156,9 +166,16 @@ async function retrying<T>(
       return await operation();
     } catch (e) {
       const retryable = !(e instanceof HttpStatusError) || [429, 500, 502, 503, 504].includes(e.status);
-      if (!retryable) throw new Error(`${what} failed: ${(e as Error).message}`, { cause: e });
+      if (!retryable)
+        throw new ArtifactUploadError('SERVICE_FAILED', `${what} failed: ${(e as Error).message}`, {
+          cause: e,
+        });
       if (attempt >= attempts)
-        throw new Error(`${what} failed after ${attempts} attempts: ${(e as Error).message}`, { cause: e });
+        throw new ArtifactUploadError(
+          'SERVICE_FAILED',
+          `${what} failed after ${attempts} attempts: ${(e as Error).message}`,
+          { cause: e },
+        );
       const wait = delayMs * 2 ** (attempt - 1);
       logger.info(
         `${what}: attempt ${attempt} of ${attempts} failed (${(e as Error).message}); retrying in ${wait} ms`,
@@ -213,7 +230,10 @@ export function backendIds(token: string): { run: string; job: string } {
     if (parts[0] !== 'Actions.Results') continue;
     if (parts.length === 3 && parts[1] && parts[2]) return { run: parts[1], job: parts[2] };
   }
-  throw new Error('Failed to get backend IDs: the ACTIONS_RUNTIME_TOKEN has no Actions.Results scope');
+  throw new ArtifactUploadError(
+    'RUNTIME_MISSING',
+    'Failed to get backend IDs: the ACTIONS_RUNTIME_TOKEN has no Actions.Results scope',
+  );
 }
 
 /** A zip of `files` under their paths relative to `root` (deflate, UTF-8 names, Unix modes). */
@@ -225,14 +245,17 @@ export async function zipFiles(files: string[], root: string): Promise<Buffer> {
   for (const file of files) {
     const relative = path.relative(root, file);
     if (!relative || relative.startsWith('..') || path.isAbsolute(relative))
-      throw new Error(`The file ${file} is not under the artifact's root directory ${root}`);
+      throw new ArtifactUploadError(
+        'FILE_OUTSIDE_ROOT',
+        `The file ${file} is not under the artifact's root directory ${root}`,
+      );
     const name = relative.split(path.sep).join('/');
     if (names.has(name)) continue;
     names.add(name);
     const [data, info] = await Promise.all([readFile(file), stat(file)]);
     const compressed = deflateRawSync(data, { level: 6 });
     if (data.length >= 0xffffffff || offset >= 0xffffffff || files.length >= 0xffff)
-      throw new Error('The SBOM artifact is too large for a zip without zip64');
+      throw new ArtifactUploadError('TOO_LARGE', 'The SBOM artifact is too large for a zip without zip64');
     const nameBytes = Buffer.from(name, 'utf8');
     const crc = crc32(data);
     const { time, date } = dosTime(info.mtime);

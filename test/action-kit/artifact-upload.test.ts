@@ -1,4 +1,4 @@
-// The sbom action's artifact upload (actions/sbom/src/artifact.ts) against a loopback server speaking the v4
+// action-kit's artifact upload (packages/action-kit/src/artifact-upload.ts; the sbom action's) against a loopback server speaking the v4
 // artifact protocol as act's artifact server implements it (pkg/artifacts/artifacts_v4.go: Twirp JSON answered in
 // lowerCamelCase, a signed upload URL, `comp=block` bodies appended, `comp=blocklist` acknowledged) — the same
 // server the workflow harness uploads to through act. The zip is read back with Python's zipfile.
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backendIds, uploadArtifact, zipFiles } from '../../../actions/sbom/src/artifact';
+import { backendIds, uploadArtifact, zipFiles } from '../../packages/action-kit/src/artifact-upload';
 
 const jwt = (claims: object) =>
   ['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
