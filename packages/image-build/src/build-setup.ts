@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Logger } from '@deliverkit/action-kit';
+import type { Logger } from '@deliverkit/action-kit';
 import { type EventPayload, type Metadata, labelRecord } from '@deliverkit/meta';
 import { type Registries, parseReference } from '@deliverkit/oci';
-import { type Backend, selectBackend } from './builder';
+import type { Platform } from '@deliverkit/oci-core';
+import { type Backend, type BuilderChoice, selectBackend } from './builder';
 import type { Buildah } from './buildah';
 import type { Buildx } from './buildx';
+import type { BuildEnvironment } from './environment';
 import type { BuildahRunOptions, BuildMode } from './run-buildah';
 import type { BuildxRunOptions } from './run-buildx';
-import type { BuildEnvironment } from './environment';
 import { cacheScopeOf } from './run-metadata';
 import {
   type BuildInputNames,
@@ -18,8 +19,6 @@ import {
   type CacheMode,
   resolveCacheRefs,
 } from './spec';
-import type { BuilderChoice } from './builder';
-import type { Platform } from '@deliverkit/oci-core';
 
 /** What a build (or its plan) needs from the request. */
 export interface BuildSetupRequest {

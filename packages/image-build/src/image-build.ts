@@ -1,12 +1,12 @@
 import { InputError, type Logger } from '@deliverkit/action-kit';
 import type { EventPayload, MetaConfig, MetaOptions, Metadata } from '@deliverkit/meta';
 import { type Registries, openRegistries } from '@deliverkit/oci';
+import { formatPlatform } from '@deliverkit/oci-core';
 import { type BuildSetup, type BuildSetupRequest, setUpBuild } from './build-setup';
 import type { Backend } from './builder';
 import { Buildah } from './buildah';
 import { Buildx } from './buildx';
 import { Git } from './git';
-import { formatPlatform } from '@deliverkit/oci-core';
 import {
   type BuildResult,
   buildWithBuildah,
