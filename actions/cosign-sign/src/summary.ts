@@ -2,7 +2,6 @@ import { SummaryBuilder } from '@deliverkit/action-kit';
 import { signerName, type SignReport, type VerifyReport } from '@deliverkit/sign';
 import type { Inputs } from './inputs';
 
-/** What was signed, as what and where it is stored, and how to verify it. */
 export async function writeSignedSummary(inputs: Inputs, result: SignReport): Promise<void> {
   const dryRun = inputs['dry-run'];
   const s = new SummaryBuilder().heading(dryRun ? `Would sign ${result.name}` : `Signed ${result.name}`);
@@ -29,7 +28,6 @@ export async function writeSignedSummary(inputs: Inputs, result: SignReport): Pr
   await s.paragraph('Verify with:').code(result.verifyCommands.join('\n'), 'sh').write();
 }
 
-/** Who signed each manifest, and the bundles that were found but rejected. */
 export async function writeVerifiedSummary(result: VerifyReport): Promise<void> {
   const s = new SummaryBuilder().heading(`Verified ${result.name}@${result.digest}`);
   if (result.trustSource) s.paragraph(`Trusted root: ${result.trustSource}`);

@@ -125,7 +125,3 @@ export function legacyImage(layers: Descriptor[]): { manifest: Blob; config: Blo
   };
   return { manifest: blob(OCI_MANIFEST, Buffer.from(JSON.stringify(body))), config };
 }
-
-export function emptyReferrersIndex(): { schemaVersion: 2; mediaType: string; manifests: Descriptor[] } {
-  return { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] };
-}

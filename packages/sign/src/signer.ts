@@ -18,6 +18,13 @@ import {
   type Witness,
 } from '@sigstore/sign';
 import { SignError } from './errors';
+import {
+  ANNOTATION_CERTIFICATE,
+  ANNOTATION_CHAIN,
+  ANNOTATION_RFC3161,
+  ANNOTATION_SET_BUNDLE,
+  ANNOTATION_SIGNATURE,
+} from './layout';
 import type { SigstoreInstance } from './instance';
 import type { SigningKey } from './keys';
 import { IN_TOTO_PAYLOAD_TYPE, type Statement } from './statement';
@@ -137,9 +144,7 @@ export class StatementSigner {
     if (bundle.content.$case !== 'messageSignature')
       throw new SignError('SIGNING_FAILED', 'expected a message signature');
     const annotations: Record<string, string> = {
-      'dev.cosignproject.cosign/signature': Buffer.from(bundle.content.messageSignature.signature).toString(
-        'base64',
-      ),
+      [ANNOTATION_SIGNATURE]: Buffer.from(bundle.content.messageSignature.signature).toString('base64'),
     };
     const vm = bundle.verificationMaterial;
     const leaf =
@@ -149,9 +154,9 @@ export class StatementSigner {
           ? vm.content.certificate.rawBytes
           : undefined;
     if (leaf) {
-      annotations['dev.sigstore.cosign/certificate'] = pem.fromDER(Buffer.from(leaf));
+      annotations[ANNOTATION_CERTIFICATE] = pem.fromDER(Buffer.from(leaf));
       const rest = this.lastChain.slice(1).map((c) => (c.endsWith('\n') ? c : `${c}\n`));
-      if (rest.length) annotations['dev.sigstore.cosign/chain'] = rest.join('');
+      if (rest.length) annotations[ANNOTATION_CHAIN] = rest.join('');
     }
     Object.assign(
       annotations,
@@ -198,12 +203,10 @@ export class StatementSigner {
     const sig = bundle.content.dsseEnvelope.signatures[0]?.sig ?? Buffer.alloc(0);
     const vm = bundle.verificationMaterial;
     const attAnnotations: Record<string, string> = {
-      'dev.cosignproject.cosign/signature': '',
+      [ANNOTATION_SIGNATURE]: '',
       predicateType: statement.predicateType,
-      ...(certificatePem ? { 'dev.sigstore.cosign/certificate': certificatePem } : {}),
-      ...(certificatePem && this.certificateChainPem
-        ? { 'dev.sigstore.cosign/chain': this.certificateChainPem }
-        : {}),
+      ...(certificatePem ? { [ANNOTATION_CERTIFICATE]: certificatePem } : {}),
+      ...(certificatePem && this.certificateChainPem ? { [ANNOTATION_CHAIN]: this.certificateChainPem } : {}),
       ...legacyWitnessAnnotations(vm.tlogEntries, vm.timestampVerificationData?.rfc3161Timestamps ?? []),
     };
     return {
@@ -303,7 +306,7 @@ export function legacyWitnessAnnotations(
   const out: Record<string, string> = {};
   const entry = tlogEntries[0];
   if (entry?.inclusionPromise) {
-    out['dev.sigstore.cosign/bundle'] = JSON.stringify({
+    out[ANNOTATION_SET_BUNDLE] = JSON.stringify({
       SignedEntryTimestamp: Buffer.from(entry.inclusionPromise.signedEntryTimestamp).toString('base64'),
       Payload: {
         body: Buffer.from(entry.canonicalizedBody).toString('base64'),
@@ -315,7 +318,7 @@ export function legacyWitnessAnnotations(
   }
   const ts = timestamps[0];
   if (ts) {
-    out['dev.sigstore.cosign/rfc3161timestamp'] = JSON.stringify({
+    out[ANNOTATION_RFC3161] = JSON.stringify({
       SignedRFC3161Timestamp: Buffer.from(ts.signedTimestamp).toString('base64'),
     });
   }

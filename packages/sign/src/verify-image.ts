@@ -4,6 +4,12 @@ import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import { toSignedEntity, Verifier } from '@sigstore/verify';
 import { VerifyError } from './errors';
 import {
+  ANNOTATION_CERTIFICATE,
+  ANNOTATION_RFC3161,
+  ANNOTATION_SET_BUNDLE,
+  ANNOTATION_SIGNATURE,
+} from './layout';
+import {
   findBundles,
   findLegacyAttestations,
   findLegacySignatures,
@@ -238,8 +244,8 @@ export function verifyLegacySignature(
       'SUBJECT_MISMATCH',
       `legacy signature is for ${signed ?? 'nothing'}, not ${digest}`,
     );
-  const signature = Buffer.from(annotations['dev.cosignproject.cosign/signature'] ?? '', 'base64');
-  const certPem = annotations['dev.sigstore.cosign/certificate'];
+  const signature = Buffer.from(annotations[ANNOTATION_SIGNATURE] ?? '', 'base64');
+  const certPem = annotations[ANNOTATION_CERTIFICATE];
   const isKey = options.policy.kind === 'key';
   if (isKey === Boolean(certPem)) {
     throw new VerifyError(
@@ -295,8 +301,8 @@ export function verifyLegacySignature(
  * certificate (or nothing, for a key), the Rekor SET as a tlog entry with an inclusion promise, the RFC 3161 timestamp.
  */
 function legacyVerificationMaterial(annotations: Record<string, string>): Bundle['verificationMaterial'] {
-  const certPem = annotations['dev.sigstore.cosign/certificate'];
-  const tsa = annotations['dev.sigstore.cosign/rfc3161timestamp'];
+  const certPem = annotations[ANNOTATION_CERTIFICATE];
+  const tsa = annotations[ANNOTATION_RFC3161];
   const rfc3161Timestamps = tsa
     ? [
         {
@@ -311,7 +317,7 @@ function legacyVerificationMaterial(annotations: Record<string, string>): Bundle
     content: certPem
       ? { $case: 'certificate', certificate: { rawBytes: pemToDer(certPem) } }
       : { $case: 'publicKey', publicKey: { hint: '' } },
-    tlogEntries: legacyTlogEntries(annotations['dev.sigstore.cosign/bundle']),
+    tlogEntries: legacyTlogEntries(annotations[ANNOTATION_SET_BUNDLE]),
     timestampVerificationData: { rfc3161Timestamps },
   };
 }
