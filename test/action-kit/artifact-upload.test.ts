@@ -1,74 +1,22 @@
-// action-kit's artifact upload (packages/action-kit/src/artifact-upload.ts; the sbom action's) against a loopback server speaking the v4
-// artifact protocol as act's artifact server implements it (pkg/artifacts/artifacts_v4.go: Twirp JSON answered in
-// lowerCamelCase, a signed upload URL, `comp=block` bodies appended, `comp=blocklist` acknowledged) — the same
-// server the workflow harness uploads to through act. The zip is read back with Python's zipfile.
+// action-kit's artifact upload (packages/action-kit/src/artifact-upload.ts; the sbom action's) against a loopback
+// server speaking the v4 artifact protocol as act's artifact server implements it (./artifact-server.ts). The zip is
+// read back with Python's zipfile.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendIds, uploadArtifact, zipFiles } from '../../packages/action-kit/src/artifact-upload';
+import { type ArtifactServer, jwt, runtimeToken, startArtifactServer } from './artifact-server';
 
-const jwt = (claims: object) =>
-  ['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
-const TOKEN = jwt({ scp: 'Actions.ExampleScope Actions.Results:run-21:job-49' });
+const TOKEN = runtimeToken();
 
-interface Seen {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
-
-let server: Server;
-let base: string;
-let seen: Seen[];
-let blob: Buffer[];
-let failNext: { method: string; status: number; times: number } | undefined;
+let server: ArtifactServer;
 let work: string;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const body = Buffer.concat(chunks);
-      seen.push({
-        method: req.method ?? '',
-        path: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body,
-      });
-      const method = url.pathname.split('/').pop() ?? '';
-      if (failNext && failNext.method === method && failNext.times > 0) {
-        failNext.times--;
-        res.writeHead(failNext.status, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ code: 'unavailable', msg: 'try later' }));
-      }
-      const json = (o: object) => {
-        res.writeHead(200, { 'content-type': 'application/json;charset=utf-8' });
-        res.end(JSON.stringify(o));
-      };
-      if (req.method === 'POST' && method === 'CreateArtifact')
-        return json({ ok: true, signedUploadUrl: `${base}/twirp/x/UploadArtifact?sig=abc%3D&taskID=21` });
-      if (req.method === 'PUT' && method === 'UploadArtifact') {
-        if (url.searchParams.get('sig') !== 'abc=') return res.writeHead(401).end();
-        if (url.searchParams.get('comp') === 'block') blob.push(body);
-        return res.writeHead(201).end();
-      }
-      if (req.method === 'POST' && method === 'FinalizeArtifact')
-        return json({ ok: true, artifactId: '4242' });
-      res.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startArtifactServer();
   work = mkdtempSync(path.join(tmpdir(), 'artifact-'));
   mkdirSync(path.join(work, 'linux-arm64'));
   writeFileSync(path.join(work, 'sbom.spdx.json'), JSON.stringify({ spdxVersion: 'SPDX-2.3' }));
@@ -76,17 +24,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await server.close();
   rmSync(work, { recursive: true, force: true });
 });
 
-beforeEach(() => {
-  seen = [];
-  blob = [];
-  failNext = undefined;
-});
+beforeEach(() => server.reset());
 
-const runtime = () => ({ token: TOKEN, resultsUrl: `${base}/` });
+const runtime = () => ({ token: TOKEN, resultsUrl: `${server.base}/` });
 const files = () => [path.join(work, 'sbom.spdx.json'), path.join(work, 'linux-arm64', 'sbom.cdx.json')];
 
 /** Names and sizes of a zip's entries, and whether every CRC checks, as Python's zipfile reads them. */
@@ -107,7 +51,7 @@ describe('uploadArtifact', () => {
       runtime: runtime(),
       retryDelayMs: 1,
     });
-    const [create, ...rest] = seen;
+    const [create, ...rest] = server.seen;
     expect(create?.path).toBe('/twirp/github.actions.results.api.v1.ArtifactService/CreateArtifact');
     expect(create?.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(JSON.parse(create!.body.toString())).toEqual({
@@ -123,7 +67,7 @@ describe('uploadArtifact', () => {
     expect(puts[0]?.query.get('taskID')).toBe('21');
     expect(puts[1]?.headers['x-ms-blob-content-type']).toBe('application/zip');
     expect(puts[1]?.body.toString()).toContain(`<Latest>${puts[0]?.query.get('blockid')}</Latest>`);
-    const zip = Buffer.concat(blob);
+    const zip = Buffer.concat(server.blocks);
     const finalize = JSON.parse(rest.at(-1)!.body.toString()) as Record<string, string>;
     expect(finalize).toEqual({
       workflow_run_backend_id: 'run-21',
@@ -147,23 +91,23 @@ describe('uploadArtifact', () => {
   });
 
   it('retries a CreateArtifact the service answers 503, and gives up on a 400 at once', async () => {
-    failNext = { method: 'CreateArtifact', status: 503, times: 2 };
+    server.failNext = { method: 'CreateArtifact', status: 503, times: 2 };
     await uploadArtifact('a', files(), work, { runtime: runtime(), retryDelayMs: 1 });
-    expect(seen.filter((r) => r.path.endsWith('/CreateArtifact'))).toHaveLength(3);
+    expect(server.seen.filter((r) => r.path.endsWith('/CreateArtifact'))).toHaveLength(3);
 
-    seen = [];
-    failNext = { method: 'CreateArtifact', status: 400, times: 1 };
+    server.seen = [];
+    server.failNext = { method: 'CreateArtifact', status: 400, times: 1 };
     await expect(uploadArtifact('a', files(), work, { runtime: runtime(), retryDelayMs: 1 })).rejects.toThrow(
       /CreateArtifact failed: CreateArtifact: HTTP 400: try later/,
     );
-    expect(seen).toHaveLength(1);
+    expect(server.seen).toHaveLength(1);
   });
 
   it('refuses a name @actions/artifact refuses, before any request', async () => {
     await expect(uploadArtifact('sbom/app', files(), work, { runtime: runtime() })).rejects.toThrow(
       /artifact name is not valid: sbom\/app/,
     );
-    expect(seen).toEqual([]);
+    expect(server.seen).toEqual([]);
   });
 
   it('refuses a file outside the root directory', async () => {

@@ -10,6 +10,7 @@ import { toolPath } from '../support/tools';
 import { expectImageRecord } from '../support/image-record';
 import { buildSbomE2eImage } from '../sbom/e2e-image';
 import { FIXTURES, requireFromSbom } from '../sbom/helpers';
+import { runtimeToken, startArtifactServer } from '../action-kit/artifact-server';
 
 let registry: RegistryHandle;
 let scratch: string;
@@ -141,6 +142,34 @@ describe('the bundled sbom action against a registry image', () => {
         const b = await readFile(second[platform]!.files[format]!.path);
         expect(a.equals(b), `${platform} ${format}`).toBe(true);
       }
+    }
+  });
+});
+
+describe('on a runner with the artifact service', () => {
+  it('uploads the SBOMs as one artifact, authenticating with the runtime token it masks', async () => {
+    const server = await startArtifactServer();
+    const token = runtimeToken();
+    try {
+      const outDir = path.join(scratch, 'out-artifact');
+      const run = await runAction(
+        'sbom',
+        { image, platforms: 'linux/amd64', 'output-dir': outDir, 'artifact-name': 'sboms-e2e' },
+        { env: { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: `${server.base}/` } },
+      );
+      expect(run.exitCode, run.stderr + run.stdout).toBe(0);
+      expect(run.outputs['artifact-name']).toBe('sboms-e2e');
+      expect(run.stdout).toContain(`::add-mask::${token}`);
+      const create = server.seen.find((r) => r.path.endsWith('/CreateArtifact'));
+      expect(create?.headers.authorization).toBe(`Bearer ${token}`);
+      expect(JSON.parse(create!.body.toString())).toMatchObject({
+        name: 'sboms-e2e',
+        workflow_run_backend_id: 'run-21',
+      });
+      expect(server.seen.some((r) => r.path.endsWith('/FinalizeArtifact'))).toBe(true);
+      expect(expectImageRecord(run.outputs['image-record']).sbom?.artifact).toBe('sboms-e2e');
+    } finally {
+      await server.close();
     }
   });
 });
