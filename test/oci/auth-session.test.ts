@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Registries } from '@deliverkit/oci';
+import { Registries, type RegistryError } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 
 // A registry whose token service is busy at first: it answers 503 to the first `busy` token requests.
@@ -76,6 +76,62 @@ describe('a Bearer token request', () => {
       for (const query of bed.tokenQueries) {
         expect(query.getAll('service')).toEqual(['bed']);
         expect(query.getAll('scope')).toEqual(['repository:team/app:pull']);
+      }
+    });
+  });
+});
+
+describe('a registry with Basic auth', () => {
+  let server: http.Server;
+  let host: string;
+  const good = `Basic ${Buffer.from('user:pass').toString('base64')}`;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.headers.authorization !== good) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="bed"' }).end();
+        return;
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  describe('when the first requests go out at once, before the scheme is known', () => {
+    it('sends each again with the credentials', async () => {
+      const registries = new Registries({
+        credentials: new StaticCredentials({ [host]: { username: 'user', password: 'pass' } }),
+        hosts: { [host]: { insecure: true } },
+      });
+      try {
+        const client = registries.client(host);
+        const digests = ['1', '2', '3'].map((c) => `sha256:${c.repeat(64)}`);
+        const sizes = await Promise.all(digests.map((d) => client.headBlob('team/app', d)));
+        expect(sizes).toEqual([undefined, undefined, undefined]);
+      } finally {
+        registries.close();
+      }
+    });
+  });
+
+  describe('when the credentials are wrong', () => {
+    it('fails with UNAUTHORIZED after one retry with them', async () => {
+      const registries = new Registries({
+        credentials: new StaticCredentials({ [host]: { username: 'user', password: 'wrong' } }),
+        hosts: { [host]: { insecure: true } },
+      });
+      try {
+        const error = await registries
+          .client(host)
+          .headBlob('team/app', `sha256:${'4'.repeat(64)}`)
+          .catch((e: unknown) => e);
+        expect((error as RegistryError).code).toBe('UNAUTHORIZED');
+      } finally {
+        registries.close();
       }
     });
   });

@@ -247,11 +247,12 @@ export class AuthSession {
       return true;
     }
     if (basic) {
-      const first = this.authScheme !== 'basic';
       this.authScheme = 'basic';
       this.http.capabilities.auth = 'basic';
       const credential = await this.getCredential();
-      return first && credential?.username !== undefined;
+      // A request that went out without them (all first requests at once, before the scheme was known) goes again
+      // with the credentials; one that carried them was refused.
+      return credential?.username !== undefined && !sent?.startsWith('Basic ');
     }
     return false;
   }
