@@ -261,10 +261,6 @@ export class RegistryClient {
     return this.manifests.putManifest(repository, reference, bytes, mediaType, options);
   }
 
-  deleteManifest(repository: string, digest: string): Promise<void> {
-    return this.manifests.deleteManifest(repository, digest);
-  }
-
   /** All tags, following `Link` pagination. */
   listTags(repository: string): Promise<string[]> {
     return this.manifests.listTags(repository);

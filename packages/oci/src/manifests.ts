@@ -193,17 +193,6 @@ export class Manifests {
     return { digest, subjectProcessed, confirmed: reported === digest };
   }
 
-  async deleteManifest(repository: string, digest: string): Promise<void> {
-    await this.http.exchange({
-      operation: `DELETE manifest ${digest}`,
-      repository,
-      scopes: [{ repository, actions: ['delete'] }],
-      method: 'DELETE',
-      path: `/v2/${repository}/manifests/${digest}`,
-      expect: [202, 200, 404],
-    });
-  }
-
   /** All tags, following `Link` pagination. */
   async listTags(repository: string): Promise<string[]> {
     const tags: string[] = [];
