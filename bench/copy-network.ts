@@ -31,7 +31,8 @@ import { containersEnv } from '../test/support/testbed';
 import { toolPath } from '../test/support/tools';
 import { attachReferrers, MiB, pushImage } from './lib/image';
 
-const bundle = path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
+// BENCH_BUNDLE: another build of the action (e.g. one made with `node scripts/build.mjs --out DIR`) to compare.
+const bundle = process.env.BENCH_BUNDLE ?? path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');
 const netnsScript = path.join(repoRoot, 'scripts', 'lib', 'netns.sh');
 const PREFIX = 'dkcopy';
 const DESTS = ['D1', 'D2', 'D3'] as const;

@@ -328,6 +328,42 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     });
   });
 
+  describe('when the source is slow to answer for referrers and legacy tags', () => {
+    it("moves the image's blobs while those are still being looked up, and the copy is complete", async () => {
+      const dest = await startRegistry('plain', { proxy: true });
+      const registries = registriesFor([source, dest]);
+      // Every request in order: when it went out and when its answer came.
+      const events: string[] = [];
+      const request = registries.transport.request.bind(registries.transport);
+      registries.transport.request = async (req) => {
+        const what = `${req.url.host} ${req.method} ${req.url.pathname}`;
+        events.push(`start ${what}`);
+        const res = await request(req);
+        events.push(`end ${what}`);
+        return res;
+      };
+      // Referrers by the tag schema and legacy cosign tags are both `sha256-<hex>` tags.
+      source.proxy!.setFaults([{ path: /\/manifests\/sha256-/, fault: { delayMs: 1000 } }]);
+      try {
+        const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, [
+          { registry: dest.proxy!.host, repository: 'early/app', tags: ['v1'] },
+        ]);
+        expect(result.destinations[0]!.status).toBe('copied');
+      } finally {
+        source.proxy!.clearFaults();
+        registries.close();
+      }
+      const firstUpload = events.findIndex((e) => e.startsWith(`start ${dest.proxy!.host} POST`));
+      const lastLookup = events.findLastIndex((e) =>
+        new RegExp(`^end ${source.proxy!.host} \\w+ .*/manifests/sha256-`).test(e),
+      );
+      expect(firstUpload).toBeGreaterThanOrEqual(0);
+      expect(lastLookup).toBeGreaterThan(firstUpload);
+      await expectSameAsSource(dest, 'early/app', 'v1');
+      await dest.stop();
+    });
+  });
+
   describe('with spool: true, when an upload is cut mid-body', () => {
     it('retries from the spool file and reads the source blob only once', async () => {
       const dest = await startRegistry('plain', { proxy: true });

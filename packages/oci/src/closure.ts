@@ -30,6 +30,11 @@ export interface ClosureOptions {
   logger?: Logger;
   /** The referrers and index-depth bounds (default: LIMITS). */
   limits?: Partial<Limits>;
+  /**
+   * Called as each manifest is fetched with the blobs it adds (those not seen before), while the walk goes on:
+   * a copy starts moving an image's blobs before the referrers and legacy tags have all been found.
+   */
+  onBlobs?: (blobs: Descriptor[], role: ManifestRole) => void;
 }
 
 export const LEGACY_TAG_SUFFIXES = ['sig', 'att', 'sbom'] as const;
@@ -98,12 +103,17 @@ export async function resolveClosure(
             next.push({ digest: child.digest, role: role === 'root' ? 'child' : role });
           }
         } else {
+          const added: Descriptor[] = [];
           for (const blob of [manifest.config, ...manifest.layers]) {
             // Non-distributable (foreign) layers live elsewhere; registries do not hold them.
             if (blob.urls?.length && /nondistributable|foreign/.test(blob.mediaType)) continue;
-            if (!blobs.has(blob.digest))
-              blobs.set(blob.digest, { mediaType: blob.mediaType, digest: blob.digest, size: blob.size });
+            if (!blobs.has(blob.digest)) {
+              const descriptor = { mediaType: blob.mediaType, digest: blob.digest, size: blob.size };
+              blobs.set(blob.digest, descriptor);
+              added.push(descriptor);
+            }
           }
+          if (added.length > 0) options.onBlobs?.(added, role);
         }
         const extras: Promise<void>[] = [];
         if (includeReferrers) extras.push(findReferrers(digest, next));

@@ -2,12 +2,77 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import type { Registries, RegistryClient } from './client';
+import type { BlobSource, Registries, RegistryClient } from './client';
 import { type CopyOptions, type CopyResult, fail, type Target, wroteBlob } from './copy-target';
 import { fanOut } from './fan-out';
-import type { CopyPlan } from './plan';
+import { Semaphore } from './limiter';
+import type { BlobPlan, CopyPlan } from './plan';
 
 const DEFAULT_MEMORY_BLOB_LIMIT = 1024 * 1024;
+
+/** The blob moves of one copy, each started once: early (an image's blobs, while the walk goes on) or planned. */
+export class BlobMoves {
+  readonly plans = new Map<string, BlobPlan>();
+  private readonly moving = new Map<string, Promise<void>>();
+  // Bounds blobs in flight (memory for small ones, spool files for large ones), whatever the image size.
+  private readonly inFlight: Semaphore;
+  // A large blob holds a request slot at each host until its last byte: early moves leave one for the walk and
+  // the inspection, until `openEarly` (then the ones still waiting go too).
+  private readonly early: Semaphore;
+  private opened!: () => void;
+  private readonly open = new Promise<undefined>((resolve) => (this.opened = () => resolve(undefined)));
+
+  constructor(
+    private readonly mover: BlobMover,
+    blobConcurrency: number,
+    earlyConcurrency: number,
+  ) {
+    this.inFlight = new Semaphore(blobConcurrency);
+    this.early = new Semaphore(earlyConcurrency);
+  }
+
+  start(plan: BlobPlan, early = false): void {
+    if (this.plans.has(plan.digest)) return;
+    this.plans.set(plan.digest, plan);
+    if (plan.upload.length + plan.mountFromSource.length + plan.mountFromPeer.length === 0) return;
+    const run = () => this.inFlight.use(() => this.mover.move(plan));
+    const done = early ? this.gated(run) : run();
+    // Awaited once everything is planned; a source that breaks before then is no unhandled rejection.
+    done.catch(() => undefined);
+    this.moving.set(plan.digest, done);
+  }
+
+  openEarly(): void {
+    this.opened();
+  }
+
+  private async gated(run: () => Promise<void>): Promise<void> {
+    const permit = this.early.acquire();
+    const release = await Promise.race([permit, this.open]);
+    try {
+      await run();
+    } finally {
+      if (release) release();
+      else void permit.then((r) => r());
+    }
+  }
+
+  /** Settles when every move that writes to destination `index` has (rejecting if one of them did). */
+  async forDestination(index: number): Promise<void> {
+    const touches = (b: BlobPlan) =>
+      b.upload.includes(index) ||
+      b.mountFromSource.includes(index) ||
+      b.mountFromPeer.some((m) => m.destination === index || m.from === index);
+    await Promise.all([...this.plans.values()].filter(touches).map((b) => this.moving.get(b.digest)));
+  }
+
+  /** Every move, rejecting with a failed one's error once all have settled. */
+  async all(): Promise<void> {
+    const done = [...this.moving.values()];
+    await Promise.allSettled(done);
+    await Promise.all(done);
+  }
+}
 
 /** Moves blobs: mounts first, then one source read fanned out to every uploading destination. */
 export class BlobMover {
@@ -83,7 +148,7 @@ export class BlobMover {
             // fall through to upload
           }
           data ??= await this.transfer(descriptor, []);
-          await this.uploadFrom(t, descriptor, data);
+          await this.uploadFrom(t, descriptor, { open: data.open });
         }),
       );
     } finally {
@@ -91,22 +156,20 @@ export class BlobMover {
     }
   }
 
+  /** Uploads to `t` from `source` (a live stream and/or a way to reopen it); a failure fails `t` alone. */
   private async uploadFrom(
     t: Target,
     descriptor: { digest: string; size: number },
-    data: BlobData,
+    source: BlobSource,
+    slotHeld = false,
   ): Promise<void> {
     try {
-      await t.client.uploadBlob(
-        t.destination.repository,
-        descriptor,
-        { open: data.open },
-        {
-          chunkSize: this.options.chunkSize,
-          onBytes: (n) => (t.report.bytesUploaded += n),
-          signal: this.options.signal,
-        },
-      );
+      await t.client.uploadBlob(t.destination.repository, descriptor, source, {
+        slotHeld,
+        chunkSize: this.options.chunkSize,
+        onBytes: (n) => (t.report.bytesUploaded += n),
+        signal: this.options.signal,
+      });
       t.report.blobs.uploaded++;
       wroteBlob(t, descriptor);
     } catch (error) {
@@ -139,7 +202,7 @@ export class BlobMover {
         open: async (offset) => Readable.from([bytes.subarray(offset)]),
         dispose: async () => {},
       };
-      await Promise.all(targets.map((t) => this.uploadFrom(t, descriptor, data)));
+      await Promise.all(targets.map((t) => this.uploadFrom(t, descriptor, { open: data.open })));
       return data;
     }
 
@@ -176,25 +239,7 @@ export class BlobMover {
         await spooled;
         return useSpool ? createReadStream(spoolPath, { start: offset }) : reread(offset, true);
       };
-      const uploads = targets.map(async (t, k) => {
-        try {
-          await t.client.uploadBlob(
-            t.destination.repository,
-            descriptor,
-            { first: sinks[k], open },
-            {
-              slotHeld: true,
-              chunkSize: this.options.chunkSize,
-              onBytes: (n) => (t.report.bytesUploaded += n),
-              signal: this.options.signal,
-            },
-          );
-          t.report.blobs.uploaded++;
-          wroteBlob(t, descriptor);
-        } catch (error) {
-          fail(t, error);
-        }
-      });
+      const uploads = targets.map((t, k) => this.uploadFrom(t, descriptor, { first: sinks[k], open }, true));
       try {
         await spooled;
       } catch (error) {

@@ -91,7 +91,7 @@ export function newTarget(
   index: number,
   destination: CopyDestination,
   client: RegistryClient,
-  init: { digest: string; tags: string[]; legacyTags: string[]; dryRun: boolean },
+  init: { digest: string; tags: string[]; dryRun: boolean },
 ): Target {
   return {
     index,
@@ -109,7 +109,7 @@ export function newTarget(
       bytesUploaded: 0,
       referrers: 0,
       referrersCopied: 0,
-      legacyTags: init.legacyTags,
+      legacyTags: [],
       durationMs: 0,
       capabilities: client.capabilities,
     },
