@@ -101,38 +101,39 @@ describe('a registry with Basic auth', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  /** Registries that present user:`password` to the test registry; closed after `use`. */
+  async function withPassword(password: string, use: (registries: Registries) => Promise<void>) {
+    const registries = new Registries({
+      credentials: new StaticCredentials({ [host]: { username: 'user', password } }),
+      hosts: { [host]: { insecure: true } },
+    });
+    try {
+      await use(registries);
+    } finally {
+      registries.close();
+    }
+  }
+
   describe('when the first requests go out at once, before the scheme is known', () => {
     it('sends each again with the credentials', async () => {
-      const registries = new Registries({
-        credentials: new StaticCredentials({ [host]: { username: 'user', password: 'pass' } }),
-        hosts: { [host]: { insecure: true } },
-      });
-      try {
+      await withPassword('pass', async (registries) => {
         const client = registries.client(host);
         const digests = ['1', '2', '3'].map((c) => `sha256:${c.repeat(64)}`);
         const sizes = await Promise.all(digests.map((d) => client.headBlob('team/app', d)));
         expect(sizes).toEqual([undefined, undefined, undefined]);
-      } finally {
-        registries.close();
-      }
+      });
     });
   });
 
   describe('when the credentials are wrong', () => {
     it('fails with UNAUTHORIZED after one retry with them', async () => {
-      const registries = new Registries({
-        credentials: new StaticCredentials({ [host]: { username: 'user', password: 'wrong' } }),
-        hosts: { [host]: { insecure: true } },
-      });
-      try {
+      await withPassword('wrong', async (registries) => {
         const error = await registries
           .client(host)
           .headBlob('team/app', `sha256:${'4'.repeat(64)}`)
           .catch((e: unknown) => e);
         expect((error as RegistryError).code).toBe('UNAUTHORIZED');
-      } finally {
-        registries.close();
-      }
+      });
     });
   });
 });
