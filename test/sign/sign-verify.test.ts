@@ -201,7 +201,7 @@ describe('keyless signing against a local Sigstore', () => {
       identity: {
         kind: 'keyless',
         identityProvider: githubIdentityProvider({
-          env: {},
+          canRequestToken: false,
           getIDToken: () => Promise.reject(new Error('not called')),
           onSecret: () => {},
         }),
@@ -270,10 +270,7 @@ describe('githubIdentityProvider', () => {
     const asked: string[] = [];
     const masked: string[] = [];
     const provider = githubIdentityProvider({
-      env: {
-        ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token',
-        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request',
-      },
+      canRequestToken: true,
       getIDToken: async (audience) => {
         asked.push(audience);
         expect(masked).toEqual([]);

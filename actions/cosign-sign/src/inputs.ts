@@ -63,6 +63,8 @@ export interface Inputs {
   'registry-auths': RegistryAuth[];
   'image-record': ImageRecord | undefined;
   'dry-run': boolean;
+  /** Not an input: the runner lets this job request an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN set). */
+  canRequestIdToken: boolean;
 }
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
@@ -118,6 +120,7 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     ),
     'image-record': getImageRecord('image-record'),
     'dry-run': getBoolean('dry-run', false),
+    canRequestIdToken: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
   };
   if (getString('certificate-oidc-issuer-regexp') !== undefined) {
     // Removed: a pattern let any issuer that matched it through. Refused rather than ignored, so a gate that

@@ -38,7 +38,12 @@ export async function main(inputs: Inputs = readInputs()): Promise<void> {
       registry,
       image,
       identity: inputs.keyless
-        ? { kind: 'keyless', getIDToken: (audience) => core.getIDToken(audience), onSecret: core.setSecret }
+        ? {
+            kind: 'keyless',
+            getIDToken: core.getIDToken,
+            onSecret: core.setSecret,
+            canRequestToken: inputs.canRequestIdToken,
+          }
         : { kind: 'key', pem: inputs.key!, password: inputs['key-password'] },
       instance: inputs.sigstore,
       format: inputs['signature-format'],

@@ -14,16 +14,16 @@ export const SIGSTORE_AUDIENCE = 'sigstore';
 export function githubIdentityProvider(options: {
   getIDToken: (aud: string) => Promise<string>;
   onSecret: (secret: string) => void;
+  /** ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are set (the caller reads its environment). */
+  canRequestToken: boolean;
   audience?: string;
-  env?: NodeJS.ProcessEnv;
 }): IdentityProvider {
-  const env = options.env ?? process.env;
   const audience = options.audience ?? SIGSTORE_AUDIENCE;
   const { getIDToken, onSecret } = options;
   let cached: Promise<string> | undefined;
   return {
     getToken: () => {
-      if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+      if (!options.canRequestToken) {
         return Promise.reject(
           new ConfigurationError(
             'MISSING_PERMISSION',

@@ -48,6 +48,8 @@ export interface SignRequest {
         kind: 'keyless';
         getIDToken: (audience: string) => Promise<string>;
         onSecret: (secret: string) => void;
+        /** The runner lets this job request an OIDC token (`permissions: id-token: write`). */
+        canRequestToken: boolean;
       }
     | { kind: 'key'; pem: string; password: string | undefined };
   /** `chosenBy` says why an automatic choice fell on this instance (for the error when it refuses). */

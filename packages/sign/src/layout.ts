@@ -5,7 +5,6 @@ import { BUNDLE_V03_MEDIA_TYPE } from './signer';
 /** Layouts cosign reads, byte for byte where it matters (shared/docs/formats.md). */
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_EMPTY = 'application/vnd.oci.empty.v1+json';
 export const OCI_IMAGE_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -20,7 +19,6 @@ export const ANNOTATION_CERTIFICATE = 'dev.sigstore.cosign/certificate';
 export const ANNOTATION_CHAIN = 'dev.sigstore.cosign/chain';
 export const ANNOTATION_SET_BUNDLE = 'dev.sigstore.cosign/bundle';
 export const ANNOTATION_RFC3161 = 'dev.sigstore.cosign/rfc3161timestamp';
-export const ANNOTATION_PREDICATE_TYPE = 'predicateType';
 
 export interface Blob {
   descriptor: Descriptor;
