@@ -28,5 +28,8 @@ describe('parseAttestation', () => {
     ['type=spdx,path=x,platform=Linux/AMD64', /platform must be os\/arch\[\/variant\]/],
   ])('refuses %s', (line, message) => {
     expect(() => parseAttestation(line)).toThrow(message);
+    expect(() => parseAttestation(line)).toThrow(
+      expect.objectContaining({ name: 'SignError', code: 'ATTESTATION_SPEC_INVALID' }),
+    );
   });
 });
