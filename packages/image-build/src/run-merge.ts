@@ -1,5 +1,5 @@
 import { type Logger, InputError, silentLogger } from '@deliverkit/action-kit';
-import { formatPlatform, type ImageReference } from '@deliverkit/oci-core';
+import { formatPlatform, type ImageReference, isSha256Digest } from '@deliverkit/oci-core';
 import { type Registries, parseReference } from '@deliverkit/oci';
 import {
   type PlatformImage,
@@ -49,9 +49,7 @@ export async function mergeDigests(registries: Registries, options: MergeOptions
     );
   const refs: ImageReference[] = options.digests.map((d) => {
     const text = d.trim();
-    const ref = /^sha256:[0-9a-f]{64}$/.test(text)
-      ? home.withDigest(text)
-      : parseReference(text, { input: names.digests });
+    const ref = isSha256Digest(text) ? home.withDigest(text) : parseReference(text, { input: names.digests });
     if (!ref.digest)
       throw new InputError(
         names.digests,
