@@ -1,11 +1,21 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandInvocationError } from '@deliverkit/action-kit';
 import { DeployError } from '@deliverkit/deploy';
-import { Git } from '../../packages/deploy/src/git';
+import { gitopsDeploy } from '../../packages/deploy/src/gitops';
+import { parseImageOverrides } from '../../packages/deploy/src/manifests';
 import { Kubectl } from '../../packages/deploy/src/kubectl';
+
+const AUTHOR = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@e',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@e',
+};
 
 let dir: string;
 beforeAll(async () => {
@@ -22,23 +32,42 @@ async function caught(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe('Git', () => {
-  it('commits a file and reads it back through argument arrays', async () => {
-    const git = new Git(dir, { author: { name: 'Test', email: 'test@example.com' } });
-    await git.run(['init', '--quiet', '--initial-branch=main']);
-    await writeFile(path.join(dir, 'a; rm -rf x.yaml'), 'a: 1\n');
-    await git.add('a; rm -rf x.yaml');
-    const commit = await git.commit('first\n\nDeliverkit-Image: x@sha256:1');
-    expect(commit).toMatch(/^[0-9a-f]{40}$/);
-    expect(await git.lastCommit('a; rm -rf x.yaml', '^Deliverkit-Image: ')).toBe(commit);
-    expect(await git.showHead()).toContain('+a: 1');
-  });
-
-  describe('when git fails', () => {
+describe('GitOps', () => {
+  describe('when a git command fails after the clone', () => {
     it('throws DeployError GITOPS_FAILED with the command failure as cause', async () => {
-      const e = await caught(new Git(path.join(dir, 'missing')).showHead());
+      // A git that works, except that it refuses to commit.
+      const bare = path.join(dir, 'deploy.git');
+      const seed = path.join(dir, 'seed');
+      const sh = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: AUTHOR });
+      sh(dir, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+      sh(dir, 'clone', '--quiet', bare, seed);
+      await mkdir(path.join(seed, 'overlay'));
+      await writeFile(
+        path.join(seed, 'overlay', 'kustomization.yaml'),
+        'images:\n- name: app\n  digest: sha256:' + 'a'.repeat(64) + '\n',
+      );
+      sh(seed, 'add', '.');
+      sh(seed, 'commit', '--quiet', '-m', 'seed');
+      sh(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+      const noCommit = path.join(dir, 'git-no-commit');
+      await writeFile(
+        noCommit,
+        '#!/bin/sh\n[ "$1" = commit ] && { echo "commit refused" >&2; exit 1; }\nexec git "$@"\n',
+        { mode: 0o755 },
+      );
+      const e = await caught(
+        gitopsDeploy({
+          repo: bare,
+          baseBranch: 'main',
+          path: 'overlay',
+          images: parseImageOverrides([`app@sha256:${'b'.repeat(64)}`]),
+          mode: 'push',
+          git: noCommit,
+        }),
+      );
       expect(e).toBeInstanceOf(DeployError);
       expect((e as DeployError).code).toBe('GITOPS_FAILED');
+      expect((e as DeployError).message).toContain('commit refused');
       expect((e as DeployError).cause).toBeInstanceOf(CommandInvocationError);
     });
   });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,6 @@ import {
 import { Registries } from '@deliverkit/oci';
 import { Buildah } from '../../packages/image-build/src/buildah';
 import { primeBuildahCache } from '../../packages/image-build/src/buildah-cache';
-import { Git } from '../../packages/image-build/src/git';
 
 const SHA = '860c1904a1ce19322e91ac35af1ab07466440c37';
 // The action's names: each input is called what the request calls it (cache-from aside).
@@ -192,26 +190,6 @@ describe('buildImage', () => {
     );
     expect(outcome.result).toBeUndefined();
     expect(outcome.commands).toEqual([`merge ${digest} → r.example/app:feature-x`]);
-  });
-});
-
-describe('Git', () => {
-  it("reads the commit's committer date from the checkout, and nothing outside one", async () => {
-    const repo = mkdtempSync(path.join(tmpdir(), 'git-'));
-    const env = {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'a',
-      GIT_AUTHOR_EMAIL: 'a@example.com',
-      GIT_COMMITTER_NAME: 'c',
-      GIT_COMMITTER_EMAIL: 'c@example.com',
-      GIT_COMMITTER_DATE: '2026-11-20T10:00:00Z',
-    };
-    execFileSync('git', ['init', '-q', repo], { env });
-    execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'first'], { env });
-    const sha = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { env }).toString().trim();
-    const git = new Git();
-    expect(await git.commitDate(sha, repo)).toEqual(new Date('2026-11-20T10:00:00Z'));
-    expect(await git.commitDate(sha, mkdtempSync(path.join(tmpdir(), 'not-git-')))).toBeUndefined();
   });
 });
 

@@ -11,6 +11,7 @@ export {
 } from './errors';
 export { ActionsLogger, ConsoleLogger, type Logger, silentLogger } from './logger';
 export { exec, type ExecOptions, type ExecResult } from './exec';
+export { Git, type GitOptions } from './git';
 export {
   getBoolean,
   getDuration,

@@ -2,9 +2,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from 'yaml';
-import { InputError, roughNesting, type Logger } from '@deliverkit/action-kit';
+import { CommandInvocationError, Git, InputError, roughNesting, type Logger } from '@deliverkit/action-kit';
 import { DeployError } from './errors';
-import { Git } from './git';
 import { MANIFEST_NESTING_LIMIT, type ImageOverride } from './manifests';
 
 interface Edit {
@@ -221,7 +220,21 @@ async function publish(
  * GitOps mode: commits the digests into the overlay's kustomization.yaml on a branch and opens a PR
  * (or pushes when asked). No commit when the file already pins those digests.
  */
-export async function gitopsDeploy(options: GitopsOptions): Promise<GitopsResult> {
+export function gitopsDeploy(options: GitopsOptions): Promise<GitopsResult> {
+  return asDeployError(() => commitDigests(options));
+}
+
+/** git's own failures leave the package as DeployError GITOPS_FAILED: same message, the command failure its cause. */
+async function asDeployError<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof CommandInvocationError) throw new DeployError('GITOPS_FAILED', e.message, { cause: e });
+    throw e;
+  }
+}
+
+async function commitDigests(options: GitopsOptions): Promise<GitopsResult> {
   const { git, file, rel } = await checkout(options);
   try {
     const before = await readFile(file, 'utf8');
@@ -250,7 +263,11 @@ export async function gitopsDeploy(options: GitopsOptions): Promise<GitopsResult
 }
 
 /** GitOps rollback: a revert commit of the last deliverkit commit that touched the kustomization. */
-export async function gitopsRollback(options: Omit<GitopsOptions, 'images'>): Promise<GitopsResult> {
+export function gitopsRollback(options: Omit<GitopsOptions, 'images'>): Promise<GitopsResult> {
+  return asDeployError(() => revertLast(options));
+}
+
+async function revertLast(options: Omit<GitopsOptions, 'images'>): Promise<GitopsResult> {
   const full = { ...options, images: [] };
   const { git, rel } = await checkout(full);
   try {

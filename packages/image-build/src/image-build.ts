@@ -1,4 +1,4 @@
-import { InputError, type Logger } from '@deliverkit/action-kit';
+import { Git, InputError, type Logger } from '@deliverkit/action-kit';
 import type { EventPayload, MetaConfig, MetaOptions, Metadata } from '@deliverkit/meta';
 import { type Registries, openRegistries } from '@deliverkit/oci';
 import { formatPlatform } from '@deliverkit/oci-core';
@@ -6,7 +6,6 @@ import { type BuildSetup, type BuildSetupRequest, setUpBuild } from './build-set
 import type { Backend } from './builder';
 import { Buildah } from './buildah';
 import { Buildx } from './buildx';
-import { Git } from './git';
 import {
   type BuildResult,
   buildWithBuildah,
@@ -130,9 +129,15 @@ async function withRun(
   const logger = deps.logger;
   const tools = { logger, exec: deps.exec };
   const payload = await readEventPayload(request.environment);
-  const meta = await computeRunMetadata(request.metadata, request.environment, payload, new Git(tools), {
-    inputNames: request.inputNames,
-  });
+  const meta = await computeRunMetadata(
+    request.metadata,
+    request.environment,
+    payload,
+    request.environment.workspace ? new Git(request.environment.workspace, tools) : undefined,
+    {
+      inputNames: request.inputNames,
+    },
+  );
   for (const w of meta.warnings) logger.warning(w);
   const names = request.inputNames;
   if ((request.push || request.mode !== 'multi') && meta.images.length === 0) {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { Git } from '@deliverkit/action-kit';
 import {
   type EventPayload,
   type MetaConfig,
@@ -10,7 +11,6 @@ import {
   repoFromPayload,
 } from '@deliverkit/meta';
 import type { BuildEnvironment } from './environment';
-import type { Git } from './git';
 import type { CacheScope } from './spec';
 
 /** The event payload (empty outside GitHub). */
@@ -36,12 +36,13 @@ export async function computeRunMetadata(
   config: MetaConfig,
   environment: BuildEnvironment,
   payload: EventPayload | undefined,
-  git: Git,
+  /** git in the workspace (undefined without one): the commit's date. */
+  git: Git | undefined,
   options: Pick<MetaOptions, 'inputNames'>,
 ): Promise<Metadata> {
-  const { github, workspace, sourceDateEpoch } = environment;
+  const { github, sourceDateEpoch } = environment;
   const sha = github.GITHUB_SHA;
-  const commitDate = sha && workspace ? await git.commitDate(sha, workspace) : undefined;
+  const commitDate = sha && git ? await git.commitDate(sha) : undefined;
   const context = contextFromEnv(github, payload ?? {}, { commitDate });
   return computeMetadata(config, context, repoFromPayload(payload ?? {}, github), {
     // With SOURCE_DATE_EPOCH the created label/annotation is that time, as BuildKit does, so a
