@@ -292,6 +292,41 @@ describe('cosign-sign (bundled dist) failures', () => {
     expect(r.stdout).not.toMatch(/rekor\.sigstore\.dev|fulcio\.sigstore\.dev/);
   });
 
+  it("refuses to verify a private repository's signatures against the public-good root, saying what to give", async () => {
+    const eventFile = path.join(await mkdtemp(path.join(os.tmpdir(), 'event-')), 'event.json');
+    await writeFile(
+      eventFile,
+      JSON.stringify({ repository: { full_name: 'acme/app', visibility: 'private' } }),
+    );
+    const verify = {
+      image: `${registry.host}/acme/app@${base.indexDigest}`,
+      mode: 'verify',
+      'certificate-identity': 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main',
+      'certificate-oidc-issuer': 'https://token.actions.githubusercontent.com',
+    };
+    const r = await runAction(verify, { GITHUB_EVENT_PATH: eventFile });
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toMatch(
+      /::error::Verifying signatures from GitHub's Sigstore instance \(`sigstore: auto`: the repository is private\) needs GitHub's trusted root/,
+    );
+    expect(r.stdout).toMatch(/`tuf-mirror: https:\/\/tuf-repo\.github\.com`/);
+    // Nothing was asked of the registry or a TUF mirror: the refusal comes from the inputs.
+    expect(r.stdout).not.toMatch(/tuf-repo-cdn\.sigstore\.dev/);
+    // Given a root, the same verify goes past the inputs and judges the image (unsigned: refused for that).
+    const unsigned = await pushBaseImage(registry, 'acme/unsigned-private', 'v1');
+    const given = await runAction(
+      {
+        ...verify,
+        image: `${registry.host}/acme/unsigned-private@${unsigned.indexDigest}`,
+        'trusted-root': trustedRootFile,
+      },
+      { GITHUB_EVENT_PATH: eventFile },
+    );
+    expect(given.code).not.toBe(0);
+    expect(given.stdout).not.toMatch(/needs GitHub's trusted root/);
+    expect(given.stdout).toMatch(/NO_SIGNATURES|no signature/i);
+  });
+
   it('reports an image that does not exist against the image input', async () => {
     const r = await runAction(
       { image: `${registry.host}/acme/missing:v1`, sigstore: sigstore.sigstoreSpec },

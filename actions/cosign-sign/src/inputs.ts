@@ -161,9 +161,26 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     }
     if (!inputs['public-key']) {
       validateCertificatePolicy(certificatePolicy(inputs), (field) => `\`${POLICY_INPUTS[field] ?? field}\``);
+      refuseGithubInstanceWithoutRoot(inputs);
     }
   }
   return inputs;
+}
+
+/**
+ * Keyless signatures from GitHub's Sigstore instance (what a private repository signs with by default) chain to
+ * GitHub's trusted root, not the public-good one built in here: verifying them against the default would fail on
+ * every image with a chain error. Say so up front, and what to give.
+ */
+function refuseGithubInstanceWithoutRoot(inputs: Inputs): void {
+  if (inputs.sigstore.name !== 'github' || inputs['trust-given']) return;
+  const why = inputs.sigstore.chosenBy ? ` (\`sigstore: auto\`: ${inputs.sigstore.chosenBy})` : '';
+  throw new ConfigurationError(
+    'INVALID_CONFIGURATION',
+    `Verifying signatures from GitHub's Sigstore instance${why} needs GitHub's trusted root, which is not built in: ` +
+      'give `tuf-mirror: https://tuf-repo.github.com` with its initial root.json as `tuf-root`, or a `trusted-root` file. ' +
+      'If this repository signs with the public-good instance instead, set `sigstore: public-good`',
+  );
 }
 
 /**
