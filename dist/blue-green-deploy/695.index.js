@@ -37,16 +37,8 @@ var src_errors = __webpack_require__(2105);
 
 
 
-/**
- * The six calls the deployer makes of client-node's KubernetesObjectApi (read, list, patch, create, replace,
- * delete), with the same signatures, paths, discovery cache and ApiException, sent with the kubeconfig's own
- * HTTPS options (credentials, CA, client certificate, proxy). client-node's class serializes through its
- * generated models: importing it carries every API group's model and client (14 MB of the bundle) for objects
- * the deployer keeps as plain JSON anyway. Bodies go out as given and come back as the server wrote them.
- */
 class KubeObjectApi {
     config;
-    /** Discovery (`/apis/GROUP/VERSION`) per apiVersion, fetched again when a kind is missing (a CRD added since). */
     resources = new Map();
     defaultNamespace;
     constructor(config) {
@@ -78,10 +70,6 @@ class KubeObjectApi {
     delete(spec, _pretty, dryRun) {
         return this.send('DELETE', spec, 'delete', { dryRun });
     }
-    /**
-     * `/apis/apps/v1/namespaces/NS/deployments/NAME`, as KubernetesObjectApi.specUriPath builds it, and the object
-     * with the context's namespace filled in where a namespaced one has none (what that class sends).
-     */
     async locate(spec, action) {
         const apiVersion = spec.apiVersion || 'v1';
         const kind = spec.kind;
@@ -125,7 +113,6 @@ class KubeObjectApi {
         const located = await this.locate(spec, action);
         return this.request(method, located.path, query, contentType ? { contentType, body: located.spec } : undefined);
     }
-    /** One API request: the parsed JSON of a 2xx answer, else an ApiException carrying the body (a Status). */
     async request(method, path, query, body) {
         const server = this.config.getCurrentCluster()?.server ?? '';
         const url = new URL(`${server.replace(/\/+$/, '')}${path}`);
@@ -141,7 +128,6 @@ class KubeObjectApi {
                     ? { 'Content-Type': body.contentType, 'Content-Length': String(payload.length) }
                     : {}),
             },
-            // The API server ends a request after 60 s itself; a connection silent that long is gone.
             timeout: 60_000,
         };
         await this.config.applyToHTTPSOptions(opts);
@@ -181,9 +167,7 @@ function flatHeaders(headers) {
 
 
 const FIELD_MANAGER = 'deliverkit';
-/** Managers whose fields an apply may take over: ours, and imperative kubectl edits (what adopting an app means). */
 const TAKEOVER_MANAGERS = /^(deliverkit(-[a-z]+)?|kubectl(-[a-z-]+)?|before-first-apply)$/;
-/** The field conflicts of a server-side apply's 409 (Status details.causes of type FieldManagerConflict). */
 function fieldConflicts(e) {
     if (!(e instanceof exception/* ApiException */.U) || e.code !== 409)
         return undefined;
@@ -216,7 +200,6 @@ const STATUS_CODES = {
     503: 'UNAVAILABLE',
     504: 'UNAVAILABLE',
 };
-/** Turns client-node's ApiException (whose body is the Status object) into a KubeApiError with the Status message. */
 function toKubeApiError(e, what) {
     if (!(e instanceof exception/* ApiException */.U))
         return e;
@@ -226,7 +209,6 @@ function toKubeApiError(e, what) {
             body = JSON.parse(body);
         }
         catch {
-            // Not a Status object: keep the text.
         }
     }
     const status = body && typeof body === 'object' ? body : {};
@@ -237,16 +219,9 @@ function toKubeApiError(e, what) {
     const message = status.message ?? (typeof body === 'string' && body ? body : `HTTP ${e.code}`);
     return new src_errors/* KubeApiError */.W(code, `${what}: ${message}`, e.code, reason, { cause: e });
 }
-/** JSON round trip: client-node returns model instances with Date fields; the deployer works on plain JSON. */
 function plain(v) {
     return JSON.parse(JSON.stringify(v));
 }
-/**
- * The deployer's only door to a cluster: generic reads, server-side apply and deletes through
- * KubeObjectApi (KubernetesObjectApi's calls without its models), the API server's service proxy for
- * probes, and a log of every call (for the "API calls per deploy" figure and for proving a dry run wrote
- * nothing).
- */
 class KubeClient {
     config;
     dryRun;
@@ -289,7 +264,6 @@ class KubeClient {
     get server() {
         return this.config.getCurrentCluster()?.server ?? '';
     }
-    /** Called before every write (apply, create, replace, delete): the deploy lock's guard throws once it is lost. */
     beforeWrite;
     record(verb, kind, name, dryRun = false) {
         if (['apply', 'create', 'replace', 'delete'].includes(verb) && kind !== 'Lease')
@@ -297,7 +271,6 @@ class KubeClient {
         this.calls.push({ verb, kind, name, dryRun });
         this.logger.debug(`KubeClient.${verb}: ${kind}${name ? `/${name}` : ''}${dryRun ? ' (dryRun=All)' : ''}`);
     }
-    /** Reads one object; undefined when it does not exist. */
     async get(apiVersion, kind, namespace, name) {
         this.record('get', kind, name);
         try {
@@ -319,12 +292,6 @@ class KubeClient {
             throw toKubeApiError(e, `listing ${kind} in ${namespace}`);
         }
     }
-    /**
-     * Server-side apply as `fieldManager`, never forcing blindly: a first apply without force; on a field conflict,
-     * the fields are taken over only when every other owner is one of ours (`deliverkit*`) or an imperative kubectl
-     * (`force`, the default). A conflict with any other manager — a GitOps controller (Argo CD, Flux), Helm, an
-     * operator — fails with FIELD_CONFLICT naming the managers and fields, so two tools never fight over a field.
-     */
     async apply(obj, options = {}) {
         const what = `applying ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
         const once = async (force) => {
@@ -360,7 +327,6 @@ class KubeClient {
             throw toKubeApiError(e, `creating ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
         }
     }
-    /** PUT with the object's resourceVersion: a CONFLICT error when someone wrote in between. */
     async replace(obj) {
         this.record('replace', obj.kind, obj.metadata.name, this.dryRun);
         try {
@@ -381,13 +347,6 @@ class KubeClient {
             throw toKubeApiError(e, `deleting ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
         }
     }
-    /**
-     * Lists a collection (`/apis/apps/v1/namespaces/NS/deployments`, with a label or field selector), then watches
-     * it from the list's resourceVersion, calling `evaluate` with the live set after the list and after every event
-     * until it returns a value (resolved) or throws (rejected), or `timeoutMs` passes (resolves undefined). A watch
-     * the server ends, or one whose resourceVersion expired (410), is resumed by a fresh list: one list and one watch
-     * per wait in the common case, whatever the wait's length.
-     */
     async watchUntil(path, selector, evaluate, timeoutMs) {
         const deadline = Date.now() + timeoutMs;
         const kind = path.split('/').pop() ?? path;
@@ -404,7 +363,6 @@ class KubeClient {
                     status = JSON.parse(res.body);
                 }
                 catch {
-                    // not a Status
                 }
                 throw new src_errors/* KubeApiError */.W(STATUS_CODES[res.status] ?? 'UNKNOWN', `listing ${path}: ${status.message ?? `HTTP ${res.status}`}`, res.status, status.reason);
             }
@@ -426,7 +384,6 @@ class KubeClient {
                     resolve(r);
                 };
                 const timer = setTimeout(() => finish({}), Math.max(0, deadline - Date.now()));
-                // One evaluation at a time, in event order.
                 let queue = Promise.resolve();
                 new watch/* Watch */.o(this.config)
                     .watch(path, { ...selector, resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true }, (type, obj) => {
@@ -451,7 +408,6 @@ class KubeClient {
                         }
                     });
                 }, (err) => void queue.then(() => {
-                    // A refused watch (RBAC: the Role lacks `watch`) is an error; a closed or broken stream resumes.
                     const code = err?.statusCode;
                     if (code && code !== 410 && code < 500) {
                         finish({
@@ -478,18 +434,12 @@ class KubeClient {
         }
         return undefined;
     }
-    /**
-     * An HTTP request to a Service through the API server's service proxy
-     * (`/api/v1/namespaces/NS/services/NAME:PORT/proxy/PATH`): reaches in-cluster Services from a
-     * runner with nothing but the kubeconfig. Never throws for HTTP statuses.
-     */
     async proxy(namespace, service, port, path, options = {}) {
         this.record('proxy', 'Service', service);
         const target = `${service}${port !== undefined ? `:${port}` : ''}`;
         const url = new URL(`${this.server.replace(/\/+$/, '')}/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(target)}/proxy${path.startsWith('/') ? path : `/${path}`}`);
         return this.request(url, options);
     }
-    /** A plain HTTP(S) request, with the kubeconfig's credentials only when the URL is the API server's. */
     async request(url, options = {}) {
         const opts = {
             method: options.method ?? 'GET',

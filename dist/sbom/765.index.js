@@ -1,8 +1,8 @@
-export const id = 886;
-export const ids = [886];
+export const id = 765;
+export const ids = [765];
 export const modules = {
 
-/***/ 4886:
+/***/ 1765:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -20,91 +20,21 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var core = __webpack_require__(3636);
 // EXTERNAL MODULE: ./packages/action-kit/src/logger.ts
 var src_logger = __webpack_require__(6718);
-// EXTERNAL MODULE: ./packages/action-kit/src/errors.ts
-var errors = __webpack_require__(1901);
 // EXTERNAL MODULE: ./packages/action-kit/src/image-record.ts
 var image_record = __webpack_require__(6923);
-;// CONCATENATED MODULE: ./packages/action-kit/src/summary.ts
-
-/**
- * Builds job summary markdown. GitHub renders the summary as GFM; this escapes table cells so a
- * user value with `|` or a newline cannot break the table.
- */
-class SummaryBuilder {
-    parts = [];
-    heading(text, level = 2) {
-        this.parts.push(`${'#'.repeat(level)} ${text}\n`);
-        return this;
-    }
-    paragraph(text) {
-        this.parts.push(`${text}\n`);
-        return this;
-    }
-    table(header, rows) {
-        const line = (cells) => `| ${cells.map(escapeCell).join(' | ')} |`;
-        this.parts.push([line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') + '\n');
-        return this;
-    }
-    code(text, lang = '') {
-        const fence = text.includes('```') ? '````' : '```';
-        this.parts.push(`${fence}${lang}\n${text}\n${fence}\n`);
-        return this;
-    }
-    details(label, body) {
-        this.parts.push(`<details><summary>${escapeHtml(label)}</summary>\n\n${body}\n</details>\n`);
-        return this;
-    }
-    plan(plan) {
-        this.parts.push(renderPlan(plan));
-        return this;
-    }
-    toMarkdown() {
-        return this.parts.join('\n');
-    }
-    /** Appends to GITHUB_STEP_SUMMARY; a no-op outside a runner (no summary file). */
-    async write() {
-        if (!process.env.GITHUB_STEP_SUMMARY)
-            return;
-        await core/* summary */.z.addRaw(this.toMarkdown()).write();
-    }
-}
-/** The dry-run plan every action prints: a table of what would happen, nothing written. */
-function renderPlan(plan) {
-    const builder = new SummaryBuilder().heading(`Plan: ${plan.title}`, 3);
-    if (plan.steps.length === 0)
-        builder.paragraph('Nothing to do: everything is already in place.');
-    else
-        builder.table(['#', 'Action', 'Target', 'Detail'], plan.steps.map((s, i) => [String(i + 1), s.action, s.target, s.detail ?? '']));
-    for (const note of plan.notes ?? [])
-        builder.paragraph(note);
-    return builder.toMarkdown();
-}
-/** Plain-text rendering of a plan for logs. */
-function formatPlanText(plan) {
-    const lines = [`Plan: ${plan.title}`];
-    if (plan.steps.length === 0)
-        lines.push('  nothing to do');
-    plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.action} ${s.target}${s.detail ? ` (${s.detail})` : ''}`));
-    for (const note of plan.notes ?? [])
-        lines.push(`  ${note}`);
-    return lines.join('\n');
-}
-function escapeCell(text) {
-    return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+tool-cache@4.0.0/node_modules/@actions/tool-cache/lib/tool-cache.js + 2 modules
-var tool_cache = __webpack_require__(8694);
-;// CONCATENATED MODULE: ./packages/action-kit/src/tools.ts
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(8522);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js + 1 modules
+var lib = __webpack_require__(343);
+// EXTERNAL MODULE: ./packages/action-kit/src/errors.ts
+var errors = __webpack_require__(1901);
+;// CONCATENATED MODULE: ./packages/action-kit/src/artifact-upload.ts
 
 
 
@@ -112,90 +42,226 @@ var tool_cache = __webpack_require__(8694);
 
 
 
-class ToolInstallError extends errors/* BaseError */.Cf {
+
+class ArtifactUploadError extends errors/* BaseError */.Cf {
 }
-/**
- * Installs a pinned CLI on a GitHub runner: the runner's tool cache first, then the Actions cache,
- * then a download whose sha256 must match the pinned one. A mismatch never reaches the tool cache.
- */
-async function installTool(spec, logger = src_logger/* silentLogger */.qq) {
-    const arch = spec.arch ?? process.arch;
-    const cached = tool_cache/* find */.I6(spec.name, spec.version, arch);
-    if (cached)
-        return { path: await executable(cached, spec), source: 'tool-cache' };
-    // The Actions cache client (with the Azure Storage SDK, about 2 MB bundled) only once the runner's tool cache
-    // misses: a step that never installs a tool does not load it (#17).
-    const cache = await __webpack_require__.e(/* import() */ 202).then(__webpack_require__.bind(__webpack_require__, 3202));
-    const cacheKey = `deliverkit-tool-${spec.name}-${spec.version}-${arch}-${spec.sha256.slice(0, 16)}`;
-    const cacheDirPath = external_node_path_.join(process.env.RUNNER_TOOL_CACHE ?? '', spec.name, spec.version, arch);
-    if (cache.isFeatureAvailable()) {
-        try {
-            if (await cache.restoreCache([cacheDirPath], cacheKey)) {
-                logger.debug(`installTool: ${spec.name} ${spec.version} restored from the Actions cache`);
-                return { path: await executable(cacheDirPath, spec), source: 'actions-cache' };
+const SERVICE = 'github.actions.results.api.v1.ArtifactService';
+const BLOB_SERVICE_VERSION = '2026-02-06';
+const BLOCK_SIZE = 8 * 1024 * 1024;
+const ATTEMPTS = 5;
+const INVALID_NAME_CHARACTERS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
+async function uploadArtifact(name, files, rootDirectory, options) {
+    const logger = options.logger ?? src_logger/* silentLogger */.qq;
+    if (!name)
+        throw new ArtifactUploadError('NAME_INVALID', 'The artifact name is empty');
+    const bad = INVALID_NAME_CHARACTERS.find((c) => name.includes(c));
+    if (bad)
+        throw new ArtifactUploadError('NAME_INVALID', `The artifact name is not valid: ${name}. It contains ${JSON.stringify(bad)}; names may not contain ${INVALID_NAME_CHARACTERS.map((c) => JSON.stringify(c)).join(' ')}`);
+    const { token, resultsUrl } = options.runtime;
+    if (!token)
+        throw new ArtifactUploadError('RUNTIME_MISSING', 'Unable to get the ACTIONS_RUNTIME_TOKEN env variable');
+    if (!resultsUrl)
+        throw new ArtifactUploadError('RUNTIME_MISSING', 'Unable to get the ACTIONS_RESULTS_URL env variable');
+    const ids = backendIds(token);
+    const zip = await zipFiles(files, rootDirectory);
+    const http = new lib/* HttpClient */.Qq('deliverkit-sbom');
+    const delay = options.retryDelayMs ?? 3000;
+    const twirp = async (method, body) => {
+        const url = new URL(`/twirp/${SERVICE}/${method}`, resultsUrl).href;
+        return retrying(`${method}`, ATTEMPTS, delay, logger, async () => {
+            const res = await http.post(url, JSON.stringify(body), {
+                'Content-Type': 'application/json',
+                Authorization: `Bearer ${token}`,
+            });
+            const text = await res.readBody();
+            const status = res.message.statusCode ?? 0;
+            if (status >= 200 && status < 300)
+                return JSON.parse(text);
+            let detail = '';
+            try {
+                detail = String(JSON.parse(text).msg ?? '');
             }
-        }
-        catch (e) {
-            logger.debug(`installTool: cache restore failed: ${(0,errors/* getErrorMessage */.u1)(e)}`);
-        }
+            catch {
+            }
+            throw new HttpStatusError(status, `${method}: HTTP ${status}${detail ? `: ${detail}` : ''}`);
+        });
+    };
+    const field = (o, snake, camel) => o[snake] ?? o[camel];
+    const created = await twirp('CreateArtifact', {
+        workflow_run_backend_id: ids.run,
+        workflow_job_run_backend_id: ids.job,
+        name,
+        mime_type: 'application/zip',
+        version: 7,
+    });
+    const uploadUrl = field(created, 'signed_upload_url', 'signedUploadUrl');
+    if (created.ok !== true || typeof uploadUrl !== 'string')
+        throw new ArtifactUploadError('SERVICE_FAILED', 'CreateArtifact: response from backend was not ok');
+    logger.info(`Uploading artifact: ${name}.zip (${zip.length} bytes)`);
+    const blockIds = [];
+    for (let offset = 0, i = 0; offset < zip.length || i === 0; offset += BLOCK_SIZE, i++) {
+        const id = Buffer.from(`deliverkit-block-${String(i).padStart(6, '0')}`).toString('base64');
+        blockIds.push(id);
+        await putBlob(http, withQuery(uploadUrl, { comp: 'block', blockid: id }), zip.subarray(offset, offset + BLOCK_SIZE), {}, delay, logger);
     }
-    let downloaded;
-    try {
-        downloaded = await tool_cache/* downloadTool */.bq(spec.url);
-    }
-    catch (e) {
-        throw new ToolInstallError('DOWNLOAD_FAILED', `Could not download ${spec.name} ${spec.version} from ${spec.url}: ${(0,errors/* getErrorMessage */.u1)(e)}`, { cause: e });
-    }
-    const actual = await sha256File(downloaded);
-    if (actual !== spec.sha256.toLowerCase()) {
-        throw new ToolInstallError('CHECKSUM_MISMATCH', `Checksum mismatch for ${spec.name} ${spec.version} from ${spec.url}: expected sha256 ${spec.sha256}, got ${actual}. The download was discarded.`);
-    }
-    let dir;
-    if (spec.format === 'binary') {
-        dir = await tool_cache/* cacheFile */.NJ(downloaded, spec.binary, spec.name, spec.version, arch);
-    }
-    else {
-        const extracted = spec.format === 'zip' ? await tool_cache/* extractZip */.JE(downloaded) : await tool_cache/* extractTar */.nN(downloaded);
-        dir = await tool_cache/* cacheDir */.e8(extracted, spec.name, spec.version, arch);
-    }
-    const bin = await executable(dir, spec);
-    if (cache.isFeatureAvailable()) {
-        try {
-            await cache.saveCache([dir], cacheKey);
-        }
-        catch (e) {
-            logger.debug(`installTool: cache save failed: ${(0,errors/* getErrorMessage */.u1)(e)}`);
-        }
-    }
-    return { path: bin, source: 'download' };
+    const blockList = `<?xml version="1.0" encoding="utf-8"?><BlockList>${blockIds.map((id) => `<Latest>${id}</Latest>`).join('')}</BlockList>`;
+    await putBlob(http, withQuery(uploadUrl, { comp: 'blocklist' }), Buffer.from(blockList), { 'Content-Type': 'application/xml', 'x-ms-blob-content-type': 'application/zip' }, delay, logger);
+    const digest = (0,external_node_crypto_.createHash)('sha256').update(zip).digest('hex');
+    const finalized = await twirp('FinalizeArtifact', {
+        workflow_run_backend_id: ids.run,
+        workflow_job_run_backend_id: ids.job,
+        name,
+        size: String(zip.length),
+        hash: `sha256:${digest}`,
+    });
+    const id = field(finalized, 'artifact_id', 'artifactId');
+    if (finalized.ok !== true || id === undefined)
+        throw new ArtifactUploadError('SERVICE_FAILED', 'FinalizeArtifact: response from backend was not ok');
+    return { id: Number(id), size: zip.length, digest };
 }
-async function executable(dir, spec) {
-    const bin = external_node_path_.join(dir, spec.binary);
+class HttpStatusError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+async function retrying(what, attempts, delayMs, logger, operation) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await operation();
+        }
+        catch (e) {
+            const retryable = !(e instanceof HttpStatusError) || [429, 500, 502, 503, 504].includes(e.status);
+            if (!retryable)
+                throw new ArtifactUploadError('SERVICE_FAILED', `${what} failed: ${e.message}`, {
+                    cause: e,
+                });
+            if (attempt >= attempts)
+                throw new ArtifactUploadError('SERVICE_FAILED', `${what} failed after ${attempts} attempts: ${e.message}`, { cause: e });
+            const wait = delayMs * 2 ** (attempt - 1);
+            logger.info(`${what}: attempt ${attempt} of ${attempts} failed (${e.message}); retrying in ${wait} ms`);
+            await new Promise((r) => setTimeout(r, wait));
+        }
+    }
+}
+async function putBlob(http, url, body, headers, delayMs, logger) {
+    await retrying('blob upload', ATTEMPTS, delayMs, logger, async () => {
+        const res = await http.request('PUT', url, external_node_stream_.Readable.from([body]), {
+            ...headers,
+            'Content-Length': String(body.length),
+            'x-ms-version': BLOB_SERVICE_VERSION,
+        });
+        const text = await res.readBody();
+        const status = res.message.statusCode ?? 0;
+        if (status < 200 || status >= 300)
+            throw new HttpStatusError(status, `blob upload: HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    });
+}
+function withQuery(url, query) {
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(query))
+        u.searchParams.set(k, v);
+    return u.href;
+}
+function backendIds(token) {
+    let scp;
     try {
-        await (0,promises_.stat)(bin);
+        scp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).scp;
     }
     catch {
-        throw new ToolInstallError('BINARY_MISSING', `${spec.name} ${spec.version}: ${spec.binary} not found in the downloaded ${spec.format}`);
+        scp = undefined;
     }
-    await (0,promises_.chmod)(bin, 0o755);
-    return bin;
+    for (const scope of typeof scp === 'string' ? scp.split(' ') : []) {
+        const parts = scope.split(':');
+        if (parts[0] !== 'Actions.Results')
+            continue;
+        if (parts.length === 3 && parts[1] && parts[2])
+            return { run: parts[1], job: parts[2] };
+    }
+    throw new ArtifactUploadError('RUNTIME_MISSING', 'Failed to get backend IDs: the ACTIONS_RUNTIME_TOKEN has no Actions.Results scope');
 }
-function sha256File(file) {
-    return new Promise((resolve, reject) => {
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        (0,external_node_fs_.createReadStream)(file)
-            .on('data', (d) => hash.update(d))
-            .on('error', reject)
-            .on('end', () => resolve(hash.digest('hex')));
-    });
+async function zipFiles(files, root) {
+    const locals = [];
+    const central = [];
+    let offset = 0;
+    const names = new Set();
+    for (const file of files) {
+        const relative = external_node_path_default().relative(root, file);
+        if (!relative || relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+            throw new ArtifactUploadError('FILE_OUTSIDE_ROOT', `The file ${file} is not under the artifact's root directory ${root}`);
+        const name = relative.split((external_node_path_default()).sep).join('/');
+        if (names.has(name))
+            continue;
+        names.add(name);
+        const [data, info] = await Promise.all([(0,promises_.readFile)(file), (0,promises_.stat)(file)]);
+        const compressed = (0,external_node_zlib_.deflateRawSync)(data, { level: 6 });
+        if (data.length >= 0xffffffff || offset >= 0xffffffff || files.length >= 0xffff)
+            throw new ArtifactUploadError('TOO_LARGE', 'The SBOM artifact is too large for a zip without zip64');
+        const nameBytes = Buffer.from(name, 'utf8');
+        const crc = crc32(data);
+        const { time, date } = dosTime(info.mtime);
+        const local = Buffer.alloc(30);
+        local.writeUInt32LE(0x04034b50, 0);
+        local.writeUInt16LE(20, 4);
+        local.writeUInt16LE(0x0800, 6);
+        local.writeUInt16LE(8, 8);
+        local.writeUInt16LE(time, 10);
+        local.writeUInt16LE(date, 12);
+        local.writeUInt32LE(crc, 14);
+        local.writeUInt32LE(compressed.length, 18);
+        local.writeUInt32LE(data.length, 22);
+        local.writeUInt16LE(nameBytes.length, 26);
+        local.writeUInt16LE(0, 28);
+        const entry = Buffer.alloc(46);
+        entry.writeUInt32LE(0x02014b50, 0);
+        entry.writeUInt16LE((3 << 8) | 20, 4);
+        entry.writeUInt16LE(20, 6);
+        entry.writeUInt16LE(0x0800, 8);
+        entry.writeUInt16LE(8, 10);
+        entry.writeUInt16LE(time, 12);
+        entry.writeUInt16LE(date, 14);
+        entry.writeUInt32LE(crc, 16);
+        entry.writeUInt32LE(compressed.length, 20);
+        entry.writeUInt32LE(data.length, 24);
+        entry.writeUInt16LE(nameBytes.length, 28);
+        entry.writeUInt32LE(((0o100000 | (info.mode & 0o777)) << 16) >>> 0, 38);
+        entry.writeUInt32LE(offset, 42);
+        locals.push(local, nameBytes, compressed);
+        central.push(entry, nameBytes);
+        offset += local.length + nameBytes.length + compressed.length;
+    }
+    const directory = Buffer.concat(central);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(names.size, 8);
+    end.writeUInt16LE(names.size, 10);
+    end.writeUInt32LE(directory.length, 12);
+    end.writeUInt32LE(offset, 16);
+    return Buffer.concat([...locals, directory, end]);
+}
+function dosTime(d) {
+    const year = Math.max(1980, d.getFullYear());
+    return {
+        time: (d.getHours() << 11) | (d.getMinutes() << 5) | Math.floor(d.getSeconds() / 2),
+        date: ((year - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate(),
+    };
+}
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++)
+        c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+});
+function crc32(data) {
+    let c = 0xffffffff;
+    for (const byte of data)
+        c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
 }
 
 ;// CONCATENATED MODULE: ./packages/action-kit/src/outputs.ts
 
-/**
- * Sets every key as a plain output (objects as JSON, undefined skipped) and, with `json`, one more
- * output holding the whole record as JSON — what downstream jobs parse with fromJSON().
- */
 function setOutputs(record, options = {}) {
     for (const [key, value] of Object.entries(record)) {
         if (value === undefined)
@@ -219,197 +285,13 @@ function formatOutput(value) {
 var record = __webpack_require__(2081);
 // EXTERNAL MODULE: ./packages/oci/src/registry-auths.ts + 14 modules
 var registry_auths = __webpack_require__(5769);
-;// CONCATENATED MODULE: ./packages/oci/src/plan.ts
+;// CONCATENATED MODULE: ./packages/sbom/src/errors.ts
 
-
-/**
- * Parses one destination line, `registry/repo:tag1,tag2` (Docker normalisation applies; no tag means
- * "the source's tag if it had one, else digest only"). Digests are refused: a copy keeps the source's.
- */
-function parseDestination(line, input = 'destinations') {
-    const text = line.trim();
-    const lastSlash = text.lastIndexOf('/');
-    const colon = text.lastIndexOf(':');
-    let name = text;
-    let tags = [];
-    if (text.includes('@')) {
-        throw new InputError(input, `Destination "${text}" in ${input} has a digest; give tags only (the copy keeps the source digest)`);
-    }
-    if (colon > lastSlash) {
-        name = text.slice(0, colon);
-        tags = text
-            .slice(colon + 1)
-            .split(',')
-            .map((t) => t.trim());
-    }
-    const parsed = parseReference(tags[0] ? `${name}:${tags[0]}` : name, { input });
-    for (const tag of tags.slice(1))
-        parseReference(`${name}:${tag}`, { input });
-    return { registry: parsed.registry, repository: parsed.repository, tags };
-}
-/** Parses the multiline `destinations` input; blank lines and `#` comments are skipped. */
-function parseDestinations(text, input = 'destinations') {
-    const lines = text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'));
-    if (lines.length === 0)
-        throw new InputError(input, `${input} is empty: give at least one registry/repository:tag line`, 'INPUT_REQUIRED');
-    const destinations = lines.map((l) => parseDestination(l, input));
-    const seen = new Set();
-    for (const d of destinations) {
-        const key = `${d.registry}/${d.repository}`;
-        if (seen.has(key))
-            throw new InputError(input, `Destination ${key} appears twice in ${input}; put all its tags on one line`);
-        seen.add(key);
-    }
-    return destinations;
-}
-/**
- * Decides, per blob and destination, skip / mount / upload, reading each source blob at most once:
- * destinations on the source's registry mount from the source; destinations sharing another
- * registry get one upload and mount from that peer (or from a peer that already has the blob).
- */
-function planCopy(input) {
-    const blobs = input.blobs.map((blob) => {
-        const plan = {
-            digest: blob.digest,
-            size: blob.size,
-            skip: [],
-            mountFromSource: [],
-            upload: [],
-            mountFromPeer: [],
-        };
-        const byRegistry = new Map();
-        input.destinations.forEach((d, i) => {
-            if (d.blobs.has(blob.digest)) {
-                plan.skip.push(i);
-                return;
-            }
-            if (d.registry === input.source.registry && d.repository !== input.source.repository) {
-                plan.mountFromSource.push(i);
-                return;
-            }
-            const group = byRegistry.get(d.registry) ?? [];
-            group.push(i);
-            byRegistry.set(d.registry, group);
-        });
-        for (const [registry, group] of byRegistry) {
-            const holder = input.destinations.findIndex((d) => d.registry === registry && d.blobs.has(blob.digest));
-            const from = holder >= 0 ? holder : group[0];
-            if (holder < 0)
-                plan.upload.push(from);
-            for (const i of group)
-                if (i !== from)
-                    plan.mountFromPeer.push({ destination: i, from });
-        }
-        return plan;
-    });
-    const manifests = input.manifests.map((m) => {
-        const plan = { digest: m.digest, mediaType: m.mediaType, push: [], skip: [] };
-        input.destinations.forEach((d, i) => (d.manifests.has(m.digest) ? plan.skip : plan.push).push(i));
-        return plan;
-    });
-    const tags = input.tags.map((t) => {
-        const current = input.destinations[t.destination]?.tags.get(t.tag);
-        return { ...t, action: current === undefined ? 'create' : current === t.digest ? 'unchanged' : 'update' };
-    });
-    return { blobs, manifests, tags };
-}
-/** The plan as rows for a dry-run summary (action-kit's renderPlan shape). */
-function describePlan(plan, destinations) {
-    const name = (i) => `${destinations[i].registry}/${destinations[i].repository}`;
-    const steps = [];
-    for (const b of plan.blobs) {
-        const short = `${b.digest.slice(0, 19)}… (${formatBytes(b.size)})`;
-        for (const i of b.upload)
-            steps.push({ action: 'upload blob', target: name(i), detail: short });
-        for (const i of b.mountFromSource)
-            steps.push({ action: 'mount blob', target: name(i), detail: `${short} from source` });
-        for (const m of b.mountFromPeer)
-            steps.push({
-                action: 'mount blob',
-                target: name(m.destination),
-                detail: `${short} from ${name(m.from)}`,
-            });
-        for (const i of b.skip)
-            steps.push({ action: 'skip blob', target: name(i), detail: `${short} already present` });
-    }
-    for (const m of plan.manifests) {
-        for (const i of m.push)
-            steps.push({ action: 'push manifest', target: name(i), detail: m.digest });
-        for (const i of m.skip)
-            steps.push({ action: 'skip manifest', target: name(i), detail: `${m.digest} already present` });
-    }
-    for (const t of plan.tags) {
-        steps.push({
-            action: t.action === 'unchanged' ? 'keep tag' : `${t.action} tag`,
-            target: `${name(t.destination)}:${t.tag}`,
-            detail: t.digest,
-        });
-    }
-    return steps;
-}
-function formatBytes(n) {
-    if (n < 1024)
-        return `${n} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = n / 1024;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value.toFixed(1)} ${units[unit]}`;
+class errors_SbomError extends errors/* BaseError */.Cf {
 }
 
-// EXTERNAL MODULE: ./packages/oci/src/reference.ts
-var src_reference = __webpack_require__(6895);
-// EXTERNAL MODULE: ./packages/oci/src/errors.ts
-var src_errors = __webpack_require__(6787);
-// EXTERNAL MODULE: ./packages/sbom/src/errors.ts
-var sbom_src_errors = __webpack_require__(5095);
-// EXTERNAL MODULE: ./packages/sbom/src/image.ts
-var src_image = __webpack_require__(5723);
-;// CONCATENATED MODULE: ./packages/sbom/src/registry-image.ts
-
-
-
-/** A BlobStore over @deliverkit/oci: manifests and blobs are digest-verified by the client as they stream. */
-function registryStore(registries, ref) {
-    const client = registries.client(ref.registry);
-    return {
-        manifest: async (digest) => (await client.getManifest(ref.repository, digest)).bytes,
-        blob: (d) => client.fetchBlob(ref.repository, d),
-        openBlob: async (d) => client.openBlob(ref.repository, d),
-    };
-}
-/**
- * Resolves `image` (by tag or digest) on its registry and returns one LayerSource per platform
- * asked for. The only network-facing part of the package: everything after it reads LayerSources.
- */
-async function openRegistryImage(registries, image, options = {}) {
-    const reference = typeof image === 'string' ? (0,src_reference/* parseReference */.F2)(image, { input: options.input ?? 'image' }) : image;
-    const client = registries.client(reference.registry);
-    const notFound = (e) => {
-        if (e instanceof src_errors/* RegistryError */.g && e.code === 'NOT_FOUND') {
-            throw new sbom_src_errors/* SbomError */.S('IMAGE_NOT_FOUND', `${reference.name}@${reference.reference} was not found`, {
-                cause: e,
-            });
-        }
-        throw e;
-    };
-    const digest = reference.digest ??
-        (await client.getManifest(reference.repository, reference.reference).catch(notFound)).descriptor.digest;
-    const sources = await (0,src_image/* resolveImage */.AT)(registryStore(registries, reference), reference.name, digest, {
-        ...options,
-        tag: options.tag ?? reference.tag,
-    }).catch(notFound);
-    return { reference, digest, sources };
-}
-
-// EXTERNAL MODULE: ./packages/action-kit/src/exec.ts + 1 modules
-var exec = __webpack_require__(762);
+// EXTERNAL MODULE: ./packages/oci-core/src/platform.ts
+var src_platform = __webpack_require__(9845);
 // EXTERNAL MODULE: ./packages/action-kit/src/limits.ts
 var src_limits = __webpack_require__(7642);
 // EXTERNAL MODULE: ./node_modules/.pnpm/packageurl-js@2.0.1/node_modules/packageurl-js/index.js
@@ -426,11 +308,6 @@ var deprecated = __webpack_require__(1554);
 
 
 const byLowerId = new Map([...spdx_license_ids, ...deprecated].map((id) => [id.toLowerCase(), id]));
-/**
- * Names packages use that are not SPDX ids: Debian's copyright-format short names, Python trove
- * classifiers and common spellings. Only mappings that are unambiguous; `BSD` or `GPL` without a
- * version stay unmapped (kept as declared text) rather than guessed.
- */
 const ALIASES = {
     expat: 'MIT',
     'mit license': 'MIT',
@@ -501,12 +378,10 @@ function mapSingle(name) {
     if (!trimmed)
         return undefined;
     const lower = trimmed.toLowerCase();
-    // Trove classifiers: "License :: OSI Approved :: MIT License" → the last segment.
     const classifier = lower.startsWith('license ::') ? lower.split('::').pop().trim() : lower;
     const candidate = ALIASES[classifier] ?? byLowerId.get(classifier);
     if (candidate)
         return candidate;
-    // Debian writes "GPL-2+" but also "GPL-2.0+"; SPDX's deprecated "+" ids are valid, map them forward.
     const plus = /^(.*)\+$/.exec(classifier);
     if (plus) {
         const id = byLowerId.get(`${plus[1]}-or-later`) ?? byLowerId.get(`${plus[1]}.0-or-later`);
@@ -515,16 +390,10 @@ function mapSingle(name) {
     }
     return undefined;
 }
-/**
- * Maps a declared license to a valid SPDX expression when that can be done without guessing.
- * Handles plain ids in any case, aliases, and Debian's `a or b` / `a and b` / `a, b` combinations;
- * a `with <exception>` clause is kept only when it is a valid SPDX exception.
- */
 function toSpdxExpression(declared) {
     const text = declared.trim();
     if (!text)
         return undefined;
-    // Aliases first: Debian's "LGPL-2.1" is a deprecated SPDX id too, but means LGPL-2.1-only.
     const alias = ALIASES[text.toLowerCase()];
     if (alias)
         return alias;
@@ -555,7 +424,6 @@ function toSpdxExpression(declared) {
     const joined = expression.length === 1 ? expression[0].replace(/^\((.*)\)$/, '$1') : expression.join(' OR ');
     return isValidExpression(joined) ? joined : undefined;
 }
-/** Declarations from raw strings: trimmed, de-duplicated, each with its SPDX mapping when one exists. */
 function declareLicenses(values) {
     const seen = new Set();
     const out = [];
@@ -575,10 +443,6 @@ function declareLicenses(values) {
 function locationOf(file) {
     return { path: file.path, layerDigest: file.layerDigest };
 }
-/**
- * A stable id, unique within one catalog, usable as a CycloneDX bom-ref and (after the writer's
- * prefix) an SPDX id: ecosystem, a readable name part, and a hash of purl and location.
- */
 function packageId(ecosystem, name, purl, path) {
     const hash = (0,external_node_crypto_.createHash)('sha256').update(`${purl}\0${path}`).digest('hex').slice(0, 12);
     const readable = name
@@ -648,7 +512,6 @@ const osReleaseSelector = {
     selects: (path) => PATHS.includes(path),
     maxBytes: src_limits/* CATALOGER_FILE_BYTES */.Us['os-release'],
 };
-/** Parses os-release(5): `KEY=value` lines, values optionally quoted with shell-style escapes. */
 function parseOsRelease(text) {
     const out = {};
     for (const raw of text.split(/\r?\n/)) {
@@ -669,7 +532,6 @@ function parseOsRelease(text) {
     }
     return out;
 }
-/** The distro from /etc/os-release, or /usr/lib/os-release when /etc's is absent or a dangling link. */
 function detectDistro(fs) {
     for (const path of PATHS) {
         const file = fs.resolve(path);
@@ -689,7 +551,6 @@ function detectDistro(fs) {
     }
     return undefined;
 }
-/** The purl `distro` qualifier: `debian-12`, `alpine-3.19.1`; codename when there is no version. */
 function distroQualifier(distro) {
     if (!distro)
         return undefined;
@@ -704,7 +565,6 @@ function distroQualifier(distro) {
 
 
 const INSTALLED = ['/lib/apk/db/installed', '/usr/lib/apk/db/installed'];
-/** The apk installed db: blank-line separated records of `X:value` lines (P name, V version, L license, …). */
 function parseApkInstalled(text) {
     const entries = [];
     let current;
@@ -721,7 +581,6 @@ function parseApkInstalled(text) {
         if (line[1] !== ':')
             continue;
         const key = line[0];
-        // File lists (F:, R:, a:, Z:) repeat per file; only the package-level fields are wanted.
         if (!current.fields.has(key))
             current.fields.set(key, line.slice(2));
     }
@@ -729,7 +588,6 @@ function parseApkInstalled(text) {
         entries.push(current);
     return entries;
 }
-/** `so:libc.musl-x86_64.so.1`, `musl>=1.2`, `!conflict` → the name to resolve, or undefined. */
 function dependencyName(token) {
     if (token.startsWith('!'))
         return undefined;
@@ -827,7 +685,6 @@ const apkCataloger = {
 const STATUS = '/var/lib/dpkg/status';
 const STATUS_D = /^\/var\/lib\/dpkg\/status\.d\/[^/]+$/;
 const COPYRIGHT = /^\/usr\/share\/doc\/([^/]+)\/copyright$/;
-/** dpkg states whose files are on disk; `config-files` and `not-installed` entries are history only. */
 const PRESENT_STATES = new Set([
     'installed',
     'half-configured',
@@ -835,10 +692,6 @@ const PRESENT_STATES = new Set([
     'triggers-awaited',
     'triggers-pending',
 ]);
-/**
- * Licenses from /usr/share/doc/<pkg>/copyright. Machine-readable files (DEP-5) name them in
- * `License:` fields; older free-form files usually point at /usr/share/common-licenses/<name>.
- */
 function parseDebianCopyright(text) {
     const names = [];
     const paragraphs = parseParagraphs(text);
@@ -914,7 +767,6 @@ const dpkgCataloger = {
     selectors: [
         {
             name: 'dpkg-status',
-            // distroless also writes <pkg>.md5sums beside each entry in status.d.
             selects: (path) => path === STATUS || (STATUS_D.test(path) && !path.endsWith('.md5sums')),
             maxBytes: src_limits/* CATALOGER_FILE_BYTES */.Us['dpkg-status'],
         },
@@ -947,9 +799,6 @@ const dpkgCataloger = {
                 qualifiers.arch = e.arch;
             if (qualifierDistro)
                 qualifiers.distro = qualifierDistro;
-            // A binNMU (`Source: bash (5.2.15-2)` for bash 5.2.15-2+b8) is built from a source version other than its
-            // own: name that version even when the source is named like the package, as Debian's security tracker
-            // (and syft) key on the source version.
             const rebuilt = e.sourceVersion !== undefined && e.sourceVersion !== e.version;
             if (e.source && (e.source !== e.name || rebuilt)) {
                 qualifiers.upstream = rebuilt ? `${e.source}@${e.sourceVersion}` : e.source;
@@ -975,7 +824,6 @@ const dpkgCataloger = {
                 properties,
             };
         });
-        // Depends/Pre-Depends → edges to the installed package satisfying each group (by name or Provides).
         const byName = new Map();
         for (const [i, e] of entries.entries())
             byName.set(e.name, packages[i]);
@@ -1003,9 +851,7 @@ const dpkgCataloger = {
 
 const ELF_MAGIC = Uint8Array.from([0x7f, 0x45, 0x4c, 0x46]);
 const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
-/** Go wraps the module info in 16-byte sentinels so it can be found by scanning; strip them. */
 const SENTINEL_LENGTH = 16;
-/** Thrown for a Go binary whose build info this parser does not read (pre-1.18 pointer format). */
 class UnsupportedGoBuildInfo extends Error {
 }
 function elfSections(buf) {
@@ -1052,7 +898,6 @@ function readVarint(buf, pos) {
     }
     throw new Error('truncated varint in Go build info');
 }
-/** Where the `\xff Go buildinf:` header starts: the `.go.buildinfo` section, else a 16-byte-aligned scan. */
 function findBuildInfo(buf) {
     const section = elfSections(buf)?.find((s) => s.name === '.go.buildinfo');
     if (section && section.offset + 32 <= buf.length) {
@@ -1066,7 +911,6 @@ function findBuildInfo(buf) {
     }
     return -1;
 }
-/** Parses the module lines of runtime/debug.BuildInfo's text form. */
 function parseModInfo(text) {
     const info = { deps: [], settings: {} };
     let last;
@@ -1102,11 +946,6 @@ function parseModInfo(text) {
     }
     return info;
 }
-/**
- * The build info Go ≥ 1.18 embeds in every binary: after the 16-byte header (`\xff Go buildinf:`,
- * pointer size, flags) come two varint-length-prefixed strings, the Go version and the module info.
- * Returns undefined for an ELF file that is not a Go binary.
- */
 function parseGoBuildInfo(buf) {
     const at = findBuildInfo(buf);
     if (at === -1)
@@ -1127,12 +966,7 @@ function parseGoBuildInfo(buf) {
     }
     return { goVersion, ...parseModInfo(mod) };
 }
-/** What the Go linker records for a main module built from a work tree, not a tagged module version. */
 const DEVEL_VERSION = '(devel)';
-/**
- * `(devel)` is Go's placeholder for "no version", not a version: a purl carrying it would be matched against
- * advisories as one, so the purl leaves the version out (as syft does); the package keeps Go's text.
- */
 function golangPurl(path, version) {
     const slash = path.lastIndexOf('/');
     const namespace = slash > 0 ? path.slice(0, slash) : undefined;
@@ -1140,11 +974,6 @@ function golangPurl(path, version) {
     const purlVersion = version && version !== DEVEL_VERSION ? version : undefined;
     return new packageurl_js.PackageURL('golang', namespace, name, purlVersion, undefined, undefined).toString();
 }
-/**
- * Go binaries: the main module, every dependency module (replacements applied, as the linker
- * did) and the Go standard library, all from the embedded build info. The main module depends on
- * every other one; the build info records no finer graph.
- */
 const golangCataloger = {
     name: 'golang',
     ecosystem: 'golang',
@@ -1202,8 +1031,6 @@ const golangCataloger = {
     },
 };
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __webpack_require__(8522);
 ;// CONCATENATED MODULE: ./packages/sbom/src/catalogers/java.ts
 
 
@@ -1214,7 +1041,6 @@ var external_node_zlib_ = __webpack_require__(8522);
 function archiveBudget(limits = {}) {
     return { limits: (0,src_limits/* resolveLimits */.fW)(limits), inflated: 0, warnings: [] };
 }
-/** The central directory of a ZIP held in memory (ZIP64 included); undefined when it is not a ZIP. */
 function zipEntries(buf) {
     const EOCD = 0x06054b50;
     let eocd = -1;
@@ -1252,37 +1078,35 @@ function zipEntries(buf) {
             size: buf.readUInt32LE(p + 24),
             localOffset: buf.readUInt32LE(p + 42),
         };
-        // ZIP64 extended information: the 0xffffffff fields, in order, as 8-byte values.
         let x = p + 46 + nameLength;
-        const extraEnd = x + extraLength;
+        const extraEnd = Math.min(x + extraLength, buf.length);
         while (x + 4 <= extraEnd) {
             const id = buf.readUInt16LE(x);
             const length = buf.readUInt16LE(x + 2);
             if (id === 0x0001) {
                 let q = x + 4;
-                const next = () => {
-                    const v = Number(buf.readBigUInt64LE(q));
+                const fieldEnd = Math.min(q + length, extraEnd);
+                const next = (v) => {
+                    if (q + 8 > fieldEnd)
+                        return v;
+                    const value = Number(buf.readBigUInt64LE(q));
                     q += 8;
-                    return v;
+                    return value;
                 };
                 if (entry.size === 0xffffffff)
-                    entry.size = next();
+                    entry.size = next(entry.size);
                 if (entry.compressedSize === 0xffffffff)
-                    entry.compressedSize = next();
+                    entry.compressedSize = next(entry.compressedSize);
                 if (entry.localOffset === 0xffffffff)
-                    entry.localOffset = next();
+                    entry.localOffset = next(entry.localOffset);
             }
             x += 4 + length;
         }
         entries.push(entry);
-        p = extraEnd + commentLength;
+        p = p + 46 + nameLength + extraLength + commentLength;
     }
     return entries;
 }
-/**
- * One entry's bytes: stored or deflated; anything else is refused. Inflating counts against the budget's
- * archive-unpacked-bytes, and never produces more than the entry declares.
- */
 function readZipEntry(buf, entry, budget = archiveBudget(), archivePath = 'archive') {
     const p = entry.localOffset;
     if (p + 30 > buf.length || buf.readUInt32LE(p) !== 0x04034b50)
@@ -1302,13 +1126,12 @@ function readZipEntry(buf, entry, budget = archiveBudget(), archivePath = 'archi
     }
     throw new Error(`${entry.name}: compression method ${entry.method} is not supported`);
 }
-/** `Key: value` lines of a JAR manifest's main section (72-byte lines continue with a leading space). */
 function parseManifest(text) {
     const out = new Map();
     let last;
     for (const line of text.split(/\r?\n/)) {
         if (line === '')
-            break; // the main section ends at the first blank line
+            break;
         if (line.startsWith(' ') && last) {
             out.set(last, `${out.get(last)}${line.slice(1)}`);
             continue;
@@ -1333,16 +1156,11 @@ function parseProperties(text) {
     }
     return out;
 }
-/** `commons-lang3-3.14.0.jar` → name and version; the version starts at the first `-<digit>`. */
 function fromFileName(path) {
     const base = path.slice(path.lastIndexOf('/') + 1).replace(/\.(?:jar|war|ear|jpi|hpi)$/, '');
     const m = /^(.+?)-(\d[^/]*)$/.exec(base);
     return m ? { name: m[1], version: m[2] } : undefined;
 }
-/**
- * The artifacts of an archive and of the archives nested in it: each `META-INF/maven/<g>/<a>/pom.properties`
- * (a shaded jar has several); else the manifest's Implementation-/Bundle- headers; else the file name.
- */
 function readJavaArchive(buf, archivePath, depth = 0, budget = archiveBudget()) {
     const entries = zipEntries(buf);
     if (!entries)
@@ -1413,7 +1231,6 @@ function readJavaArchive(buf, archivePath, depth = 0, budget = archiveBudget()) 
             out.push(...readJavaArchive(readZipEntry(buf, e, budget, archivePath), inner, depth + 1, budget));
         }
         catch (error) {
-            // A bound reached is reported; a nested file named .jar that is not an archive has nothing to list.
             if (error instanceof src_limits/* LimitError */.oC) {
                 budget.warnings.push(error.message);
                 if (error.limit === 'archive-unpacked-bytes')
@@ -1423,11 +1240,6 @@ function readJavaArchive(buf, archivePath, depth = 0, budget = archiveBudget()) 
     }
     return out;
 }
-/**
- * `pkg:maven/<groupId>/<artifactId>@<version>`. Without a groupId (an archive with no pom.properties) the
- * coordinates are not guessed — a wrong groupId would match another project's advisories — and the purl is
- * `pkg:generic/<name>@<version>`.
- */
 function mavenPurl(a) {
     if (!a.groupId)
         return new packageurl_js.PackageURL('generic', null, a.artifactId, a.version, null, null).toString();
@@ -1442,7 +1254,6 @@ const javaCataloger = {
             selects: (path, entry) => entry.type === 'file' && /\.(?:jar|war|ear|jpi|hpi)$/.test(path),
             maxBytes: src_limits/* CATALOGER_FILE_BYTES */.Us['java-archive'],
             magic: Uint8Array.from([0x50, 0x4b]),
-            // Reduced to its artifacts while the layer streams: the archive itself is never kept.
             extract: (content, path, limits) => {
                 const budget = archiveBudget(limits);
                 try {
@@ -1495,6 +1306,8 @@ const javaCataloger = {
     },
 };
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(542);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
@@ -1507,12 +1320,6 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 
 
 
-// rpm ≥ 4.16 (RHEL/UBI 9, Fedora ≥ 33, Amazon Linux 2023, SUSE) keeps its database in SQLite: a table
-// `Packages(hnum, blob)` whose blobs are rpm headers. SQLite is read with Node's own `node:sqlite` (Node
-// ≥ 22.13; GitHub's node24 runtime has it) — no native module to bundle; the header format is parsed here
-// (rpm's lib/header.c: index entries, then a data store), since no maintained npm library reads it.
-// The older Berkeley DB `Packages` (RHEL ≤ 8, Amazon Linux 2) and SUSE's ndb `Packages.db` are not read:
-// they stay in the summary's "not catalogued" list.
 const DB_PATHS = ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite'];
 function sqlite() {
     const get = process.getBuiltinModule;
@@ -1523,7 +1330,6 @@ function sqlite() {
         return undefined;
     }
 }
-/** Whether this Node.js can read rpm's SQLite database (node:sqlite, Node ≥ 22.13). */
 function rpmSqliteSupported() {
     return sqlite() !== undefined;
 }
@@ -1541,7 +1347,6 @@ const TAG = {
     SOURCERPM: 1044,
 };
 const TYPE = { INT32: 4, STRING: 6, STRING_ARRAY: 8, I18NSTRING: 9 };
-/** An rpm header blob as rpmdb.sqlite stores it: il, dl, il × (tag, type, offset, count), data store. */
 function parseRpmHeader(blob) {
     const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
     if (buf.length < 8)
@@ -1603,7 +1408,6 @@ function parseRpmHeader(blob) {
     }
     return out;
 }
-/** Every header of an rpmdb.sqlite (with its -wal beside it, when the image has one). */
 function readRpmDatabase(db, wal) {
     const mod = sqlite();
     if (!mod)
@@ -1614,7 +1418,6 @@ function readRpmDatabase(db, wal) {
         (0,external_node_fs_.writeFileSync)(file, db);
         if (wal && wal.length > 0)
             (0,external_node_fs_.writeFileSync)(`${file}-wal`, wal);
-        // A private copy: SQLite may replay the WAL into it, the image is never touched.
         const database = new mod.DatabaseSync(file);
         try {
             return database
@@ -1630,7 +1433,6 @@ function readRpmDatabase(db, wal) {
         (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
     }
 }
-/** `openssl-3.0.7-24.el9.src.rpm` → `openssl`. */
 function sourceName(sourceRpm) {
     return /^(.+)-[^-]+-[^-]+\.(?:no)?src\.rpm$/.exec(sourceRpm)?.[1];
 }
@@ -1666,7 +1468,6 @@ const rpmCataloger = {
                 continue;
             }
             for (const h of headers) {
-                // gpg-pubkey entries are imported signing keys, not packages.
                 if (!h.name || !h.version || h.name === 'gpg-pubkey')
                     continue;
                 const version = h.release ? `${h.version}-${h.release}` : h.version;
@@ -1712,7 +1513,6 @@ const rpmCataloger = {
 
 const npm_INSTALLED = /\/node_modules\/(?:@[^/]+\/)?[^/@][^/]*\/package\.json$/;
 const str = (v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-/** `license: "MIT"`, legacy `license: {type}` and `licenses: [{type}]`. */
 function licenseStrings(json) {
     const out = [];
     const one = (v) => {
@@ -1753,7 +1553,6 @@ function parseJson(file, ctx) {
         return undefined;
     }
 }
-/** The directory a package lives in → the directory Node's resolver searches from (its own). */
 function resolveDependency(fromDir, name, installed) {
     for (let dir = fromDir;; dir = external_node_path_.posix.dirname(dir)) {
         if (external_node_path_.posix.basename(dir) !== 'node_modules') {
@@ -1765,11 +1564,6 @@ function resolveDependency(fromDir, name, installed) {
             return undefined;
     }
 }
-/**
- * Installed packages from node_modules/<name>/package.json (any depth, scoped or not), and each
- * application's own package.json (outside node_modules) as a package whose dependencies point at
- * what Node would resolve. A package-lock.json beside an app adds `resolved`/`integrity`.
- */
 const npmCataloger = {
     name: 'npm',
     ecosystem: 'npm',
@@ -1783,7 +1577,6 @@ const npmCataloger = {
             name: 'npm-app',
             selects: (path) => (path.endsWith('/package.json') || path.endsWith('/package-lock.json')) &&
                 !path.includes('/node_modules/') &&
-                // Distro-owned JS assets (e.g. /usr/share/javascript) are not applications.
                 !path.startsWith('/usr/share/') &&
                 !path.startsWith('/proc/') &&
                 !path.startsWith('/sys/'),
@@ -1829,7 +1622,6 @@ const npmCataloger = {
                 purl = new packageurl_js.PackageURL('npm', at > 0 ? name.slice(0, at) : undefined, at > 0 ? name.slice(at + 1) : name, version, undefined, undefined).toString();
             }
             catch (e) {
-                // A name no registry would accept (`@/`, found by the property tests, #19): one package skipped, not the SBOM.
                 ctx.warn(`${file.path}: skipped an npm package.json whose name is not a package name (${e.message})`);
                 return undefined;
             }
@@ -1897,12 +1689,7 @@ const npmCataloger = {
 const METADATA = /\/[^/]+\.dist-info\/METADATA$/;
 const PKG_INFO = /\/[^/]+\.egg-info\/PKG-INFO$/;
 const EGG_INFO_FILE = /\/[^/]+\.egg-info$/;
-/** PEP 503 normalisation, used to match Requires-Dist names to installed distributions. */
 const normalisePythonName = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
-/**
- * The license of a distribution, most specific first: PEP 639 `License-Expression`, then a short
- * `License` field (long ones are whole license texts pasted in), then license classifiers.
- */
 function licenseValues(fields, classifiers) {
     const expression = fields.get('License-Expression');
     if (expression)
@@ -1928,7 +1715,6 @@ const pythonCataloger = {
         for (const file of ctx.fs.list('python-metadata')) {
             if (!file.content)
                 continue;
-            // Core metadata is an email header block; the body (long description) follows the first blank line.
             const header = parseParagraphs(file.content.toString('utf8'), { stopAtFirstBlank: true })[0];
             const name = header?.fields.get('Name');
             const version = header?.fields.get('Version');
@@ -1961,7 +1747,6 @@ const pythonCataloger = {
                 },
             });
         }
-        // Requires-Dist resolves within the same site-packages directory, as the import system would.
         const bySite = new Map();
         for (const f of found)
             bySite.set(`${f.siteDir}\0${normalisePythonName(f.pkg.name)}`, f.pkg);
@@ -1980,10 +1765,6 @@ const pythonCataloger = {
 
 ;// CONCATENATED MODULE: ./packages/sbom/src/catalogers/uncatalogued.ts
 
-/**
- * Ecosystems the native engine finds but does not read. Reported so the summary can say plainly
- * what the SBOM leaves out, instead of an SBOM that silently lists nothing for them.
- */
 const DETECTORS = [
     {
         id: 'rpm-bdb',
@@ -1992,7 +1773,6 @@ const DETECTORS = [
         selects: (p) => /^\/(?:var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(?:Packages|Packages\.db)$/.test(p),
     },
     {
-        // rpmdb.sqlite is read where node:sqlite exists (Node ≥ 22.13, GitHub's node24), reported otherwise.
         id: 'rpm-sqlite',
         ecosystem: 'rpm',
         reason: 'rpmdb.sqlite needs Node.js ≥ 22.13 (node:sqlite) to be read; this action runs on node24',
@@ -2033,8 +1813,6 @@ function findUncatalogued(fs) {
     return out;
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(7075);
 ;// CONCATENATED MODULE: ./packages/sbom/src/decompress.ts
 
 
@@ -2043,18 +1821,8 @@ var external_node_stream_ = __webpack_require__(7075);
 const GZIP_MAGIC = [0x1f, 0x8b];
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 const startsWith = (buf, magic) => magic.every((b, i) => buf[i] === b);
-/**
- * The compression ratio is checked only past this many unpacked bytes: a small layer of text or of a
- * sparse file may legitimately compress 100-fold, and costs nothing to read; a bomb shows its ratio
- * long before it has done harm.
- */
 const RATIO_GRACE_BYTES = 1024 * 1024 * 1024;
-/**
- * Output chunk of the decoders. zlib's default (16 KiB) means one thread-pool round trip and one callback per
- * 16 KiB: for a 340 MB layer that is ~20 000 of them, a third of the engine's time. 256 KiB cuts that 16-fold.
- */
 const DECODER_CHUNK = 256 * 1024;
-/** zlib gained zstd in Node 22.15 / 23.8. GitHub's node24 runtime has it; Node 20 does not. */
 function zstdFactory() {
     const create = external_node_zlib_.createZstdDecompress;
     return typeof create === 'function' ? (options) => create(options) : undefined;
@@ -2062,16 +1830,11 @@ function zstdFactory() {
 function zstdSupported() {
     return zstdFactory() !== undefined;
 }
-/**
- * Decompresses a layer blob by sniffing its first bytes, not by trusting the media type (Docker
- * v2 manifests call every layer gzip; some registries mislabel). Uncompressed tars pass through.
- */
 async function* decompressLayer(blob, counts = { compressed: 0, uncompressed: 0 }, bound = {}) {
     const maxBytes = bound.limits?.['layer-unpacked-bytes'] ?? src_limits/* DEFAULT_LIMITS */.dR['layer-unpacked-bytes'];
     const maxRatio = bound.limits?.['layer-compression-ratio'] ?? src_limits/* DEFAULT_LIMITS */.dR['layer-compression-ratio'];
     const what = bound.layer ?? 'layer';
     const grace = bound.ratioGraceBytes ?? RATIO_GRACE_BYTES;
-    /** Throws once the layer has unpacked past a bound; called before each chunk is handed on. */
     const check = () => {
         if (counts.uncompressed > maxBytes) {
             throw new src_limits/* LimitError */.oC('layer-unpacked-bytes', maxBytes, what, `unpacked more than ${maxBytes} bytes`);
@@ -2085,15 +1848,13 @@ async function* decompressLayer(blob, counts = { compressed: 0, uncompressed: 0 
     while (!first.done && first.value.length === 0)
         first = await iterator.next();
     if (first.done)
-        throw new sbom_src_errors/* SbomError */.S('LAYER_NOT_TAR', 'the layer blob is empty: not a tar archive');
+        throw new errors_SbomError('LAYER_NOT_TAR', 'the layer blob is empty: not a tar archive');
     const head = Buffer.from(first.value);
     let compression = 'none';
     if (startsWith(head, GZIP_MAGIC))
         compression = 'gzip';
     else if (startsWith(head, ZSTD_MAGIC))
         compression = 'zstd';
-    // Errors of the blob source (network, digest mismatch) pass through unchanged; only the
-    // decoder's own errors mean the bytes are not what they claim to be.
     let sourceError;
     async function* raw() {
         counts.compressed += head.length;
@@ -2128,7 +1889,7 @@ async function* decompressLayer(blob, counts = { compressed: 0, uncompressed: 0 
     else {
         const create = zstdFactory();
         if (!create) {
-            throw new sbom_src_errors/* SbomError */.S('UNSUPPORTED_COMPRESSION', `zstd-compressed layers need Node.js >= 22.15 (GitHub runs this action on node24, which has it); ` +
+            throw new errors_SbomError('UNSUPPORTED_COMPRESSION', `zstd-compressed layers need Node.js >= 22.15 (GitHub runs this action on node24, which has it); ` +
                 `this Node.js ${process.version} cannot decompress them`);
         }
         decoder = create({ chunkSize: DECODER_CHUNK });
@@ -2148,9 +1909,9 @@ async function* decompressLayer(blob, counts = { compressed: 0, uncompressed: 0 
     catch (e) {
         if (sourceError !== undefined)
             throw sourceError;
-        if (e instanceof sbom_src_errors/* SbomError */.S || e instanceof src_limits/* LimitError */.oC)
+        if (e instanceof errors_SbomError || e instanceof src_limits/* LimitError */.oC)
             throw e;
-        throw new sbom_src_errors/* SbomError */.S('LAYER_NOT_TAR', `the ${compression} layer could not be decompressed: ${String(e)}`, {
+        throw new errors_SbomError('LAYER_NOT_TAR', `the ${compression} layer could not be decompressed: ${String(e)}`, {
             cause: e,
         });
     }
@@ -2163,13 +1924,11 @@ async function* decompressLayer(blob, counts = { compressed: 0, uncompressed: 0 
 
 
 const BLOCK = 512;
-/** Pulls exact byte counts out of an async chunk stream without re-copying whole chunks. */
 class ByteReader {
     source;
     chunks = [];
     buffered = 0;
     ended = false;
-    /** Bytes handed out or skipped so far. */
     position = 0;
     constructor(source) {
         this.source = source;
@@ -2189,7 +1948,6 @@ class ByteReader {
             }
         }
     }
-    /** Up to `n` bytes; fewer only at end of stream. */
     async read(n) {
         await this.fill(n);
         const take = Math.min(n, this.buffered);
@@ -2220,7 +1978,6 @@ class ByteReader {
         this.position += take;
         return out;
     }
-    /** Discards `n` bytes; returns how many were actually there. */
     async skip(n) {
         let left = n;
         while (left > 0) {
@@ -2250,7 +2007,6 @@ function cString(buf, start, end) {
     return buf.toString('utf8', start, nul === -1 || nul > end ? end : nul);
 }
 function parseNumber(buf, start, end) {
-    // GNU base-256: high bit of the first byte set, big-endian two's complement in the rest.
     if ((buf[start] & 0x80) !== 0) {
         let value = buf[start] & 0x7f;
         for (let i = start + 1; i < end; i++)
@@ -2296,8 +2052,8 @@ function parsePax(body) {
 function entryType(flag) {
     switch (flag) {
         case 0:
-        case 0x30: // '0'
-        case 0x37: // '7' contiguous file
+        case 0x30:
+        case 0x37:
             return 'file';
         case 0x31:
             return 'hardlink';
@@ -2305,24 +2061,19 @@ function entryType(flag) {
             return 'symlink';
         case 0x35:
             return 'directory';
-        case 0x78: // 'x'
+        case 0x78:
             return 'pax';
-        case 0x67: // 'g'
+        case 0x67:
             return 'pax-global';
-        case 0x4c: // 'L'
+        case 0x4c:
             return 'gnu-longname';
-        case 0x4b: // 'K'
+        case 0x4b:
             return 'gnu-longlink';
         default:
             return 'other';
     }
 }
 const padding = (size) => (BLOCK - (size % BLOCK)) % BLOCK;
-/**
- * Yields each entry of a tar stream in order. A body the consumer did not read is skipped when
- * the next entry is requested. Throws SbomError LAYER_NOT_TAR on a bad header and LAYER_TRUNCATED
- * when the stream ends inside an entry.
- */
 async function* readTar(source, bound = {}) {
     const maxEntries = bound.limits?.['archive-entries'] ?? src_limits/* DEFAULT_LIMITS */.dR['archive-entries'];
     const maxHeader = src_limits/* DEFAULT_LIMITS */.dR['tar-header-bytes'];
@@ -2339,16 +2090,16 @@ async function* readTar(source, bound = {}) {
         const header = await reader.read(BLOCK);
         if (header.length === 0) {
             if (!sawHeader)
-                throw new sbom_src_errors/* SbomError */.S('LAYER_NOT_TAR', 'the layer is empty: not a tar archive');
-            return; // EOF without end-of-archive blocks: tolerated, as GNU tar does.
+                throw new errors_SbomError('LAYER_NOT_TAR', 'the layer is empty: not a tar archive');
+            return;
         }
         if (header.length < BLOCK) {
-            throw new sbom_src_errors/* SbomError */.S('LAYER_TRUNCATED', `the layer ends inside a tar header at byte ${headerOffset}`);
+            throw new errors_SbomError('LAYER_TRUNCATED', `the layer ends inside a tar header at byte ${headerOffset}`);
         }
         if (header.every((b) => b === 0))
-            return; // end-of-archive marker
+            return;
         if (!checksumMatches(header)) {
-            throw new sbom_src_errors/* SbomError */.S('LAYER_NOT_TAR', sawHeader
+            throw new errors_SbomError('LAYER_NOT_TAR', sawHeader
                 ? `bad tar header checksum at byte ${headerOffset}: the layer is corrupt`
                 : 'the layer is not a tar archive (bad header checksum at byte 0)');
         }
@@ -2356,16 +2107,15 @@ async function* readTar(source, bound = {}) {
         const kind = entryType(header[156]);
         let size = parseNumber(header, 124, 136);
         if (!Number.isSafeInteger(size) || size < 0) {
-            throw new sbom_src_errors/* SbomError */.S('LAYER_NOT_TAR', `bad size field in the tar header at byte ${headerOffset}`);
+            throw new errors_SbomError('LAYER_NOT_TAR', `bad size field in the tar header at byte ${headerOffset}`);
         }
         if (kind === 'pax' || kind === 'pax-global' || kind === 'gnu-longname' || kind === 'gnu-longlink') {
-            // These bodies are read into memory: a hostile tar could declare gigabytes.
             if (size > maxHeader) {
                 throw new src_limits/* LimitError */.oC('tar-header-bytes', maxHeader, `${what}, tar header at byte ${headerOffset}`, `a ${size}-byte extended header`);
             }
             const body = await reader.read(size);
             if (body.length < size)
-                throw new sbom_src_errors/* SbomError */.S('LAYER_TRUNCATED', 'the layer ends inside a tar entry');
+                throw new errors_SbomError('LAYER_TRUNCATED', 'the layer ends inside a tar entry');
             await reader.skip(padding(size));
             if (kind === 'pax')
                 pax = parsePax(body);
@@ -2388,10 +2138,9 @@ async function* readTar(source, bound = {}) {
         if (paxSize !== undefined) {
             size = /^[0-9]{1,16}$/.test(paxSize) ? Number(paxSize) : NaN;
             if (!Number.isSafeInteger(size)) {
-                throw new sbom_src_errors/* SbomError */.S('LAYER_NOT_TAR', `bad pax size ${JSON.stringify(paxSize.slice(0, 40))} at byte ${headerOffset}`);
+                throw new errors_SbomError('LAYER_NOT_TAR', `bad pax size ${JSON.stringify(paxSize.slice(0, 40))} at byte ${headerOffset}`);
             }
         }
-        // Old tars mark directories only by a trailing slash on a regular-file entry.
         let type = kind;
         if (type === 'file' && name.endsWith('/'))
             type = 'directory';
@@ -2400,7 +2149,6 @@ async function* readTar(source, bound = {}) {
         pax = {};
         longName = undefined;
         longLink = undefined;
-        // Hard links, symlinks and directories carry no body even when size is set (some writers do).
         const bodySize = type === 'file' || type === 'other' ? size : 0;
         let consumed = 0;
         let peeked;
@@ -2426,7 +2174,7 @@ async function* readTar(source, bound = {}) {
                 consumed = bodySize;
                 peeked = whole;
                 if (whole.length < bodySize) {
-                    throw new sbom_src_errors/* SbomError */.S('LAYER_TRUNCATED', `the layer ends inside the body of ${name}`);
+                    throw new errors_SbomError('LAYER_TRUNCATED', `the layer ends inside the body of ${name}`);
                 }
                 return whole;
             },
@@ -2434,7 +2182,7 @@ async function* readTar(source, bound = {}) {
         yield entry;
         const left = bodySize - consumed;
         if (left > 0 && (await reader.skip(left)) < left) {
-            throw new sbom_src_errors/* SbomError */.S('LAYER_TRUNCATED', `the layer ends inside the body of ${name}`);
+            throw new errors_SbomError('LAYER_TRUNCATED', `the layer ends inside the body of ${name}`);
         }
         await reader.skip(padding(bodySize));
     }
@@ -2446,7 +2194,6 @@ async function* readTar(source, bound = {}) {
 
 
 
-/** The files catalogers asked for, as they exist in the image's final (merged) filesystem. */
 class ImageFilesystem {
     files;
     layers;
@@ -2456,13 +2203,11 @@ class ImageFilesystem {
         this.layers = layers;
         this.warnings = warnings;
     }
-    /** Files chosen by one selector, sorted by path. */
     list(selector) {
         return [...this.files.values()]
             .filter((f) => f.selectedBy.includes(selector))
             .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     }
-    /** A kept file by path, following symlinks between kept files (at most 16 hops). */
     resolve(path) {
         let current = this.files.get(path);
         for (let hops = 0; current?.type === 'symlink' && hops < 16; hops++) {
@@ -2473,10 +2218,6 @@ class ImageFilesystem {
         return current?.type === 'file' ? current : undefined;
     }
 }
-/**
- * `a/./b`, `/a//b/` → `/a/b`. Returns undefined for paths that climb out of the root (`..`):
- * such tar entries are hostile or broken and are ignored, never resolved.
- */
 function normalizeImagePath(name) {
     const parts = [];
     for (const seg of name.split('/')) {
@@ -2490,18 +2231,10 @@ function normalizeImagePath(name) {
 }
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
-/**
- * Streams every layer once, bottom to top, and keeps only the files the selectors choose,
- * applying OCI layer semantics: a later layer's file replaces an earlier one, `.wh.<name>` deletes
- * `<name>` (and everything below it) from lower layers, and `.wh..wh..opq` hides everything lower
- * layers put in its directory. Nothing is written to disk.
- */
 async function indexFilesystem(source, selectors, options = {}) {
     const logger = options.logger ?? src_logger/* silentLogger */.qq;
     const limits = options.limits ?? {};
     const files = new Map();
-    // How many kept files live below each directory: lets a whiteout skip the prefix scan when it
-    // cannot hit anything (the common case for apt and npm clean-ups).
     const below = new Map();
     const warnings = [];
     const stats = [];
@@ -2527,7 +2260,6 @@ async function indexFilesystem(source, selectors, options = {}) {
         if (files.delete(path))
             track(path, -1);
     };
-    /** Delete `path` itself (unless `keepSelf`) and everything under it written by layers below `layerIndex`. */
     const hideLower = (path, layerIndex, keepSelf) => {
         const self = files.get(path);
         if (!keepSelf && self && self.layerIndex < layerIndex)
@@ -2564,8 +2296,6 @@ async function indexFilesystem(source, selectors, options = {}) {
                     const target = base.slice(WHITEOUT_PREFIX.length);
                     if (base === OPAQUE_MARKER)
                         hideLower(dir, layerIndex, true);
-                    // `.wh.` (nothing named), `.wh..` and `.wh...` would delete the directory itself or its parent: no
-                    // runtime applies them, so neither do we.
                     else if (target === '' || target === '.' || target === '..') {
                         warnings.push(`layer ${layer.digest}: ignored a whiteout that names no file: ${entry.name}`);
                     }
@@ -2573,9 +2303,15 @@ async function indexFilesystem(source, selectors, options = {}) {
                         hideLower(external_node_path_.posix.join(dir, target), layerIndex, false);
                     continue;
                 }
-                if (entry.type === 'directory' || entry.type === 'other')
+                if (entry.type === 'directory') {
+                    remove(path);
                     continue;
-                // A new file or link at this path replaces whatever lower layers had, including a directory.
+                }
+                if (entry.type === 'other') {
+                    hideLower(path, layerIndex, false);
+                    remove(path);
+                    continue;
+                }
                 if (files.has(path) || below.has(path))
                     hideLower(path, layerIndex, false);
                 if (entry.type === 'hardlink') {
@@ -2661,10 +2397,9 @@ async function indexFilesystem(source, selectors, options = {}) {
             }
         }
         catch (e) {
-            // Our own parse errors gain the layer's identity; the source's errors (network, digest) pass as they are.
             const message = `layer ${layerIndex + 1} of ${source.layers.length} (${layer.digest}): ${e.message}`;
-            if (e instanceof sbom_src_errors/* SbomError */.S)
-                throw new sbom_src_errors/* SbomError */.S(e.code, message, { cause: e });
+            if (e instanceof errors_SbomError)
+                throw new errors_SbomError(e.code, message, { cause: e });
             throw e;
         }
         logger.debug(`indexFilesystem: layer ${layer.digest} ${entries} entries, ${counts.uncompressed} bytes in ${Date.now() - started} ms`);
@@ -2701,11 +2436,6 @@ const catalogers = [
     golangCataloger,
     javaCataloger,
 ];
-const catalogedEcosystems = catalogers.map((c) => c.ecosystem);
-/**
- * Reads one platform of an image and lists its packages: streams each layer once, keeps only
- * the files the catalogers select, then runs every cataloger over the final filesystem.
- */
 async function catalogImage(source, options = {}) {
     const logger = options.logger ?? src_logger/* silentLogger */.qq;
     const active = catalogers.filter((c) => !options.ecosystems || options.ecosystems.includes(c.ecosystem));
@@ -2754,11 +2484,9 @@ const package_namespaceObject = {"rE":"0.1.0"};
 
 const TOOL_NAME = 'deliverkit-sbom';
 const TOOL_VERSION = package_namespaceObject.rE;
-/** `linux/arm64/v8` */
 function platformString(p) {
     return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
-/** A UUID (version 5 layout) derived from a seed, so reruns on the same image give the same ids. */
 function deterministicUuid(seed) {
     const h = (0,external_node_crypto_.createHash)('sha256').update(seed).digest();
     h[6] = (h[6] & 0x0f) | 0x50;
@@ -2766,7 +2494,6 @@ function deterministicUuid(seed) {
     const hex = h.subarray(0, 16).toString('hex');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-/** The document time: deterministic per image unless the caller asks otherwise. Second precision, UTC. */
 function documentTime(catalog, options) {
     let date = options.created;
     if (!date && catalog.config.created) {
@@ -2779,10 +2506,6 @@ function documentTime(catalog, options) {
 function documentSeed(catalog, options) {
     return options.uniqueSeed ?? `${catalog.subject.digest}\0${platformString(catalog.platform)}`;
 }
-/**
- * `pkg:oci/<last path segment>@sha256:…?arch=…&repository_url=<registry/repository>`, per the purl
- * spec's oci type (name lower-cased, full repository in the qualifier).
- */
 function imagePurl(catalog) {
     const { name, digest, tag } = catalog.subject;
     const last = name.split('/').pop().toLowerCase();
@@ -2804,8 +2527,6 @@ function imagePurl(catalog) {
 function licensesFor(component, declarations) {
     if (declarations.length === 0)
         return;
-    // CycloneDX allows either one expression or a list of licenses, never both: one expression when
-    // everything maps to SPDX, otherwise one entry per declaration (ids where possible, names else).
     if (declarations.every((d) => d.spdx)) {
         const spdx = declarations.map((d) => d.spdx);
         if (spdx.length === 1 && (0,dist_node_spdx.isSupportedSpdxId)(spdx[0])) {
@@ -2877,11 +2598,6 @@ function componentFor(pkg) {
     }
     return component;
 }
-/**
- * CycloneDX 1.6 JSON for one platform of an image: the image is `metadata.component` (type
- * container, pkg:oci purl), the OS a component of type operating-system, every package a
- * component with its location as properties, and `dependencies` from what the ecosystems record.
- */
 function toCycloneDx(catalog, options = {}) {
     const bom = new models.Bom({
         serialNumber: `urn:uuid:${deterministicUuid(`cyclonedx\0${documentSeed(catalog, options)}`)}`,
@@ -2938,7 +2654,6 @@ function toCycloneDx(catalog, options = {}) {
 
 const NOASSERTION = 'NOASSERTION';
 const spdxId = (kind, id) => `SPDXRef-${kind}-${id.replace(/[^A-Za-z0-9.-]+/g, '-')}`;
-/** SPDX text fields reject nothing, but the supplier must be `Person: …`/`Organization: …`. */
 const supplierOf = (value) => value ? `Person: ${value.replace(/\s+/g, ' ').trim()}` : undefined;
 function spdx_isUrl(value) {
     if (!value || /\s/.test(value))
@@ -2950,7 +2665,6 @@ function spdx_isUrl(value) {
         return false;
     }
 }
-/** Builds the `LicenseRef-…` registry for declarations that have no SPDX mapping. */
 class ExtractedLicenses {
     byText = new Map();
     ref(declared) {
@@ -3007,11 +2721,6 @@ function packageFor(pkg, extracted) {
     };
     return out;
 }
-/**
- * SPDX 2.3 JSON for one platform of an image, written by hand (no maintained npm library writes
- * it): the document DESCRIBES the image package (purpose CONTAINER, pkg:oci purl, manifest
- * digest as checksum), which CONTAINS the OS and every package; DEPENDS_ON where known.
- */
 function toSpdx(catalog, options = {}) {
     const extracted = new ExtractedLicenses();
     const imageId = spdxId('Image', catalog.subject.name);
@@ -3122,35 +2831,113 @@ function summarizeCatalog(catalog, topN = 5) {
     return { total: catalog.packages.length, byEcosystem, topLicenses, unlicensed };
 }
 
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+tool-cache@4.0.0/node_modules/@actions/tool-cache/lib/tool-cache.js + 2 modules
+var tool_cache = __webpack_require__(8694);
+;// CONCATENATED MODULE: ./packages/action-kit/src/tools.ts
+
+
+
+
+
+
+
+class ToolInstallError extends errors/* BaseError */.Cf {
+}
+async function installTool(spec, logger = src_logger/* silentLogger */.qq) {
+    const arch = spec.arch ?? process.arch;
+    const cached = tool_cache/* find */.I6(spec.name, spec.version, arch);
+    if (cached)
+        return { path: await executable(cached, spec), source: 'tool-cache' };
+    const cache = await __webpack_require__.e(/* import() */ 202).then(__webpack_require__.bind(__webpack_require__, 3202));
+    const cacheKey = `deliverkit-tool-${spec.name}-${spec.version}-${arch}-${spec.sha256.slice(0, 16)}`;
+    const cacheDirPath = external_node_path_.join(process.env.RUNNER_TOOL_CACHE ?? '', spec.name, spec.version, arch);
+    if (cache.isFeatureAvailable()) {
+        try {
+            if (await cache.restoreCache([cacheDirPath], cacheKey)) {
+                logger.debug(`installTool: ${spec.name} ${spec.version} restored from the Actions cache`);
+                return { path: await executable(cacheDirPath, spec), source: 'actions-cache' };
+            }
+        }
+        catch (e) {
+            logger.debug(`installTool: cache restore failed: ${(0,errors/* getErrorMessage */.u1)(e)}`);
+        }
+    }
+    let downloaded;
+    try {
+        downloaded = await tool_cache/* downloadTool */.bq(spec.url);
+    }
+    catch (e) {
+        throw new ToolInstallError('DOWNLOAD_FAILED', `Could not download ${spec.name} ${spec.version} from ${spec.url}: ${(0,errors/* getErrorMessage */.u1)(e)}`, { cause: e });
+    }
+    const actual = await sha256File(downloaded);
+    if (actual !== spec.sha256.toLowerCase()) {
+        throw new ToolInstallError('CHECKSUM_MISMATCH', `Checksum mismatch for ${spec.name} ${spec.version} from ${spec.url}: expected sha256 ${spec.sha256}, got ${actual}. The download was discarded.`);
+    }
+    let dir;
+    if (spec.format === 'binary') {
+        dir = await tool_cache/* cacheFile */.NJ(downloaded, spec.binary, spec.name, spec.version, arch);
+    }
+    else {
+        const extracted = spec.format === 'zip' ? await tool_cache/* extractZip */.JE(downloaded) : await tool_cache/* extractTar */.nN(downloaded);
+        dir = await tool_cache/* cacheDir */.e8(extracted, spec.name, spec.version, arch);
+    }
+    const bin = await executable(dir, spec);
+    if (cache.isFeatureAvailable()) {
+        try {
+            await cache.saveCache([dir], cacheKey);
+        }
+        catch (e) {
+            logger.debug(`installTool: cache save failed: ${(0,errors/* getErrorMessage */.u1)(e)}`);
+        }
+    }
+    return { path: bin, source: 'download' };
+}
+async function executable(dir, spec) {
+    const bin = external_node_path_.join(dir, spec.binary);
+    try {
+        await (0,promises_.stat)(bin);
+    }
+    catch {
+        throw new ToolInstallError('BINARY_MISSING', `${spec.name} ${spec.version}: ${spec.binary} not found in the downloaded ${spec.format}`);
+    }
+    await (0,promises_.chmod)(bin, 0o755);
+    return bin;
+}
+function sha256File(file) {
+    return new Promise((resolve, reject) => {
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        (0,external_node_fs_.createReadStream)(file)
+            .on('data', (d) => hash.update(d))
+            .on('error', reject)
+            .on('end', () => resolve(hash.digest('hex')));
+    });
+}
+
+// EXTERNAL MODULE: ./packages/action-kit/src/exec.ts + 1 modules
+var exec = __webpack_require__(762);
 ;// CONCATENATED MODULE: ./packages/sbom/src/syft.ts
 
-/**
- * syft's output format names for ours; syft writes several formats in one run with repeated
- * `-o FORMAT=PATH`.
- */
+
+
 const SYFT_FORMATS = {
     'spdx-json': 'spdx-json@2.3',
     'cyclonedx-json': 'cyclonedx-json@1.6',
 };
-/**
- * Arguments for `syft scan`: pulled straight from the registry (`registry:` scheme, no daemon),
- * for one platform, all formats in one pass. Credentials never go here: syft reads them from
- * SYFT_REGISTRY_AUTH_* environment variables or the Docker config (see syftEnvironment).
- */
 function syftScanArgs(request) {
     if (!/@sha256:[a-f0-9]{64}$/.test(request.image)) {
-        throw new Error(`syft must scan an image by digest, got ${request.image}`);
+        throw new errors_SbomError('INVALID_IMAGE', `syft must scan an image by digest, got ${request.image}`);
     }
-    const args = ['scan', `registry:${request.image}`, '--platform', (0,src_image/* platformText */.VQ)(request.platform), '--quiet'];
+    const args = [
+        'scan',
+        `registry:${request.image}`,
+        '--platform',
+        (0,src_platform/* formatPlatform */.Bq)(request.platform),
+        '--quiet',
+    ];
     for (const o of request.outputs)
         args.push('-o', `${SYFT_FORMATS[o.format]}=${o.path}`);
     return args;
 }
-/**
- * syft's registry settings as environment variables (its config keys upper-cased, documented in
- * syft's README): the only way a credential reaches it, never argv. syft takes one credential
- * this way; more registries need a Docker config file (DOCKER_CONFIG), which syft also reads.
- */
 function syftEnvironment(options) {
     const env = { SYFT_CHECK_FOR_APP_UPDATE: 'false' };
     if (options.credential) {
@@ -3164,16 +2951,50 @@ function syftEnvironment(options) {
     }
     return env;
 }
-/** The release asset syft publishes for a runner, for the action's tool installer. */
 function syftReleaseAsset(version, arch) {
     const goArch = arch === 'x64' || arch === 'amd64' ? 'amd64' : arch === 'arm64' ? 'arm64' : undefined;
     if (!goArch)
-        throw new Error(`syft has no linux release for ${arch}`);
+        throw new errors_SbomError('SYFT_UNAVAILABLE', `syft has no linux release for ${arch}`);
     const v = version.replace(/^v/, '');
     return {
         url: `https://github.com/anchore/syft/releases/download/v${v}/syft_${v}_linux_${goArch}.tar.gz`,
         binary: 'syft',
     };
+}
+class Syft {
+    path;
+    env;
+    logger;
+    constructor(path, env, logger = src_logger/* silentLogger */.qq) {
+        this.path = path;
+        this.env = env;
+        this.logger = logger;
+    }
+    static async install(options) {
+        const { release, auth } = options;
+        const logger = options.logger ?? src_logger/* silentLogger */.qq;
+        let path = 'syft';
+        if (release) {
+            const asset = syftReleaseAsset(release.version, options.arch ?? process.arch);
+            const version = release.version.replace(/^v/, '');
+            const spec = { name: 'syft', version, ...asset, sha256: release.sha256, format: 'tar.gz' };
+            path = (await installTool(spec, logger)).path;
+        }
+        const credential = auth?.username
+            ? { registry: auth.registry, username: auth.username, password: auth.password ?? '' }
+            : undefined;
+        return new Syft(path, syftEnvironment({ credential, insecure: auth?.insecure }), logger);
+    }
+    async scan(request) {
+        try {
+            await (0,exec/* exec */.m)(this.path, syftScanArgs(request), { env: this.env, stream: true, logger: this.logger });
+        }
+        catch (e) {
+            if (e.code === 'COMMAND_NOT_FOUND')
+                throw new errors_SbomError('SYFT_NOT_FOUND', `${this.path} was not found`, { cause: e });
+            throw e;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/sbom/src/generate.ts
@@ -3185,39 +3006,36 @@ function syftReleaseAsset(version, arch) {
 
 
 
-/** The file of one platform's SBOM in one format. */
 function sbomFilePath(outDir, source, format) {
-    return external_node_path_default().join(outDir, `${(0,src_image/* platformText */.VQ)(source.platform).replace(/\//g, '-')}.${formats/* FILE_EXTENSIONS */.Y0[format]}`);
+    return external_node_path_default().join(outDir, `${(0,src_platform/* platformSlug */.DN)(source.platform)}.${formats/* FILE_EXTENSIONS */.Y0[format]}`);
 }
 function filesOf(outDir, source, formats) {
     return Object.fromEntries(formats.map((f) => [f, sbomFilePath(outDir, source, f)]));
 }
-/** What generateSboms would write, without reading a layer (dry-run). */
 function planSboms(image, options) {
     return image.sources.map((s) => ({
-        platform: (0,src_image/* platformText */.VQ)(s.platform),
+        platform: (0,src_platform/* formatPlatform */.Bq)(s.platform),
         digest: s.subject.digest,
         files: filesOf(options.outDir, s, options.formats),
         uncatalogued: [],
         warnings: [],
     }));
 }
-/**
- * SBOMs for every platform of a resolved image. Every platform is read and rendered before the first file is
- * written: a layer that fails (a bound reached, a digest mismatch) leaves no SBOM of the other platforms behind to
- * be mistaken for a result.
- */
 async function generateSboms(image, options) {
     const logger = options.logger ?? src_logger/* silentLogger */.qq;
     const rendered = [];
     const results = [];
     for (const source of image.sources) {
-        const platform = (0,src_image/* platformText */.VQ)(source.platform);
+        const platform = (0,src_platform/* formatPlatform */.Bq)(source.platform);
         const files = filesOf(options.outDir, source, options.formats);
         const result = await logger.group(`SBOM for ${platform} (${source.subject.digest})`, async () => {
             if (options.engine === 'syft') {
                 await (0,promises_.mkdir)(options.outDir, { recursive: true });
-                await runSyft(`${image.reference.name}@${source.subject.digest}`, source, files, options, logger);
+                await (options.syft ?? new Syft('syft', {}, logger)).scan({
+                    image: `${image.reference.name}@${source.subject.digest}`,
+                    platform: source.platform,
+                    outputs: options.formats.map((format) => ({ format, path: files[format] })),
+                });
                 return { platform, digest: source.subject.digest, files, uncatalogued: [], warnings: [] };
             }
             const catalog = await catalogImage(source, { logger, limits: options.limits });
@@ -3245,410 +3063,311 @@ async function generateSboms(image, options) {
         await (0,promises_.writeFile)(file.path, file.text);
     return results;
 }
-async function runSyft(image, source, files, options, logger) {
-    const args = syftScanArgs({
-        image,
-        platform: source.platform,
-        outputs: options.formats.map((format) => ({ format, path: files[format] })),
-    });
+
+// EXTERNAL MODULE: ./packages/oci/src/reference.ts
+var src_reference = __webpack_require__(6895);
+// EXTERNAL MODULE: ./packages/oci/src/errors.ts
+var src_errors = __webpack_require__(6787);
+// EXTERNAL MODULE: ./packages/oci-core/src/digest.ts
+var src_digest = __webpack_require__(1858);
+// EXTERNAL MODULE: ./packages/oci-core/src/media-types.ts
+var media_types = __webpack_require__(2472);
+;// CONCATENATED MODULE: ./packages/sbom/src/image.ts
+
+
+
+
+function parseObject(bytes, what) {
+    let value;
     try {
-        await (0,exec/* exec */.m)(options.syft?.path ?? 'syft', args, { env: options.syft?.env ?? {}, stream: true, logger });
-    }
-    catch (e) {
-        if (e.code === 'COMMAND_NOT_FOUND') {
-            throw new errors/* ConfigurationError */.j1('MISSING_TOOL', 'syft not found. Set syft-version and syft-sha256 to install a pinned release, or use engine: native', { cause: e });
-        }
-        throw e;
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+http-client@4.0.1/node_modules/@actions/http-client/lib/index.js + 1 modules
-var lib = __webpack_require__(343);
-;// CONCATENATED MODULE: ./actions/sbom/src/artifact.ts
-// Uploads the SBOM files as one workflow artifact (a zip), the way @actions/artifact's uploadArtifact does it with
-// the v4 artifact service: CreateArtifact (Twirp JSON) for a signed upload URL, the zip put there as Azure block
-// blob blocks and committed with a block list, then FinalizeArtifact with the zip's size and sha256. That package
-// also carries download, listing, deletion, the Azure Storage SDK and archiver (1.9 MB of the sbom bundle, over
-// its 5 MB limit, #17) for these three requests and a zip of a few small files. HTTP goes through
-// @actions/http-client, which honours the runner's proxy settings as @actions/artifact does.
-
-
-
-
-
-
-
-const SERVICE = 'github.actions.results.api.v1.ArtifactService';
-/** The blob service version @azure/storage-blob 12.31 sends (what @actions/artifact 6.2.1 uploads with). */
-const BLOB_SERVICE_VERSION = '2026-02-06';
-const BLOCK_SIZE = 8 * 1024 * 1024;
-const ATTEMPTS = 5;
-/** Characters @actions/artifact refuses in an artifact name (NTFS and download limits). */
-const INVALID_NAME_CHARACTERS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
-/** `files` (under `rootDirectory`) zipped under their paths relative to it, uploaded as artifact `name`. */
-async function uploadArtifact(name, files, rootDirectory, options = {}) {
-    const env = options.env ?? process.env;
-    const logger = options.logger ?? src_logger/* silentLogger */.qq;
-    if (!name)
-        throw new Error('The artifact name is empty');
-    const bad = INVALID_NAME_CHARACTERS.find((c) => name.includes(c));
-    if (bad)
-        throw new Error(`The artifact name is not valid: ${name}. It contains ${JSON.stringify(bad)}; names may not contain ${INVALID_NAME_CHARACTERS.map((c) => JSON.stringify(c)).join(' ')}`);
-    const token = env.ACTIONS_RUNTIME_TOKEN;
-    const resultsUrl = env.ACTIONS_RESULTS_URL;
-    if (!token)
-        throw new Error('Unable to get the ACTIONS_RUNTIME_TOKEN env variable');
-    if (!resultsUrl)
-        throw new Error('Unable to get the ACTIONS_RESULTS_URL env variable');
-    const ids = backendIds(token);
-    const zip = await zipFiles(files, rootDirectory);
-    const http = new lib/* HttpClient */.Qq('deliverkit-sbom');
-    const delay = options.retryDelayMs ?? 3000;
-    const twirp = async (method, body) => {
-        const url = new URL(`/twirp/${SERVICE}/${method}`, resultsUrl).href;
-        return retrying(`${method}`, ATTEMPTS, delay, logger, async () => {
-            const res = await http.post(url, JSON.stringify(body), {
-                'Content-Type': 'application/json',
-                Authorization: `Bearer ${token}`,
-            });
-            const text = await res.readBody();
-            const status = res.message.statusCode ?? 0;
-            if (status >= 200 && status < 300)
-                return JSON.parse(text);
-            let detail = '';
-            try {
-                detail = String(JSON.parse(text).msg ?? '');
-            }
-            catch {
-                // not a Twirp error body
-            }
-            throw new HttpStatusError(status, `${method}: HTTP ${status}${detail ? `: ${detail}` : ''}`);
-        });
-    };
-    // The service answers in protobuf JSON: field names as declared (snake_case) or lowerCamelCase (act's server).
-    const field = (o, snake, camel) => o[snake] ?? o[camel];
-    const created = await twirp('CreateArtifact', {
-        workflow_run_backend_id: ids.run,
-        workflow_job_run_backend_id: ids.job,
-        name,
-        mime_type: 'application/zip',
-        version: 7,
-    });
-    const uploadUrl = field(created, 'signed_upload_url', 'signedUploadUrl');
-    if (created.ok !== true || typeof uploadUrl !== 'string')
-        throw new Error('CreateArtifact: response from backend was not ok');
-    logger.info(`Uploading artifact: ${name}.zip (${zip.length} bytes)`);
-    const blockIds = [];
-    for (let offset = 0, i = 0; offset < zip.length || i === 0; offset += BLOCK_SIZE, i++) {
-        const id = Buffer.from(`deliverkit-block-${String(i).padStart(6, '0')}`).toString('base64');
-        blockIds.push(id);
-        await putBlob(http, withQuery(uploadUrl, { comp: 'block', blockid: id }), zip.subarray(offset, offset + BLOCK_SIZE), {}, delay, logger);
-    }
-    const blockList = `<?xml version="1.0" encoding="utf-8"?><BlockList>${blockIds.map((id) => `<Latest>${id}</Latest>`).join('')}</BlockList>`;
-    await putBlob(http, withQuery(uploadUrl, { comp: 'blocklist' }), Buffer.from(blockList), { 'Content-Type': 'application/xml', 'x-ms-blob-content-type': 'application/zip' }, delay, logger);
-    const digest = (0,external_node_crypto_.createHash)('sha256').update(zip).digest('hex');
-    const finalized = await twirp('FinalizeArtifact', {
-        workflow_run_backend_id: ids.run,
-        workflow_job_run_backend_id: ids.job,
-        name,
-        size: String(zip.length),
-        hash: `sha256:${digest}`,
-    });
-    const id = field(finalized, 'artifact_id', 'artifactId');
-    if (finalized.ok !== true || id === undefined)
-        throw new Error('FinalizeArtifact: response from backend was not ok');
-    return { id: Number(id), size: zip.length, digest };
-}
-class HttpStatusError extends Error {
-    status;
-    constructor(status, message) {
-        super(message);
-        this.status = status;
-    }
-}
-/** Retries network errors and the statuses @actions/artifact retries (500, 502, 503, 504, 429). */
-async function retrying(what, attempts, delayMs, logger, operation) {
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await operation();
-        }
-        catch (e) {
-            const retryable = !(e instanceof HttpStatusError) || [429, 500, 502, 503, 504].includes(e.status);
-            if (!retryable)
-                throw new Error(`${what} failed: ${e.message}`, { cause: e });
-            if (attempt >= attempts)
-                throw new Error(`${what} failed after ${attempts} attempts: ${e.message}`, { cause: e });
-            const wait = delayMs * 2 ** (attempt - 1);
-            logger.info(`${what}: attempt ${attempt} of ${attempts} failed (${e.message}); retrying in ${wait} ms`);
-            await new Promise((r) => setTimeout(r, wait));
-        }
-    }
-}
-async function putBlob(http, url, body, headers, delayMs, logger) {
-    await retrying('blob upload', ATTEMPTS, delayMs, logger, async () => {
-        const res = await http.request('PUT', url, external_node_stream_.Readable.from([body]), {
-            ...headers,
-            'Content-Length': String(body.length),
-            'x-ms-version': BLOB_SERVICE_VERSION,
-        });
-        const text = await res.readBody();
-        const status = res.message.statusCode ?? 0;
-        if (status < 200 || status >= 300)
-            throw new HttpStatusError(status, `blob upload: HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`);
-    });
-}
-function withQuery(url, query) {
-    const u = new URL(url);
-    for (const [k, v] of Object.entries(query))
-        u.searchParams.set(k, v);
-    return u.href;
-}
-/** The run and job ids of the token's `Actions.Results:<run>:<job>` scope. */
-function backendIds(token) {
-    let scp;
-    try {
-        scp = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).scp;
+        value = JSON.parse(bytes.toString('utf8'));
     }
     catch {
-        scp = undefined;
+        throw new errors_SbomError('INVALID_IMAGE', `${what} is not JSON`);
     }
-    for (const scope of typeof scp === 'string' ? scp.split(' ') : []) {
-        const parts = scope.split(':');
-        if (parts[0] !== 'Actions.Results')
-            continue;
-        if (parts.length === 3 && parts[1] && parts[2])
-            return { run: parts[1], job: parts[2] };
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new errors_SbomError('INVALID_IMAGE', `${what} is not a JSON object`);
     }
-    throw new Error('Failed to get backend IDs: the ACTIONS_RUNTIME_TOKEN has no Actions.Results scope');
+    return value;
 }
-/** A zip of `files` under their paths relative to `root` (deflate, UTF-8 names, Unix modes). */
-async function zipFiles(files, root) {
-    const locals = [];
-    const central = [];
-    let offset = 0;
-    const names = new Set();
-    for (const file of files) {
-        const relative = external_node_path_default().relative(root, file);
-        if (!relative || relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
-            throw new Error(`The file ${file} is not under the artifact's root directory ${root}`);
-        const name = relative.split((external_node_path_default()).sep).join('/');
-        if (names.has(name))
-            continue;
-        names.add(name);
-        const [data, info] = await Promise.all([(0,promises_.readFile)(file), (0,promises_.stat)(file)]);
-        const compressed = (0,external_node_zlib_.deflateRawSync)(data, { level: 6 });
-        if (data.length >= 0xffffffff || offset >= 0xffffffff || files.length >= 0xffff)
-            throw new Error('The SBOM artifact is too large for a zip without zip64');
-        const nameBytes = Buffer.from(name, 'utf8');
-        const crc = crc32(data);
-        const { time, date } = dosTime(info.mtime);
-        const local = Buffer.alloc(30);
-        local.writeUInt32LE(0x04034b50, 0);
-        local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-        local.writeUInt16LE(0x0800, 6); // UTF-8 name
-        local.writeUInt16LE(8, 8); // deflate
-        local.writeUInt16LE(time, 10);
-        local.writeUInt16LE(date, 12);
-        local.writeUInt32LE(crc, 14);
-        local.writeUInt32LE(compressed.length, 18);
-        local.writeUInt32LE(data.length, 22);
-        local.writeUInt16LE(nameBytes.length, 26);
-        local.writeUInt16LE(0, 28);
-        const entry = Buffer.alloc(46);
-        entry.writeUInt32LE(0x02014b50, 0);
-        entry.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, 2.0
-        entry.writeUInt16LE(20, 6);
-        entry.writeUInt16LE(0x0800, 8);
-        entry.writeUInt16LE(8, 10);
-        entry.writeUInt16LE(time, 12);
-        entry.writeUInt16LE(date, 14);
-        entry.writeUInt32LE(crc, 16);
-        entry.writeUInt32LE(compressed.length, 20);
-        entry.writeUInt32LE(data.length, 24);
-        entry.writeUInt16LE(nameBytes.length, 28);
-        entry.writeUInt32LE(((0o100000 | (info.mode & 0o777)) << 16) >>> 0, 38); // regular file, its permissions
-        entry.writeUInt32LE(offset, 42);
-        locals.push(local, nameBytes, compressed);
-        central.push(entry, nameBytes);
-        offset += local.length + nameBytes.length + compressed.length;
+const isDescriptor = (d) => d !== null &&
+    typeof d === 'object' &&
+    typeof d.digest === 'string' &&
+    (typeof d.size === 'number' || d.size === undefined);
+function verify(digest, bytes, what) {
+    if (digest.startsWith('sha256:') && (0,src_digest/* computeDigest */.MK)(bytes) !== digest) {
+        throw new errors_SbomError('LAYER_DIGEST_MISMATCH', `${what} ${digest}: the bytes do not match the digest`);
     }
-    const directory = Buffer.concat(central);
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(names.size, 8);
-    end.writeUInt16LE(names.size, 10);
-    end.writeUInt32LE(directory.length, 12);
-    end.writeUInt32LE(offset, 16);
-    return Buffer.concat([...locals, directory, end]);
 }
-function dosTime(d) {
-    const year = Math.max(1980, d.getFullYear());
-    return {
-        time: (d.getHours() << 11) | (d.getMinutes() << 5) | Math.floor(d.getSeconds() / 2),
-        date: ((year - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate(),
-    };
-}
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++)
-        c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-});
-function crc32(data) {
-    let c = 0xffffffff;
-    for (const byte of data)
-        c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-}
-
-// EXTERNAL MODULE: ./actions/sbom/src/inputs.ts
-var src_inputs = __webpack_require__(2123);
-;// CONCATENATED MODULE: ./actions/sbom/src/main.ts
-
-
-
-
-
-
-
-
-async function main(inputs = (0,src_inputs/* readInputs */.K)()) {
-    const logger = new src_logger/* ActionsLogger */.G4();
-    const registries = (0,registry_auths/* openRegistries */.c)(inputs['registry-auths'], {
-        logger,
-        onSecret: core/* setSecret */.Pq,
-        limits: inputs.limits,
+function verifyingStream(digest, source) {
+    if (!digest.startsWith('sha256:'))
+        return Readable.from(source);
+    const hash = createHash('sha256');
+    const check = new Transform({
+        transform(chunk, _enc, cb) {
+            hash.update(chunk);
+            cb(null, chunk);
+        },
+        flush(cb) {
+            const actual = `sha256:${hash.digest('hex')}`;
+            cb(actual === digest ? null : new SbomError('LAYER_DIGEST_MISMATCH', `blob ${digest}: got ${actual}`));
+        },
     });
-    try {
-        const image = await openRegistryImage(registries, inputs.image, { platforms: inputs.platforms }).catch((e) => {
-            // A missing image or platform is the workflow's mistake, not ours: report it as such.
-            if (e instanceof sbom_src_errors/* SbomError */.S && e.code === 'IMAGE_NOT_FOUND')
-                throw new errors/* InputError */.dz('image', e.message, 'INPUT_INVALID', { cause: e });
-            if (e instanceof sbom_src_errors/* SbomError */.S && e.code === 'PLATFORM_NOT_FOUND') {
-                throw new errors/* InputError */.dz('platforms', e.message, 'INPUT_INVALID', { cause: e });
-            }
-            throw e;
-        });
-        // A record about another image fails here, before any layer is read.
-        (0,image_record/* assertImageRecordDigest */.rj)(inputs['image-record'], image.digest);
-        const outDir = external_node_path_default().resolve(inputs['output-dir']);
-        if (inputs['dry-run']) {
-            const planned = planSboms(image, { formats: inputs.formats, outDir });
-            const summary = new SummaryBuilder().plan({
-                title: `SBOMs for ${image.reference.name}@${image.digest}`,
-                steps: image.sources.flatMap((s, i) => inputs.formats.map((f) => ({
-                    action: 'write',
-                    target: planned[i].files[f],
-                    detail: `${f} of ${(0,src_image/* platformText */.VQ)(s.platform)}: ${s.layers.length} layers, ${formatBytes(s.layers.reduce((n, l) => n + l.size, 0))} to read (${inputs.engine})`,
-                }))),
-                notes: ['dry-run: nothing was downloaded or written'],
-            });
-            writeOutputs(inputs, image.reference.name, image.digest, planned);
-            await summary.write();
-            return;
-        }
-        const results = await generateSboms(image, {
-            formats: inputs.formats,
-            outDir,
-            engine: inputs.engine,
-            syft: inputs.engine === 'syft' ? await syftTool(inputs, logger) : undefined,
-            limits: inputs.limits,
-            logger,
-        });
-        const artifact = inputs['upload-artifact']
-            ? await main_uploadArtifact(inputs, image.reference.name, image.digest, outDir, results, logger)
-            : undefined;
-        writeOutputs(inputs, image.reference.name, image.digest, results, artifact);
-        await writeSummary(image.reference.name, image.digest, results, artifact).write();
-    }
-    finally {
-        registries.close();
-    }
+    const readable = source instanceof Readable ? source : Readable.from(source);
+    readable.on('error', (e) => check.destroy(e));
+    return readable.pipe(check);
 }
-/** engine syft: the pinned release installed (or syft from PATH) and the environment it reads the registry with. */
-async function syftTool(inputs, logger) {
-    let syft = 'syft';
-    if (inputs['syft-version']) {
-        const asset = syftReleaseAsset(inputs['syft-version'], process.arch);
-        const installed = await installTool({
-            name: 'syft',
-            version: inputs['syft-version'].replace(/^v/, ''),
-            url: asset.url,
-            sha256: inputs['syft-sha256'],
-            format: 'tar.gz',
-            binary: asset.binary,
-        }, logger);
-        syft = installed.path;
+async function resolveImage(store, name, digest, options = {}) {
+    const rootBytes = await store.manifest(digest);
+    verify(digest, rootBytes, 'manifest');
+    const root = parseObject(rootBytes, `manifest ${name}@${digest}`);
+    const isIndex = (root.mediaType && (0,media_types/* isIndexMediaType */.$$)(root.mediaType)) || Array.isArray(root.manifests);
+    if (!isIndex) {
+        const source = await sourceFor(store, { name, digest, tag: options.tag }, rootBytes);
+        if (options.platforms && !options.platforms.some((p) => (0,src_platform/* platformMatches */.J5)(p, source.platform))) {
+            throw new errors_SbomError('PLATFORM_NOT_FOUND', `${name}@${digest} is a single-platform image for ${(0,src_platform/* formatPlatform */.Bq)(source.platform)}; ` +
+                `asked for ${options.platforms.map(src_platform/* formatPlatform */.Bq).join(', ')}`);
+        }
+        return [source];
     }
-    const auth = inputs['registry-auths'].find((a) => a.registry === inputs.image.registry);
+    const listed = Array.isArray(root.manifests) ? root.manifests : [];
+    const candidates = listed
+        .filter(isDescriptor)
+        .filter((m) => (!m.mediaType || (0,media_types/* isImageMediaType */.Yc)(m.mediaType)) &&
+        m.platform &&
+        typeof m.platform === 'object' &&
+        typeof m.platform.os === 'string' &&
+        typeof m.platform.architecture === 'string' &&
+        m.platform.os !== 'unknown' &&
+        !(0,media_types/* isBuildkitAttestation */.f5)(m));
+    let chosen = candidates;
+    if (options.platforms) {
+        const missing = options.platforms.filter((p) => !candidates.some((m) => (0,src_platform/* platformMatches */.J5)(p, m.platform)));
+        if (missing.length > 0) {
+            throw new errors_SbomError('PLATFORM_NOT_FOUND', `${name}@${digest} has no ${missing.map(src_platform/* formatPlatform */.Bq).join(', ')}; it has ` +
+                (candidates
+                    .map((m) => (0,src_platform/* formatPlatform */.Bq)(m.platform))
+                    .sort()
+                    .join(', ') || 'no platform images'));
+        }
+        chosen = candidates.filter((m) => options.platforms.some((p) => (0,src_platform/* platformMatches */.J5)(p, m.platform)));
+    }
+    const sources = [];
+    for (const m of chosen) {
+        const bytes = await store.manifest(m.digest);
+        verify(m.digest, bytes, 'manifest');
+        sources.push(await sourceFor(store, { name, digest: m.digest, indexDigest: digest, tag: options.tag }, bytes, m.platform));
+    }
+    return sources;
+}
+async function sourceFor(store, subject, manifestBytes, indexPlatform) {
+    const manifest = parseObject(manifestBytes, `manifest ${subject.name}@${subject.digest}`);
+    if (!isDescriptor(manifest.config) ||
+        !Array.isArray(manifest.layers) ||
+        !manifest.layers.every(isDescriptor)) {
+        throw new errors_SbomError('INVALID_IMAGE', `${subject.name}@${subject.digest} is not an image manifest`);
+    }
+    const configBytes = await store.blob(manifest.config);
+    verify(manifest.config.digest, configBytes, 'config');
+    const config = parseObject(configBytes, `config ${manifest.config.digest}`);
+    const platform = indexPlatform
+        ? {
+            os: indexPlatform.os,
+            architecture: indexPlatform.architecture,
+            ...(indexPlatform.variant ? { variant: indexPlatform.variant } : {}),
+        }
+        : {
+            os: config.os ?? 'linux',
+            architecture: config.architecture ?? 'unknown',
+            ...(config.variant ? { variant: config.variant } : {}),
+        };
+    const layers = manifest.layers.map((d) => ({
+        digest: d.digest,
+        mediaType: d.mediaType,
+        size: d.size,
+        open: () => store.openBlob(d),
+    }));
+    return { subject, platform, config, layers };
+}
+
+;// CONCATENATED MODULE: ./packages/sbom/src/registry-image.ts
+
+
+
+function registryStore(registries, ref) {
+    const client = registries.client(ref.registry);
     return {
-        path: syft,
-        env: syftEnvironment({
-            credential: auth?.username
-                ? { registry: auth.registry, username: auth.username, password: auth.password }
-                : undefined,
-            insecure: auth?.insecure,
-        }),
+        manifest: async (digest) => (await client.getManifest(ref.repository, digest)).bytes,
+        blob: (d) => client.fetchBlob(ref.repository, d),
+        openBlob: async (d) => client.openBlob(ref.repository, d),
     };
 }
-/** Artifact names must be unique in a workflow run: image, digest and platforms make matrix jobs distinct. */
-function artifactName(inputs, name, digest, results) {
-    if (inputs['artifact-name'])
-        return inputs['artifact-name'];
-    const repo = name
+async function openRegistryImage(registries, image, options = {}) {
+    const reference = typeof image === 'string' ? (0,src_reference/* parseReference */.F)(image, { input: options.input ?? 'image' }) : image;
+    const client = registries.client(reference.registry);
+    const notFound = (e) => {
+        if (e instanceof src_errors/* RegistryError */.gl && e.code === 'NOT_FOUND') {
+            throw new errors_SbomError('IMAGE_NOT_FOUND', `${reference.name}@${reference.reference} was not found`, {
+                cause: e,
+            });
+        }
+        throw e;
+    };
+    const digest = reference.digest ??
+        (await client.getManifest(reference.repository, reference.reference).catch(notFound)).descriptor.digest;
+    const sources = await resolveImage(registryStore(registries, reference), reference.name, digest, {
+        ...options,
+        tag: options.tag ?? reference.tag,
+    }).catch(notFound);
+    return { reference, digest, sources };
+}
+
+;// CONCATENATED MODULE: ./packages/sbom/src/image-sboms.ts
+
+
+
+
+
+const DEFAULT_NAMES = {
+    image: 'image',
+    platforms: 'platforms',
+    engine: 'engine',
+    syftVersion: 'syft-version',
+    syftSha256: 'syft-sha256',
+};
+async function sbomsForImage(request) {
+    const names = { ...DEFAULT_NAMES, ...request.inputNames };
+    const logger = request.logger ?? src_logger/* silentLogger */.qq;
+    const { formats, outDir } = request;
+    const image = await openRegistryImage(request.registries, request.image, {
+        platforms: request.platforms,
+    }).catch((e) => {
+        if (e instanceof errors_SbomError && e.code === 'IMAGE_NOT_FOUND')
+            throw new errors/* InputError */.dz(names.image, e.message, 'INPUT_INVALID', { cause: e });
+        if (e instanceof errors_SbomError && e.code === 'PLATFORM_NOT_FOUND')
+            throw new errors/* InputError */.dz(names.platforms, e.message, 'INPUT_INVALID', { cause: e });
+        throw e;
+    });
+    request.onResolved?.(image.digest);
+    const result = { name: image.reference.name, digest: image.digest };
+    if (request.dryRun) {
+        const toRead = image.sources.map((s) => ({
+            layers: s.layers.length,
+            bytes: s.layers.reduce((n, l) => n + l.size, 0),
+        }));
+        return { ...result, platforms: planSboms(image, { formats, outDir }), toRead };
+    }
+    const syft = request.engine === 'syft' ? await Syft.install({ ...request.syft, logger }) : undefined;
+    const platforms = await generateSboms(image, { ...request, syft, logger }).catch((e) => {
+        if (e instanceof errors_SbomError && e.code === 'SYFT_NOT_FOUND')
+            throw new errors/* ConfigurationError */.j1('MISSING_TOOL', `syft not found. Set ${names.syftVersion} and ${names.syftSha256} to install a pinned release, or use ${names.engine}: native`, { cause: e });
+        throw e;
+    });
+    return { ...result, platforms };
+}
+function sbomArtifactName(sboms) {
+    const repo = sboms.name
         .split('/')
         .pop()
         .replace(/[^A-Za-z0-9._-]+/g, '-');
-    const platforms = results.map((r) => r.platform.replace(/\//g, '-')).join('_');
-    return `sbom-${repo}-${digest.replace(/^sha256:/, '').slice(0, 12)}-${platforms}`;
+    const platforms = sboms.platforms.map((r) => r.platform.replace(/\//g, '-')).join('_');
+    return `sbom-${repo}-${sboms.digest.replace(/^sha256:/, '').slice(0, 12)}-${platforms}`;
 }
-async function main_uploadArtifact(inputs, name, digest, outDir, results, logger) {
-    if (!process.env.ACTIONS_RUNTIME_TOKEN) {
-        logger.warning('upload-artifact skipped: not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN)');
-        return undefined;
+
+;// CONCATENATED MODULE: ./packages/action-kit/src/bytes.ts
+function formatBytes(n) {
+    if (n < 1024)
+        return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = n / 1024;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
     }
-    const artifact = artifactName(inputs, name, digest, results);
-    const files = results.flatMap((r) => Object.values(r.files));
-    const { id } = await uploadArtifact(artifact, files, outDir, { logger });
-    logger.info(`uploaded artifact ${artifact} (${files.length} files)`);
-    return { name: artifact, id };
+    return `${value.toFixed(1)} ${units[unit]}`;
 }
-/** The record handed on: the input one (about this digest) or a new one, with each platform's SBOM files. */
-function sbomRecord(inputs, name, digest, results, artifact) {
-    const base = inputs['image-record'] ?? { schemaVersion: record/* IMAGE_RECORD_SCHEMA_VERSION */.FV, name, digest };
-    const platforms = { ...base.platforms };
-    for (const r of results)
-        platforms[r.platform] = { ...platforms[r.platform], digest: r.digest, sboms: { ...r.files } };
-    return (0,image_record/* imageRecordOutput */.yn)({
-        ...base,
-        platforms,
-        sbom: { engine: inputs.engine, ...(artifact ? { artifact: artifact.name } : {}) },
-    });
+
+;// CONCATENATED MODULE: ./packages/action-kit/src/summary.ts
+
+class SummaryBuilder {
+    parts = [];
+    heading(text, level = 2) {
+        this.parts.push(`${'#'.repeat(level)} ${text}\n`);
+        return this;
+    }
+    paragraph(text) {
+        this.parts.push(`${text}\n`);
+        return this;
+    }
+    table(header, rows) {
+        const line = (cells) => `| ${cells.map(escapeCell).join(' | ')} |`;
+        this.parts.push([line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n') + '\n');
+        return this;
+    }
+    code(text, lang = '') {
+        const fence = text.includes('```') ? '````' : '```';
+        this.parts.push(`${fence}${lang}\n${text}\n${fence}\n`);
+        return this;
+    }
+    details(label, body) {
+        this.parts.push(`<details><summary>${escapeHtml(label)}</summary>\n\n${body}\n</details>\n`);
+        return this;
+    }
+    plan(plan) {
+        this.parts.push(renderPlan(plan));
+        return this;
+    }
+    toMarkdown() {
+        return this.parts.join('\n');
+    }
+    async write() {
+        if (!process.env.GITHUB_STEP_SUMMARY)
+            return;
+        await core/* summary */.z.addRaw(this.toMarkdown()).write();
+    }
 }
-function writeOutputs(inputs, name, digest, results, artifact) {
-    const sboms = Object.fromEntries(results.map((r) => [
-        r.platform,
-        {
-            digest: r.digest,
-            files: Object.fromEntries(Object.entries(r.files).map(([f, p]) => [
-                f,
-                { path: p, predicateType: formats/* PREDICATE_TYPES */.Cs[f] },
-            ])),
-            packages: r.summary?.total ?? null,
-            byEcosystem: r.summary?.byEcosystem ?? null,
-            uncatalogued: r.uncatalogued.map((u) => u.ecosystem),
-        },
-    ]));
-    setOutputs({
-        digest,
-        sboms,
-        paths: results.flatMap((r) => Object.values(r.files)).join('\n'),
-        'artifact-name': artifact?.name,
-        'image-record': sbomRecord(inputs, name, digest, results, artifact),
-    }, { json: 'json' });
+function renderPlan(plan) {
+    const builder = new SummaryBuilder().heading(`Plan: ${plan.title}`, 3);
+    if (plan.steps.length === 0)
+        builder.paragraph('Nothing to do: everything is already in place.');
+    else
+        builder.table(['#', 'Action', 'Target', 'Detail'], plan.steps.map((s, i) => [String(i + 1), s.action, s.target, s.detail ?? '']));
+    for (const note of plan.notes ?? [])
+        builder.paragraph(note);
+    return builder.toMarkdown();
 }
-function writeSummary(name, digest, results, artifact) {
-    const summary = new SummaryBuilder().heading(`SBOMs for ${name}@${digest}`);
+function formatPlanText(plan) {
+    const lines = [`Plan: ${plan.title}`];
+    if (plan.steps.length === 0)
+        lines.push('  nothing to do');
+    plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.action} ${s.target}${s.detail ? ` (${s.detail})` : ''}`));
+    for (const note of plan.notes ?? [])
+        lines.push(`  ${note}`);
+    return lines.join('\n');
+}
+function escapeCell(text) {
+    return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+;// CONCATENATED MODULE: ./actions/sbom/src/summary.ts
+
+
+async function writePlanSummary(title, sboms, { formats, engine }) {
+    const steps = sboms.platforms.flatMap((p, i) => formats.map((f) => ({
+        action: 'write',
+        target: p.files[f],
+        detail: `${f} of ${p.platform}: ${sboms.toRead[i].layers} layers, ${formatBytes(sboms.toRead[i].bytes)} to read (${engine})`,
+    })));
+    await new SummaryBuilder()
+        .plan({ title, steps, notes: ['dry-run: nothing was downloaded or written'] })
+        .write();
+}
+async function writeSummary(title, { platforms: results }, artifact) {
+    const summary = new SummaryBuilder().heading(title);
     const ecosystems = [...new Set(results.flatMap((r) => Object.keys(r.summary?.byEcosystem ?? {})))].sort();
     if (results.some((r) => r.summary)) {
         summary.table(['platform', 'packages', ...ecosystems, 'top licenses', 'not catalogued'], results.map((r) => [
@@ -3667,8 +3386,93 @@ function writeSummary(name, digest, results, artifact) {
     if (warnings.length > 0)
         summary.details(`${warnings.length} warnings`, warnings.map((w) => `- ${w}`).join('\n'));
     if (artifact)
-        summary.paragraph(`Uploaded as artifact \`${artifact.name}\`.`);
-    return summary;
+        summary.paragraph(`Uploaded as artifact \`${artifact}\`.`);
+    await summary.write();
+}
+
+// EXTERNAL MODULE: ./actions/sbom/src/inputs.ts
+var src_inputs = __webpack_require__(2123);
+;// CONCATENATED MODULE: ./actions/sbom/src/main.ts
+
+
+
+
+
+
+
+
+async function main(inputs = (0,src_inputs/* readInputs */.K)()) {
+    const logger = new src_logger/* ActionsLogger */.G4();
+    const { limits, formats, engine } = inputs;
+    const outDir = external_node_path_default().resolve(inputs['output-dir']);
+    const registries = (0,registry_auths/* openRegistries */.c)(inputs['registry-auths'], { logger, onSecret: core/* setSecret */.Pq, limits });
+    try {
+        const release = inputs['syft-version']
+            ? { version: inputs['syft-version'], sha256: inputs['syft-sha256'] }
+            : undefined;
+        const sboms = await sbomsForImage({
+            registries,
+            image: inputs.image,
+            platforms: inputs.platforms,
+            formats,
+            outDir,
+            engine,
+            syft: { release, auth: inputs['registry-auths'].find((a) => a.registry === inputs.image.registry) },
+            limits,
+            dryRun: inputs['dry-run'],
+            onResolved: (digest) => (0,image_record/* assertImageRecordDigest */.rj)(inputs['image-record'], digest),
+            logger,
+        });
+        const title = `SBOMs for ${sboms.name}@${sboms.digest}`;
+        if (sboms.toRead) {
+            writeOutputs(inputs, sboms);
+            return await writePlanSummary(title, sboms, inputs);
+        }
+        let artifact;
+        if (inputs['upload-artifact'] && !inputs.artifactRuntime)
+            logger.warning('upload-artifact skipped: not running on a GitHub Actions runner (no ACTIONS_RUNTIME_TOKEN)');
+        else if (inputs['upload-artifact']) {
+            artifact = inputs['artifact-name'] ?? sbomArtifactName(sboms);
+            const files = sboms.platforms.flatMap((r) => Object.values(r.files));
+            await uploadArtifact(artifact, files, outDir, { runtime: inputs.artifactRuntime, logger });
+            logger.info(`uploaded artifact ${artifact} (${files.length} files)`);
+        }
+        writeOutputs(inputs, sboms, artifact);
+        await writeSummary(title, sboms, artifact);
+    }
+    finally {
+        registries.close();
+    }
+}
+function writeOutputs(inputs, { name, digest, platforms: results }, artifact) {
+    const base = inputs['image-record'] ?? { schemaVersion: record/* IMAGE_RECORD_SCHEMA_VERSION */.FV, name, digest };
+    const platforms = { ...base.platforms };
+    for (const r of results)
+        platforms[r.platform] = { ...platforms[r.platform], digest: r.digest, sboms: { ...r.files } };
+    const files = (r) => Object.fromEntries(Object.entries(r.files).map(([f, p]) => [
+        f,
+        { path: p, predicateType: formats/* PREDICATE_TYPES */.Cs[f] },
+    ]));
+    setOutputs({
+        digest,
+        sboms: Object.fromEntries(results.map((r) => [
+            r.platform,
+            {
+                digest: r.digest,
+                files: files(r),
+                packages: r.summary?.total ?? null,
+                byEcosystem: r.summary?.byEcosystem ?? null,
+                uncatalogued: r.uncatalogued.map((u) => u.ecosystem),
+            },
+        ])),
+        paths: results.flatMap((r) => Object.values(r.files)).join('\n'),
+        'artifact-name': artifact,
+        'image-record': (0,image_record/* imageRecordOutput */.yn)({
+            ...base,
+            platforms,
+            sbom: { engine: inputs.engine, ...(artifact ? { artifact } : {}) },
+        }),
+    }, { json: 'json' });
 }
 
 
