@@ -42,10 +42,19 @@ interface Row {
 }
 
 const model = (d: string) =>
-  buildModel(substituteImages(parseManifests(appManifests()), parseImageOverrides([`${IMAGE}@${d}`])), {
-    namespace: 'default',
-    routeMethod: 'service',
-  });
+  buildModel(
+    substituteImages(
+      parseManifests(appManifests(), 'manifests'),
+      parseImageOverrides([`${IMAGE}@${d}`], 'images'),
+      'images',
+    ),
+    {
+      namespace: 'default',
+      routeMethod: 'service',
+      input: 'manifests',
+      inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+    },
+  );
 
 async function withTraffic<T>(
   emu: K8sEmulator,

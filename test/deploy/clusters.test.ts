@@ -5,7 +5,7 @@ import { parseClusters } from '@deliverkit/deploy';
 describe('parseClusters', () => {
   const masked: string[] = [];
   const parse = (value: unknown, input?: string) =>
-    parseClusters(value, { onSecret: (s) => masked.push(s), ...(input ? { input } : {}) });
+    parseClusters(value, { onSecret: (s) => masked.push(s), input: input ?? 'clusters' });
 
   it('takes context names and mappings, masking each kubeconfig as it is read', () => {
     masked.length = 0;

@@ -92,10 +92,16 @@ export function model(
   namespace = 'default',
 ) {
   const objects = substituteImages(
-    parseManifests(manifests),
-    parseImageOverrides([`${IMAGE}@${digestValue}`]),
+    parseManifests(manifests, 'manifests'),
+    parseImageOverrides([`${IMAGE}@${digestValue}`], 'images'),
+    'images',
   );
-  return buildModel(objects, { namespace, routeMethod });
+  return buildModel(objects, {
+    namespace,
+    routeMethod,
+    input: 'manifests',
+    inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+  });
 }
 
 export function options(overrides: Partial<BlueGreenOptions> = {}): BlueGreenOptions {

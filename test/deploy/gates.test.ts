@@ -72,19 +72,22 @@ describe('rolloutState (kubectl rollout status logic)', () => {
 
 describe('parseSmokeChecks', () => {
   it('reads checks with defaults', () => {
-    const [a, b] = parseSmokeChecks([
-      { path: '/healthz' },
-      {
-        name: 'api',
-        url: 'https://shop.example/api',
-        'expect-status': [200, 204],
-        'expect-body': '/ok|fine/',
-        retries: 5,
-        interval: '2s',
-        timeout: '500ms',
-        headers: { Host: 'x' },
-      },
-    ]);
+    const [a, b] = parseSmokeChecks(
+      [
+        { path: '/healthz' },
+        {
+          name: 'api',
+          url: 'https://shop.example/api',
+          'expect-status': [200, 204],
+          'expect-body': '/ok|fine/',
+          retries: 5,
+          interval: '2s',
+          timeout: '500ms',
+          headers: { Host: 'x' },
+        },
+      ],
+      'smoke-checks',
+    );
     expect(a).toMatchObject({
       name: '/healthz',
       path: '/healthz',
@@ -114,8 +117,8 @@ describe('parseSmokeChecks', () => {
     [{ path: '/a', 'expect-status': 'ok' }, /expect-status/],
     [{ path: '/a', pth: 1 }, /unknown key "pth"/],
   ])('rejects %j', (check, message) => {
-    expect(() => parseSmokeChecks([check])).toThrowError(message);
-    expect(() => parseSmokeChecks([check])).toThrowError(InputError);
+    expect(() => parseSmokeChecks([check], 'smoke-checks')).toThrowError(message);
+    expect(() => parseSmokeChecks([check], 'smoke-checks')).toThrowError(InputError);
   });
 });
 
@@ -130,9 +133,10 @@ describe('diffLines', () => {
 
 describe('command checks', () => {
   const check = (code: string) =>
-    parseSmokeChecks([
-      { name: 'cmd', command: [process.execPath, '-e', code], retries: 1, interval: '10ms' },
-    ])[0]!;
+    parseSmokeChecks(
+      [{ name: 'cmd', command: [process.execPath, '-e', code], retries: 1, interval: '10ms' }],
+      'smoke-checks',
+    )[0]!;
   const target = { phase: 'smoke' as const, namespace: 'shop', service: 'web-preview', color: 'green' };
 
   it('passes when the command exits 0, with the target in its environment (argv untouched by a shell)', async () => {

@@ -27,7 +27,11 @@ patches:
 
 describe('setKustomizationDigests', () => {
   it('changes only the digest value, keeping comments, quoting and order', () => {
-    const { text, changed } = setKustomizationDigests(OVERLAY, parseImageOverrides([`${IMAGE}@${B}`]));
+    const { text, changed } = setKustomizationDigests(
+      OVERLAY,
+      parseImageOverrides([`${IMAGE}@${B}`], 'images'),
+      'gitops-path',
+    );
     expect(changed).toBe(true);
     expect(text).toBe(OVERLAY.replace(A, B));
   });
@@ -35,7 +39,8 @@ describe('setKustomizationDigests', () => {
   it('adds a digest line under an entry without one, and appends a missing entry', () => {
     const { text } = setKustomizationDigests(
       OVERLAY,
-      parseImageOverrides([`redis@${B}`, `ghcr.io/o/sidecar@${A}`]),
+      parseImageOverrides([`redis@${B}`, `ghcr.io/o/sidecar@${A}`], 'images'),
+      'gitops-path',
     );
     expect(text).toContain(
       `  - name: redis\n    digest: ${B}\n    newTag: '7.2'\n  - name: ghcr.io/o/sidecar\n    digest: ${A}\npatches:`,
@@ -47,13 +52,15 @@ describe('setKustomizationDigests', () => {
 
   it('refuses a kustomization nested past the limit before parsing it', () => {
     const deep = `images: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`;
-    expect(() => setKustomizationDigests(deep, parseImageOverrides([`${IMAGE}@${B}`]))).toThrow(
-      /nests deeper than 1024 levels/,
-    );
+    expect(() =>
+      setKustomizationDigests(deep, parseImageOverrides([`${IMAGE}@${B}`], 'images'), 'gitops-path'),
+    ).toThrow(/nests deeper than 1024 levels/);
   });
 
   it('is a no-op when the digest is already pinned', () => {
-    expect(setKustomizationDigests(OVERLAY, parseImageOverrides([`${IMAGE}@${A}`]))).toEqual({
+    expect(
+      setKustomizationDigests(OVERLAY, parseImageOverrides([`${IMAGE}@${A}`], 'images'), 'gitops-path'),
+    ).toEqual({
       text: OVERLAY,
       changed: false,
     });
@@ -62,7 +69,8 @@ describe('setKustomizationDigests', () => {
   it('creates the images list when there is none', () => {
     const { text } = setKustomizationDigests(
       'resources:\n- app.yaml\n',
-      parseImageOverrides([`${IMAGE}@${A}`]),
+      parseImageOverrides([`${IMAGE}@${A}`], 'images'),
+      'gitops-path',
     );
     expect(text).toBe(`resources:\n- app.yaml\nimages:\n- name: ${IMAGE}\n  digest: ${A}\n`);
   });
@@ -106,7 +114,8 @@ describe('gitops mode against a local bare repository', () => {
       repo,
       baseBranch: 'main',
       path: 'overlays/production',
-      images: parseImageOverrides([`${IMAGE}@${B}`]),
+      pathInput: 'gitops-path',
+      images: parseImageOverrides([`${IMAGE}@${B}`], 'images'),
       mode: 'pull-request' as const,
       openPullRequest: async (pr: { head: string; base: string }) => {
         prs.push(pr);
@@ -134,7 +143,7 @@ describe('gitops mode against a local bare repository', () => {
     expect(git(repo, 'rev-parse', r.branch!)).toBe(r.commit);
     expect(git(repo, 'log', '-1', '--format=%B', r.branch!)).toContain(`Deliverkit-Image: ${IMAGE}@${B}`);
 
-    const same = await gitopsDeploy({ ...options, images: parseImageOverrides([`${IMAGE}@${A}`]) });
+    const same = await gitopsDeploy({ ...options, images: parseImageOverrides([`${IMAGE}@${A}`], 'images') });
     expect(same).toMatchObject({ changed: false });
     expect(prs).toHaveLength(1);
   });
@@ -147,7 +156,8 @@ describe('gitops mode against a local bare repository', () => {
       repo,
       baseBranch: 'main',
       path: 'overlays/production',
-      images: parseImageOverrides([`${IMAGE}@${B}`]),
+      pathInput: 'gitops-path',
+      images: parseImageOverrides([`${IMAGE}@${B}`], 'images'),
       mode: 'pull-request',
       openPullRequest: async () => {
         opened++;
@@ -169,7 +179,8 @@ describe('gitops mode against a local bare repository', () => {
       repo,
       baseBranch: 'main',
       path: 'overlays/production',
-      images: parseImageOverrides([`${IMAGE}@${B}`]),
+      pathInput: 'gitops-path',
+      images: parseImageOverrides([`${IMAGE}@${B}`], 'images'),
       mode: 'push',
     });
     expect(git(repo, 'rev-parse', 'main')).toBe(pushed.commit);
@@ -177,6 +188,7 @@ describe('gitops mode against a local bare repository', () => {
       repo,
       baseBranch: 'main',
       path: 'overlays/production',
+      pathInput: 'gitops-path',
       mode: 'push',
     });
     expect(git(repo, 'rev-parse', 'main')).toBe(reverted.commit);

@@ -32,13 +32,13 @@ describe('parseImageOverrides', () => {
       { name: 'app', newName: 'registry.example/mirror/app', digest: A },
     ],
   ])('reads %s', (line, expected) => {
-    expect(parseImageOverrides([line])).toEqual([expected]);
+    expect(parseImageOverrides([line], 'images')).toEqual([expected]);
   });
 
   it.each([[`${IMAGE}:1.2`], [`${IMAGE}@sha256:abc`], ['']])('rejects %j (not by digest)', (line) => {
     const err = (() => {
       try {
-        parseImageOverrides([line]);
+        parseImageOverrides([line], 'images');
       } catch (e) {
         return e;
       }
@@ -57,7 +57,8 @@ describe('parseImageOverrides', () => {
 
 describe('substituteImages (Kustomize images semantics)', () => {
   it('sets name@digest on matching containers and init containers only, without touching the input', () => {
-    const objects = parseManifests(`
+    const objects = parseManifests(
+      `
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -68,8 +69,10 @@ spec:
     spec:
       initContainers: [{name: migrate, image: "${IMAGE}:1.0"}]
       containers: [{name: web, image: "${IMAGE}:1.0"}, {name: proxy, image: "envoyproxy/envoy:v1.30"}]
-`);
-    const out = substituteImages(objects, parseImageOverrides([`${IMAGE}@${A}`]));
+`,
+      'manifests',
+    );
+    const out = substituteImages(objects, parseImageOverrides([`${IMAGE}@${A}`], 'images'), 'images');
     const spec = (
       out[0]!.spec as {
         template: { spec: { initContainers: { image: string }[]; containers: { image: string }[] } };
@@ -82,7 +85,11 @@ spec:
 
   it('rejects an image that is not in the manifests, listing the ones that are', () => {
     expect(() =>
-      substituteImages(parseManifests(appManifests()), parseImageOverrides([`ghcr.io/other/app@${A}`])),
+      substituteImages(
+        parseManifests(appManifests(), 'manifests'),
+        parseImageOverrides([`ghcr.io/other/app@${A}`], 'images'),
+        'images',
+      ),
     ).toThrowError(
       /"ghcr.io\/other\/app" is not used by any container in the manifests \(images there: registry.example\/shop\/web\)/,
     );
@@ -91,11 +98,20 @@ spec:
 
 describe('bad manifests', () => {
   const build = (text: string, app?: string) =>
-    buildModel(substituteImages(parseManifests(text), parseImageOverrides([`${IMAGE}@${A}`])), {
-      app,
-      namespace: 'default',
-      routeMethod: 'service',
-    });
+    buildModel(
+      substituteImages(
+        parseManifests(text, 'manifests'),
+        parseImageOverrides([`${IMAGE}@${A}`], 'images'),
+        'images',
+      ),
+      {
+        app,
+        namespace: 'default',
+        routeMethod: 'service',
+        input: 'manifests',
+        inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+      },
+    );
   const inputOf = (fn: () => unknown) => {
     try {
       fn();
@@ -107,17 +123,24 @@ describe('bad manifests', () => {
   };
 
   it('rejects invalid YAML', () => {
-    expect(inputOf(() => parseManifests('kind: [unclosed'))).toBe('manifests');
+    expect(inputOf(() => parseManifests('kind: [unclosed', 'manifests'))).toBe('manifests');
   });
 
   it('rejects a document that is not a Kubernetes object', () => {
-    expect(inputOf(() => parseManifests('just: data\n'))).toBe('manifests');
+    expect(inputOf(() => parseManifests('just: data\n', 'manifests'))).toBe('manifests');
   });
 
   it('rejects manifests without a Deployment', () => {
     const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n';
     expect(
-      inputOf(() => buildModel(parseManifests(cm), { namespace: 'default', routeMethod: 'service' })),
+      inputOf(() =>
+        buildModel(parseManifests(cm, 'manifests'), {
+          namespace: 'default',
+          routeMethod: 'service',
+          input: 'manifests',
+          inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+        }),
+      ),
     ).toBe('manifests');
   });
 
@@ -140,18 +163,36 @@ describe('bad manifests', () => {
   });
 
   it('needs an HTTPRoute for gateway-api', () => {
-    const objects = substituteImages(parseManifests(appManifests()), parseImageOverrides([`${IMAGE}@${A}`]));
-    expect(() => buildModel(objects, { namespace: 'default', routeMethod: 'gateway-api' })).toThrowError(
-      ConfigurationError,
+    const objects = substituteImages(
+      parseManifests(appManifests(), 'manifests'),
+      parseImageOverrides([`${IMAGE}@${A}`], 'images'),
+      'images',
     );
+    expect(() =>
+      buildModel(objects, {
+        namespace: 'default',
+        routeMethod: 'gateway-api',
+        input: 'manifests',
+        inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+      }),
+    ).toThrowError(ConfigurationError);
   });
 });
 
 describe('the blue/green model', () => {
   const m = (extra = '', routeMethod: 'service' | 'gateway-api' | 'ingress' = 'service') =>
     buildModel(
-      substituteImages(parseManifests(appManifests() + extra), parseImageOverrides([`${IMAGE}@${A}`])),
-      { namespace: 'prod', routeMethod },
+      substituteImages(
+        parseManifests(appManifests() + extra, 'manifests'),
+        parseImageOverrides([`${IMAGE}@${A}`], 'images'),
+        'images',
+      ),
+      {
+        namespace: 'prod',
+        routeMethod,
+        input: 'manifests',
+        inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+      },
     );
 
   it('adds the colour label to the selector and pod template of <app>-<colour>', () => {
@@ -229,7 +270,8 @@ images:
     await writeFile(path.join(dir, 'overlays', 'staging', 'kustomization.yaml'), overlay);
     const rendered = await loadManifests({
       kustomizeDir: path.join(dir, 'overlays', 'staging'),
-      images: parseImageOverrides([`${IMAGE}@${A}`]),
+      images: parseImageOverrides([`${IMAGE}@${A}`], 'images'),
+      inputNames: { manifests: 'manifests', kustomizeDir: 'kustomize-dir', images: 'images' },
     });
     expect(await readFile(path.join(dir, 'overlays', 'staging', 'kustomization.yaml'), 'utf8')).toBe(overlay);
     expect(rendered.file.startsWith(os.tmpdir())).toBe(true);
@@ -250,7 +292,8 @@ images:
     await writeFile(path.join(dir, 'notes.txt'), 'not a manifest');
     const rendered = await loadManifests({
       manifests: [dir],
-      images: parseImageOverrides([`${IMAGE}@${A}`]),
+      images: parseImageOverrides([`${IMAGE}@${A}`], 'images'),
+      inputNames: { manifests: 'manifests', kustomizeDir: 'kustomize-dir', images: 'images' },
     });
     expect(rendered.objects.map((o) => o.metadata.name)).toEqual(['web', 'web', 'web-config', 'extra']);
   });
@@ -265,6 +308,6 @@ describe('parseManifests on hostile nesting', () => {
     let nested = 'x: 1';
     for (let i = 0; i < 30; i++) nested = `l${i}:\n${nested.replace(/^/gm, '  ')}`;
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  annotations: {}\ndata:\n${nested.replace(/^/gm, '  ')}\n`;
-    expect(parseManifests(text)).toHaveLength(1);
+    expect(parseManifests(text, 'manifests')).toHaveLength(1);
   });
 });

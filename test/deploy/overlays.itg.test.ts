@@ -25,8 +25,11 @@ function starterTargets(): { file: string; overlay: string; namespace: string }[
 describe('example overlays', () => {
   for (const overlay of readdirSync(overlays)) {
     it(`${overlay}: kubectl kustomize renders the image the workflows build, in hello-${overlay}`, async () => {
-      const text = await renderKustomize(path.join(overlays, overlay), { kubectl: toolPath('kubectl') });
-      const objects = parseManifests(text);
+      const text = await renderKustomize(path.join(overlays, overlay), {
+        kubectl: toolPath('kubectl'),
+        input: 'kustomize-dir',
+      });
+      const objects = parseManifests(text, 'manifests');
       const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'hello');
       expect(deployment, 'a Deployment named hello').toBeDefined();
       const containers = (

@@ -71,10 +71,16 @@ export function model(
   routeMethod: RouteMethod = 'service',
 ) {
   const objects = substituteImages(
-    parseManifests(manifests),
-    parseImageOverrides([`${IMAGE}@${image.digest}`]),
+    parseManifests(manifests, 'manifests'),
+    parseImageOverrides([`${IMAGE}@${image.digest}`], 'images'),
+    'images',
   );
-  return buildModel(objects, { namespace, routeMethod });
+  return buildModel(objects, {
+    namespace,
+    routeMethod,
+    input: 'manifests',
+    inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+  });
 }
 
 export function options(overrides: Partial<BlueGreenOptions> = {}): BlueGreenOptions {

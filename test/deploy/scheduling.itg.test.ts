@@ -51,10 +51,16 @@ describe('the production overlay on three nodes (kwok) with a real scheduler', (
     const manifests = await productionOverlay();
     const deployer = (d: string, autoPromote: boolean) => {
       const objects = substituteImages(
-        parseManifests(manifests),
-        parseImageOverrides([`ghcr.io/acme/hello@${d}`]),
+        parseManifests(manifests, 'manifests'),
+        parseImageOverrides([`ghcr.io/acme/hello@${d}`], 'images'),
+        'images',
       );
-      const model = buildModel(objects, { namespace: ns, routeMethod: 'service' });
+      const model = buildModel(objects, {
+        namespace: ns,
+        routeMethod: 'service',
+        input: 'manifests',
+        inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+      });
       // No smoke checks: kwok pods have no process to answer them.
       return new BlueGreenDeployer(
         KubeClient.create({ kubeconfig: cluster.kubeconfig }),

@@ -15,6 +15,7 @@ import {
   parseSmokeChecks,
   type ClusterSpec,
   type DeployAction,
+  type DeployInputNames,
   type ImageOverride,
   type RouteMethod,
   type SmokeCheck,
@@ -63,9 +64,27 @@ export interface Inputs {
   kubeEnv: { KUBECONFIG?: string; KUBERNETES_SERVICE_HOST?: string };
 }
 
+/** This action's names for what the deploy package is given, named by its errors. */
+export const DEPLOY_INPUT_NAMES: DeployInputNames = {
+  action: 'action',
+  mode: 'mode',
+  dryRun: 'dry-run',
+  manifests: 'manifests',
+  kustomizeDir: 'kustomize-dir',
+  images: 'images',
+  app: 'app',
+  routeMethod: 'route-method',
+  gitopsRepo: 'gitops-repo',
+  gitopsBaseBranch: 'gitops-base-branch',
+  gitopsPath: 'gitops-path',
+};
+
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
   const context = getString('context');
-  const clusters = parseClusters(getStructured('clusters', { secret: true }), { onSecret: core.setSecret });
+  const clusters = parseClusters(getStructured('clusters', { secret: true }), {
+    onSecret: core.setSecret,
+    input: 'clusters',
+  });
   const githubDeployment = getString('github-deployment');
   if (githubDeployment !== undefined && !/^[\w.\- ]{1,255}$/.test(githubDeployment))
     throw new InputError(
@@ -90,11 +109,11 @@ export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {
     action: getEnum('action', ['deploy', 'promote', 'reject', 'rollback', 'finish'] as const, 'deploy'),
     manifests: getList('manifests'),
     'kustomize-dir': getString('kustomize-dir'),
-    images: parseImageOverrides(getList('images')),
+    images: parseImageOverrides(getList('images'), 'images'),
     app: getString('app'),
     namespace: getString('namespace') ?? 'default',
     'route-method': getEnum('route-method', ['service', 'gateway-api', 'ingress'] as const, 'service'),
-    'smoke-checks': parseSmokeChecks(getStructured('smoke-checks')),
+    'smoke-checks': parseSmokeChecks(getStructured('smoke-checks'), 'smoke-checks'),
     'verify-window': getDuration('verify-window', '30s'),
     'scale-down-delay': getDuration('scale-down-delay', '5m'),
     'wait-for-scale-down': getBoolean('wait-for-scale-down', false),

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { ActionsLogger, setOutputs } from '@deliverkit/action-kit';
 import { resolveGitopsRepository, runDeployment, type DeploymentRequest } from '@deliverkit/deploy';
 import { finishGitHubDeployment, startGitHubDeployment } from './deployments';
-import { readInputs, type Inputs } from './inputs';
+import { DEPLOY_INPUT_NAMES, readInputs, type Inputs } from './inputs';
 import { pullRequestOpener } from './pull-requests';
 import { logReport, writeSummary } from './summary';
 
@@ -73,6 +73,7 @@ function deploymentRequest(inputs: Inputs): DeploymentRequest {
       token,
       openPullRequest: target.slug && token ? pullRequestOpener(token, target.slug) : undefined,
     },
+    inputNames: DEPLOY_INPUT_NAMES,
     logger: new ActionsLogger(),
   };
 }

@@ -2,14 +2,14 @@ import { InputError } from '@deliverkit/action-kit';
 import type { ClusterSpec } from './run';
 
 /**
- * The clusters to deploy to, as the action's `clusters` input gives them (`input` names it in errors): a YAML list of context names or
+ * The clusters to deploy to, as the caller's clusters input gives them (`input` names it in errors): a YAML list of context names or
  * `{name, context, kubeconfig}` mappings. Each kubeconfig goes to `onSecret` (masked) as soon as it is read.
  */
 export function parseClusters(
   value: unknown,
-  options: { onSecret: (secret: string) => void; input?: string },
+  options: { onSecret: (secret: string) => void; input: string },
 ): ClusterSpec[] {
-  const input = options.input ?? 'clusters';
+  const { input } = options;
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InputError(input, `Input "${input}" must be a YAML list`);
   const specs = value.map((item, i): ClusterSpec => {

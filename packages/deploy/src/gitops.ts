@@ -24,35 +24,33 @@ function lineEnd(text: string, offset: number): number {
 /**
  * Sets `images[].digest` (and `newName` when the override changes it) in a kustomization.yaml by
  * editing only the bytes of those values: comments, ordering, quoting and every other field stay as
- * they are. An image without an entry gets one appended to `images`.
+ * they are. An image without an entry gets one appended to `images`. `input` is the caller's name for the path input.
  */
 export function setKustomizationDigests(
   text: string,
   images: ImageOverride[],
+  input: string,
   file = 'kustomization.yaml',
 ): { text: string; changed: boolean } {
   // The GitOps repository is someone else's text: bound its nesting before the parser (see parseManifests).
   if (roughNesting(text) > MANIFEST_NESTING_LIMIT)
     throw new InputError(
-      'gitops-path',
+      input,
       `${file} nests deeper than ${MANIFEST_NESTING_LIMIT} levels (indentation and brackets): not a Kustomization`,
       'INPUT_TOO_LARGE',
     );
   const doc = parseDocument(text, { keepSourceTokens: true });
   if (doc.errors.length)
-    throw new InputError(
-      'gitops-path',
-      `${file} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`,
-    );
+    throw new InputError(input, `${file} is not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
   if (doc.contents !== null && !isMap(doc.contents))
-    throw new InputError('gitops-path', `${file} is not a Kustomization (a YAML mapping)`);
+    throw new InputError(input, `${file} is not a Kustomization (a YAML mapping)`);
   const edits: Edit[] = [];
   const appended: string[] = [];
   const seq = doc.get('images', true);
-  if (seq !== undefined && !isSeq(seq)) throw new InputError('gitops-path', `${file}: images must be a list`);
+  if (seq !== undefined && !isSeq(seq)) throw new InputError(input, `${file}: images must be a list`);
   if (seq?.flow)
     throw new InputError(
-      'gitops-path',
+      input,
       `${file}: a flow-style images list ([...]) is not supported; write it as a block list`,
     );
   for (const img of images) {
@@ -74,7 +72,7 @@ export function setKustomizationDigests(
       const namePair = item.items.find((p) => isScalar(p.key) && (p.key as Scalar).value === 'name');
       const key0 = namePair && isScalar(namePair.key) ? (namePair.key as Scalar).range?.[0] : undefined;
       if (key0 === undefined)
-        throw new InputError('gitops-path', `${file}: images entry ${img.name} cannot be edited`);
+        throw new InputError(input, `${file}: images entry ${img.name} cannot be edited`);
       const at = lineEnd(text, key0);
       edits.push({ start: at, end: at, text: `\n${' '.repeat(column(text, key0))}${key}: ${value}` });
     };
@@ -95,10 +93,7 @@ export function setKustomizationDigests(
       const at = lineEnd(text, Math.max(0, last.range![1] - 1));
       edits.push({ start: at, end: at, text: `\n${lines}` });
     } else if (seq) {
-      throw new InputError(
-        'gitops-path',
-        `${file}: images is empty in a form that cannot be edited in place`,
-      );
+      throw new InputError(input, `${file}: images is empty in a form that cannot be edited in place`);
     } else {
       const at = text.length;
       edits.push({
@@ -126,6 +121,8 @@ export interface GitopsOptions {
   baseBranch: string;
   /** The overlay directory (holding kustomization.yaml) or the kustomization file, relative to the repo root. */
   path: string;
+  /** The caller's name for `path` (its action input), named by the errors about it. */
+  pathInput: string;
   images: ImageOverride[];
   /** `pull-request`: push a new branch and open a PR; `push`: push the commit to `branch` (default: the base branch). */
   mode: 'pull-request' | 'push';
@@ -164,8 +161,8 @@ async function checkout(options: GitopsOptions): Promise<{ git: Git; file: strin
   const norm = path.posix.normalize(options.path.replace(/\\/g, '/'));
   if (norm.startsWith('..') || path.posix.isAbsolute(norm))
     throw new InputError(
-      'gitops-path',
-      `Input "gitops-path" must be a path inside the repository: got ${JSON.stringify(options.path)}`,
+      options.pathInput,
+      `Input "${options.pathInput}" must be a path inside the repository: got ${JSON.stringify(options.path)}`,
     );
   let rel = norm;
   const asDir = await stat(path.join(dir, rel))
@@ -181,12 +178,15 @@ async function checkout(options: GitopsOptions): Promise<{ git: Git; file: strin
       }
     }
     if (!found)
-      throw new InputError('gitops-path', `Input "gitops-path": ${rel} holds no kustomization.yaml`);
+      throw new InputError(
+        options.pathInput,
+        `Input "${options.pathInput}": ${rel} holds no kustomization.yaml`,
+      );
     rel = found;
   } else if (!(await stat(path.join(dir, rel)).catch(() => undefined))) {
     throw new InputError(
-      'gitops-path',
-      `Input "gitops-path": ${rel} does not exist on ${options.baseBranch}`,
+      options.pathInput,
+      `Input "${options.pathInput}": ${rel} does not exist on ${options.baseBranch}`,
     );
   }
   return { git, file: path.join(dir, rel), rel };
@@ -238,7 +238,7 @@ async function commitDigests(options: GitopsOptions): Promise<GitopsResult> {
   const { git, file, rel } = await checkout(options);
   try {
     const before = await readFile(file, 'utf8');
-    const { text, changed } = setKustomizationDigests(before, options.images, rel);
+    const { text, changed } = setKustomizationDigests(before, options.images, options.pathInput, rel);
     if (!changed) return { changed: false, file: rel, diff: '' };
     await writeFile(file, text);
     if (options.dryRun) {

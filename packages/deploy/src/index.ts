@@ -5,7 +5,7 @@ export { parseImageOverrides, type ImageOverride } from './manifests';
 export type { RouteMethod } from './model';
 export { leaseHolder } from './lock';
 export { parseSmokeChecks, type SmokeCheck } from './probes';
-export type { DeployAction, DeployResult } from './types';
+export type { DeployAction, DeployInputNames, DeployResult } from './types';
 export { resolveGitopsRepository } from './gitops';
 export { runDeployment, type DeploymentRequest, type DeploymentReport, type ClusterSpec } from './run';
 export { parseClusters } from './clusters';

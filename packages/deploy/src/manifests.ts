@@ -5,6 +5,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { InputError, roughNesting, type Logger } from '@deliverkit/action-kit';
 import type { KObject } from './kube';
 import { Kubectl } from './kubectl';
+import type { DeployInputNames } from './types';
 
 /** One `images` entry with Kustomize's semantics: match containers by image name, set name and digest. */
 export interface ImageOverride {
@@ -27,10 +28,10 @@ export interface RenderedManifests {
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
- * Parses the `images` input: one image a line, `[registry/]name@sha256:…` (matches `name`) or
+ * Parses the images input (`input` is the caller's name for it): one image a line, `[registry/]name@sha256:…` (matches `name`) or
  * `name=[newName]@sha256:…` to match one name and deploy another (Kustomize `newName`).
  */
-export function parseImageOverrides(lines: string[], input = 'images'): ImageOverride[] {
+export function parseImageOverrides(lines: string[], input: string): ImageOverride[] {
   return lines.map((line) => {
     const eq = line.indexOf('=');
     const match = eq > 0 ? line.slice(0, eq).trim() : undefined;
@@ -65,7 +66,7 @@ export function stripTagAndDigest(image: string): string {
 /** Reads manifests from files and directories (`*.yaml`, `*.yml`, `*.json`, sorted, recursively). */
 export async function readManifestFiles(
   paths: string[],
-  input = 'manifests',
+  input: string,
 ): Promise<{ text: string; sources: string[] }> {
   const files: string[] = [];
   for (const p of paths) {
@@ -97,11 +98,14 @@ async function listManifestFiles(dir: string): Promise<string[]> {
  */
 export async function renderKustomize(
   dir: string,
-  options: { kubectl?: string; logger?: Logger } = {},
+  options: { input: string; kubectl?: string; logger?: Logger },
 ): Promise<string> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory())
-    throw new InputError('kustomize-dir', `Input "kustomize-dir": ${JSON.stringify(dir)} is not a directory`);
+    throw new InputError(
+      options.input,
+      `Input "${options.input}": ${JSON.stringify(dir)} is not a directory`,
+    );
   return new Kubectl(options).kustomize(dir);
 }
 
@@ -113,7 +117,7 @@ export async function renderKustomize(
  */
 export const MANIFEST_NESTING_LIMIT = 1024;
 
-export function parseManifests(text: string, input = 'manifests'): KObject[] {
+export function parseManifests(text: string, input: string): KObject[] {
   if (roughNesting(text) > MANIFEST_NESTING_LIMIT)
     throw new InputError(
       input,
@@ -179,11 +183,7 @@ export function containersOf(obj: KObject): { name?: string; image?: string }[] 
  * equals the override's name; it becomes `newName@digest` (the tag is dropped, as Kustomize does when
  * a digest is set). Every override must match at least one container, else the input is wrong.
  */
-export function substituteImages(
-  objects: KObject[],
-  overrides: ImageOverride[],
-  input = 'images',
-): KObject[] {
+export function substituteImages(objects: KObject[], overrides: ImageOverride[], input: string): KObject[] {
   const out = structuredClone(objects);
   const used = new Set<ImageOverride>();
   for (const obj of out) {
@@ -212,6 +212,8 @@ export interface LoadManifestsOptions {
   manifests?: string[];
   kustomizeDir?: string;
   images: ImageOverride[];
+  /** The caller's names for the manifests, kustomize-dir and images inputs, named by the errors about them. */
+  inputNames: Pick<DeployInputNames, 'manifests' | 'kustomizeDir' | 'images'>;
   kubectl?: string;
   logger?: Logger;
   /** Checks on the parsed objects before images are substituted (so a missing Deployment is reported as such). */
@@ -220,22 +222,26 @@ export interface LoadManifestsOptions {
 
 /** Loads, renders, substitutes images and writes the result to a new temp dir. */
 export async function loadManifests(options: LoadManifestsOptions): Promise<RenderedManifests> {
+  const names = options.inputNames;
   let text = '';
   const sources: string[] = [];
   if (options.kustomizeDir) {
-    text += await renderKustomize(options.kustomizeDir, options);
+    text += await renderKustomize(options.kustomizeDir, { ...options, input: names.kustomizeDir });
     sources.push(`kustomize:${options.kustomizeDir}`);
   }
   if (options.manifests?.length) {
-    const files = await readManifestFiles(options.manifests);
+    const files = await readManifestFiles(options.manifests, names.manifests);
     text += (text ? '---\n' : '') + files.text;
     sources.push(...files.sources);
   }
   if (!text)
-    throw new InputError('manifests', 'Set the manifests input (files or directories) or kustomize-dir');
-  const parsed = parseManifests(text, options.kustomizeDir ? 'kustomize-dir' : 'manifests');
+    throw new InputError(
+      names.manifests,
+      `Set the ${names.manifests} input (files or directories) or ${names.kustomizeDir}`,
+    );
+  const parsed = parseManifests(text, options.kustomizeDir ? names.kustomizeDir : names.manifests);
   options.validate?.(parsed);
-  const objects = substituteImages(parsed, options.images);
+  const objects = substituteImages(parsed, options.images, names.images);
   const dir = await mkdtemp(path.join(tmpdir(), 'deliverkit-manifests-'));
   const file = path.join(dir, 'rendered.yaml');
   await writeFile(file, objects.map((o) => stringify(o)).join('---\n'));

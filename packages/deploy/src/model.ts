@@ -1,5 +1,6 @@
 import { ConfigurationError, InputError } from '@deliverkit/action-kit';
 import type { KObject } from './kube';
+import type { DeployInputNames } from './types';
 import { containersOf } from './manifests';
 
 export type Color = 'blue' | 'green';
@@ -71,13 +72,19 @@ function templateLabels(d: KObject): Record<string, string> {
 /**
  * Finds the app in the manifests: its Deployment (the only one, or the one named by `app`), the
  * Service selecting its pods, and the route object the route method needs. Bad input is an
- * InputError naming the input to fix.
+ * InputError naming the input to fix: `input` is the one the objects came from, `inputNames` the caller's others.
  */
 export function buildModel(
   objects: KObject[],
-  options: { app?: string; namespace: string; routeMethod: RouteMethod; input?: string },
+  options: {
+    app?: string;
+    namespace: string;
+    routeMethod: RouteMethod;
+    input: string;
+    inputNames: Pick<DeployInputNames, 'app' | 'images' | 'routeMethod'>;
+  },
 ): AppModel {
-  const input = options.input ?? 'manifests';
+  const { input, inputNames: names } = options;
   const deployments = objects.filter((o) => o.kind === 'Deployment' && o.apiVersion === 'apps/v1');
   if (deployments.length === 0)
     throw new InputError(
@@ -89,14 +96,14 @@ export function buildModel(
     deployment = deployments.find((d) => d.metadata.name === options.app);
     if (!deployment) {
       throw new InputError(
-        'app',
-        `Input "app": no Deployment named ${JSON.stringify(options.app)} in the manifests (found: ${deployments.map((d) => d.metadata.name).join(', ')})`,
+        names.app,
+        `Input "${names.app}": no Deployment named ${JSON.stringify(options.app)} in the manifests (found: ${deployments.map((d) => d.metadata.name).join(', ')})`,
       );
     }
   } else if (deployments.length > 1) {
     throw new InputError(
-      'app',
-      `The manifests hold ${deployments.length} Deployments (${deployments.map((d) => d.metadata.name).join(', ')}): set the app input to the one to deploy blue-green`,
+      names.app,
+      `The manifests hold ${deployments.length} Deployments (${deployments.map((d) => d.metadata.name).join(', ')}): set the ${names.app} input to the one to deploy blue-green`,
     );
   } else deployment = deployments[0] as KObject;
   const app = deployment.metadata.name;
@@ -119,8 +126,8 @@ export function buildModel(
   const digest = images.map((i) => i.split('@')[1]).find(Boolean);
   if (!digest)
     throw new InputError(
-      'images',
-      `Input "images" must give the digest of at least one image of Deployment ${app}`,
+      names.images,
+      `Input "${names.images}" must give the digest of at least one image of Deployment ${app}`,
     );
 
   const services = objects.filter((o) => o.kind === 'Service' && o.apiVersion === 'v1');
@@ -137,7 +144,7 @@ export function buildModel(
     labelsMatch((s.spec as { selector?: Record<string, string> }).selector, templateLabels(deployment)),
   );
   const service =
-    appServices.find((s) => s.metadata.name === app) ?? appServices[0] ?? deriveService(deployment);
+    appServices.find((s) => s.metadata.name === app) ?? appServices[0] ?? deriveService(deployment, input);
 
   let route: KObject | undefined;
   if (options.routeMethod === 'gateway-api') {
@@ -145,7 +152,7 @@ export function buildModel(
     if (!route) {
       throw new ConfigurationError(
         'INVALID_CONFIGURATION',
-        `route-method gateway-api needs an HTTPRoute in the manifests whose backendRefs name Service ${service.metadata.name}`,
+        `${names.routeMethod} gateway-api needs an HTTPRoute in the manifests whose backendRefs name Service ${service.metadata.name}`,
       );
     }
   } else if (options.routeMethod === 'ingress') {
@@ -153,7 +160,7 @@ export function buildModel(
     if (!route) {
       throw new ConfigurationError(
         'INVALID_CONFIGURATION',
-        `route-method ingress needs an Ingress in the manifests with a backend on Service ${service.metadata.name}`,
+        `${names.routeMethod} ingress needs an Ingress in the manifests with a backend on Service ${service.metadata.name}`,
       );
     }
   }
@@ -193,13 +200,13 @@ function routeReferences(route: KObject, service: string): boolean {
 }
 
 /** A ClusterIP Service for the container ports, when the manifests bring none. */
-function deriveService(d: KObject): KObject {
+function deriveService(d: KObject, input: string): KObject {
   const ports = containersOf(d).flatMap((c) =>
     ((c as { ports?: { containerPort: number; name?: string }[] }).ports ?? []).map((p) => p),
   );
   if (ports.length === 0)
     throw new InputError(
-      'manifests',
+      input,
       `Deployment ${d.metadata.name} declares no container port and the manifests hold no Service for it`,
     );
   return {

@@ -65,8 +65,8 @@ const KEYS = new Set([
   'timeout',
 ]);
 
-/** Validates the `smoke-checks` input (already parsed from YAML). */
-export function parseSmokeChecks(value: unknown, input = 'smoke-checks'): SmokeCheck[] {
+/** Validates the smoke-checks input (already parsed from YAML); `input` is the caller's name for it. */
+export function parseSmokeChecks(value: unknown, input: string): SmokeCheck[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InputError(input, `Input "${input}" must be a YAML list of checks`);
   return value.map((raw, i) => {

@@ -10,7 +10,7 @@ import { buildModel, type AppModel, type RouteMethod, type Slot } from './model'
 import { deployToClusters } from './multi';
 import { planOffline } from './plan';
 import type { SmokeCheck } from './probes';
-import type { BlueGreenOptions, DeployAction, DeployResult } from './types';
+import type { BlueGreenOptions, DeployAction, DeployInputNames, DeployResult } from './types';
 
 /** One target cluster: a context of the main kubeconfig, or a kubeconfig of its own. */
 export interface ClusterSpec {
@@ -46,7 +46,9 @@ export interface DeploymentRequest {
   clusters: ClusterSpec[];
   runId: string;
   runUrl?: string;
-  gitops?: Omit<GitopsOptions, 'images' | 'logger'>;
+  gitops?: Omit<GitopsOptions, 'images' | 'logger' | 'pathInput'>;
+  /** The caller's names for its inputs, named by the errors about them. */
+  inputNames: DeployInputNames;
   logger?: Logger;
   /** Tuning for tests and benchmarks. */
   pollMs?: number;
@@ -75,11 +77,13 @@ export interface DeploymentReport {
 }
 
 async function loadModel(req: DeploymentRequest): Promise<{ model: AppModel; file: string }> {
-  const input = req.kustomizeDir ? 'kustomize-dir' : 'manifests';
+  const names = req.inputNames;
+  const input = req.kustomizeDir ? names.kustomizeDir : names.manifests;
   const rendered = await loadManifests({
     manifests: req.manifests,
     kustomizeDir: req.kustomizeDir,
     images: req.images,
+    inputNames: names,
     logger: req.logger,
     validate: (objects) => {
       if (!objects.some((o) => o.kind === 'Deployment' && o.apiVersion === 'apps/v1')) {
@@ -94,6 +98,8 @@ async function loadModel(req: DeploymentRequest): Promise<{ model: AppModel; fil
     app: req.app,
     namespace: req.namespace,
     routeMethod: req.routeMethod,
+    input,
+    inputNames: names,
   });
   return { model, file: rendered.file };
 }
@@ -130,6 +136,7 @@ function hasClusterAccess(req: DeploymentRequest): boolean {
  */
 export async function runDeployment(req: DeploymentRequest): Promise<DeploymentReport> {
   const logger = req.logger ?? silentLogger;
+  const names = req.inputNames;
   const base = {
     action: req.action,
     mode: req.mode,
@@ -142,46 +149,58 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
   if (req.mode === 'gitops') {
     if (!req.gitops)
       throw new InputError(
-        'gitops-repo',
-        'mode gitops needs gitops-repo, gitops-base-branch and gitops-path',
+        names.gitopsRepo,
+        `${names.mode} gitops needs ${names.gitopsRepo}, ${names.gitopsBaseBranch} and ${names.gitopsPath}`,
       );
     if (req.action === 'promote' || req.action === 'reject' || req.action === 'finish') {
       throw new ConfigurationError(
         'CONFLICTING_INPUTS',
-        `action ${req.action} has no meaning in mode gitops: review and merge (or close) the pull request instead`,
+        `${names.action} ${req.action} has no meaning in ${names.mode} gitops: review and merge (or close) the pull request instead`,
       );
     }
     if (req.action === 'rollback') {
       if (req.dryRun)
         throw new ConfigurationError(
           'CONFLICTING_INPUTS',
-          'dry-run has no plan for a gitops rollback (it reverts the last deliverkit commit): run it without dry-run, or revert by hand',
+          `${names.dryRun} has no plan for a gitops rollback (it reverts the last deliverkit commit): run it without ${names.dryRun}, or revert by hand`,
         );
-      const g = await gitopsRollback({ ...req.gitops, logger });
+      const g = await gitopsRollback({ ...req.gitops, pathInput: names.gitopsPath, logger });
       return { ...base, ok: true, gitops: g, rolledBack: true };
     }
     if (req.images.length === 0)
-      throw new InputError('images', 'mode gitops needs the images input (name@sha256:… per line)');
-    const g = await gitopsDeploy({ ...req.gitops, images: req.images, logger, dryRun: req.dryRun });
+      throw new InputError(
+        names.images,
+        `${names.mode} gitops needs the ${names.images} input (name@sha256:… per line)`,
+      );
+    const g = await gitopsDeploy({
+      ...req.gitops,
+      pathInput: names.gitopsPath,
+      images: req.images,
+      logger,
+      dryRun: req.dryRun,
+    });
     return { ...base, ok: true, gitops: g, imageDigest: req.images[0]?.digest };
   }
 
   const needsManifests = req.action === 'deploy';
   const loaded = needsManifests ? await loadModel(req) : undefined;
   if (needsManifests && req.images.length === 0)
-    throw new InputError('images', 'action deploy needs the images input (name@sha256:… per line)');
+    throw new InputError(
+      names.images,
+      `${names.action} deploy needs the ${names.images} input (name@sha256:… per line)`,
+    );
   const app = loaded?.model.app ?? req.app;
   if (!app)
     throw new InputError(
-      'app',
-      'Input "app" is required for action promote, reject, rollback and finish (or give the manifests)',
+      names.app,
+      `Input "${names.app}" is required for ${names.action} promote, reject, rollback and finish (or give the manifests)`,
     );
 
   if (req.dryRun && !hasClusterAccess(req)) {
     if (!loaded)
       throw new ConfigurationError(
         'INVALID_CONFIGURATION',
-        `A dry run of action ${req.action} needs cluster access (kubeconfig)`,
+        `A dry run of ${names.action} ${req.action} needs cluster access (kubeconfig)`,
       );
     const r = planOffline(loaded.model, { autoPromote: req.autoPromote });
     return {

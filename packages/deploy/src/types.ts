@@ -3,6 +3,21 @@ import type { Color, RouteMethod, Slot } from './model';
 import type { ProbeResult, SmokeCheck } from './probes';
 
 export type DeployAction = 'deploy' | 'promote' | 'reject' | 'rollback' | 'finish';
+
+/** The caller's names for what a deployment is given (its action inputs), named by the errors about them. */
+export interface DeployInputNames {
+  action: string;
+  mode: string;
+  dryRun: string;
+  manifests: string;
+  kustomizeDir: string;
+  images: string;
+  app: string;
+  routeMethod: string;
+  gitopsRepo: string;
+  gitopsBaseBranch: string;
+  gitopsPath: string;
+}
 export type Outcome =
   | 'deployed'
   | 'unchanged'
