@@ -48,4 +48,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tests, benchmarks and scripts use the test bed through its package name (src/index.ts names every export),
+    // never by a path into its sources.
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/testing/testbed/**', '@deliverkit/testing-testbed/*'],
+              message: 'Import the test bed as @deliverkit/testing-testbed.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

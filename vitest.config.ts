@@ -1,14 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// Tests import packages by their public name; resolve them to each package's only public surface.
+// Tests import packages by their public name; resolve them to each package's only public surface. The private test
+// doubles under testing/ are @deliverkit/testing-<folder>.
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+const testingDir = fileURLToPath(new URL('./testing/', import.meta.url));
 
 // Three projects: pure unit tests (no services), integration tests against the real services
 // the test bed starts (registries, buildah, dockerd), and e2e tests that run the bundled dist/.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@deliverkit\/([a-z0-9-]+)$/, replacement: `${packagesDir}$1/src/index.ts` }],
+    alias: [
+      { find: /^@deliverkit\/testing-([a-z0-9-]+)$/, replacement: `${testingDir}$1/src/index.ts` },
+      { find: /^@deliverkit\/([a-z0-9-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },
+    ],
   },
   test: {
     // @actions/workflow-parser imports JSON without `with {type:'json'}`; inlining lets Vite load it.

@@ -23,7 +23,7 @@
 // BENCH_STORAGE_DRIVER=vfs forces one.
 //
 // buildx backend: the same builds through buildWithBuildx, `docker buildx` with a remote-driver builder
-// on a real buildkitd (test/support/buildkit.ts), pushed to the same kind of registry:
+// on a real buildkitd (testing/testbed/src/buildkit.ts), pushed to the same kind of registry:
 //
 //   cold  — builder cache pruned (`buildctl prune --all`), empty registry cache
 //   warm  — builder cache pruned again (a new CI runner), a one-line change, `--cache-from` the
@@ -53,13 +53,19 @@ import { ensureGoToolchainImage, storageDriver } from '../scripts/lib/go-toolcha
 import { Registries } from '../packages/oci/src/index';
 import { DockerConfigCredentials } from '../packages/oci/src/auth';
 import type { Logger } from '../packages/action-kit/src/index';
-import { createRemoteBuilder, startBuildkitd } from '../test/support/buildkit';
-import { runCommand } from '../test/support/exec';
-import { pushBaseImage, readBaseImage } from '../test/support/images';
-import { repoRoot } from '../test/support/paths';
-import { startRegistry, stopAll } from '../test/support/registry';
-import { containersEnv, ensureTestbed } from '../test/support/testbed';
-import { toolPath } from '../test/support/tools';
+import {
+  containersEnv,
+  createRemoteBuilder,
+  ensureTestbed,
+  pushBaseImage,
+  readBaseImage,
+  repoRoot,
+  runCommand,
+  startBuildkitd,
+  startRegistry,
+  stopAll,
+  toolPath,
+} from '@deliverkit/testing-testbed';
 
 const runs = Number(process.argv[2] ?? 1);
 const which = process.argv[3] ?? 'both';

@@ -26,9 +26,7 @@ import path from 'node:path';
 import { MediaType } from '@deliverkit/oci-core';
 import { Registries } from '@deliverkit/oci';
 import { resolveClosure } from '../packages/oci/src/closure';
-import { repoRoot } from '../test/support/paths';
-import { containersEnv } from '../test/support/testbed';
-import { toolPath } from '../test/support/tools';
+import { containersEnv, repoRoot, toolPath } from '@deliverkit/testing-testbed';
 import { attachReferrers, MiB, pushImage } from './lib/image';
 
 // BENCH_BUNDLE: another build of the action (e.g. one made with `node scripts/build.mjs --out DIR`) to compare.

@@ -21,11 +21,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { copyImage, Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../packages/oci/src/auth';
-import { relayRequest } from '../test/support/http';
-import { skopeoRegistryFlags } from '../test/support/images';
-import { repoRoot } from '../test/support/paths';
-import { type RegistryHandle, startRegistry, stopAll } from '../test/support/registry';
-import { containersEnv } from '../test/support/testbed';
+import {
+  containersEnv,
+  relayRequest,
+  repoRoot,
+  skopeoRegistryFlags,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { networkBench } from './copy-network';
 import { MiB, pushImage } from './lib/image';
 

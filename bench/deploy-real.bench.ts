@@ -1,4 +1,4 @@
-// Blue-green deploy + switch + rollback on a REAL cluster (test/support/kube-cluster.ts: Kubernetes v1.36.3, a real
+// Blue-green deploy + switch + rollback on a REAL cluster (testing/testbed/src/kube-cluster.ts: Kubernetes v1.36.3, a real
 // node — kubelet on containerd, kube-proxy in iptables mode), with traffic through kube-proxy's rules to the pods
 // the whole time (new connection per request, 8 at once). Peer in the same run: the tool belt's kubectl v1.36.3
 // doing what Azure/k8s-deploy's blue-green does (apply green, switch the Service at once) and the careful variant
@@ -14,15 +14,16 @@ import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { BlueGreenDeployer } from '../packages/deploy/src/deployer';
 import { KubeClient } from '../packages/deploy/src/kube';
-import { runCommand } from '../test/support/exec';
 import {
+  buildTestImage,
+  runCommand,
   startClusterLoad,
   startKubeCluster,
+  toolPath,
   type ClusterLoadReport,
   type KubeCluster,
-} from '../test/support/kube-cluster';
-import { buildTestImage, type TestImage } from '../test/support/kube-node/images';
-import { toolPath } from '../test/support/tools';
+  type TestImage,
+} from '@deliverkit/testing-testbed';
 import { appManifests, freshNamespace, get, model, options, type Live } from '../test/deploy/real-cluster';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 3) || 3;

@@ -22,7 +22,7 @@ import {
   type K8sEmulator,
   type LoadReport,
 } from '../testing/k8s-emulator/src/index';
-import { getTestbedCa } from '../test/support/ca';
+import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { IMAGE, SMOKE, appManifests, digest } from '../test/deploy/fixtures';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 3) || 3;

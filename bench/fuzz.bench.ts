@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../test/support/paths';
+import { repoRoot } from '@deliverkit/testing-testbed';
 
 // vitest colours its report; strip the escapes to read it.
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');

@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { repoRoot } from '../test/support/paths';
+import { repoRoot } from '@deliverkit/testing-testbed';
 
 const UNIT = 20 * 1024 * 1024;
 const UNITS = 1000; // 20 GB unpacked

@@ -35,12 +35,15 @@ import {
   readDifferencesTable,
   unexplained,
 } from '../test/sbom/syft-compare';
-import { runCommand } from '../test/support/exec';
-import { pushBaseImage } from '../test/support/images';
-import { repoRoot } from '../test/support/paths';
-import { startRegistry, stopAll } from '../test/support/registry';
-import { ensureTestbed } from '../test/support/testbed';
-import { toolPath } from '../test/support/tools';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  repoRoot,
+  runCommand,
+  startRegistry,
+  stopAll,
+  toolPath,
+} from '@deliverkit/testing-testbed';
 
 interface Measured {
   ms: number;

@@ -18,10 +18,7 @@ import { NO_INSTANCE } from '../packages/sign/src/instance';
 import { StatementSigner } from '../packages/sign/src/signer';
 import { signImage, type SignatureRegistry } from '../packages/sign/src/store';
 import { verifyImage } from '../packages/sign/src/verify-image';
-import { runCommand } from '../test/support/exec';
-import { pushBaseImage } from '../test/support/images';
-import { startRegistry, stopAll } from '../test/support/registry';
-import { toolPath } from '../test/support/tools';
+import { pushBaseImage, runCommand, startRegistry, stopAll, toolPath } from '@deliverkit/testing-testbed';
 
 const runs = Number(process.argv[2] ?? 15);
 

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../test/support/paths';
+import { repoRoot } from '@deliverkit/testing-testbed';
 // @ts-expect-error plain ESM script without types
 import { BUNDLE_LIMIT_BYTES, formatMegabytes, measureFolder } from '../scripts/lib/bundle-size.mjs';
 

@@ -1,6 +1,6 @@
 // The local pipeline behind `npm run demo`: build → SBOM → sign + attest → verify → push to three
 // registries → verify at each → blue-green deploy to a local Kubernetes cluster (a real control plane and node,
-// test/support/kube-cluster.ts), a second build deployed to the other colour; or, with --no-cluster, the deploy's
+// testing/testbed/src/kube-cluster.ts), a second build deployed to the other colour; or, with --no-cluster, the deploy's
 // dry-run plan. Each step runs a bundled action through GitHub's env contract; the report at the end lists each
 // step's duration and key outputs, and .demo/report.md / report.html hold every step summary.
 //
@@ -11,14 +11,22 @@ import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pushBaseImage, startRegistry, stopAll, type RegistryHandle } from '../test/support';
-import { skopeoInspectRaw } from '../test/support/images';
-import { containersEnv } from '../test/support/testbed';
+import {
+  containersEnv,
+  pushBaseImage,
+  repoRoot,
+  runAction,
+  runCommand,
+  skopeoInspectRaw,
+  startClusterLoad,
+  startKubeCluster,
+  startRegistry,
+  stopAll,
+  type ActionRun,
+  type KubeCluster,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { ensureGoToolchainImage, storageDriver } from './lib/go-toolchain';
-import { runAction, type ActionRun } from '../test/support/action-runner';
-import { repoRoot } from '../test/support/paths';
-import { runCommand } from '../test/support/exec';
-import { startClusterLoad, startKubeCluster, type KubeCluster } from '../test/support/kube-cluster';
 
 const usage = 'usage: npm run demo [-- --no-cluster | --keep]';
 const args = process.argv.slice(2);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what the integration tests need: Debian's docker-registry, buildah, skopeo, qemu binfmt,
-# containerd + runc + CNI plugins + iptables (the real Kubernetes node of test/support/kube-cluster.ts),
+# containerd + runc + CNI plugins + iptables (the real Kubernetes node of testing/testbed/src/kube-cluster.ts),
 # dockerd (vfs, no iptables), a two-platform busybox base image as an OCI layout, and the tool belt's binaries the
 # suite uses (scripts/tools.sh suite: cosign, olareg, … built from tools/go into .tools/bin). Idempotent: every step checks
 # before it acts, so a second run takes about a second. Everything it creates lives under .testbed/ (gitignored)
@@ -181,7 +181,7 @@ build_platform() {
 }
 
 # The base image lives as an OCI layout (.testbed/base/oci, tag "latest") whose top-level entry is a two-platform
-# index; test/support/images.ts copies it into registries with skopeo.
+# index; testing/testbed/src/images.ts copies it into registries with skopeo.
 build_base_image() {
   local final="$TB/base/oci"
   [[ -f "$final/index.json" && "$(cat "$TB/base/.done" 2>/dev/null)" == "$BASE_RECIPE" ]] && return 0

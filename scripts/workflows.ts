@@ -17,14 +17,19 @@ import {
   type GitHubStandIn,
 } from '../testing/github/src/index';
 import { findByPlural, startK8sEmulator, type K8sEmulator } from '../testing/k8s-emulator/src/index';
-import { startBuildkitd } from '../test/support/buildkit';
-import { runCommand } from '../test/support/exec';
-import { pushBaseImage, skopeoInspectRaw } from '../test/support/images';
-import { repoRoot } from '../test/support/paths';
-import { startRegistry, stopAll, type RegistryHandle } from '../test/support/registry';
-import { getTestbedCa } from '../test/support/ca';
-import { containersEnv } from '../test/support/testbed';
-import { toolPath } from '../test/support/tools';
+import {
+  containersEnv,
+  getTestbedCa,
+  pushBaseImage,
+  repoRoot,
+  runCommand,
+  skopeoInspectRaw,
+  startBuildkitd,
+  startRegistry,
+  stopAll,
+  toolPath,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { ensureGoToolchainImage, storageDriver } from './lib/go-toolchain';
 import { Registries } from '../packages/oci/src/index';
 import { parseSigstoreInstance } from '../packages/sign/src/instance';

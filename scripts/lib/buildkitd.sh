@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What a real BuildKit needs on this machine kind, for test/support/buildkit.ts (the buildx e2e and the
+# What a real BuildKit needs on this machine kind, for testing/testbed/src/buildkit.ts (the buildx e2e and the
 # build bench): Debian's runc for buildkitd's OCI worker, the qemu-aarch64 binfmt handler with the F flag
 # (runc's sandbox has no /usr/libexec/qemu-binfmt inside: the kernel must hold the interpreter open), and
 # buildkitd/buildctl/buildx from the tool belt. Idempotent and quick when done. scripts/testbed.sh calls
@@ -41,7 +41,7 @@ ensure_tools() {
   bash "$ROOT/scripts/tools.sh" "${missing[@]}"
 }
 
-# The same command line test/support/buildkit.ts runs, with a throwaway root.
+# The same command line testing/testbed/src/buildkit.ts runs, with a throwaway root.
 smoke() {
   local dir pid ok=1
   dir="$(mktemp -d /tmp/buildkitd-smoke.XXXXXX)"

@@ -5,15 +5,15 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
 import { ANNOTATION, COLOR_LABEL } from '../../packages/deploy/src/model';
 import {
+  ensureTestbed,
+  installGatewayApiCrds,
+  repoRoot,
   startClusterLoad,
   startKubeCluster,
   type ClusterLoad,
   type KubeCluster,
-} from '../support/kube-cluster';
-import { repoRoot } from '../support/paths';
-import { ensureTestbed } from '../support/testbed';
+} from '@deliverkit/testing-testbed';
 import { HTTP_ROUTE, INGRESS } from './fixtures';
-import { installGatewayApiCrds } from '../support/kube-node/gateway-api';
 import {
   appManifests,
   client,

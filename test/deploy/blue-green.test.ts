@@ -10,7 +10,7 @@ import {
   type LoadGenerator,
   type TrafficProxy,
 } from '../../testing/k8s-emulator/src/index';
-import { getTestbedCa } from '../support/ca';
+import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { HTTP_ROUTE, IMAGE, INGRESS, appManifests, client, deploy, digest, model, options } from './fixtures';
 
 // Scenarios of issue 7 against the emulated cluster, with a load generator sending traffic through

@@ -4,9 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageOverrides, runDeployment, type DeploymentRequest } from '@deliverkit/deploy';
 import { COLOR_LABEL } from '../../packages/deploy/src/model';
-import { startClusterLoad, startKubeCluster, type KubeCluster } from '../support/kube-cluster';
-import { buildTestImage, type TestImage } from '../support/kube-node/images';
-import { ensureTestbed } from '../support/testbed';
+import {
+  buildTestImage,
+  ensureTestbed,
+  startClusterLoad,
+  startKubeCluster,
+  type KubeCluster,
+  type TestImage,
+} from '@deliverkit/testing-testbed';
 import { SMOKE } from './fixtures';
 import { IMAGE, appManifests, freshNamespace, get } from './real-cluster';
 

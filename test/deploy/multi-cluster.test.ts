@@ -10,7 +10,7 @@ import {
   startTrafficProxy,
   type K8sEmulator,
 } from '../../testing/k8s-emulator/src/index';
-import { getTestbedCa } from '../support/ca';
+import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { IMAGE, SMOKE, appManifests, digest } from './fixtures';
 
 // Three clusters (three emulated API servers), deployed in order; the second cannot roll out the new

@@ -5,8 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifests, renderKustomize } from '../../packages/deploy/src/manifests';
-import { repoRoot } from '../support/paths';
-import { toolPath } from '../support/tools';
+import { repoRoot, toolPath } from '@deliverkit/testing-testbed';
 
 const overlays = path.join(repoRoot, 'examples/hello/deploy/overlays');
 const starter = (name: string) => readFileSync(path.join(repoRoot, 'workflows', name), 'utf8');

@@ -5,11 +5,15 @@ import { KubeClient } from '../../packages/deploy/src/kube';
 import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
 import { buildModel } from '../../packages/deploy/src/model';
 import { type BlueGreenOptions } from '../../packages/deploy/src/types';
-import type { KubeCluster } from '../support/kube-cluster';
-import { TEST_IMAGE_REPOSITORY, buildTestImage, type TestImage } from '../support/kube-node/images';
+import {
+  buildTestImage,
+  TEST_IMAGE_REPOSITORY,
+  type KubeCluster,
+  type TestImage,
+} from '@deliverkit/testing-testbed';
 import { SMOKE } from './fixtures';
 
-// Fixtures for the blue-green scenarios on a real cluster (test/support/kube-cluster.ts with a real node): the
+// Fixtures for the blue-green scenarios on a real cluster (testing/testbed/src/kube-cluster.ts with a real node): the
 // app is the test image (kube-node/testapp.go), whose behaviour is baked into each digest.
 
 export const IMAGE = TEST_IMAGE_REPOSITORY;

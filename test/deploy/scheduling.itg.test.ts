@@ -6,9 +6,7 @@ import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
 import { KubeClient } from '../../packages/deploy/src/kube';
 import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
 import { buildModel } from '../../packages/deploy/src/model';
-import { startKubeCluster, type KubeCluster } from '../support/kube-cluster';
-import { repoRoot } from '../support/paths';
-import { ensureTestbed } from '../support/testbed';
+import { ensureTestbed, repoRoot, startKubeCluster, type KubeCluster } from '@deliverkit/testing-testbed';
 import { digest } from './fixtures';
 import { freshNamespace, options, type Live } from './real-cluster';
 

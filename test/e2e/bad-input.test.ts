@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAction } from '../support/action-runner';
+import { runAction } from '@deliverkit/testing-testbed';
 
 // The bad-input corpus (#19): what a workflow author can hand each bundled action, malformed. Every case must fail
 // the step with an error that names the input, before anything runs: no child process (every tool the actions can

@@ -3,15 +3,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/paths';
-import { runAction } from '../support/action-runner';
+import { getTestbedCa, repoRoot, runAction } from '@deliverkit/testing-testbed';
 import {
   startK8sEmulator,
   startLoad,
   startTrafficProxy,
   type K8sEmulator,
 } from '../../testing/k8s-emulator/src/index';
-import { getTestbedCa } from '../support/ca';
 import { IMAGE, appManifests, digest } from '../deploy/fixtures';
 
 // The bundled dist/blue-green-deploy/index.js, driven through GitHub's env contract (INPUT_*,

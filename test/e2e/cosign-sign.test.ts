@@ -10,11 +10,17 @@ import {
   type MockSigstore,
 } from '../../testing/sigstore/src/index';
 import { startMockTuf } from '../../testing/sigstore/src/index';
-import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
-import { repoRoot } from '../support/paths';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
-import { runAction as runBundledAction } from '../support/action-runner';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  repoRoot,
+  runAction as runBundledAction,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAll,
+  type BaseImage,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 const bundle = path.join(repoRoot, 'dist', 'cosign-sign', 'index.js');
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';

@@ -4,12 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
-import { runAction } from '../support/action-runner';
-import { type HostileRegistry, startHostileRegistry } from '../support/hostile-registry';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  runAction,
+  startHostileRegistry,
+  startRegistry,
+  stopAll,
+  type HostileRegistry,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
-// The bundled actions against a registry that lies (test/support/hostile-registry.ts): each fails fast, names
+// The bundled actions against a registry that lies (testing/testbed/src/hostile-registry.ts): each fails fast, names
 // what was wrong, and leaves nothing behind — no SBOM file, no tag at the destination. The escaping image is
 // well-formed: its SBOM is written and lists only what is inside the image.
 

@@ -4,11 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageRecord } from '@deliverkit/image-record';
 import { generateCosignKeyPair } from '../sign/key-pair';
-import { runAction } from '../support/action-runner';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  runAction,
+  startRegistry,
+  stopAll,
+  type BaseImage,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { expectImageRecord } from '../support/image-record';
-import { pushBaseImage, type BaseImage } from '../support/images';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
 
 // One record handed from step to step, as the reusable workflows do: build → sbom → cosign-sign → multi-registry-push,
 // each bundled action reading the previous one's `image-record` output and adding its part.

@@ -4,13 +4,18 @@ import { computeDigest } from '@deliverkit/oci-core';
 import { Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import type { ImageRecord } from '@deliverkit/image-record';
-import { startFaultProxy } from '../support/fault-proxy';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  repoRoot,
+  runAction as runBundledAction,
+  skopeoInspectRaw,
+  startFaultProxy,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { expectImageRecord } from '../support/image-record';
-import { pushBaseImage, skopeoInspectRaw } from '../support/images';
-import { repoRoot } from '../support/paths';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
-import { runAction as runBundledAction } from '../support/action-runner';
 import { buildFixtureImage, type FixtureImage } from '../oci/fixture-image';
 
 const bundle = path.join(repoRoot, 'dist', 'multi-registry-push', 'index.js');

@@ -7,15 +7,18 @@ import { DockerConfigCredentials } from '../../packages/oci/src/auth';
 import { hostPlatform } from '../../packages/image-build/src/platform';
 import { formatPlatform } from '@deliverkit/oci-core';
 import {
-  type BuildkitdHandle,
-  type RemoteBuilder,
   createRemoteBuilder,
+  ensureTestbed,
+  pushBaseImage,
+  readBaseImage,
+  repoRoot,
   startBuildkitd,
-} from '../support/buildkit';
-import { pushBaseImage, readBaseImage } from '../support/images';
-import { repoRoot } from '../support/paths';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+  startRegistry,
+  stopAll,
+  type BuildkitdHandle,
+  type RegistryHandle,
+  type RemoteBuilder,
+} from '@deliverkit/testing-testbed';
 import { expectImageRecord } from '../support/image-record';
 import { readConfig, readImageFile, readIndex } from '../image-build/image-files';
 import { pushMain, pushTag, runMultiarchBuild, SHA, type BuildEvent } from './multiarch-runner';

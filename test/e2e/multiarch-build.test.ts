@@ -2,10 +2,16 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushBaseImage, readBaseImage, skopeoInspectRaw } from '../support/images';
-import { repoRoot } from '../support/paths';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  readBaseImage,
+  repoRoot,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { expectImageRecord } from '../support/image-record';
 import { pushMain, pushTag, runMultiarchBuild, SHA, type BuildEvent } from './multiarch-runner';
 

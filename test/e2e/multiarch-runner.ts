@@ -1,7 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runAction } from '../support/action-runner';
-import { repoRoot } from '../support/paths';
+import { repoRoot, runAction } from '@deliverkit/testing-testbed';
 
 // What the multiarch-build e2e suites (buildah and buildx) share: the bundled action driven through GitHub's
 // contract — INPUT_* and GITHUB_* in, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY out — and the events they build for.

@@ -2,11 +2,15 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction } from '../support/action-runner';
-import { pushBaseImage } from '../support/images';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
-import { toolPath } from '../support/tools';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  runAction,
+  startRegistry,
+  stopAll,
+  toolPath,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { expectImageRecord } from '../support/image-record';
 import { buildSbomE2eImage } from '../sbom/e2e-image';
 import { FIXTURES, requireFromSbom } from '../sbom/helpers';

@@ -12,10 +12,15 @@ import { PRIME_TAG } from '../../packages/image-build/src/buildah-cache';
 import { buildWithBuildah } from '../../packages/image-build/src/run-buildah';
 import { mergeDigests } from '../../packages/image-build/src/run-merge';
 import { type BuildSpec } from '../../packages/image-build/src/spec';
-import { containersEnv, ensureTestbed } from '../support/testbed';
-import { type RegistryHandle, startRegistry } from '../support/registry';
-import { pushBaseImage, readBaseImage } from '../support/images';
-import { repoRoot } from '../support/paths';
+import {
+  containersEnv,
+  ensureTestbed,
+  pushBaseImage,
+  readBaseImage,
+  repoRoot,
+  startRegistry,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { readConfig, readImageFile, readIndex } from './image-files';
 
 // Real buildah (vfs, chroot isolation) and qemu binfmt against a basic-auth HTTPS registry of the

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../support/paths';
+import { repoRoot } from '@deliverkit/testing-testbed';
 
 // What a user adopts and would break on: every action's inputs and outputs, and every reusable workflow's
 // workflow_call interface (inputs with type, required and default; secrets; outputs). A change shows up here as a

@@ -14,12 +14,20 @@ import {
   startOidcTokenEndpoint,
   type MockSigstore,
 } from '../../testing/sigstore/src/index';
-import { runAction, type ActionRun } from '../support/action-runner';
-import { runCommand, TestbedCommandError } from '../support/exec';
-import { pushBaseImage, type BaseImage } from '../support/images';
-import { startRegistry, stopAll, type RegistryHandle, type RegistryKind } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
-import { toolPath } from '../support/tools';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  runAction,
+  runCommand,
+  startRegistry,
+  stopAll,
+  TestbedCommandError,
+  toolPath,
+  type ActionRun,
+  type BaseImage,
+  type RegistryHandle,
+  type RegistryKind,
+} from '@deliverkit/testing-testbed';
 
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
 const CLAIMS = githubClaims();

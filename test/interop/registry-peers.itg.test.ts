@@ -7,12 +7,18 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction, type ActionRun } from '../support/action-runner';
-import { runCommand } from '../support/exec';
-import { pushBaseImage } from '../support/images';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
-import { toolPath, type BeltTool } from '../support/tools';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  runAction,
+  runCommand,
+  startRegistry,
+  stopAll,
+  toolPath,
+  type ActionRun,
+  type BeltTool,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger, InputError } from '@deliverkit/action-kit';
+import { InputError } from '@deliverkit/action-kit';
+import { ConsoleLogger } from '../../packages/action-kit/src/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, MediaType } from '@deliverkit/oci-core';
 import {
@@ -13,10 +14,15 @@ import {
 } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { type RegistriesOptions, referrersTag } from '../../packages/oci/src/client';
-import { relayRequest } from '../support/http';
-import { pushBaseImage, skopeoInspectRaw } from '../support/images';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  relayRequest,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { buildFixtureImage, type FixtureImage } from './fixture-image';
 
 let source: RegistryHandle;

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registries } from '@deliverkit/oci';
 import { DockerConfigCredentials } from '../../packages/oci/src/auth';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import { ensureTestbed, startRegistry, stopAll, type RegistryHandle } from '@deliverkit/testing-testbed';
 
 let basic: RegistryHandle;
 let token: RegistryHandle;

@@ -7,7 +7,7 @@ import {
   MediaType,
 } from '@deliverkit/oci-core';
 import { type RegistryClient, referrersTag } from '../../packages/oci/src/client';
-import { writeTar } from '../support/tar';
+import { writeTar } from '@deliverkit/testing-testbed';
 
 export interface FixtureImage {
   repository: string;

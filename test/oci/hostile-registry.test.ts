@@ -5,7 +5,7 @@ import { StaticCredentials } from '../../packages/oci/src/auth';
 import { resolveClosure } from '../../packages/oci/src/closure';
 import { catalogImage } from '../../packages/sbom/src/catalog';
 import { openRegistryImage } from '../../packages/sbom/src/registry-image';
-import { type HostileRegistry, startHostileRegistry } from '../support/hostile-registry';
+import { startHostileRegistry, type HostileRegistry } from '@deliverkit/testing-testbed';
 
 // What a registry that lies hands the library: each case must fail fast (well inside the test timeout, without
 // waiting out idle timeouts or retries) with an error naming what was wrong, or (escape/app) read only the image.

@@ -4,9 +4,14 @@ import { computeDigest, MediaType } from '@deliverkit/oci-core';
 import { copyImage, Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { referrersTag } from '../../packages/oci/src/client';
-import { pushBaseImage } from '../support/images';
-import { type RegistryHandle, startRegistry, stopAll, viaProxy } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  startRegistry,
+  stopAll,
+  viaProxy,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { buildFixtureImage, type FixtureImage } from './fixture-image';
 
 // The OCI 1.1 referrers API path of the client and the copy engine, against olareg (a registry that serves the

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest } from '@deliverkit/oci-core';
 import { Registries } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import { ensureTestbed, startRegistry, stopAll, type RegistryHandle } from '@deliverkit/testing-testbed';
 
 let registry: RegistryHandle;
 let olareg: RegistryHandle;

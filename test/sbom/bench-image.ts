@@ -1,8 +1,6 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../support/paths';
-import type { RegistryHandle } from '../support/registry';
-import { privateBuildah } from '../support/testbed';
+import { privateBuildah, repoRoot, type RegistryHandle } from '@deliverkit/testing-testbed';
 
 export interface BenchImage {
   /** Bytes of the files added over the base. */

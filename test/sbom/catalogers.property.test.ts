@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogImage } from '../../packages/sbom/src/catalog';
 import { type LayerSource } from '../../packages/sbom/src/types';
-import { writeTar } from '../support/tar';
+import { writeTar } from '@deliverkit/testing-testbed';
 import { runs } from '../support/fuzz';
 
 // Property-based test (#19) of the catalogers end to end: whatever text an image puts where a package database or

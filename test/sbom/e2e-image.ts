@@ -1,7 +1,6 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RegistryHandle } from '../support/registry';
-import { privateBuildah } from '../support/testbed';
+import { privateBuildah, type RegistryHandle } from '@deliverkit/testing-testbed';
 import { FIXTURES } from './helpers';
 import { zip } from './java-fixture';
 

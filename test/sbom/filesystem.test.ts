@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type FileSelector, indexFilesystem, normalizeImagePath } from '../../packages/sbom/src/filesystem';
 import { SbomError } from '../../packages/sbom/src/errors';
-import { writeTar } from '../support/tar';
+import { writeTar } from '@deliverkit/testing-testbed';
 import { memorySource, tarLayer } from './helpers';
 
 const keepAll: FileSelector = { name: 'all', selects: () => true, maxBytes: 1 << 20 };

@@ -9,9 +9,14 @@ import { InputError } from '@deliverkit/action-kit';
 import { openRegistries, type Registries } from '@deliverkit/oci';
 import { parsePlatform, parseReference } from '@deliverkit/oci-core';
 import { type ImageSbomsRequest, sbomsForImage } from '@deliverkit/sbom';
-import { pushBaseImage, type BaseImage } from '../support/images';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  startRegistry,
+  stopAll,
+  type BaseImage,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 let registry: RegistryHandle;
 let base: BaseImage;

@@ -14,7 +14,7 @@ import { decompressLayer, zstdSupported } from '../../packages/sbom/src/decompre
 import { LimitError } from '../../packages/action-kit/src';
 import { SbomError } from '../../packages/sbom/src/errors';
 import { mutated, runs } from '../support/fuzz';
-import { type TarSpec, writeTar } from '../support/tar';
+import { writeTar, type TarSpec } from '@deliverkit/testing-testbed';
 import {
   archiveBudget,
   javaCataloger,

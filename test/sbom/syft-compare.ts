@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Ecosystem, type Package } from '../../packages/sbom/src/types';
 import { syftEnvironment } from '../../packages/sbom/src/syft';
-import { repoRoot } from '../support/paths';
+import { repoRoot } from '@deliverkit/testing-testbed';
 import { requireFromSbom } from './helpers';
 
 interface ParsedPurl {

@@ -6,11 +6,15 @@ import { openRegistries } from '../../packages/oci/src';
 import { formatPlatform, parsePlatform } from '@deliverkit/oci-core';
 import { catalogImage } from '../../packages/sbom/src/catalog';
 import { openRegistryImage } from '../../packages/sbom/src/registry-image';
-import { runCommand } from '../support/exec';
-import { pushBaseImage } from '../support/images';
-import { type RegistryHandle, startRegistry, stopAll } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
-import { toolPath } from '../support/tools';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  runCommand,
+  startRegistry,
+  stopAll,
+  toolPath,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 import { buildSbomBenchImage } from './bench-image';
 import { buildSbomE2eImage } from './e2e-image';
 import {

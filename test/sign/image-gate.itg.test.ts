@@ -17,9 +17,14 @@ import {
 import { NO_INSTANCE } from '../../packages/sign/src/instance';
 import { generateCosignKeyPair } from './key-pair';
 import { SPDX_PREDICATE } from '../../packages/sign/src/statement';
-import { pushBaseImage, type BaseImage } from '../support/images';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  startRegistry,
+  stopAll,
+  type BaseImage,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 let plain: RegistryHandle;
 let base: BaseImage;

@@ -21,9 +21,16 @@ import {
   staticIdentityProvider,
   type MockSigstore,
 } from '../../testing/sigstore/src/index';
-import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
-import { startRegistry, stopAll, viaProxy, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  pushBaseImage,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAll,
+  viaProxy,
+  type BaseImage,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 const IDENTITY = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { ImageRecord } from '@deliverkit/image-record';
-import { repoRoot } from './paths';
+import { repoRoot } from '@deliverkit/testing-testbed';
 
 const require = createRequire(path.join(repoRoot, 'packages/image-record/package.json'));
 const Ajv2020 = require('ajv/dist/2020').default;

@@ -2,11 +2,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushBaseImage } from '../support/images';
-import { readLayerFile } from '../support/layers';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { registryRequest } from '../support/registry-client';
-import { ensureTestbed, privateBuildah } from '../support/testbed';
+import {
+  ensureTestbed,
+  privateBuildah,
+  pushBaseImage,
+  readLayerFile,
+  registryRequest,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 interface Index {
   manifests: { digest: string; platform: { os: string; architecture: string } }[];

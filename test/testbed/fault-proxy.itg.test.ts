@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FaultProxyHandle } from '../support/fault-proxy';
-import { httpRequest } from '../support/http';
-import { pushBaseImage, skopeoInspectRaw, type BaseImage } from '../support/images';
-import { startRegistry, stopAll, viaProxy, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  httpRequest,
+  pushBaseImage,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAll,
+  viaProxy,
+  type BaseImage,
+  type FaultProxyHandle,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClusterLoad, startKubeCluster, type KubeCluster } from '../support/kube-cluster';
-import { buildTestImage } from '../support/kube-node/images';
-import { ensureTestbed } from '../support/testbed';
+import {
+  buildTestImage,
+  ensureTestbed,
+  startClusterLoad,
+  startKubeCluster,
+  type KubeCluster,
+} from '@deliverkit/testing-testbed';
 
 beforeAll(() => ensureTestbed());
 

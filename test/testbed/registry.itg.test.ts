@@ -4,10 +4,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRequest, parseChallenge } from '../support/http';
-import { pushBaseImage, skopeoCopyToOci, skopeoInspectRaw } from '../support/images';
-import { startRegistry, stopAll, type RegistryHandle, type RegistryKind } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  httpRequest,
+  parseChallenge,
+  pushBaseImage,
+  skopeoCopyToOci,
+  skopeoInspectRaw,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+  type RegistryKind,
+} from '@deliverkit/testing-testbed';
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 

@@ -2,11 +2,14 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../support/exec';
-import { readBaseImage } from '../support/images';
-import { readLayer } from '../support/layers';
-import { baseImageLayout, repoRoot } from '../support/paths';
-import { ensureTestbed } from '../support/testbed';
+import {
+  baseImageLayout,
+  ensureTestbed,
+  readBaseImage,
+  readLayer,
+  repoRoot,
+  runCommand,
+} from '@deliverkit/testing-testbed';
 
 const ELF_MACHINE = { amd64: 62, arm64: 183 } as const;
 

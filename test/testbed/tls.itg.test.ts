@@ -3,10 +3,14 @@ import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTestbedCa } from '../support/ca';
-import { httpRequest } from '../support/http';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
+import {
+  ensureTestbed,
+  getTestbedCa,
+  httpRequest,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+} from '@deliverkit/testing-testbed';
 
 let registry: RegistryHandle;
 

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRequest, parseChallenge } from '../support/http';
-import { pushBaseImage } from '../support/images';
-import { startRegistry, stopAll, type RegistryHandle } from '../support/registry';
-import { ensureTestbed } from '../support/testbed';
-import type { ResourceAccess, TokenServerHandle } from '../support/token-server';
+import {
+  ensureTestbed,
+  httpRequest,
+  parseChallenge,
+  pushBaseImage,
+  startRegistry,
+  stopAll,
+  type RegistryHandle,
+  type ResourceAccess,
+  type TokenServerHandle,
+} from '@deliverkit/testing-testbed';
 
 interface TokenResponse {
   token: string;

@@ -19,7 +19,7 @@ import {
   startTrafficProxy,
   type K8sEmulator,
 } from '../../testing/k8s-emulator/src/index';
-import { getTestbedCa } from '../support/ca';
+import { getTestbedCa } from '@deliverkit/testing-testbed';
 
 // The emulator's semantics checked through the real client library the deployer uses, so a
 // difference from a real API server shows up here rather than as a false pass elsewhere.

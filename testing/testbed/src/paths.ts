@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (two levels above test/support). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root (three levels above testing/testbed/src). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Where scripts/testbed.sh and these helpers keep their state (gitignored). */
 export const testbedDir = path.join(repoRoot, '.testbed');

@@ -1,4 +1,13 @@
-// The test bed's public surface for integration suites; see README.md beside this file.
+// @deliverkit/testing-testbed: the real-service test bed's public surface for tests, benchmarks and scripts; see
+// README.md beside src/. Every name is listed here: import from the package, never from a file inside it.
+export { parseOutputFile, runAction, type ActionRun, type RunActionOptions } from './action-runner';
+export {
+  createRemoteBuilder,
+  startBuildkitd,
+  type BuildkitdHandle,
+  type RemoteBuilder,
+  type StartBuildkitdOptions,
+} from './buildkit';
 export { getTestbedCa, type TestbedCa } from './ca';
 export { stopAll } from './cleanup';
 export { runCommand, TestbedCommandError, type RunOptions, type RunResult } from './exec';
@@ -10,6 +19,7 @@ export {
   type FaultRule,
   type ProxyHit,
 } from './fault-proxy';
+export { startHostileRegistry, type HostileRegistry, type HostileRegistryOptions } from './hostile-registry';
 export {
   httpRequest,
   parseChallenge,
@@ -26,6 +36,23 @@ export {
   type BaseImage,
   type PlatformManifest,
 } from './images';
+export {
+  startClusterLoad,
+  startKubeCluster,
+  type ClusterLoad,
+  type ClusterLoadReport,
+  type KubeCluster,
+  type KubeUser,
+  type StartKubeClusterOptions,
+} from './kube-cluster';
+export { installGatewayApiCrds } from './kube-node/gateway-api';
+export {
+  buildTestImage,
+  PAUSE_IMAGE,
+  TEST_IMAGE_REPOSITORY,
+  type TestAppBehaviour,
+  type TestImage,
+} from './kube-node/images';
 export { readLayer, readLayerFile, type LayerEntry } from './layers';
 export { baseImageLayout, repoRoot, testbedDir } from './paths';
 export {
@@ -36,6 +63,7 @@ export {
   type StartRegistryOptions,
 } from './registry';
 export { fetchToken, OCI_ACCEPT, registryRequest, type RegistryRequestOptions } from './registry-client';
+export { writeTar, type TarSpec } from './tar';
 export { containersEnv, ensureTestbed, privateBuildah, type EnsureTestbedOptions } from './testbed';
 export {
   parseScope,
@@ -47,6 +75,4 @@ export {
   type TokenServerOptions,
   type TokenUser,
 } from './token-server';
-export { parseOutputFile, runAction, type ActionRun, type RunActionOptions } from './action-runner';
-export { createRemoteBuilder, startBuildkitd, type BuildkitdHandle, type RemoteBuilder } from './buildkit';
 export { toolPath, toolsBinDir, type BeltTool } from './tools';
