@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CommandInvocationError, ConsoleLogger, exec } from '@deliverkit/action-kit';
+import { CommandInvocationError, exec } from '@deliverkit/action-kit';
+import { ConsoleLogger } from '../../packages/action-kit/src/logger';
 
 const node = process.execPath;
 

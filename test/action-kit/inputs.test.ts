@@ -6,13 +6,12 @@ import {
   getEnum,
   getImageReference,
   getInteger,
-  getKeyValues,
   getList,
-  getParsed,
   getRequiredString,
   getString,
   getStructured,
 } from '@deliverkit/action-kit';
+import { getKeyValues, getParsed } from '../../packages/action-kit/src/inputs';
 
 const envName = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 const set = (name: string, value: string) => {

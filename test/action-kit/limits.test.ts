@@ -3,15 +3,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  catalogerFileBytes,
   DEFAULT_LIMITS,
   InputError,
-  LIMITS,
   LimitError,
   parseLimits,
-  parseStructured,
   resolveLimits,
 } from '../../packages/action-kit/src';
+import { parseStructured } from '../../packages/action-kit/src/inputs';
+import { catalogerFileBytes, LIMITS } from '../../packages/action-kit/src/limits';
 
 const HOSTILE = path.join(__dirname, '..', 'fixtures', 'hostile');
 

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SummaryBuilder, formatPlanText, renderPlan } from '@deliverkit/action-kit';
+import { SummaryBuilder, formatPlanText } from '@deliverkit/action-kit';
+import { renderPlan } from '../../packages/action-kit/src/summary';
 
 describe('SummaryBuilder', () => {
   it('renders a table whose cells cannot break it', () => {

@@ -7,12 +7,10 @@ import { describe, expect, it } from 'vitest';
 import {
   ImageRecordError,
   assertRecordDigest,
-  checkImageRecord,
-  fieldName,
-  formatImageRecord,
   parseImageRecord,
   type ImageRecord,
 } from '@deliverkit/image-record';
+import { checkImageRecord, fieldName, formatImageRecord } from '../../packages/image-record/src/record';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const schema = JSON.parse(readFileSync(path.join(root, 'schemas/image-record.schema.json'), 'utf8'));

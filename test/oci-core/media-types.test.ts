@@ -1,7 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
 import {
-  BUILDKIT_ATTESTATION_MANIFEST,
-  BUILDKIT_REFERENCE_TYPE,
   type Descriptor,
   isBuildkitAttestation,
   isImageMediaType,
@@ -11,6 +9,10 @@ import {
   MediaType,
   referrerArtifactType,
 } from '@deliverkit/oci-core';
+import {
+  BUILDKIT_ATTESTATION_MANIFEST,
+  BUILDKIT_REFERENCE_TYPE,
+} from '../../packages/oci-core/src/media-types';
 
 const config: Descriptor = { mediaType: MediaType.OciEmpty, digest: `sha256:${'0'.repeat(64)}`, size: 2 };
 

@@ -1,7 +1,7 @@
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { computeDigest } from '@deliverkit/oci-core';
-import { VerifyingStream } from '@deliverkit/oci';
+import { VerifyingStream } from '../../packages/oci/src/digest';
 import { SpoolError } from '../../packages/oci/src/errors';
 import { fanOut } from '../../packages/oci/src/fan-out';
 import { KeyedMutex, KeyedSemaphores, Semaphore } from '../../packages/oci/src/limiter';

@@ -1,7 +1,7 @@
-// Test keys: what `cosign generate-key-pair` writes, made with the product's cosign key encryption. The product
-// only reads keys, so the generator lives with the tests.
+// Test keys: what `cosign generate-key-pair` writes. The product only reads keys, so the writer
+// (encryptCosignKey) lives in the test side's @deliverkit/testing-sigstore.
 import { generateKeyPairSync } from 'node:crypto';
-import { encryptCosignKey } from '../../packages/sign/src/keys';
+import { encryptCosignKey } from '@deliverkit/testing-sigstore';
 
 /** A new P-256 key pair in cosign's format: cosign.key (encrypted with `password`) and cosign.pub. */
 export async function generateCosignKeyPair(

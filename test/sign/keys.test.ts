@@ -1,11 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  decryptCosignKey,
-  encryptCosignKey,
-  loadSigningKey,
-  publicKeyHint,
-} from '../../packages/sign/src/keys';
+import { encryptCosignKey } from '@deliverkit/testing-sigstore';
+import { decryptCosignKey, loadSigningKey, publicKeyHint } from '../../packages/sign/src/keys';
 import { keySigner } from '../../packages/sign/src/signer';
 import { generateCosignKeyPair } from './key-pair';
 

@@ -1,12 +1,8 @@
 export {
-  IMAGE_RECORD_MAX_BYTES,
   IMAGE_RECORD_SCHEMA_VERSION,
   ImageRecordError,
   assertRecordDigest,
-  checkImageRecord,
-  fieldName,
   fitImageRecord,
-  formatImageRecord,
   parseImageRecord,
 } from './record.js';
 export type {

@@ -1,14 +1,9 @@
 export { OciCoreError, type OciCoreErrorCode } from './errors';
 export { computeDigest, digestAlgorithm, digestHex, type DigestAlgorithm, isSha256Digest } from './digest';
 export {
-  BUILDKIT_ATTESTATION_MANIFEST,
-  BUILDKIT_REFERENCE_DIGEST,
-  BUILDKIT_REFERENCE_TYPE,
   type Descriptor,
-  IMAGE_MEDIA_TYPES,
   type ImageIndex,
   type ImageManifest,
-  INDEX_MEDIA_TYPES,
   isBuildkitAttestation,
   isImageMediaType,
   isIndex,

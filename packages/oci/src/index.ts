@@ -1,6 +1,5 @@
 export { RegistryError } from './errors';
 export { parseReference } from './reference';
-export { Digester, VerifyingStream, DigestMismatchError } from './digest';
 export { Registries } from './client';
 export { describePlan, parseDestinations, type CopyDestination } from './plan';
 export { copyImage, CopyError, type CopyResult } from './copy';

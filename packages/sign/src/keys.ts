@@ -1,11 +1,4 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  randomBytes,
-  scrypt,
-  type KeyObject,
-} from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, scrypt, type KeyObject } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { SignError } from './errors';
 
@@ -31,8 +24,6 @@ const SCRYPT_PARAMS = [
   { N: 65536, r: 8, p: 1 },
   { N: 131072, r: 8, p: 1 },
 ] as const;
-const STANDARD_SCRYPT = SCRYPT_PARAMS[1];
-const SALT_BYTES = 32;
 const KEY_BYTES = 32;
 
 /** The JSON inside cosign's PEM block (go-securesystemslib `encrypted.data`); byte fields are base64. */
@@ -143,29 +134,6 @@ export async function decryptCosignKey(body: Buffer, password: string): Promise<
   return Buffer.from(plain);
 }
 
-/**
- * Encrypts PKCS#8 DER the way `cosign generate-key-pair` does (go-securesystemslib `encrypted.Encrypt`,
- * Standard scrypt strength) and returns the PEM block cosign reads.
- */
-export async function encryptCosignKey(
-  pkcs8Der: Buffer,
-  password: string,
-  options: { pemType?: string; params?: (typeof SCRYPT_PARAMS)[number] } = {},
-): Promise<string> {
-  const params = options.params ?? STANDARD_SCRYPT;
-  const salt = randomBytes(SALT_BYTES);
-  const nonce = randomBytes(nacl.secretbox.nonceLength);
-  const key = await scryptKey(password, salt, params);
-  const ciphertext = nacl.secretbox(pkcs8Der, nonce, key);
-  key.fill(0);
-  const json: EncryptedKeyJSON = {
-    kdf: { name: 'scrypt', params: { N: params.N, r: params.r, p: params.p }, salt: salt.toString('base64') },
-    cipher: { name: 'nacl/secretbox', nonce: Buffer.from(nonce).toString('base64') },
-    ciphertext: Buffer.from(ciphertext).toString('base64'),
-  };
-  return toPem(options.pemType ?? SIGSTORE_PEM_TYPE, Buffer.from(JSON.stringify(json)));
-}
-
 function scryptKey(password: string, salt: Buffer, p: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(
@@ -187,9 +155,4 @@ function pemBody(pem: string, type: string): Buffer {
   const m = new RegExp(`-----BEGIN ${type}-----([\\s\\S]*?)-----END ${type}-----`).exec(pem);
   if (!m) throw new SignError('KEY_INVALID', `the ${type} PEM block is not terminated`);
   return Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64');
-}
-
-function toPem(type: string, der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${type}-----\n${lines.join('\n')}\n-----END ${type}-----\n`;
 }

@@ -8,5 +8,6 @@ export {
   type MockSigstore,
   type TrustedRootJSON,
 } from './mock-sigstore';
+export { encryptCosignKey } from './cosign-key';
 export { startMockTuf, type MockTuf } from './mock-tuf';
 export { staticIdentityProvider } from './identity';
