@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
-import { toSignedEntity, Verifier } from '@sigstore/verify';
 import { VerifyError } from './errors';
 import {
   ANNOTATION_CERTIFICATE,
@@ -18,7 +17,7 @@ import {
   type ImageTarget,
   type SignatureRegistry,
 } from './store';
-import { trustMaterialFor, verifyBundle, verifyDsseBundle, type VerifyOptions } from './verify';
+import { signedEntity, verifierFor, verifyBundle, verifyDsseBundle, type VerifyOptions } from './verify';
 import { COSIGN_SIGN_PREDICATE } from './statement';
 import { checkCertificatePolicy, validateCertificatePolicy } from './policy';
 
@@ -267,18 +266,8 @@ export function verifyLegacySignature(
       },
     },
   };
-  const verifier = new Verifier(trustMaterialFor(options), {
-    tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKey ? 0 : 1)),
-    ctlogThreshold: options.ctlogThreshold ?? 1,
-    timestampThreshold: options.timestampThreshold ?? (isKey ? 0 : 1),
-  });
-  let entity = toSignedEntity(bundle, payload);
-  if (options.ignoreTlog)
-    entity = {
-      ...entity,
-      tlogEntries: [],
-      timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
-    };
+  const verifier = verifierFor(options);
+  const entity = signedEntity(bundle, options, payload);
   let signer;
   try {
     signer = verifier.verify(entity);

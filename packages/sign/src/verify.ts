@@ -51,12 +51,7 @@ export function verifyBundle(bundleJSON: unknown, digest: string, options: Verif
 /** verifyBundle for a bundle already parsed (or assembled from cosign ≤ 2.5's `.att` layer). */
 export function verifyDsseBundle(bundle: Bundle, digest: string, options: VerifyOptions): VerifiedStatement {
   const isKeyPolicy = options.policy.kind === 'key';
-  const trust = trustMaterialFor(options);
-  const verifier = new Verifier(trust, {
-    tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKeyPolicy ? 0 : 1)),
-    ctlogThreshold: options.ctlogThreshold ?? 1,
-    timestampThreshold: options.timestampThreshold ?? (isKeyPolicy ? 0 : 1),
-  });
+  const verifier = verifierFor(options);
 
   const keyCase = bundle.verificationMaterial.content.$case;
   if (isKeyPolicy && keyCase !== 'publicKey') {
@@ -72,14 +67,7 @@ export function verifyDsseBundle(bundle: Bundle, digest: string, options: Verify
     );
   }
 
-  let entity: SignedEntity = toSignedEntity(bundle);
-  if (options.ignoreTlog) {
-    entity = {
-      ...entity,
-      tlogEntries: [],
-      timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
-    };
-  }
+  const entity = signedEntity(bundle, options);
   let signer;
   try {
     signer = verifier.verify(entity);
@@ -159,6 +147,37 @@ function parseStatement(bundle: Bundle): Statement {
     throw new VerifyError('BUNDLE_INVALID', 'the DSSE payload is not an in-toto statement');
   }
   return statement;
+}
+
+/**
+ * A Verifier over the trust material and thresholds of `options`, with cosign's defaults: a key needs no log entry
+ * or timestamp, a certificate one of each; `ignoreTlog` requires no log entry.
+ */
+export function verifierFor(options: VerifyOptions): Verifier {
+  const isKey = options.policy.kind === 'key';
+  return new Verifier(trustMaterialFor(options), {
+    tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKey ? 0 : 1)),
+    ctlogThreshold: options.ctlogThreshold ?? 1,
+    timestampThreshold: options.timestampThreshold ?? (isKey ? 0 : 1),
+  });
+}
+
+/**
+ * What a Verifier checks of a bundle (`data`: the signed bytes of a message signature). With `ignoreTlog`
+ * (`cosign verify --insecure-ignore-tlog`) the log entries and the timestamps they give are dropped, not checked.
+ */
+export function signedEntity(
+  bundle: Bundle,
+  options: Pick<VerifyOptions, 'ignoreTlog'>,
+  data?: Buffer,
+): SignedEntity {
+  const entity = toSignedEntity(bundle, data);
+  if (!options.ignoreTlog) return entity;
+  return {
+    ...entity,
+    tlogEntries: [],
+    timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
+  };
 }
 
 export function trustMaterialFor(options: Pick<VerifyOptions, 'trustedRoot' | 'policy'>): TrustMaterial {
