@@ -121,7 +121,10 @@ export interface TokenResponse {
   expiresAt: number;
 }
 
-/** Reads the token endpoint's JSON: `token` or `access_token`, `expires_in` (default 60 s per the spec). */
+/**
+ * Reads the token endpoint's JSON: `token` or `access_token`, `expires_in` (default 60 s per the spec). Its plain
+ * Errors never leave the package: the one caller (auth-session.ts) turns them into RegistryError PROTOCOL_ERROR.
+ */
 export function parseTokenResponse(body: string, now: number = Date.now()): TokenResponse {
   let parsed: unknown;
   try {

@@ -281,6 +281,7 @@ export async function* readTar(
       size: bodySize,
       linkName,
       peek: async (n) => {
+        // Only this package calls peek, before read (filesystem.ts): a bug of ours, not a bad layer, so no SbomError.
         if (consumed > 0 && !peeked) throw new Error('peek after read');
         if (!peeked || peeked.length < Math.min(n, bodySize)) {
           const more = await reader.read(Math.min(n, bodySize) - (peeked?.length ?? 0));

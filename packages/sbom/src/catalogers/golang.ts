@@ -64,6 +64,8 @@ function elfSections(buf: Buffer): Section[] | undefined {
   });
 }
 
+// A plain Error: it never leaves the package. The go-binary selector's extract runs under indexFilesystem's catch
+// (filesystem.ts), which reports the binary as unread and goes on with the SBOM.
 function readVarint(buf: Buffer, pos: number): [number, number] {
   let value = 0;
   let shift = 0;
