@@ -6,7 +6,10 @@ import { parseManifests, substituteImages } from '../../packages/deploy/src/mani
 import { buildModel } from '../../packages/deploy/src/model';
 import { type BlueGreenOptions } from '../../packages/deploy/src/types';
 import type { K8sEmulator } from '../../testing/k8s-emulator/src/index';
+import { DEPLOY_INPUT_NAMES } from '../../actions/blue-green-deploy/src/inputs';
 
+/** blue-green-deploy's input names, as the action gives them to the deploy package (its errors name them). */
+export const INPUT_NAMES = DEPLOY_INPUT_NAMES;
 export const IMAGE = 'registry.example/shop/web';
 export const digest = (c: string) => `sha256:${c.repeat(64).slice(0, 64)}`;
 
@@ -91,16 +94,21 @@ export function model(
   routeMethod: RouteMethod = 'service',
   namespace = 'default',
 ) {
+  return modelOf(manifests, `${IMAGE}@${digestValue}`, routeMethod, namespace);
+}
+
+/** The app model of `manifests` with `image` (name@digest) substituted, as the action builds it. */
+export function modelOf(manifests: string, image: string, routeMethod: RouteMethod, namespace: string) {
   const objects = substituteImages(
-    parseManifests(manifests, 'manifests'),
-    parseImageOverrides([`${IMAGE}@${digestValue}`], 'images'),
-    'images',
+    parseManifests(manifests, INPUT_NAMES.manifests),
+    parseImageOverrides([image], INPUT_NAMES.images),
+    INPUT_NAMES.images,
   );
   return buildModel(objects, {
     namespace,
     routeMethod,
-    input: 'manifests',
-    inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
+    input: INPUT_NAMES.manifests,
+    inputNames: INPUT_NAMES,
   });
 }
 

@@ -12,7 +12,7 @@ import {
   type KubeCluster,
   type TestImage,
 } from '@deliverkit/testing-testbed';
-import { SMOKE } from './fixtures';
+import { INPUT_NAMES, SMOKE } from './fixtures';
 import { IMAGE, appManifests, freshNamespace, get } from './real-cluster';
 
 // Two real clusters (each a control plane and a real node in its own network namespace), deployed in order. The
@@ -50,19 +50,7 @@ function request(image: TestImage, namespace: string): DeploymentRequest {
     manifests: [manifests],
     images: parseImageOverrides([`${IMAGE}@${image.digest}`], 'images'),
     routeMethod: 'service',
-    inputNames: {
-      action: 'action',
-      mode: 'mode',
-      dryRun: 'dry-run',
-      manifests: 'manifests',
-      kustomizeDir: 'kustomize-dir',
-      images: 'images',
-      app: 'app',
-      routeMethod: 'route-method',
-      gitopsRepo: 'gitops-repo',
-      gitopsBaseBranch: 'gitops-base-branch',
-      gitopsPath: 'gitops-path',
-    },
+    inputNames: INPUT_NAMES,
     smokeChecks: SMOKE,
     verifyWindowMs: 500,
     verifyIntervalMs: 100,

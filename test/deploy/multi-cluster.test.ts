@@ -11,7 +11,7 @@ import {
   type K8sEmulator,
 } from '../../testing/k8s-emulator/src/index';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
-import { IMAGE, SMOKE, appManifests, digest } from './fixtures';
+import { IMAGE, INPUT_NAMES, SMOKE, appManifests, digest } from './fixtures';
 
 // Three clusters (three emulated API servers), deployed in order; the second cannot roll out the new
 // image, so the first is switched back and the third is never touched.
@@ -45,19 +45,7 @@ function request(image: string): DeploymentRequest {
     manifests: [manifests],
     images: parseImageOverrides([`${IMAGE}@${image}`], 'images'),
     routeMethod: 'service',
-    inputNames: {
-      action: 'action',
-      mode: 'mode',
-      dryRun: 'dry-run',
-      manifests: 'manifests',
-      kustomizeDir: 'kustomize-dir',
-      images: 'images',
-      app: 'app',
-      routeMethod: 'route-method',
-      gitopsRepo: 'gitops-repo',
-      gitopsBaseBranch: 'gitops-base-branch',
-      gitopsPath: 'gitops-path',
-    },
+    inputNames: INPUT_NAMES,
     smokeChecks: SMOKE,
     verifyWindowMs: 300,
     verifyIntervalMs: 100,

@@ -1,9 +1,7 @@
 import { stringify } from 'yaml';
-import { parseImageOverrides, type RouteMethod } from '@deliverkit/deploy';
+import { type RouteMethod } from '@deliverkit/deploy';
 import { BlueGreenDeployer } from '../../packages/deploy/src/deployer';
 import { KubeClient } from '../../packages/deploy/src/kube';
-import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
-import { buildModel } from '../../packages/deploy/src/model';
 import { type BlueGreenOptions } from '../../packages/deploy/src/types';
 import {
   buildTestImage,
@@ -11,7 +9,7 @@ import {
   type KubeCluster,
   type TestImage,
 } from '@deliverkit/testing-testbed';
-import { SMOKE } from './fixtures';
+import { modelOf, SMOKE } from './fixtures';
 
 // Fixtures for the blue-green scenarios on a real cluster (testing/testbed/src/kube-cluster.ts with a real node): the
 // app is the test image (kube-node/testapp.go), whose behaviour is baked into each digest.
@@ -74,17 +72,7 @@ export function model(
   namespace: string,
   routeMethod: RouteMethod = 'service',
 ) {
-  const objects = substituteImages(
-    parseManifests(manifests, 'manifests'),
-    parseImageOverrides([`${IMAGE}@${image.digest}`], 'images'),
-    'images',
-  );
-  return buildModel(objects, {
-    namespace,
-    routeMethod,
-    input: 'manifests',
-    inputNames: { app: 'app', images: 'images', routeMethod: 'route-method' },
-  });
+  return modelOf(manifests, `${IMAGE}@${image.digest}`, routeMethod, namespace);
 }
 
 export function options(overrides: Partial<BlueGreenOptions> = {}): BlueGreenOptions {
