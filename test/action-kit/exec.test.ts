@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandInvocationError, exec } from '@deliverkit/action-kit';
-import { ConsoleLogger } from '../../packages/action-kit/src/logger';
+import { ConsoleLogger } from '../support/console-logger';
 
 const node = process.execPath;
 

@@ -11,7 +11,17 @@ import {
   getString,
   getStructured,
 } from '@deliverkit/action-kit';
-import { getKeyValues, getParsed } from '../../packages/action-kit/src/inputs';
+import { parseKeyValues, parseWith, readRaw, type ReadOptions } from '@deliverkit/action-kit';
+
+// How an action reads a KEY=value or custom-parsed input (no action does yet, so no product reader does either).
+const getKeyValues = (name: string, options: ReadOptions = {}) => {
+  const raw = readRaw(name, options);
+  return raw === undefined ? {} : parseKeyValues(name, raw, options);
+};
+const getParsed = <T>(name: string, parse: (value: string) => T, options: ReadOptions = {}) => {
+  const raw = readRaw(name, options);
+  return raw === undefined ? undefined : parseWith(name, raw, parse, options);
+};
 
 const envName = (name: string) => `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 const set = (name: string, value: string) => {

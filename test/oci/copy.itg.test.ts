@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InputError } from '@deliverkit/action-kit';
-import { ConsoleLogger } from '../../packages/action-kit/src/logger';
+import { ConsoleLogger } from '../support/console-logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDigest, MediaType } from '@deliverkit/oci-core';
 import {

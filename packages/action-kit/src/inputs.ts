@@ -171,11 +171,6 @@ export function parseKeyValues(name: string, raw: string, options: ReadOptions =
   return result;
 }
 
-export function getKeyValues(name: string, options: ReadOptions = {}): Record<string, string> {
-  const raw = readRaw(name, options);
-  return raw === undefined ? {} : parseKeyValues(name, raw, options);
-}
-
 export interface StructuredOptions extends ReadOptions {
   /** Largest accepted input in bytes (default: the yaml-bytes limit, 1 MiB). */
   maxBytes?: number;
@@ -320,13 +315,4 @@ export function parseWith<T>(
     const detail = options.secret ? '' : ` (${getErrorMessage(e)})${show(raw, options)}`;
     throw new InputError(name, `Input "${name}" is invalid${detail}`, 'INPUT_INVALID', { cause: e });
   }
-}
-
-export function getParsed<T>(
-  name: string,
-  parse: (value: string) => T,
-  options: ReadOptions = {},
-): T | undefined {
-  const raw = readRaw(name, options);
-  return raw === undefined ? undefined : parseWith(name, raw, parse, options);
 }

@@ -152,6 +152,7 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
         names.gitopsRepo,
         `${names.mode} gitops needs ${names.gitopsRepo}, ${names.gitopsBaseBranch} and ${names.gitopsPath}`,
       );
+    const gitops = { ...req.gitops, pathInput: names.gitopsPath, logger };
     if (req.action === 'promote' || req.action === 'reject' || req.action === 'finish') {
       throw new ConfigurationError(
         'CONFLICTING_INPUTS',
@@ -164,7 +165,7 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
           'CONFLICTING_INPUTS',
           `${names.dryRun} has no plan for a gitops rollback (it reverts the last deliverkit commit): run it without ${names.dryRun}, or revert by hand`,
         );
-      const g = await gitopsRollback({ ...req.gitops, pathInput: names.gitopsPath, logger });
+      const g = await gitopsRollback(gitops);
       return { ...base, ok: true, gitops: g, rolledBack: true };
     }
     if (req.images.length === 0)
@@ -172,13 +173,7 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
         names.images,
         `${names.mode} gitops needs the ${names.images} input (name@sha256:… per line)`,
       );
-    const g = await gitopsDeploy({
-      ...req.gitops,
-      pathInput: names.gitopsPath,
-      images: req.images,
-      logger,
-      dryRun: req.dryRun,
-    });
+    const g = await gitopsDeploy({ ...gitops, images: req.images, dryRun: req.dryRun });
     return { ...base, ok: true, gitops: g, imageDigest: req.images[0]?.digest };
   }
 
