@@ -232,7 +232,7 @@ class KubeClient {
         this.config = config;
         this.dryRun = dryRun;
         this.api = KubeObjectApi.makeApiClient(config);
-        this.logger = logger ?? src_logger/* silentLogger */.qq;
+        this.logger = logger ?? src_logger/* silentLogger */.q;
     }
     static create(options) {
         const kc = new config/* KubeConfig */.yp();

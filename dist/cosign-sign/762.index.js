@@ -130,8 +130,6 @@ const SCRYPT_PARAMS = [
     { N: 65536, r: 8, p: 1 },
     { N: 131072, r: 8, p: 1 },
 ];
-const STANDARD_SCRYPT = SCRYPT_PARAMS[1];
-const SALT_BYTES = 32;
 const KEY_BYTES = 32;
 async function loadSigningKey(pem, password) {
     const type = pemType(pem);
@@ -217,20 +215,6 @@ async function decryptCosignKey(body, password) {
         throw new src_errors/* SignError */.u('KEY_DECRYPT_FAILED', 'wrong key password (cosign key did not decrypt)');
     return Buffer.from(plain);
 }
-async function encryptCosignKey(pkcs8Der, password, options = {}) {
-    const params = options.params ?? STANDARD_SCRYPT;
-    const salt = randomBytes(SALT_BYTES);
-    const nonce = randomBytes(nacl.secretbox.nonceLength);
-    const key = await scryptKey(password, salt, params);
-    const ciphertext = nacl.secretbox(pkcs8Der, nonce, key);
-    key.fill(0);
-    const json = {
-        kdf: { name: 'scrypt', params: { N: params.N, r: params.r, p: params.p }, salt: salt.toString('base64') },
-        cipher: { name: 'nacl/secretbox', nonce: Buffer.from(nonce).toString('base64') },
-        ciphertext: Buffer.from(ciphertext).toString('base64'),
-    };
-    return toPem(options.pemType ?? SIGSTORE_PEM_TYPE, Buffer.from(JSON.stringify(json)));
-}
 function scryptKey(password, salt, p) {
     return new Promise((resolve, reject) => (0,external_node_crypto_.scrypt)(Buffer.from(password, 'utf8'), salt, KEY_BYTES, { N: p.N, r: p.r, p: p.p, maxmem: 256 * 1024 * 1024 }, (err, key) => err ? reject(new src_errors/* SignError */.u('KEY_INVALID', 'scrypt failed', { cause: err })) : resolve(key)));
 }
@@ -242,10 +226,6 @@ function pemBody(pem, type) {
     if (!m)
         throw new src_errors/* SignError */.u('KEY_INVALID', `the ${type} PEM block is not terminated`);
     return Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
-}
-function toPem(type, der) {
-    const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-    return `-----BEGIN ${type}-----\n${lines.join('\n')}\n-----END ${type}-----\n`;
 }
 
 // EXTERNAL MODULE: ./node_modules/.pnpm/@sigstore+core@3.2.1/node_modules/@sigstore/core/dist/index.js
@@ -363,7 +343,7 @@ class StatementSigner {
     lastChain = [];
     constructor(options) {
         this.options = options;
-        this.logger = options.logger ?? src_logger/* silentLogger */.qq;
+        this.logger = options.logger ?? src_logger/* silentLogger */.q;
         const fetchOptions = {
             retry: { retries: options.retries ?? 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
             timeout: options.timeoutMs ?? 15_000,
@@ -603,7 +583,7 @@ function signingTargets(top, recursive) {
     return targets;
 }
 async function signImage(options) {
-    const logger = options.logger ?? src_logger/* silentLogger */.qq;
+    const logger = options.logger ?? src_logger/* silentLogger */.q;
     const { registry, image, signer } = options;
     const format = options.format ?? 'bundle';
     const name = `${image.registry}/${image.repository}`;
@@ -763,12 +743,7 @@ function verifyBundle(bundleJSON, digest, options) {
 }
 function verifyDsseBundle(bundle, digest, options) {
     const isKeyPolicy = options.policy.kind === 'key';
-    const trust = trustMaterialFor(options);
-    const verifier = new verify_dist/* Verifier */.BL(trust, {
-        tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKeyPolicy ? 0 : 1)),
-        ctlogThreshold: options.ctlogThreshold ?? 1,
-        timestampThreshold: options.timestampThreshold ?? (isKeyPolicy ? 0 : 1),
-    });
+    const verifier = verifierFor(options);
     const keyCase = bundle.verificationMaterial.content.$case;
     if (isKeyPolicy && keyCase !== 'publicKey') {
         throw new src_errors/* VerifyError */.G('PUBLIC_KEY_MISMATCH', 'the bundle is signed with a certificate, but a public key was required');
@@ -776,14 +751,7 @@ function verifyDsseBundle(bundle, digest, options) {
     if (!isKeyPolicy && keyCase === 'publicKey') {
         throw new src_errors/* VerifyError */.G('IDENTITY_MISMATCH', 'the bundle is signed with a key, but a certificate identity was required');
     }
-    let entity = (0,verify_dist/* toSignedEntity */.DC)(bundle);
-    if (options.ignoreTlog) {
-        entity = {
-            ...entity,
-            tlogEntries: [],
-            timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
-        };
-    }
+    const entity = signedEntity(bundle, options);
     let signer;
     try {
         signer = verifier.verify(entity);
@@ -856,6 +824,24 @@ function parseStatement(bundle) {
     }
     return statement;
 }
+function verifierFor(options) {
+    const isKey = options.policy.kind === 'key';
+    return new verify_dist/* Verifier */.BL(trustMaterialFor(options), {
+        tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKey ? 0 : 1)),
+        ctlogThreshold: options.ctlogThreshold ?? 1,
+        timestampThreshold: options.timestampThreshold ?? (isKey ? 0 : 1),
+    });
+}
+function signedEntity(bundle, options, data) {
+    const entity = (0,verify_dist/* toSignedEntity */.DC)(bundle, data);
+    if (!options.ignoreTlog)
+        return entity;
+    return {
+        ...entity,
+        tlogEntries: [],
+        timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
+    };
+}
 function trustMaterialFor(options) {
     const root = protobuf_specs_dist.TrustedRoot.fromJSON(options.trustedRoot ?? { mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1' });
     const policy = options.policy;
@@ -896,7 +882,6 @@ function translateVerificationError(e) {
 
 
 ;// CONCATENATED MODULE: ./packages/sign/src/verify-image.ts
-
 
 
 
@@ -1070,18 +1055,8 @@ function verifyLegacySignature(payload, annotations, digest, options) {
             },
         },
     };
-    const verifier = new verify_dist/* Verifier */.BL(trustMaterialFor(options), {
-        tlogThreshold: options.ignoreTlog ? 0 : (options.tlogThreshold ?? (isKey ? 0 : 1)),
-        ctlogThreshold: options.ctlogThreshold ?? 1,
-        timestampThreshold: options.timestampThreshold ?? (isKey ? 0 : 1),
-    });
-    let entity = (0,verify_dist/* toSignedEntity */.DC)(bundle, payload);
-    if (options.ignoreTlog)
-        entity = {
-            ...entity,
-            tlogEntries: [],
-            timestamps: entity.timestamps.filter((t) => t.$case !== 'transparency-log'),
-        };
+    const verifier = verifierFor(options);
+    const entity = signedEntity(bundle, options, payload);
     let signer;
     try {
         signer = verifier.verify(entity);
@@ -1189,7 +1164,7 @@ const DEFAULT_NAMES = {
 };
 async function signAndAttest(request) {
     const names = { ...DEFAULT_NAMES, ...request.inputNames };
-    const logger = request.logger ?? src_logger/* silentLogger */.qq;
+    const logger = request.logger ?? src_logger/* silentLogger */.q;
     try {
         const { identity } = request;
         const signer = new StatementSigner({
@@ -1241,7 +1216,7 @@ function readAttestation(spec, input) {
     };
 }
 async function verifyImageGate(request) {
-    const logger = request.logger ?? src_logger/* silentLogger */.qq;
+    const logger = request.logger ?? src_logger/* silentLogger */.q;
     const { policy } = request;
     try {
         const trust = policy.kind === 'key' && !request.trustGiven ? undefined : await (0,src_trust/* loadTrustedRoot */.K)(request.trust, logger);
@@ -1429,7 +1404,7 @@ async function writeVerifiedSummary(result) {
 
 
 async function main(inputs = (0,src_inputs/* readInputs */.K)()) {
-    const logger = new src_logger/* ActionsLogger */.G4();
+    const logger = new src_logger/* ActionsLogger */.G();
     const registries = (0,registry_auths/* openRegistries */.c)(inputs['registry-auths'], { logger, onSecret: core/* setSecret */.Pq });
     const registry = registries.client(inputs.image.registry);
     const image = inputs.image;

@@ -34,38 +34,6 @@ class ActionsLogger {
         return core/* group */.Os(title, fn);
     }
 }
-class ConsoleLogger {
-    options;
-    constructor(options = {}) {
-        this.options = options;
-    }
-    write(line) {
-        (this.options.write ?? ((l) => process.stderr.write(`${l}\n`)))(line);
-    }
-    debug(message) {
-        if (this.options.debug)
-            this.write(`[debug] ${message}`);
-    }
-    info(message) {
-        this.write(message);
-    }
-    warning(message) {
-        this.write(`[warning] ${message}`);
-    }
-    error(message) {
-        this.write(`[error] ${message}`);
-    }
-    async group(title, fn) {
-        this.write(`▶ ${title}`);
-        const started = Date.now();
-        try {
-            return await fn();
-        }
-        finally {
-            this.write(`◀ ${title} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
-        }
-    }
-}
 const silentLogger = {
     debug() { },
     info() { },

@@ -51,7 +51,7 @@ const BLOCK_SIZE = 8 * 1024 * 1024;
 const ATTEMPTS = 5;
 const INVALID_NAME_CHARACTERS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
 async function uploadArtifact(name, files, rootDirectory, options) {
-    const logger = options.logger ?? src_logger/* silentLogger */.qq;
+    const logger = options.logger ?? src_logger/* silentLogger */.q;
     if (!name)
         throw new ArtifactUploadError('NAME_INVALID', 'The artifact name is empty');
     const bad = INVALID_NAME_CHARACTERS.find((c) => name.includes(c));
@@ -2232,7 +2232,7 @@ function normalizeImagePath(name) {
 const WHITEOUT_PREFIX = '.wh.';
 const OPAQUE_MARKER = '.wh..wh..opq';
 async function indexFilesystem(source, selectors, options = {}) {
-    const logger = options.logger ?? src_logger/* silentLogger */.qq;
+    const logger = options.logger ?? src_logger/* silentLogger */.q;
     const limits = options.limits ?? {};
     const files = new Map();
     const below = new Map();
@@ -2437,7 +2437,7 @@ const catalogers = [
     javaCataloger,
 ];
 async function catalogImage(source, options = {}) {
-    const logger = options.logger ?? src_logger/* silentLogger */.qq;
+    const logger = options.logger ?? src_logger/* silentLogger */.q;
     const active = catalogers.filter((c) => !options.ecosystems || options.ecosystems.includes(c.ecosystem));
     const selectors = [osReleaseSelector, ...active.flatMap((c) => c.selectors), ...uncataloguedSelectors];
     const fs = await indexFilesystem(source, selectors, {
@@ -2843,7 +2843,7 @@ var tool_cache = __webpack_require__(8694);
 
 class ToolInstallError extends errors/* BaseError */.Cf {
 }
-async function installTool(spec, logger = src_logger/* silentLogger */.qq) {
+async function installTool(spec, logger = src_logger/* silentLogger */.q) {
     const arch = spec.arch ?? process.arch;
     const cached = tool_cache/* find */.I6(spec.name, spec.version, arch);
     if (cached)
@@ -2965,14 +2965,14 @@ class Syft {
     path;
     env;
     logger;
-    constructor(path, env, logger = src_logger/* silentLogger */.qq) {
+    constructor(path, env, logger = src_logger/* silentLogger */.q) {
         this.path = path;
         this.env = env;
         this.logger = logger;
     }
     static async install(options) {
         const { release, auth } = options;
-        const logger = options.logger ?? src_logger/* silentLogger */.qq;
+        const logger = options.logger ?? src_logger/* silentLogger */.q;
         let path = 'syft';
         if (release) {
             const asset = syftReleaseAsset(release.version, options.arch ?? process.arch);
@@ -3022,7 +3022,7 @@ function planSboms(image, options) {
     }));
 }
 async function generateSboms(image, options) {
-    const logger = options.logger ?? src_logger/* silentLogger */.qq;
+    const logger = options.logger ?? src_logger/* silentLogger */.q;
     const rendered = [];
     const results = [];
     for (const source of image.sources) {
@@ -3237,7 +3237,7 @@ const DEFAULT_NAMES = {
 };
 async function sbomsForImage(request) {
     const names = { ...DEFAULT_NAMES, ...request.inputNames };
-    const logger = request.logger ?? src_logger/* silentLogger */.qq;
+    const logger = request.logger ?? src_logger/* silentLogger */.q;
     const { formats, outDir } = request;
     const image = await openRegistryImage(request.registries, request.image, {
         platforms: request.platforms,
@@ -3402,7 +3402,7 @@ var src_inputs = __webpack_require__(2123);
 
 
 async function main(inputs = (0,src_inputs/* readInputs */.K)()) {
-    const logger = new src_logger/* ActionsLogger */.G4();
+    const logger = new src_logger/* ActionsLogger */.G();
     const { limits, formats, engine } = inputs;
     const outDir = external_node_path_default().resolve(inputs['output-dir']);
     const registries = (0,registry_auths/* openRegistries */.c)(inputs['registry-auths'], { logger, onSecret: core/* setSecret */.Pq, limits });
