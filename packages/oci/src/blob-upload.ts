@@ -118,10 +118,12 @@ export class BlobUploader {
                   repository,
                   digest,
                   withDigest(location, digest),
-                  body,
-                  size,
                   operation,
                   options,
+                  {
+                    body,
+                    size,
+                  },
                 );
               } catch (error) {
                 // Tells a fan-out writer feeding this stream to stop waiting for it.
@@ -160,14 +162,17 @@ export class BlobUploader {
     );
   }
 
+  /**
+   * The closing PUT of an upload session (`url` carries `?digest=`): with the whole blob as its body (monolithic), or
+   * empty after the chunks went up in PATCHes. The registry's reported digest must be ours.
+   */
   async completeUpload(
     repository: string,
     digest: string,
     url: string,
-    body: Readable | Buffer,
-    size: number,
     operation: string,
     options: UploadOptions,
+    content?: { body: Readable | Buffer; size: number },
   ): Promise<void> {
     const res = await this.http.exchange({
       ...options,
@@ -176,11 +181,13 @@ export class BlobUploader {
       scopes: push(repository),
       method: 'PUT',
       path: url,
-      headers: { 'content-type': 'application/octet-stream', 'content-length': size },
-      body,
+      ...(content && {
+        headers: { 'content-type': 'application/octet-stream', 'content-length': content.size },
+        body: content.body,
+      }),
       expect: [201, 204],
     });
-    options.onBytes?.(size);
+    if (content) options.onBytes?.(content.size);
     this.checkReported(res, digest, 'stored', operation, repository);
   }
 
@@ -282,16 +289,7 @@ export class BlobUploader {
       },
       options.signal,
     );
-    const res = await this.http.exchange({
-      ...options,
-      operation,
-      repository,
-      scopes: push(repository),
-      method: 'PUT',
-      path: withDigest(location, digest),
-      expect: [201, 204],
-    });
-    this.checkReported(res, digest, 'stored', operation, repository);
+    await this.completeUpload(repository, digest, withDigest(location, digest), operation, options);
   }
 
   /** The registry's Docker-Content-Digest, when it sends one, must be the digest we asked for. */
