@@ -3262,7 +3262,10 @@ class BlobUploader {
                             return { value: false };
                         try {
                             const { location } = await this.startUpload(repository, options);
-                            await this.completeUpload(repository, digest, withDigest(location, digest), body, size, operation, options);
+                            await this.completeUpload(repository, digest, withDigest(location, digest), operation, options, {
+                                body,
+                                size,
+                            });
                         }
                         catch (error) {
                             body.destroy();
@@ -3291,7 +3294,7 @@ class BlobUploader {
             throw lastError;
         throw new RegistryError('NETWORK_ERROR', this.http.context(operation, repository), describeError(lastError ?? 'no data to upload'), { cause: lastError });
     }
-    async completeUpload(repository, digest, url, body, size, operation, options) {
+    async completeUpload(repository, digest, url, operation, options, content) {
         const res = await this.http.exchange({
             ...options,
             operation,
@@ -3299,11 +3302,14 @@ class BlobUploader {
             scopes: push(repository),
             method: 'PUT',
             path: url,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': size },
-            body,
+            ...(content && {
+                headers: { 'content-type': 'application/octet-stream', 'content-length': content.size },
+                body: content.body,
+            }),
             expect: [201, 204],
         });
-        options.onBytes?.(size);
+        if (content)
+            options.onBytes?.(content.size);
         this.checkReported(res, digest, 'stored', operation, repository);
     }
     async uploadChunked(repository, descriptor, open, options, live) {
@@ -3389,16 +3395,7 @@ class BlobUploader {
             }
             return { value: undefined };
         }, options.signal);
-        const res = await this.http.exchange({
-            ...options,
-            operation,
-            repository,
-            scopes: push(repository),
-            method: 'PUT',
-            path: withDigest(location, digest),
-            expect: [201, 204],
-        });
-        this.checkReported(res, digest, 'stored', operation, repository);
+        await this.completeUpload(repository, digest, withDigest(location, digest), operation, options);
     }
     checkReported(res, digest, verb, operation, repository) {
         const reported = header(res, 'docker-content-digest');
