@@ -49,8 +49,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests, benchmarks and scripts use the test bed through its package name (src/index.ts names every export),
-    // never by a path into its sources.
+    // Tests, benchmarks and scripts use every package under testing/ (testbed, k8s-emulator, sigstore, github) through
+    // its package name (its src/index.ts names every export), never by a path into its folder or sources.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -58,8 +58,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/testing/testbed/**', '@deliverkit/testing-testbed/*'],
-              message: 'Import the test bed as @deliverkit/testing-testbed.',
+              group: ['**/testing/*', '**/testing/*/**', '@deliverkit/testing-*/**'],
+              message: 'Import a package under testing/ by its name: @deliverkit/testing-<folder>.',
             },
           ],
         },

@@ -21,7 +21,7 @@ import {
   startTrafficProxy,
   type K8sEmulator,
   type LoadReport,
-} from '../testing/k8s-emulator/src/index';
+} from '@deliverkit/testing-k8s-emulator';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { IMAGE, SMOKE, appManifests, digest } from '../test/deploy/fixtures';
 

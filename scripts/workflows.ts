@@ -15,8 +15,8 @@ import {
   startArtifactProxy,
   startGitHubStandIn,
   type GitHubStandIn,
-} from '../testing/github/src/index';
-import { findByPlural, startK8sEmulator, type K8sEmulator } from '../testing/k8s-emulator/src/index';
+} from '@deliverkit/testing-github';
+import { findByPlural, startK8sEmulator, type K8sEmulator } from '@deliverkit/testing-k8s-emulator';
 import {
   containersEnv,
   getTestbedCa,
@@ -35,8 +35,13 @@ import { Registries } from '../packages/oci/src/index';
 import { parseSigstoreInstance } from '../packages/sign/src/instance';
 import { StatementSigner } from '../packages/sign/src/signer';
 import { signImage } from '../packages/sign/src/store';
-import { fakeIdentityToken, startMockSigstore, type MockSigstore } from '../testing/sigstore/src/index';
-import { startMockTuf, type MockTuf } from '../testing/sigstore/src/index';
+import {
+  fakeIdentityToken,
+  startMockSigstore,
+  startMockTuf,
+  type MockSigstore,
+  type MockTuf,
+} from '@deliverkit/testing-sigstore';
 
 /** The GitOps repository's token (a PAT or app token in real life): every scope on the REST stand-in. */
 const GITOPS_TOKEN = 'github_pat_standin_gitops';

@@ -9,7 +9,7 @@ import {
   type K8sEmulator,
   type LoadGenerator,
   type TrafficProxy,
-} from '../../testing/k8s-emulator/src/index';
+} from '@deliverkit/testing-k8s-emulator';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { HTTP_ROUTE, IMAGE, INGRESS, appManifests, client, deploy, digest, model, options } from './fixtures';
 

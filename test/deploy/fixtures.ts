@@ -5,7 +5,7 @@ import { KubeClient } from '../../packages/deploy/src/kube';
 import { parseManifests, substituteImages } from '../../packages/deploy/src/manifests';
 import { buildModel } from '../../packages/deploy/src/model';
 import { type BlueGreenOptions } from '../../packages/deploy/src/types';
-import type { K8sEmulator } from '../../testing/k8s-emulator/src/index';
+import type { K8sEmulator } from '@deliverkit/testing-k8s-emulator';
 import { DEPLOY_INPUT_NAMES } from '../../actions/blue-green-deploy/src/inputs';
 
 /** blue-green-deploy's input names, as the action gives them to the deploy package (its errors name them). */

@@ -9,7 +9,7 @@ import {
   startLoad,
   startTrafficProxy,
   type K8sEmulator,
-} from '../../testing/k8s-emulator/src/index';
+} from '@deliverkit/testing-k8s-emulator';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { IMAGE, INPUT_NAMES, SMOKE, appManifests, digest } from './fixtures';
 

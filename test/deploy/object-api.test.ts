@@ -2,11 +2,15 @@
 // emulator (testing/k8s-emulator, which answers as the API server does: discovery, Status errors, dryRun).
 // What the deployer relies on from client-node's KubernetesObjectApi: resource paths from discovery, one discovery
 // request per API version, the context's namespace for an object without one, and ApiException with the Status.
-import { ApiException, KubeConfig } from '../../testing/k8s-emulator/src/client-node';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeObjectApi } from '../../packages/deploy/src/object-api';
-import { startK8sEmulator, type K8sEmulator } from '../../testing/k8s-emulator/src/index';
+import {
+  ApiException,
+  KubeConfig,
+  startK8sEmulator,
+  type K8sEmulator,
+} from '@deliverkit/testing-k8s-emulator';
 
 let emu: K8sEmulator;
 let api: KubeObjectApi;

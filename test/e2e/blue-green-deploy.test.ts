@@ -9,7 +9,7 @@ import {
   startLoad,
   startTrafficProxy,
   type K8sEmulator,
-} from '../../testing/k8s-emulator/src/index';
+} from '@deliverkit/testing-k8s-emulator';
 import { IMAGE, appManifests, digest } from '../deploy/fixtures';
 
 // The bundled dist/blue-green-deploy/index.js, driven through GitHub's env contract (INPUT_*,

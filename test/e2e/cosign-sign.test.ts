@@ -6,10 +6,10 @@ import { generateCosignKeyPair } from '../sign/key-pair';
 import {
   GITHUB_ISSUER,
   startMockSigstore,
+  startMockTuf,
   startOidcTokenEndpoint,
   type MockSigstore,
-} from '../../testing/sigstore/src/index';
-import { startMockTuf } from '../../testing/sigstore/src/index';
+} from '@deliverkit/testing-sigstore';
 import {
   ensureTestbed,
   pushBaseImage,

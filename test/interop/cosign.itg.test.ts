@@ -13,7 +13,7 @@ import {
   startMockSigstore,
   startOidcTokenEndpoint,
   type MockSigstore,
-} from '../../testing/sigstore/src/index';
+} from '@deliverkit/testing-sigstore';
 import {
   ensureTestbed,
   pushBaseImage,

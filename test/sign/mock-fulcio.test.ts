@@ -9,7 +9,7 @@ import {
   GITHUB_ISSUER,
   startMockSigstore,
   type MockSigstore,
-} from '../../testing/sigstore/src/index';
+} from '@deliverkit/testing-sigstore';
 
 let sigstore: MockSigstore;
 beforeAll(async () => {

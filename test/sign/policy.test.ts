@@ -13,7 +13,7 @@ import {
   startMockSigstore,
   staticIdentityProvider,
   type MockSigstore,
-} from '../../testing/sigstore/src/index';
+} from '@deliverkit/testing-sigstore';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const TOOLKIT_WORKFLOW = 'deliverkit/deliverkit/.github/workflows/supply-chain.yml';

@@ -20,7 +20,7 @@ import {
   startMockSigstore,
   staticIdentityProvider,
   type MockSigstore,
-} from '../../testing/sigstore/src/index';
+} from '@deliverkit/testing-sigstore';
 import {
   ensureTestbed,
   pushBaseImage,

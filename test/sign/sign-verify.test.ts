@@ -14,7 +14,7 @@ import {
   startMockSigstore,
   staticIdentityProvider,
   type MockSigstore,
-} from '../../testing/sigstore/src/index';
+} from '@deliverkit/testing-sigstore';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const OTHER = `sha256:${'cd'.repeat(32)}`;

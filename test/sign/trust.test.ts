@@ -5,8 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTrustedRoot, PUBLIC_GOOD_TUF_MIRROR } from '../../packages/sign/src/trust';
-import { startMockSigstore, type MockSigstore } from '../../testing/sigstore/src/index';
-import { startMockTuf, type MockTuf } from '../../testing/sigstore/src/index';
+import {
+  startMockSigstore,
+  startMockTuf,
+  type MockSigstore,
+  type MockTuf,
+} from '@deliverkit/testing-sigstore';
 
 let sigstore: MockSigstore;
 let other: MockSigstore;

@@ -11,7 +11,7 @@ import {
   findLeaf,
   startGitHubStandIn,
   type GitHubStandIn,
-} from '../../testing/github/src/index';
+} from '@deliverkit/testing-github';
 
 const root = path.resolve(__dirname, '../..');
 const SHA = 'f'.repeat(40);

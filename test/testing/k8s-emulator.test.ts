@@ -10,15 +10,13 @@ import {
   Watch,
   type KubernetesObject,
   type V1Deployment,
-} from '../../testing/k8s-emulator/src/client-node';
-import https from 'node:https';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
   startK8sEmulator,
   startLoad,
   startTrafficProxy,
   type K8sEmulator,
-} from '../../testing/k8s-emulator/src/index';
+} from '@deliverkit/testing-k8s-emulator';
+import https from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
 
 // The emulator's semantics checked through the real client library the deployer uses, so a
