@@ -4,6 +4,7 @@
 // request per API version, the context's namespace for an object without one, and ApiException with the Status.
 import { getTestbedCa } from '@deliverkit/testing-testbed';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeployError, KubeApiError, KubeObjectError } from '@deliverkit/deploy';
 import { KubeObjectApi } from '../../packages/deploy/src/object-api';
 import {
   ApiException,
@@ -78,9 +79,26 @@ describe('KubeObjectApi', () => {
     });
   });
 
-  it('says a kind the server does not serve is unrecognized', async () => {
-    await expect(
-      api.read({ apiVersion: 'v1', kind: 'Gizmo', metadata: { name: 'x', namespace: 'shop' } }),
-    ).rejects.toThrow('Unrecognized API version and kind: v1 Gizmo');
+  it('says a kind the server does not serve is unrecognized: KubeObjectError UNKNOWN_KIND', async () => {
+    const error = await api
+      .read({ apiVersion: 'v1', kind: 'Gizmo', metadata: { name: 'x', namespace: 'shop' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubeObjectError);
+    expect(error).not.toBeInstanceOf(KubeApiError);
+    expect(error).not.toBeInstanceOf(DeployError);
+    expect((error as KubeObjectError).code).toBe('UNKNOWN_KIND');
+    expect((error as Error).message).toBe('Unrecognized API version and kind: v1 Gizmo');
+  });
+
+  it('refuses an object without a kind or a name: KubeObjectError INVALID_OBJECT', async () => {
+    const noKind = await api.read({ apiVersion: 'v1', metadata: { name: 'x' } }).catch((e: unknown) => e);
+    expect(noKind).toBeInstanceOf(KubeObjectError);
+    expect((noKind as KubeObjectError).code).toBe('INVALID_OBJECT');
+    expect((noKind as Error).message).toBe('Required spec property kind is not set');
+    const noName = await api
+      .read({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} })
+      .catch((e: unknown) => e);
+    expect((noName as KubeObjectError).code).toBe('INVALID_OBJECT');
+    expect((noName as Error).message).toBe('Required spec property name is not set');
   });
 });

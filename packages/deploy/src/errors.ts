@@ -42,3 +42,28 @@ export class KubeApiError extends BaseError<KubeApiErrorCode> {
     super(code, message, options);
   }
 }
+
+export type KubeConnectionErrorCode = 'UNREACHABLE' | 'TIMEOUT';
+
+/**
+ * A request the Kubernetes client sent got no answer: the connection was refused, reset or never made (UNREACHABLE),
+ * or nothing came back in time (TIMEOUT). A service outage, never a configuration error; the message is the
+ * socket's own. Not a DeployError: an operation that meets it throws, as it did with the plain socket error, rather
+ * than reporting a failed deploy.
+ */
+export class KubeConnectionError extends BaseError<KubeConnectionErrorCode> {}
+
+/** A socket error as a KubeConnectionError with the same message (one already coded passes through). */
+export function toKubeConnectionError(e: unknown): unknown {
+  if (e instanceof KubeConnectionError || !(e instanceof Error)) return e;
+  return new KubeConnectionError('UNREACHABLE', e.message, { cause: e });
+}
+
+export type KubeObjectErrorCode = 'UNKNOWN_KIND' | 'INVALID_OBJECT';
+
+/**
+ * An object the client cannot address: a kind the cluster's discovery does not list (a CRD that is not installed),
+ * or an object without a kind or name. Not a KubeApiError (no Status came back) and not a DeployError, so an
+ * operation that meets it throws, as it did with the plain Error before.
+ */
+export class KubeObjectError extends BaseError<KubeObjectErrorCode> {}

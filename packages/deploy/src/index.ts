@@ -1,6 +1,15 @@
 // The deploy package's public surface: what the blue-green-deploy action calls, and the errors that cross the
 // boundary. Tests and benchmarks reach the modules directly.
-export { DeployError, KubeApiError, type DeployErrorCode, type KubeApiErrorCode } from './errors';
+export {
+  DeployError,
+  KubeApiError,
+  KubeConnectionError,
+  KubeObjectError,
+  type DeployErrorCode,
+  type KubeApiErrorCode,
+  type KubeConnectionErrorCode,
+  type KubeObjectErrorCode,
+} from './errors';
 export { parseImageOverrides, type ImageOverride } from './manifests';
 export type { RouteMethod } from './model';
 export { leaseHolder } from './lock';

@@ -8,7 +8,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
-import { KubeApiError, type KubeApiErrorCode } from './errors';
+import { KubeApiError, KubeConnectionError, type KubeApiErrorCode, toKubeConnectionError } from './errors';
 import { KubeObjectApi } from './object-api';
 
 /** A Kubernetes object as plain JSON (no client-node model classes, no Date objects). */
@@ -436,7 +436,10 @@ export class KubeClient {
     return this.request(url, options);
   }
 
-  /** A plain HTTP(S) request, with the kubeconfig's credentials only when the URL is the API server's. */
+  /**
+   * A plain HTTP(S) request, with the kubeconfig's credentials only when the URL is the API server's. No answer (a
+   * refused or broken connection, or none in time) is a KubeConnectionError.
+   */
   async request(
     url: URL,
     options: { method?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
@@ -457,10 +460,12 @@ export class KubeClient {
         res.on('end', () =>
           resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
         );
-        res.on('error', reject);
+        res.on('error', (e) => reject(toKubeConnectionError(e)));
       });
-      req.on('timeout', () => req.destroy(new Error(`timed out after ${opts.timeout} ms`)));
-      req.on('error', reject);
+      req.on('timeout', () =>
+        req.destroy(new KubeConnectionError('TIMEOUT', `timed out after ${opts.timeout} ms`)),
+      );
+      req.on('error', (e) => reject(toKubeConnectionError(e)));
       req.end();
     });
   }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ApiException, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConnectionError, KubeObjectError, toKubeConnectionError } from './errors';
 
 interface ApiResource {
   name: string;
@@ -94,7 +95,8 @@ export class KubeObjectApi {
     const apiVersion = spec.apiVersion || 'v1';
     const kind = spec.kind as string;
     const resource = await this.resource(apiVersion, kind);
-    if (!resource) throw new Error(`Unrecognized API version and kind: ${apiVersion} ${kind}`);
+    if (!resource)
+      throw new KubeObjectError('UNKNOWN_KIND', `Unrecognized API version and kind: ${apiVersion} ${kind}`);
     let namespace = spec.metadata?.namespace;
     if (resource.namespaced && !namespace && action !== 'list') {
       namespace = this.defaultNamespace;
@@ -104,7 +106,8 @@ export class KubeObjectApi {
     if (resource.namespaced && namespace) parts.push('namespaces', encodeURIComponent(namespace));
     parts.push(resource.name);
     if (action !== 'create' && action !== 'list') {
-      if (!spec.metadata?.name) throw new Error('Required spec property name is not set');
+      if (!spec.metadata?.name)
+        throw new KubeObjectError('INVALID_OBJECT', 'Required spec property name is not set');
       parts.push(encodeURIComponent(spec.metadata.name));
     }
     return { path: parts.join('/').toLowerCase(), spec };
@@ -133,7 +136,7 @@ export class KubeObjectApi {
     query: Record<string, string | undefined> = {},
     contentType?: string,
   ): Promise<unknown> {
-    if (!spec.kind) throw new Error('Required spec property kind is not set');
+    if (!spec.kind) throw new KubeObjectError('INVALID_OBJECT', 'Required spec property kind is not set');
     const located = await this.locate(spec, action);
     return this.request(
       method,
@@ -143,7 +146,10 @@ export class KubeObjectApi {
     );
   }
 
-  /** One API request: the parsed JSON of a 2xx answer, else an ApiException carrying the body (a Status). */
+  /**
+   * One API request: the parsed JSON of a 2xx answer, else an ApiException carrying the body (a Status); no answer
+   * at all is a KubeConnectionError.
+   */
   private async request(
     method: string,
     path: string,
@@ -179,10 +185,14 @@ export class KubeObjectApi {
               text: Buffer.concat(chunks).toString('utf8'),
             }),
           );
-          r.on('error', reject);
+          r.on('error', (e) => reject(toKubeConnectionError(e)));
         });
-        req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in ${opts.timeout} ms`)));
-        req.on('error', reject);
+        req.on('timeout', () =>
+          req.destroy(
+            new KubeConnectionError('TIMEOUT', `${method} ${path}: no answer in ${opts.timeout} ms`),
+          ),
+        );
+        req.on('error', (e) => reject(toKubeConnectionError(e)));
         req.end(payload);
       },
     );
