@@ -143,12 +143,6 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };
 }
 
-/** The largest file `cataloger` may read: its own default, or `file-bytes` when the user set it. */
-export function catalogerFileBytes(cataloger: string, limits: Partial<Limits> = {}): number {
-  if (limits['file-bytes'] !== undefined) return limits['file-bytes'];
-  return CATALOGER_FILE_BYTES[cataloger] ?? DEFAULT_LIMITS['file-bytes'];
-}
-
 export function formatLimitValue(name: LimitName, value: number): string {
   if (LIMITS[name].unit !== 'bytes') return String(value);
   for (const [unit, size] of [

@@ -27,7 +27,6 @@ export const MANIFEST_MEDIA_TYPES: readonly string[] = [...INDEX_MEDIA_TYPES, ..
 /** BuildKit stores attestation manifests inside the image index with this annotation and platform unknown/unknown. */
 export const BUILDKIT_REFERENCE_TYPE = 'vnd.docker.reference.type';
 export const BUILDKIT_ATTESTATION_MANIFEST = 'attestation-manifest';
-export const BUILDKIT_REFERENCE_DIGEST = 'vnd.docker.reference.digest';
 
 export interface Descriptor {
   mediaType: string;
