@@ -334,6 +334,8 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
         INPUT_SOURCE: `${src}/bench/app:v1`,
         INPUT_DESTINATIONS: dests.map((d) => `${d}/${repo}:v1`).join('\n'),
         'INPUT_REGISTRY-AUTHS': JSON.stringify(allHosts.map((h) => ({ registry: h, insecure: true }))),
+        // BENCH_NODE_OPTIONS=--require=… preloads a tracer into ours (e.g. a diagnostics_channel request log).
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       };
       return timed('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', process.execPath, bundle], actionEnv);
     };

@@ -370,6 +370,59 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     });
   });
 
+  describe("when one platform's layer is slow to come from the source", () => {
+    it("pushes the other platform's manifest and the referrers before that layer has landed, and the tag after it", async () => {
+      const dest = await startRegistry('plain', { proxy: true });
+      const registries = registriesFor([source, dest]);
+      const events: string[] = [];
+      const request = registries.transport.request.bind(registries.transport);
+      registries.transport.request = async (req) => {
+        const what = `${req.url.host} ${req.method} ${req.url.pathname}${req.url.search}`;
+        events.push(`start ${what}`);
+        const res = await request(req);
+        // An upload's answer comes once its body has crossed; a read's body is not over yet, which is fine here.
+        events.push(`end ${what}`);
+        return res;
+      };
+      const client = registries.client(source.host);
+      const [fast, slow] = await Promise.all(
+        image.platformDigests.map(async (d) => (await client.getManifest('team/app', d)).manifest),
+      );
+      const slowLayer = (slow as { layers: { digest: string }[] }).layers.at(-1)!.digest;
+      source.proxy!.setFaults([
+        { method: 'GET', path: new RegExp(`/blobs/${slowLayer}`), fault: { delayMs: 1500 } },
+      ]);
+      try {
+        const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, [
+          { registry: dest.proxy!.host, repository: 'per-manifest/app', tags: ['v1'] },
+        ]);
+        expect(result.destinations[0]!.status).toBe('copied');
+      } finally {
+        source.proxy!.clearFaults();
+        registries.close();
+      }
+      expect(fast).toBeDefined();
+      const at = (pattern: RegExp) => events.findIndex((e) => pattern.test(e));
+      const host = dest.proxy!.host.replace(/[.]/g, '\\.');
+      const slowLanded = at(
+        new RegExp(`^end ${host} PUT .*/blobs/uploads/.*digest=${slowLayer.replace(':', '%3A')}`),
+      );
+      expect(slowLanded).toBeGreaterThan(0);
+      const fastPut = at(new RegExp(`^end ${host} PUT .*/manifests/${image.platformDigests[0]}$`));
+      const slowPut = at(new RegExp(`^start ${host} PUT .*/manifests/${image.platformDigests[1]}$`));
+      const signaturePut = at(new RegExp(`^end ${host} PUT .*/manifests/${image.referrers.signature}$`));
+      const tagPut = at(new RegExp(`^start ${host} PUT .*/manifests/v1$`));
+      expect(fastPut).toBeGreaterThan(0);
+      expect(fastPut).toBeLessThan(slowLanded);
+      expect(signaturePut).toBeGreaterThan(0);
+      expect(signaturePut).toBeLessThan(slowLanded);
+      expect(slowPut).toBeGreaterThan(slowLanded);
+      expect(tagPut).toBeGreaterThan(slowPut);
+      await expectSameAsSource(dest, 'per-manifest/app', 'v1');
+      await dest.stop();
+    });
+  });
+
   describe('with spool: true, when an upload is cut mid-body', () => {
     it('retries from the spool file and reads the source blob only once', async () => {
       const dest = await startRegistry('plain', { proxy: true });

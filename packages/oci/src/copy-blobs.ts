@@ -57,13 +57,20 @@ export class BlobMoves {
     }
   }
 
-  /** Settles when every move that writes to destination `index` has (rejecting if one of them did). */
-  async forDestination(index: number): Promise<void> {
+  /**
+   * Settles when every move that writes to destination `index` has (rejecting if one of them did); with `digests`,
+   * just the moves of those blobs.
+   */
+  async forDestination(index: number, digests?: ReadonlySet<string>): Promise<void> {
     const touches = (b: BlobPlan) =>
       b.upload.includes(index) ||
       b.mountFromSource.includes(index) ||
       b.mountFromPeer.some((m) => m.destination === index || m.from === index);
-    await Promise.all([...this.plans.values()].filter(touches).map((b) => this.moving.get(b.digest)));
+    await Promise.all(
+      [...this.plans.values()]
+        .filter((b) => (!digests || digests.has(b.digest)) && touches(b))
+        .map((b) => this.moving.get(b.digest)),
+    );
   }
 
   /** Every move, rejecting with a failed one's error once all have settled. */

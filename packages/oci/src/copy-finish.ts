@@ -6,21 +6,38 @@ import { RegistryError } from './errors';
 import { type Descriptor, isIndex } from '@deliverkit/oci-core';
 import type { CopyPlan } from './plan';
 
-/** Pushes manifests, re-verifies, then writes referrer indexes, legacy tags and finally the tags. */
+/**
+ * Settles when the moves of these blobs to this destination have (all of its blobs without `digests`), rejecting
+ * when the source broke.
+ */
+export type BlobsMoved = (digests?: ReadonlySet<string>) => Promise<void>;
+
+/**
+ * Pushes each manifest once its blobs have moved; then, when every blob and manifest is there and re-verified, the
+ * referrer indexes and legacy cosign tags (at once), and last the tags. A destination that fails gets no tag of any
+ * kind: none names a partial image.
+ */
 export async function finishDestination(
   t: Target,
   closure: ImageClosure,
   plan: CopyPlan,
   logger: Logger,
+  blobsMoved: BlobsMoved,
 ): Promise<void> {
-  if (t.failure !== undefined) return finalize(t);
   try {
-    await pushManifests(t, closure, plan);
-    // Every re-read of what this run wrote (started as each write completed) must have found it.
+    if (t.failure !== undefined) {
+      // Nothing more is written there; its moves still settle first, so the caller never returns mid-write.
+      await blobsMoved().catch(() => undefined);
+      return finalize(t);
+    }
+    await pushManifests(t, closure, plan, blobsMoved);
+    // Every blob this run moved there has landed (the manifests needed theirs; this covers any other) and every
+    // re-read of what it wrote (started as each write completed) must have found it.
+    await blobsMoved();
+    if (t.failure !== undefined) throw t.failure;
     const problem = (await Promise.all(t.checks)).find((e) => e !== undefined);
     if (problem !== undefined) throw problem;
-    await publishReferrers(t, closure);
-    await writeLegacyTags(t, closure);
+    await allOrFirstError([publishReferrers(t, closure), writeLegacyTags(t, closure)]);
     await writeTags(t, closure, plan);
     const changed =
       t.report.blobs.uploaded + t.report.blobs.mounted + t.report.manifests.pushed > 0 ||
@@ -33,6 +50,13 @@ export async function finishDestination(
   finalize(t);
 }
 
+/** Waits for every one of them (none is left running), then rejects with the first failure. */
+async function allOrFirstError(work: Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /**
  * Each manifest goes up as soon as the manifests it lists and its subject are there: independent ones in parallel,
  * dependants after (registries may refuse an index whose entries are missing). Referrers of one subject go up one at
@@ -41,7 +65,12 @@ export async function finishDestination(
  * pushes caught it). A registry known to have no referrers API keeps no list (the `sha256-<hex>` index is written
  * once, by publishReferrers): its referrers go up in parallel.
  */
-async function pushManifests(t: Target, closure: ImageClosure, plan: CopyPlan): Promise<void> {
+async function pushManifests(
+  t: Target,
+  closure: ImageClosure,
+  plan: CopyPlan,
+  blobsMoved: BlobsMoved,
+): Promise<void> {
   const repo = t.destination.repository;
   const client = t.client;
   const pushed = new Map<string, Promise<void>>();
@@ -72,6 +101,11 @@ async function pushManifests(t: Target, closure: ImageClosure, plan: CopyPlan): 
             .map(pushManifest),
         );
         if (!plan.manifests.find((p) => p.digest === m.descriptor.digest)?.push.includes(t.index)) return;
+        if (!isIndex(m.manifest)) {
+          await blobsMoved(new Set([m.manifest.config, ...m.manifest.layers].map((b) => b.digest)));
+        }
+        // A move that failed here (the destination refused a blob) ends this destination: no manifest after it.
+        if (t.failure !== undefined) throw t.failure;
         await put(m);
         t.report.manifests.pushed++;
         if (m.role === 'referrer') t.report.referrersCopied++;
@@ -101,19 +135,20 @@ async function publishReferrers(t: Target, closure: ImageClosure): Promise<void>
     bySubject.set(r.subject, list);
   }
   const written = new Set(t.writtenManifests.map((m) => m.descriptor.digest));
-  for (const [subject, descriptors] of bySubject) {
+  // Each subject's listing is a tag of its own: all at once.
+  const publish = async (subject: string, descriptors: Descriptor[]): Promise<void> => {
     // Listed there when inspected and none pushed since: nothing to add, nothing to re-check.
     const listedBefore = t.observed.listed.get(subject);
     if (descriptors.every((d) => listedBefore?.has(d.digest) && !written.has(d.digest))) {
       t.report.referrers += descriptors.length;
-      continue;
+      return;
     }
     if (client.capabilities.referrersApi !== true) {
       // The `sha256-<hex>` index is the listing: read here, and written (digest checked) when it lacked any.
       const initial = closure.tagSchemaIndexes.get(subject);
       await client.addToReferrersTag(repo, subject, descriptors, initial);
       t.report.referrers += descriptors.length;
-      continue;
+      return;
     }
     const found = await client.getReferrers(repo, subject);
     const listed = new Set(found.descriptors.map((d) => d.digest));
@@ -126,16 +161,19 @@ async function publishReferrers(t: Target, closure: ImageClosure): Promise<void>
       );
     }
     t.report.referrers += descriptors.length;
-  }
+  };
+  await allOrFirstError([...bySubject].map(([subject, descriptors]) => publish(subject, descriptors)));
 }
 
 async function writeLegacyTags(t: Target, closure: ImageClosure): Promise<void> {
-  for (const legacy of closure.legacyTags) {
-    // Read by the inspection; a tag seen right there needs no second look.
-    if (t.observed.legacyTags.get(legacy.tag) === legacy.digest) continue;
-    const node = closure.manifests.find((m) => m.descriptor.digest === legacy.digest)!;
-    await t.client.putManifest(t.destination.repository, legacy.tag, node.bytes, node.descriptor.mediaType);
-  }
+  await allOrFirstError(
+    closure.legacyTags.map(async (legacy) => {
+      // Read by the inspection; a tag seen right there needs no second look.
+      if (t.observed.legacyTags.get(legacy.tag) === legacy.digest) return;
+      const node = closure.manifests.find((m) => m.descriptor.digest === legacy.digest)!;
+      await t.client.putManifest(t.destination.repository, legacy.tag, node.bytes, node.descriptor.mediaType);
+    }),
+  );
 }
 
 /** The tags, last: each confirmed by the registry's answer or read back. */

@@ -217,14 +217,15 @@ export async function copyImage(
 
     moves.openEarly();
     for (const b of plan.blobs) moves.start(b);
-    // Each destination pushes its manifests and tags as soon as its own blobs are in place: a fast one is done
-    // while the slowest link still carries the last bytes, and the tail after those bytes is the slowest one's alone.
-    // All settle before a failed move (the source broke) is rethrown: no destination is left mid-write.
+    // Each manifest goes up as soon as its own blobs are in place at that destination: the manifests of a platform
+    // and the referrers whose blobs landed first are there while the last bytes still cross the slowest link, and
+    // the tail after those bytes is the last platform's manifest, the index and the tags. A destination's tags wait
+    // for all of its blobs. All settle before a failed move (the source broke) is rethrown: no destination is left
+    // mid-write.
     await Promise.allSettled(
-      targets.map(async (t) => {
-        await moves.forDestination(t.index);
-        await finishDestination(t, closure, plan, logger);
-      }),
+      targets.map((t) =>
+        finishDestination(t, closure, plan, logger, (digests) => moves.forDestination(t.index, digests)),
+      ),
     );
     await moves.all();
   } finally {
