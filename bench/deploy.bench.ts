@@ -23,7 +23,7 @@ import {
   type LoadReport,
 } from '@deliverkit/testing-k8s-emulator';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
-import { IMAGE, SMOKE, appManifests, digest } from '../test/deploy/fixtures';
+import { IMAGE, INPUT_NAMES, SMOKE, appManifests, digest } from '../test/deploy/fixtures';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 3) || 3;
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
@@ -86,6 +86,7 @@ async function deliverkit(): Promise<Row> {
       autoPromote: true,
       runId: 'bench',
       pollMs: 100,
+      inputNames: INPUT_NAMES,
     };
     const run = (d: string) =>
       new BlueGreenDeployer(

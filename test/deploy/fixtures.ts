@@ -127,6 +127,7 @@ export function options(overrides: Partial<BlueGreenOptions> = {}): BlueGreenOpt
     lockTtlSeconds: 15,
     lockWaitMs: 2000,
     pollMs: 100,
+    inputNames: INPUT_NAMES,
     ...overrides,
   };
 }

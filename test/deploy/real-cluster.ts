@@ -9,7 +9,7 @@ import {
   type KubeCluster,
   type TestImage,
 } from '@deliverkit/testing-testbed';
-import { modelOf, SMOKE } from './fixtures';
+import { INPUT_NAMES, modelOf, SMOKE } from './fixtures';
 
 // Fixtures for the blue-green scenarios on a real cluster (testing/testbed/src/kube-cluster.ts with a real node): the
 // app is the test image (kube-node/testapp.go), whose behaviour is baked into each digest.
@@ -90,6 +90,7 @@ export function options(overrides: Partial<BlueGreenOptions> = {}): BlueGreenOpt
     lockTtlSeconds: 15,
     lockWaitMs: 2000,
     pollMs: 200,
+    inputNames: INPUT_NAMES,
     ...overrides,
   };
 }

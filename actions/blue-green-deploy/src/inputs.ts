@@ -77,6 +77,10 @@ export const DEPLOY_INPUT_NAMES: DeployInputNames = {
   gitopsRepo: 'gitops-repo',
   gitopsBaseBranch: 'gitops-base-branch',
   gitopsPath: 'gitops-path',
+  autoPromote: 'auto-promote',
+  smokeChecks: 'smoke-checks',
+  verifyWindow: 'verify-window',
+  kubeconfig: 'kubeconfig',
 };
 
 export function readInputs(env: NodeJS.ProcessEnv = process.env): Inputs {

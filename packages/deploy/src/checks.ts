@@ -53,7 +53,9 @@ export async function verifyWindow(
   if (options.verifyWindowMs <= 0 || options.smokeChecks.length === 0) {
     rec.skip(
       'verify window',
-      options.smokeChecks.length === 0 ? 'no smoke-checks configured' : 'verify-window is 0',
+      options.smokeChecks.length === 0
+        ? `no ${options.inputNames.smokeChecks} configured`
+        : `${options.inputNames.verifyWindow} is 0`,
     );
     return { rolledBack: false };
   }

@@ -175,14 +175,14 @@ async function deployLocked(s: DeploySession, model: AppModel, state: LiveState)
         `Smoke check "${failed.check}" failed against ${previewServiceName(model)} (${tgt}) after ${failed.attempts} attempts: ${failed.detail}. Traffic stays on ${active ?? 'nothing (first deploy)'}`,
       );
     }
-  } else rec.skip('smoke checks', 'no smoke-checks configured');
+  } else rec.skip('smoke checks', `no ${s.options.inputNames.smokeChecks} configured`);
   const readyAt = Date.now();
 
   if (!s.options.autoPromote) {
     await rec.step(
       'await promotion',
       () => s.markPhase(tgt, 'pending-promotion'),
-      () => `${s.depName(tgt)} ready; run action: promote to switch, or reject`,
+      () => `${s.depName(tgt)} ready; run ${s.options.inputNames.action}: promote to switch, or reject`,
     );
     return s.result('deploy', 'pending-promotion', {
       activeColor: active,

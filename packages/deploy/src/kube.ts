@@ -63,6 +63,8 @@ export interface KubeClientOptions {
   context?: string;
   /** Every write goes out with dryRun=All: the client cannot mutate the cluster. */
   dryRun?: boolean;
+  /** The caller's name for the kubeconfig it gives (its input), named when the kubeconfig names no cluster. */
+  kubeconfigInput?: string;
   logger?: Logger;
 }
 
@@ -158,7 +160,9 @@ export class KubeClient {
     if (!kc.getCurrentCluster()) {
       throw new ConfigurationError(
         'INVALID_CONFIGURATION',
-        'The kubeconfig names no cluster: set the kubeconfig input or a kube context',
+        `The kubeconfig names no cluster${
+          options.kubeconfigInput ? `: set the ${options.kubeconfigInput} input or a kube context` : ''
+        }`,
       );
     }
     return new KubeClient(kc, options.dryRun ?? false, options.logger);

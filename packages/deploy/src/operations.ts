@@ -19,7 +19,7 @@ export function promoteApp(s: DeploySession): Promise<DeployResult> {
       if (!pending)
         throw new DeployError(
           'NOTHING_PENDING',
-          `No colour of ${s.ref.app} is waiting for promotion (deploy with auto-promote: false first)`,
+          `No colour of ${s.ref.app} is waiting for promotion (deploy with ${s.options.inputNames.autoPromote}: false first)`,
         );
       await finishPending(s, state, { supersede: true });
       await s.rec.step(

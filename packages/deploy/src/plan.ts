@@ -15,11 +15,12 @@ import {
   type Slot,
 } from './model';
 import type { DeploySession } from './session';
-import { MANAGERS, type DeployResult, type PlannedChange } from './types';
+import { MANAGERS, type DeployInputNames, type DeployResult, type PlannedChange } from './types';
 
 /** `dry-run`: dryRun=All applies of every object, diffs against live state, and the switch plan. No mutating call. */
 export async function planCluster(s: DeploySession): Promise<DeployResult> {
   const { client, rec, ns } = s;
+  const names = s.options.inputNames;
   const model = s.model;
   if (!model) throw new DeployError('INVALID_CALL', 'BlueGreenDeployer.plan needs the app model (manifests)');
   if (!client.dryRun) throw new DeployError('INVALID_CALL', 'BlueGreenDeployer.plan needs a dry-run client');
@@ -95,7 +96,9 @@ export async function planCluster(s: DeploySession): Promise<DeployResult> {
       }),
       ...(s.options.autoPromote
         ? []
-        : ['auto-promote is false: a deploy would stop before the switch, for action: promote or reject.']),
+        : [
+            `${names.autoPromote} is false: a deploy would stop before the switch, for ${names.action}: promote or reject.`,
+          ]),
     ];
     return s.result('deploy', 'planned', {
       activeColor: state.active,
@@ -116,7 +119,15 @@ export async function planCluster(s: DeploySession): Promise<DeployResult> {
 }
 
 /** A plan without cluster access: the rendered objects against an empty cluster. */
-export function planOffline(model: AppModel, options: { autoPromote?: boolean } = {}): DeployResult {
+export function planOffline(
+  model: AppModel,
+  options: {
+    autoPromote?: boolean;
+    /** The caller's names for its inputs, named by the plan's notes. */
+    inputNames: Pick<DeployInputNames, 'autoPromote' | 'kubeconfig'>;
+  },
+): DeployResult {
+  const names = options.inputNames;
   const to: Color = 'blue';
   const desired: KObject[] = [
     ...desiredList(desiredObjects(model, to, { namespace: model.namespace, stableSlot: to })),
@@ -147,9 +158,9 @@ export function planOffline(model: AppModel, options: { autoPromote?: boolean } 
         diff: diffObjects(undefined, o),
       })),
       notes: [
-        'No cluster access (no kubeconfig): the manifests were rendered and validated locally, and the plan assumes an empty cluster. The API server did not validate them.',
+        `No cluster access (no ${names.kubeconfig}): the manifests were rendered and validated locally, and the plan assumes an empty cluster. The API server did not validate them.`,
         ...(options.autoPromote === false
-          ? ['auto-promote is false: a deploy would stop before the switch.']
+          ? [`${names.autoPromote} is false: a deploy would stop before the switch.`]
           : []),
       ],
     },

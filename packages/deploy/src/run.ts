@@ -113,6 +113,7 @@ function clientFor(
     kubeconfig: spec?.kubeconfig ?? req.kubeconfig,
     context: spec?.context,
     dryRun: req.dryRun,
+    kubeconfigInput: req.inputNames.kubeconfig,
     logger: req.logger,
   });
 }
@@ -195,9 +196,9 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
     if (!loaded)
       throw new ConfigurationError(
         'INVALID_CONFIGURATION',
-        `A dry run of ${names.action} ${req.action} needs cluster access (kubeconfig)`,
+        `A dry run of ${names.action} ${req.action} needs cluster access (${names.kubeconfig})`,
       );
-    const r = planOffline(loaded.model, { autoPromote: req.autoPromote });
+    const r = planOffline(loaded.model, { autoPromote: req.autoPromote, inputNames: names });
     return {
       ...base,
       ok: true,
@@ -228,6 +229,7 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
     cluster: name,
     logger,
     deferScaleDown: specs.length > 1 && !req.dryRun && req.action === 'deploy',
+    inputNames: names,
   });
   const ref = {
     app,

@@ -97,7 +97,7 @@ export async function scaleDownLater(
         'schedule scale-down',
         () => s.markScaleDown(slot, after),
         () =>
-          `${s.depName(slot)} stays warm until ${after}; the next run on ${s.ref.app}, or action: finish, scales it to 0`,
+          `${s.depName(slot)} stays warm until ${after}; the next run on ${s.ref.app}, or ${s.options.inputNames.action}: finish, scales it to 0`,
       );
       finalState = { ...finalState, [ANNOTATION.scaleDownAfter]: after };
       s.pendingScaleDown = { color: slot, after };

@@ -17,6 +17,10 @@ export interface DeployInputNames {
   gitopsRepo: string;
   gitopsBaseBranch: string;
   gitopsPath: string;
+  autoPromote: string;
+  smokeChecks: string;
+  verifyWindow: string;
+  kubeconfig: string;
 }
 export type Outcome =
   | 'deployed'
@@ -110,6 +114,8 @@ export interface BlueGreenOptions {
   logger?: Logger;
   /** Multi-cluster: do not scale the old colour down; the caller runs `finalize` once every cluster passed. */
   deferScaleDown?: boolean;
+  /** The caller's names for its inputs, named by the timeline, plan notes and errors that point at them. */
+  inputNames: DeployInputNames;
 }
 
 /** What promote/reject/rollback need when no manifests are given: names, from the live objects. */
