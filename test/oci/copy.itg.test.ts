@@ -363,8 +363,19 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
       const lastLookup = events.findLastIndex((e) =>
         new RegExp(`^end ${source.proxy!.host} \\w+ .*/manifests/sha256-`).test(e),
       );
+      // The index's manifests are read without waiting for the index's own lookups (each held back 1 s here).
+      const firstLookup = events.findIndex((e) =>
+        new RegExp(`^end ${source.proxy!.host} \\w+ .*/manifests/sha256-`).test(e),
+      );
+      const childReads = image.platformDigests.map((d) =>
+        events.indexOf(`start ${source.proxy!.host} GET /v2/team/app/manifests/${d}`),
+      );
       expect(firstUpload).toBeGreaterThanOrEqual(0);
       expect(lastLookup).toBeGreaterThan(firstUpload);
+      for (const read of childReads) {
+        expect(read).toBeGreaterThanOrEqual(0);
+        expect(read).toBeLessThan(firstLookup);
+      }
       await expectSameAsSource(dest, 'early/app', 'v1');
       await dest.stop();
     });

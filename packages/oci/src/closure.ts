@@ -44,8 +44,9 @@ export const LEGACY_TAG_SUFFIXES = ['sig', 'att', 'sbom'] as const;
  * referrers of every manifest, recursively, and legacy cosign tags of image manifests. Every manifest
  * is fetched by digest and verified, once.
  *
- * The walk is breadth-first with a depth bound (the index-depth limit) and a referrer count bound (the
- * referrers limit), and the push order is a topological sort afterwards: a registry can serve an index
+ * The walk goes round by round over referrers and legacy tags (an index's manifests are walked as soon as the
+ * index is read, so their blobs are known early), with a depth bound (the index-depth limit) and a referrer count
+ * bound (the referrers limit), and the push order is a topological sort afterwards: a registry can serve an index
  * that lists itself or referrers that refer to each other, and such a graph fails naming the cycle
  * instead of waiting on itself forever.
  */
@@ -79,8 +80,14 @@ export async function resolveClosure(
     role: ManifestRole;
     known?: FetchedManifest;
   }
-  let frontier: Visit[] = [{ digest: root.descriptor.digest, role: 'root', known: root }];
-  for (let depth = 0; frontier.length > 0; depth++) {
+  interface Queued {
+    visit: Visit;
+    depth: number;
+  }
+  // An index's manifests are walked as soon as the index is read, in the same round (their blobs can start moving
+  // while the index's referrers are still looked up); referrers and legacy tags found go to the next round.
+  const visit = async ({ digest, role, known }: Visit, depth: number, next: Queued[]): Promise<void> => {
+    if (claimed.has(digest)) return;
     if (depth > bounds['index-depth']) {
       throw new RegistryError(
         'TOO_LARGE',
@@ -88,39 +95,42 @@ export async function resolveClosure(
         `manifests nest deeper than ${bounds['index-depth']} levels (the index-depth limit: indexes in indexes, referrers of referrers); ${howToRaise('index-depth')}`,
       );
     }
-    const next: Visit[] = [];
-    await Promise.all(
-      frontier.map(async ({ digest, role, known }) => {
-        if (claimed.has(digest)) return;
-        claimed.add(digest);
-        const fetched = known ?? (await client.getManifest(repository, digest));
-        const node: ClosureManifest = { ...fetched, role };
-        nodes.set(digest, node);
-        const manifest = fetched.manifest;
-        if (isIndex(manifest)) {
-          for (const child of manifest.manifests) {
-            requires(digest, child.digest);
-            next.push({ digest: child.digest, role: role === 'root' ? 'child' : role });
-          }
-        } else {
-          const added: Descriptor[] = [];
-          for (const blob of [manifest.config, ...manifest.layers]) {
-            // Non-distributable (foreign) layers live elsewhere; registries do not hold them.
-            if (blob.urls?.length && /nondistributable|foreign/.test(blob.mediaType)) continue;
-            if (!blobs.has(blob.digest)) {
-              const descriptor = { mediaType: blob.mediaType, digest: blob.digest, size: blob.size };
-              blobs.set(blob.digest, descriptor);
-              added.push(descriptor);
-            }
-          }
-          if (added.length > 0) options.onBlobs?.(added, role);
+    claimed.add(digest);
+    const fetched = known ?? (await client.getManifest(repository, digest));
+    const node: ClosureManifest = { ...fetched, role };
+    nodes.set(digest, node);
+    const manifest = fetched.manifest;
+    const work: Promise<void>[] = [];
+    if (isIndex(manifest)) {
+      for (const child of manifest.manifests) {
+        requires(digest, child.digest);
+        work.push(visit({ digest: child.digest, role: role === 'root' ? 'child' : role }, depth + 1, next));
+      }
+    } else {
+      const added: Descriptor[] = [];
+      for (const blob of [manifest.config, ...manifest.layers]) {
+        // Non-distributable (foreign) layers live elsewhere; registries do not hold them.
+        if (blob.urls?.length && /nondistributable|foreign/.test(blob.mediaType)) continue;
+        if (!blobs.has(blob.digest)) {
+          const descriptor = { mediaType: blob.mediaType, digest: blob.digest, size: blob.size };
+          blobs.set(blob.digest, descriptor);
+          added.push(descriptor);
         }
-        const extras: Promise<void>[] = [];
-        if (includeReferrers) extras.push(findReferrers(digest, next));
-        if (includeLegacy && (role === 'root' || role === 'child')) extras.push(findLegacy(digest, next));
-        await Promise.all(extras);
-      }),
-    );
+      }
+      if (added.length > 0) options.onBlobs?.(added, role);
+    }
+    const found: Visit[] = [];
+    if (includeReferrers) work.push(findReferrers(digest, found));
+    if (includeLegacy && (role === 'root' || role === 'child')) work.push(findLegacy(digest, found));
+    await Promise.all(work);
+    next.push(...found.map((v) => ({ visit: v, depth: depth + 1 })));
+  };
+  let frontier: Queued[] = [
+    { visit: { digest: root.descriptor.digest, role: 'root', known: root }, depth: 0 },
+  ];
+  while (frontier.length > 0) {
+    const next: Queued[] = [];
+    await Promise.all(frontier.map((f) => visit(f.visit, f.depth, next)));
     frontier = next;
   }
 
