@@ -20,7 +20,7 @@
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MediaType } from '@deliverkit/oci-core';
@@ -291,6 +291,13 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
       });
     }, 100);
     const t = await run().finally(() => clearInterval(sampler));
+    // BENCH_SAMPLES=DIR keeps each contender's busiest-link samples (ms, bytes) for a closer look at stalls.
+    if (process.env.BENCH_SAMPLES) {
+      writeFileSync(
+        path.join(process.env.BENCH_SAMPLES, `${name.replace(/\W+/g, '-')}-${Date.now()}.json`),
+        JSON.stringify(samples),
+      );
+    }
     const after = readCounters(env.NS_ROUTER!);
     const total = after[busiestDev]!.tx - before[busiestDev]!.tx;
     const firstMs = samples.find((x) => x.bytes > 256 * 1024)?.ms ?? NaN;
