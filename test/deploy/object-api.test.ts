@@ -29,15 +29,15 @@ afterAll(() => emu.stop());
 beforeEach(() => {
   const kc = new KubeConfig();
   kc.loadFromString(emu.kubeconfig);
-  api = KubeObjectApi.makeApiClient(kc);
+  api = new KubeObjectApi(kc);
   emu.requests.length = 0;
 });
 
 describe('KubeObjectApi', () => {
   it('creates, reads, applies, replaces, lists and deletes by the paths discovery gives', async () => {
-    await api.create(configMap('settings', 'shop'), undefined, undefined, 'deliverkit');
+    await api.create(configMap('settings', 'shop'), undefined, 'deliverkit');
     const green = { ...configMap('settings', 'shop'), data: { colour: 'green' } };
-    await api.patch(green, undefined, undefined, 'deliverkit-apply', true, 'application/apply-patch+yaml');
+    await api.patch(green, undefined, 'deliverkit-apply', true, 'application/apply-patch+yaml');
     const read = (await api.read(configMap('settings', 'shop'))) as { metadata: { resourceVersion: string } };
     await api.replace({
       ...configMap('settings', 'shop'),
@@ -61,7 +61,7 @@ describe('KubeObjectApi', () => {
   });
 
   it('gives an object without a namespace the context’s (default) namespace, as KubernetesObjectApi does', async () => {
-    await api.create(configMap('no-namespace'), undefined, 'All');
+    await api.create(configMap('no-namespace'), 'All');
     expect(emu.requests.at(-1)).toMatchObject({
       method: 'POST',
       path: '/api/v1/namespaces/default/configmaps',

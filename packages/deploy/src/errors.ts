@@ -53,12 +53,6 @@ export type KubeConnectionErrorCode = 'UNREACHABLE' | 'TIMEOUT';
  */
 export class KubeConnectionError extends BaseError<KubeConnectionErrorCode> {}
 
-/** A socket error as a KubeConnectionError with the same message (one already coded passes through). */
-export function toKubeConnectionError(e: unknown): unknown {
-  if (e instanceof KubeConnectionError || !(e instanceof Error)) return e;
-  return new KubeConnectionError('UNREACHABLE', e.message, { cause: e });
-}
-
 export type KubeObjectErrorCode = 'UNKNOWN_KIND' | 'INVALID_OBJECT';
 
 /**

@@ -1,5 +1,4 @@
-import https from 'node:https';
-import http from 'node:http';
+import type https from 'node:https';
 import {
   ApiException,
   KubeConfig,
@@ -8,8 +7,8 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { ConfigurationError, type Logger, silentLogger } from '@deliverkit/action-kit';
-import { KubeApiError, KubeConnectionError, type KubeApiErrorCode, toKubeConnectionError } from './errors';
-import { KubeObjectApi } from './object-api';
+import { KubeApiError, type KubeApiErrorCode } from './errors';
+import { exchange, KubeObjectApi } from './object-api';
 
 /** A Kubernetes object as plain JSON (no client-node model classes, no Date objects). */
 export interface KObject {
@@ -33,17 +32,20 @@ export const FIELD_MANAGER = 'deliverkit';
 /** Managers whose fields an apply may take over: ours, and imperative kubectl edits (what adopting an app means). */
 const TAKEOVER_MANAGERS = /^(deliverkit(-[a-z]+)?|kubectl(-[a-z-]+)?|before-first-apply)$/;
 
+/** An ApiException's body: the Status object its text holds, or the text itself when that is not JSON. */
+function errorBody(e: ApiException<unknown>): unknown {
+  if (typeof e.body !== 'string') return e.body;
+  try {
+    return JSON.parse(e.body);
+  } catch {
+    return e.body;
+  }
+}
+
 /** The field conflicts of a server-side apply's 409 (Status details.causes of type FieldManagerConflict). */
 function fieldConflicts(e: unknown): { manager: string; field: string }[] | undefined {
   if (!(e instanceof ApiException) || e.code !== 409) return undefined;
-  let body: unknown = e.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-  }
+  const body = errorBody(e);
   const causes = (body as { details?: { causes?: { reason?: string; message?: string; field?: string }[] } })
     ?.details?.causes;
   const conflicts = (causes ?? [])
@@ -56,10 +58,8 @@ function fieldConflicts(e: unknown): { manager: string; field: string }[] | unde
 }
 
 export interface KubeClientOptions {
-  /** Kubeconfig YAML text (what the `kubeconfig` input holds). */
+  /** Kubeconfig YAML text (what the `kubeconfig` input holds); without it, the default loading rules ($KUBECONFIG, ~/.kube/config). */
   kubeconfig?: string;
-  /** Or a kubeconfig file; neither means the default loading rules ($KUBECONFIG, ~/.kube/config). */
-  kubeconfigPath?: string;
   context?: string;
   /** Every write goes out with dryRun=All: the client cannot mutate the cluster. */
   dryRun?: boolean;
@@ -89,14 +89,8 @@ const STATUS_CODES: Record<number, KubeApiErrorCode> = {
 /** Turns client-node's ApiException (whose body is the Status object) into a KubeApiError with the Status message. */
 export function toKubeApiError(e: unknown, what: string): unknown {
   if (!(e instanceof ApiException)) return e;
-  let body: unknown = e.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      // Not a Status object: keep the text.
-    }
-  }
+  // Not a Status object: the text.
+  const body = errorBody(e);
   const status = body && typeof body === 'object' ? (body as { message?: string; reason?: string }) : {};
   const reason = status.reason;
   let code: KubeApiErrorCode = STATUS_CODES[e.code] ?? 'UNKNOWN';
@@ -104,6 +98,10 @@ export function toKubeApiError(e: unknown, what: string): unknown {
   const message = status.message ?? (typeof body === 'string' && body ? body : `HTTP ${e.code}`);
   return new KubeApiError(code, `${what}: ${message}`, e.code, reason, { cause: e });
 }
+
+/** What a write to `obj` was doing (`applying Deployment shop/web`), for its error. */
+const doing = (what: string, obj: KObject) =>
+  `${what} ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 
 /** JSON round trip: client-node returns model instances with Date fields; the deployer works on plain JSON. */
 function plain<T>(v: unknown): T {
@@ -126,7 +124,7 @@ export class KubeClient {
     readonly dryRun: boolean,
     logger?: Logger,
   ) {
-    this.api = KubeObjectApi.makeApiClient(config);
+    this.api = new KubeObjectApi(config);
     this.logger = logger ?? silentLogger;
   }
 
@@ -134,7 +132,6 @@ export class KubeClient {
     const kc = new KubeConfig();
     try {
       if (options.kubeconfig) kc.loadFromString(options.kubeconfig);
-      else if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
       else kc.loadFromDefault();
     } catch (e) {
       throw new ConfigurationError(
@@ -206,16 +203,7 @@ export class KubeClient {
   ): Promise<T[]> {
     this.record('list', kind, labelSelector);
     try {
-      const res = await this.api.list(
-        apiVersion,
-        kind,
-        namespace,
-        undefined,
-        undefined,
-        undefined,
-        undefined,
-        labelSelector,
-      );
+      const res = await this.api.list(apiVersion, kind, namespace, labelSelector);
       return plain<T[]>(res.items).map((o) => ({ ...o, apiVersion, kind }));
     } catch (e) {
       throw toKubeApiError(e, `listing ${kind} in ${namespace}`);
@@ -237,13 +225,12 @@ export class KubeClient {
       takeOver?: (conflict: { manager: string; field: string }) => boolean;
     } = {},
   ): Promise<T> {
-    const what = `applying ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+    const what = doing('applying', obj);
     const once = async (force: boolean) => {
       this.record('apply', obj.kind, obj.metadata.name, this.dryRun);
       return plain<T>(
         await this.api.patch(
           obj as KubernetesObject,
-          undefined,
           this.dryRun ? 'All' : undefined,
           options.fieldManager ?? FIELD_MANAGER,
           force,
@@ -275,46 +262,34 @@ export class KubeClient {
     }
   }
 
-  async create<T extends KObject = KObject>(obj: KObject): Promise<T> {
-    this.record('create', obj.kind, obj.metadata.name, this.dryRun);
-    try {
-      return plain<T>(
-        await this.api.create(
-          obj as KubernetesObject,
-          undefined,
-          this.dryRun ? 'All' : undefined,
-          FIELD_MANAGER,
-        ),
-      );
-    } catch (e) {
-      throw toKubeApiError(e, `creating ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
-    }
+  create<T extends KObject = KObject>(obj: KObject): Promise<T> {
+    return this.write('create', 'creating', obj);
   }
 
   /** PUT with the object's resourceVersion: a CONFLICT error when someone wrote in between. */
-  async replace<T extends KObject = KObject>(obj: KObject): Promise<T> {
-    this.record('replace', obj.kind, obj.metadata.name, this.dryRun);
+  replace<T extends KObject = KObject>(obj: KObject): Promise<T> {
+    return this.write('replace', 'updating', obj);
+  }
+
+  /** A POST (create) or PUT (replace) as FIELD_MANAGER, with dryRun=All from a dry-run client. */
+  private async write<T>(verb: 'create' | 'replace', what: string, obj: KObject): Promise<T> {
+    this.record(verb, obj.kind, obj.metadata.name, this.dryRun);
     try {
       return plain<T>(
-        await this.api.replace(
-          obj as KubernetesObject,
-          undefined,
-          this.dryRun ? 'All' : undefined,
-          FIELD_MANAGER,
-        ),
+        await this.api[verb](obj as KubernetesObject, this.dryRun ? 'All' : undefined, FIELD_MANAGER),
       );
     } catch (e) {
-      throw toKubeApiError(e, `updating ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+      throw toKubeApiError(e, doing(what, obj));
     }
   }
 
   async delete(obj: KObject): Promise<void> {
     this.record('delete', obj.kind, obj.metadata.name, this.dryRun);
     try {
-      await this.api.delete(obj as KubernetesObject, undefined, this.dryRun ? 'All' : undefined);
+      await this.api.delete(obj as KubernetesObject, this.dryRun ? 'All' : undefined);
     } catch (e) {
       if (e instanceof ApiException && e.code === 404) return;
-      throw toKubeApiError(e, `deleting ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+      throw toKubeApiError(e, doing('deleting', obj));
     }
   }
 
@@ -454,23 +429,7 @@ export class KubeClient {
       timeout: options.timeoutMs ?? 10_000,
     };
     if (url.origin === new URL(this.server).origin) await this.config.applyToHTTPSOptions(opts);
-    const mod = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = mod.request(url, opts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => {
-          if (chunks.reduce((s, b) => s + b.length, 0) < 1024 * 1024) chunks.push(c);
-        });
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', (e) => reject(toKubeConnectionError(e)));
-      });
-      req.on('timeout', () =>
-        req.destroy(new KubeConnectionError('TIMEOUT', `timed out after ${opts.timeout} ms`)),
-      );
-      req.on('error', (e) => reject(toKubeConnectionError(e)));
-      req.end();
-    });
+    const res = await exchange(url, opts, `timed out after ${opts.timeout} ms`, undefined, 1024 * 1024);
+    return { status: res.status, body: res.text };
   }
 }

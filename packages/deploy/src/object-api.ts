@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { ApiException, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { KubeConnectionError, KubeObjectError, toKubeConnectionError } from './errors';
+import { KubeConnectionError, KubeObjectError } from './errors';
 
 interface ApiResource {
   name: string;
@@ -11,7 +11,8 @@ interface ApiResource {
 
 /**
  * The six calls the deployer makes of client-node's KubernetesObjectApi (read, list, patch, create, replace,
- * delete), with the same signatures, paths, discovery cache and ApiException, sent with the kubeconfig's own
+ * delete), with its argument order less the ones the deployer never gives (pretty, exact, export, a field selector
+ * for a list), and its paths, discovery cache and ApiException, sent with the kubeconfig's own
  * HTTPS options (credentials, CA, client certificate, proxy). client-node's class serializes through its
  * generated models: importing it carries every API group's model and client (14 MB of the bundle) for objects
  * the deployer keeps as plain JSON anyway. Bodies go out as given and come back as the server wrote them.
@@ -26,10 +27,6 @@ export class KubeObjectApi {
     this.defaultNamespace = context?.namespace || 'default';
   }
 
-  static makeApiClient(config: KubeConfig): KubeObjectApi {
-    return new KubeObjectApi(config);
-  }
-
   read(spec: KubernetesObject): Promise<unknown> {
     return this.send('GET', spec, 'read');
   }
@@ -38,21 +35,15 @@ export class KubeObjectApi {
     apiVersion: string,
     kind: string,
     namespace?: string,
-    _pretty?: string,
-    _exact?: boolean,
-    _export?: boolean,
-    fieldSelector?: string,
     labelSelector?: string,
   ): Promise<{ items: unknown[] }> {
     return this.send('GET', { apiVersion, kind, metadata: { namespace } }, 'list', {
-      fieldSelector,
       labelSelector,
     }) as Promise<{ items: unknown[] }>;
   }
 
   patch(
     spec: KubernetesObject,
-    _pretty?: string,
     dryRun?: string,
     fieldManager?: string,
     force?: boolean,
@@ -67,20 +58,15 @@ export class KubeObjectApi {
     );
   }
 
-  create(spec: KubernetesObject, _pretty?: string, dryRun?: string, fieldManager?: string): Promise<unknown> {
+  create(spec: KubernetesObject, dryRun?: string, fieldManager?: string): Promise<unknown> {
     return this.send('POST', spec, 'create', { dryRun, fieldManager }, 'application/json');
   }
 
-  replace(
-    spec: KubernetesObject,
-    _pretty?: string,
-    dryRun?: string,
-    fieldManager?: string,
-  ): Promise<unknown> {
+  replace(spec: KubernetesObject, dryRun?: string, fieldManager?: string): Promise<unknown> {
     return this.send('PUT', spec, 'replace', { dryRun, fieldManager }, 'application/json');
   }
 
-  delete(spec: KubernetesObject, _pretty?: string, dryRun?: string): Promise<unknown> {
+  delete(spec: KubernetesObject, dryRun?: string): Promise<unknown> {
     return this.send('DELETE', spec, 'delete', { dryRun });
   }
 
@@ -172,33 +158,47 @@ export class KubeObjectApi {
       timeout: 60_000,
     };
     await this.config.applyToHTTPSOptions(opts);
-    const mod = url.protocol === 'https:' ? https : http;
-    const res = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>(
-      (resolve, reject) => {
-        const req = mod.request(url, opts, (r) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () =>
-            resolve({
-              status: r.statusCode ?? 0,
-              headers: r.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            }),
-          );
-          r.on('error', (e) => reject(toKubeConnectionError(e)));
-        });
-        req.on('timeout', () =>
-          req.destroy(
-            new KubeConnectionError('TIMEOUT', `${method} ${path}: no answer in ${opts.timeout} ms`),
-          ),
-        );
-        req.on('error', (e) => reject(toKubeConnectionError(e)));
-        req.end(payload);
-      },
-    );
+    const res = await exchange(url, opts, `${method} ${path}: no answer in ${opts.timeout} ms`, payload);
     if (res.status >= 200 && res.status <= 299) return JSON.parse(res.text) as unknown;
     throw new ApiException(res.status, 'Unsuccessful HTTP Request', res.text, flatHeaders(res.headers));
   }
+}
+
+/**
+ * One HTTP(S) exchange (KubeObjectApi's API calls, KubeClient's proxy and probe requests): the status, headers and
+ * body text, of which only the chunks that start within `maxBytes` are kept. No answer (a refused or broken
+ * connection, or none within `opts.timeout`, said as `timeoutMessage`) is a KubeConnectionError.
+ */
+export function exchange(
+  url: URL,
+  opts: https.RequestOptions,
+  timeoutMessage: string,
+  payload?: Buffer,
+  maxBytes = Infinity,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  const unanswered = (e: Error) =>
+    e instanceof KubeConnectionError ? e : new KubeConnectionError('UNREACHABLE', e.message, { cause: e });
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? https : http).request(url, opts, (r) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      r.on('data', (c: Buffer) => {
+        if (size < maxBytes) chunks.push(c);
+        size += c.length;
+      });
+      r.on('end', () =>
+        resolve({
+          status: r.statusCode ?? 0,
+          headers: r.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      r.on('error', (e) => reject(unanswered(e)));
+    });
+    req.on('timeout', () => req.destroy(new KubeConnectionError('TIMEOUT', timeoutMessage)));
+    req.on('error', (e) => reject(unanswered(e)));
+    req.end(payload);
+  });
 }
 
 function apiVersionPath(apiVersion: string): string {
