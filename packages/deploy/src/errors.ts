@@ -47,9 +47,9 @@ export type KubeConnectionErrorCode = 'UNREACHABLE' | 'TIMEOUT';
 
 /**
  * A request the Kubernetes client sent got no answer: the connection was refused, reset or never made (UNREACHABLE),
- * or nothing came back in time (TIMEOUT). A service outage, never a configuration error; the message is the
- * socket's own. Not a DeployError: an operation that meets it throws, as it did with the plain socket error, rather
- * than reporting a failed deploy.
+ * or nothing came back in time (TIMEOUT). A service outage, never a configuration error; the message is the one the
+ * plain Error had (the socket's, or the timeout's). Not a DeployError: an operation that meets it throws, as it did
+ * with the plain Error, rather than reporting a failed deploy.
  */
 export class KubeConnectionError extends BaseError<KubeConnectionErrorCode> {}
 
