@@ -13,12 +13,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: FIELD_MANAGER, toKubeApiError
 
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __webpack_require__(4708);
-var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(7067);
-var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
 // EXTERNAL MODULE: ./node_modules/.pnpm/@kubernetes+client-node@1.4.0_patch_hash=652aba24cca54182fc2763f5152dc17630723d9f4becc5_6711ba222ab3abc14eefe026ea6c849b/node_modules/@kubernetes/client-node/dist/gen/apis/exception.js
 var exception = __webpack_require__(1595);
 // EXTERNAL MODULE: ./node_modules/.pnpm/@kubernetes+client-node@1.4.0_patch_hash=652aba24cca54182fc2763f5152dc17630723d9f4becc5_6711ba222ab3abc14eefe026ea6c849b/node_modules/@kubernetes/client-node/dist/config.js + 19 modules
@@ -33,7 +27,14 @@ var src_logger = __webpack_require__(6718);
 var errors = __webpack_require__(1901);
 // EXTERNAL MODULE: ./packages/deploy/src/errors.ts
 var src_errors = __webpack_require__(2105);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
 ;// CONCATENATED MODULE: ./packages/deploy/src/object-api.ts
+
 
 
 
@@ -46,28 +47,24 @@ class KubeObjectApi {
         const context = config.currentContext ? config.getContextObject(config.currentContext) : null;
         this.defaultNamespace = context?.namespace || 'default';
     }
-    static makeApiClient(config) {
-        return new KubeObjectApi(config);
-    }
     read(spec) {
         return this.send('GET', spec, 'read');
     }
-    list(apiVersion, kind, namespace, _pretty, _exact, _export, fieldSelector, labelSelector) {
+    list(apiVersion, kind, namespace, labelSelector) {
         return this.send('GET', { apiVersion, kind, metadata: { namespace } }, 'list', {
-            fieldSelector,
             labelSelector,
         });
     }
-    patch(spec, _pretty, dryRun, fieldManager, force, patchStrategy = 'application/strategic-merge-patch+json') {
+    patch(spec, dryRun, fieldManager, force, patchStrategy = 'application/strategic-merge-patch+json') {
         return this.send('PATCH', spec, 'patch', { dryRun, fieldManager, force: force === undefined ? undefined : String(force) }, patchStrategy);
     }
-    create(spec, _pretty, dryRun, fieldManager) {
+    create(spec, dryRun, fieldManager) {
         return this.send('POST', spec, 'create', { dryRun, fieldManager }, 'application/json');
     }
-    replace(spec, _pretty, dryRun, fieldManager) {
+    replace(spec, dryRun, fieldManager) {
         return this.send('PUT', spec, 'replace', { dryRun, fieldManager }, 'application/json');
     }
-    delete(spec, _pretty, dryRun) {
+    delete(spec, dryRun) {
         return this.send('DELETE', spec, 'delete', { dryRun });
     }
     async locate(spec, action) {
@@ -75,7 +72,7 @@ class KubeObjectApi {
         const kind = spec.kind;
         const resource = await this.resource(apiVersion, kind);
         if (!resource)
-            throw new Error(`Unrecognized API version and kind: ${apiVersion} ${kind}`);
+            throw new src_errors/* KubeObjectError */.V9('UNKNOWN_KIND', `Unrecognized API version and kind: ${apiVersion} ${kind}`);
         let namespace = spec.metadata?.namespace;
         if (resource.namespaced && !namespace && action !== 'list') {
             namespace = this.defaultNamespace;
@@ -87,7 +84,7 @@ class KubeObjectApi {
         parts.push(resource.name);
         if (action !== 'create' && action !== 'list') {
             if (!spec.metadata?.name)
-                throw new Error('Required spec property name is not set');
+                throw new src_errors/* KubeObjectError */.V9('INVALID_OBJECT', 'Required spec property name is not set');
             parts.push(encodeURIComponent(spec.metadata.name));
         }
         return { path: parts.join('/').toLowerCase(), spec };
@@ -109,7 +106,7 @@ class KubeObjectApi {
     }
     async send(method, spec, action, query = {}, contentType) {
         if (!spec.kind)
-            throw new Error('Required spec property kind is not set');
+            throw new src_errors/* KubeObjectError */.V9('INVALID_OBJECT', 'Required spec property kind is not set');
         const located = await this.locate(spec, action);
         return this.request(method, located.path, query, contentType ? { contentType, body: located.spec } : undefined);
     }
@@ -131,26 +128,34 @@ class KubeObjectApi {
             timeout: 60_000,
         };
         await this.config.applyToHTTPSOptions(opts);
-        const mod = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
-        const res = await new Promise((resolve, reject) => {
-            const req = mod.request(url, opts, (r) => {
-                const chunks = [];
-                r.on('data', (c) => chunks.push(c));
-                r.on('end', () => resolve({
-                    status: r.statusCode ?? 0,
-                    headers: r.headers,
-                    text: Buffer.concat(chunks).toString('utf8'),
-                }));
-                r.on('error', reject);
-            });
-            req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in ${opts.timeout} ms`)));
-            req.on('error', reject);
-            req.end(payload);
-        });
+        const res = await exchange(url, opts, `${method} ${path}: no answer in ${opts.timeout} ms`, payload);
         if (res.status >= 200 && res.status <= 299)
             return JSON.parse(res.text);
         throw new exception/* ApiException */.U(res.status, 'Unsuccessful HTTP Request', res.text, flatHeaders(res.headers));
     }
+}
+function exchange(url, opts, timeoutMessage, payload, maxBytes = Infinity) {
+    const unanswered = (e) => e instanceof src_errors/* KubeConnectionError */.CP ? e : new src_errors/* KubeConnectionError */.CP('UNREACHABLE', e.message, { cause: e });
+    return new Promise((resolve, reject) => {
+        const req = (url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request(url, opts, (r) => {
+            const chunks = [];
+            let size = 0;
+            r.on('data', (c) => {
+                if (size < maxBytes)
+                    chunks.push(c);
+                size += c.length;
+            });
+            r.on('end', () => resolve({
+                status: r.statusCode ?? 0,
+                headers: r.headers,
+                text: Buffer.concat(chunks).toString('utf8'),
+            }));
+            r.on('error', (e) => reject(unanswered(e)));
+        });
+        req.on('timeout', () => req.destroy(new src_errors/* KubeConnectionError */.CP('TIMEOUT', timeoutMessage)));
+        req.on('error', (e) => reject(unanswered(e)));
+        req.end(payload);
+    });
 }
 function apiVersionPath(apiVersion) {
     return `/${apiVersion.includes('/') ? 'apis' : 'api'}/${apiVersion}`;
@@ -164,22 +169,22 @@ function flatHeaders(headers) {
 
 
 
-
-
 const FIELD_MANAGER = 'deliverkit';
 const TAKEOVER_MANAGERS = /^(deliverkit(-[a-z]+)?|kubectl(-[a-z-]+)?|before-first-apply)$/;
+function errorBody(e) {
+    if (typeof e.body !== 'string')
+        return e.body;
+    try {
+        return JSON.parse(e.body);
+    }
+    catch {
+        return e.body;
+    }
+}
 function fieldConflicts(e) {
     if (!(e instanceof exception/* ApiException */.U) || e.code !== 409)
         return undefined;
-    let body = e.body;
-    if (typeof body === 'string') {
-        try {
-            body = JSON.parse(body);
-        }
-        catch {
-            return undefined;
-        }
-    }
+    const body = errorBody(e);
     const causes = body
         ?.details?.causes;
     const conflicts = (causes ?? [])
@@ -203,22 +208,16 @@ const STATUS_CODES = {
 function toKubeApiError(e, what) {
     if (!(e instanceof exception/* ApiException */.U))
         return e;
-    let body = e.body;
-    if (typeof body === 'string') {
-        try {
-            body = JSON.parse(body);
-        }
-        catch {
-        }
-    }
+    const body = errorBody(e);
     const status = body && typeof body === 'object' ? body : {};
     const reason = status.reason;
     let code = STATUS_CODES[e.code] ?? 'UNKNOWN';
     if (e.code === 409)
         code = reason === 'AlreadyExists' ? 'ALREADY_EXISTS' : 'CONFLICT';
     const message = status.message ?? (typeof body === 'string' && body ? body : `HTTP ${e.code}`);
-    return new src_errors/* KubeApiError */.W(code, `${what}: ${message}`, e.code, reason, { cause: e });
+    return new src_errors/* KubeApiError */.W3(code, `${what}: ${message}`, e.code, reason, { cause: e });
 }
+const doing = (what, obj) => `${what} ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 function plain(v) {
     return JSON.parse(JSON.stringify(v));
 }
@@ -231,7 +230,7 @@ class KubeClient {
     constructor(config, dryRun, logger) {
         this.config = config;
         this.dryRun = dryRun;
-        this.api = KubeObjectApi.makeApiClient(config);
+        this.api = new KubeObjectApi(config);
         this.logger = logger ?? src_logger/* silentLogger */.q;
     }
     static create(options) {
@@ -239,8 +238,6 @@ class KubeClient {
         try {
             if (options.kubeconfig)
                 kc.loadFromString(options.kubeconfig);
-            else if (options.kubeconfigPath)
-                kc.loadFromFile(options.kubeconfigPath);
             else
                 kc.loadFromDefault();
         }
@@ -257,7 +254,7 @@ class KubeClient {
             kc.setCurrentContext(options.context);
         }
         if (!kc.getCurrentCluster()) {
-            throw new errors/* ConfigurationError */.j1('INVALID_CONFIGURATION', 'The kubeconfig names no cluster: set the kubeconfig input or a kube context');
+            throw new errors/* ConfigurationError */.j1('INVALID_CONFIGURATION', `The kubeconfig names no cluster${options.kubeconfigInput ? `: set the ${options.kubeconfigInput} input or a kube context` : ''}`);
         }
         return new KubeClient(kc, options.dryRun ?? false, options.logger);
     }
@@ -285,7 +282,7 @@ class KubeClient {
     async list(apiVersion, kind, namespace, labelSelector) {
         this.record('list', kind, labelSelector);
         try {
-            const res = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+            const res = await this.api.list(apiVersion, kind, namespace, labelSelector);
             return plain(res.items).map((o) => ({ ...o, apiVersion, kind }));
         }
         catch (e) {
@@ -293,10 +290,10 @@ class KubeClient {
         }
     }
     async apply(obj, options = {}) {
-        const what = `applying ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+        const what = doing('applying', obj);
         const once = async (force) => {
             this.record('apply', obj.kind, obj.metadata.name, this.dryRun);
-            return plain(await this.api.patch(obj, undefined, this.dryRun ? 'All' : undefined, options.fieldManager ?? FIELD_MANAGER, force, patch/* PatchStrategy */.Q.ServerSideApply));
+            return plain(await this.api.patch(obj, this.dryRun ? 'All' : undefined, options.fieldManager ?? FIELD_MANAGER, force, patch/* PatchStrategy */.Q.ServerSideApply));
         };
         try {
             return await once(false);
@@ -315,36 +312,33 @@ class KubeClient {
                 }
             }
             const list = (foreign.length ? foreign : conflicts).map((c) => `${c.field} (owned by "${c.manager}")`);
-            throw new src_errors/* KubeApiError */.W('FIELD_CONFLICT', `${what}: another field manager owns ${list.join(', ')}. deliverkit does not take fields over from other tools: remove them from that tool's manifests (or stop it managing this object), then re-run`, 409, 'Conflict', { cause: e });
+            throw new src_errors/* KubeApiError */.W3('FIELD_CONFLICT', `${what}: another field manager owns ${list.join(', ')}. deliverkit does not take fields over from other tools: remove them from that tool's manifests (or stop it managing this object), then re-run`, 409, 'Conflict', { cause: e });
         }
     }
-    async create(obj) {
-        this.record('create', obj.kind, obj.metadata.name, this.dryRun);
-        try {
-            return plain(await this.api.create(obj, undefined, this.dryRun ? 'All' : undefined, FIELD_MANAGER));
-        }
-        catch (e) {
-            throw toKubeApiError(e, `creating ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
-        }
+    create(obj) {
+        return this.write('create', 'creating', obj);
     }
-    async replace(obj) {
-        this.record('replace', obj.kind, obj.metadata.name, this.dryRun);
+    replace(obj) {
+        return this.write('replace', 'updating', obj);
+    }
+    async write(verb, what, obj) {
+        this.record(verb, obj.kind, obj.metadata.name, this.dryRun);
         try {
-            return plain(await this.api.replace(obj, undefined, this.dryRun ? 'All' : undefined, FIELD_MANAGER));
+            return plain(await this.api[verb](obj, this.dryRun ? 'All' : undefined, FIELD_MANAGER));
         }
         catch (e) {
-            throw toKubeApiError(e, `updating ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+            throw toKubeApiError(e, doing(what, obj));
         }
     }
     async delete(obj) {
         this.record('delete', obj.kind, obj.metadata.name, this.dryRun);
         try {
-            await this.api.delete(obj, undefined, this.dryRun ? 'All' : undefined);
+            await this.api.delete(obj, this.dryRun ? 'All' : undefined);
         }
         catch (e) {
             if (e instanceof exception/* ApiException */.U && e.code === 404)
                 return;
-            throw toKubeApiError(e, `deleting ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name}`);
+            throw toKubeApiError(e, doing('deleting', obj));
         }
     }
     async watchUntil(path, selector, evaluate, timeoutMs) {
@@ -364,7 +358,7 @@ class KubeClient {
                 }
                 catch {
                 }
-                throw new src_errors/* KubeApiError */.W(STATUS_CODES[res.status] ?? 'UNKNOWN', `listing ${path}: ${status.message ?? `HTTP ${res.status}`}`, res.status, status.reason);
+                throw new src_errors/* KubeApiError */.W3(STATUS_CODES[res.status] ?? 'UNKNOWN', `listing ${path}: ${status.message ?? `HTTP ${res.status}`}`, res.status, status.reason);
             }
             const list = JSON.parse(res.body);
             const live = new Map(list.items.map((o) => [o.metadata.name, o]));
@@ -411,7 +405,7 @@ class KubeClient {
                     const code = err?.statusCode;
                     if (code && code !== 410 && code < 500) {
                         finish({
-                            error: new src_errors/* KubeApiError */.W(STATUS_CODES[code] ?? 'UNKNOWN', `watching ${path}: HTTP ${code} ${err.message}`, code, undefined, { cause: err }),
+                            error: new src_errors/* KubeApiError */.W3(STATUS_CODES[code] ?? 'UNKNOWN', `watching ${path}: HTTP ${code} ${err.message}`, code, undefined, { cause: err }),
                         });
                     }
                     else
@@ -448,21 +442,8 @@ class KubeClient {
         };
         if (url.origin === new URL(this.server).origin)
             await this.config.applyToHTTPSOptions(opts);
-        const mod = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
-        return new Promise((resolve, reject) => {
-            const req = mod.request(url, opts, (res) => {
-                const chunks = [];
-                res.on('data', (c) => {
-                    if (chunks.reduce((s, b) => s + b.length, 0) < 1024 * 1024)
-                        chunks.push(c);
-                });
-                res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-                res.on('error', reject);
-            });
-            req.on('timeout', () => req.destroy(new Error(`timed out after ${opts.timeout} ms`)));
-            req.on('error', reject);
-            req.end();
-        });
+        const res = await exchange(url, opts, `timed out after ${opts.timeout} ms`, undefined, 1024 * 1024);
+        return { status: res.status, body: res.text };
     }
 }
 

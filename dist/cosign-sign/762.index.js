@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   main: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 16 modules
-var core = __webpack_require__(72532);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=d0b80bc56d6f80bc514f67ef975951fbda464788b3aa5d8fb603b456c85c83ad/node_modules/@actions/core/lib/core.js + 12 modules
+var core = __webpack_require__(80479);
 // EXTERNAL MODULE: ./packages/action-kit/src/logger.ts
 var src_logger = __webpack_require__(6718);
 // EXTERNAL MODULE: ./packages/action-kit/src/image-record.ts

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   main: () => (/* binding */ main)
 });
 
-// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 19 modules
-var core = __webpack_require__(44786);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=d0b80bc56d6f80bc514f67ef975951fbda464788b3aa5d8fb603b456c85c83ad/node_modules/@actions/core/lib/core.js + 15 modules
+var core = __webpack_require__(90644);
 ;// CONCATENATED MODULE: ./packages/action-kit/src/logger.ts
 
 class ActionsLogger {
@@ -2754,11 +2754,6 @@ const DEFAULT_LIMITS = Object.freeze(Object.fromEntries(Object.entries(LIMITS).m
 function resolveLimits(overrides = {}) {
     return { ...DEFAULT_LIMITS, ...overrides };
 }
-function catalogerFileBytes(cataloger, limits = {}) {
-    if (limits['file-bytes'] !== undefined)
-        return limits['file-bytes'];
-    return CATALOGER_FILE_BYTES[cataloger] ?? DEFAULT_LIMITS['file-bytes'];
-}
 function formatLimitValue(name, value) {
     if (LIMITS[name].unit !== 'bytes')
         return String(value);
@@ -3486,7 +3481,6 @@ const IMAGE_MEDIA_TYPES = [MediaType.OciManifest, MediaType.DockerManifest];
 const MANIFEST_MEDIA_TYPES = [...INDEX_MEDIA_TYPES, ...IMAGE_MEDIA_TYPES];
 const BUILDKIT_REFERENCE_TYPE = 'vnd.docker.reference.type';
 const BUILDKIT_ATTESTATION_MANIFEST = 'attestation-manifest';
-const BUILDKIT_REFERENCE_DIGEST = 'vnd.docker.reference.digest';
 function isIndexMediaType(mediaType) {
     return INDEX_MEDIA_TYPES.includes(mediaType);
 }
@@ -6061,47 +6055,52 @@ async function resolveClosure(client, repository, root, options = {}) {
         set.add(prerequisite);
     };
     const context = (operation) => ({ registry: client.registry, repository, operation });
-    let frontier = [{ digest: root.descriptor.digest, role: 'root', known: root }];
-    for (let depth = 0; frontier.length > 0; depth++) {
+    const visit = async ({ digest, role, known }, depth, next) => {
+        if (claimed.has(digest))
+            return;
         if (depth > bounds['index-depth']) {
             throw new RegistryError('TOO_LARGE', context(`walk ${root.descriptor.digest}`), `manifests nest deeper than ${bounds['index-depth']} levels (the index-depth limit: indexes in indexes, referrers of referrers); ${howToRaise('index-depth')}`);
         }
+        claimed.add(digest);
+        const fetched = known ?? (await client.getManifest(repository, digest));
+        const node = { ...fetched, role };
+        nodes.set(digest, node);
+        const manifest = fetched.manifest;
+        const work = [];
+        if (isIndex(manifest)) {
+            for (const child of manifest.manifests) {
+                requires(digest, child.digest);
+                work.push(visit({ digest: child.digest, role: role === 'root' ? 'child' : role }, depth + 1, next));
+            }
+        }
+        else {
+            const added = [];
+            for (const blob of [manifest.config, ...manifest.layers]) {
+                if (blob.urls?.length && /nondistributable|foreign/.test(blob.mediaType))
+                    continue;
+                if (!blobs.has(blob.digest)) {
+                    const descriptor = { mediaType: blob.mediaType, digest: blob.digest, size: blob.size };
+                    blobs.set(blob.digest, descriptor);
+                    added.push(descriptor);
+                }
+            }
+            if (added.length > 0)
+                options.onBlobs?.(added, role);
+        }
+        const found = [];
+        if (includeReferrers)
+            work.push(findReferrers(digest, found));
+        if (includeLegacy && (role === 'root' || role === 'child'))
+            work.push(findLegacy(digest, found));
+        await Promise.all(work);
+        next.push(...found.map((v) => ({ visit: v, depth: depth + 1 })));
+    };
+    let frontier = [
+        { visit: { digest: root.descriptor.digest, role: 'root', known: root }, depth: 0 },
+    ];
+    while (frontier.length > 0) {
         const next = [];
-        await Promise.all(frontier.map(async ({ digest, role, known }) => {
-            if (claimed.has(digest))
-                return;
-            claimed.add(digest);
-            const fetched = known ?? (await client.getManifest(repository, digest));
-            const node = { ...fetched, role };
-            nodes.set(digest, node);
-            const manifest = fetched.manifest;
-            if (isIndex(manifest)) {
-                for (const child of manifest.manifests) {
-                    requires(digest, child.digest);
-                    next.push({ digest: child.digest, role: role === 'root' ? 'child' : role });
-                }
-            }
-            else {
-                const added = [];
-                for (const blob of [manifest.config, ...manifest.layers]) {
-                    if (blob.urls?.length && /nondistributable|foreign/.test(blob.mediaType))
-                        continue;
-                    if (!blobs.has(blob.digest)) {
-                        const descriptor = { mediaType: blob.mediaType, digest: blob.digest, size: blob.size };
-                        blobs.set(blob.digest, descriptor);
-                        added.push(descriptor);
-                    }
-                }
-                if (added.length > 0)
-                    options.onBlobs?.(added, role);
-            }
-            const extras = [];
-            if (includeReferrers)
-                extras.push(findReferrers(digest, next));
-            if (includeLegacy && (role === 'root' || role === 'child'))
-                extras.push(findLegacy(digest, next));
-            await Promise.all(extras);
-        }));
+        await Promise.all(frontier.map((f) => visit(f.visit, f.depth, next)));
         frontier = next;
     }
     async function findReferrers(subject, next) {
@@ -6340,11 +6339,13 @@ class BlobMoves {
                 void permit.then((r) => r());
         }
     }
-    async forDestination(index) {
+    async forDestination(index, digests) {
         const touches = (b) => b.upload.includes(index) ||
             b.mountFromSource.includes(index) ||
             b.mountFromPeer.some((m) => m.destination === index || m.from === index);
-        await Promise.all([...this.plans.values()].filter(touches).map((b) => this.moving.get(b.digest)));
+        await Promise.all([...this.plans.values()]
+            .filter((b) => (!digests || digests.has(b.digest)) && touches(b))
+            .map((b) => this.moving.get(b.digest)));
     }
     async all() {
         const done = [...this.moving.values()];
@@ -6531,16 +6532,20 @@ async function* skipBytes(chunks, n) {
 
 
 
-async function finishDestination(t, closure, plan, logger) {
-    if (t.failure !== undefined)
-        return finalize(t);
+async function finishDestination(t, closure, plan, logger, blobsMoved) {
     try {
-        await pushManifests(t, closure, plan);
+        if (t.failure !== undefined) {
+            await blobsMoved().catch(() => undefined);
+            return finalize(t);
+        }
+        await pushManifests(t, closure, plan, blobsMoved);
+        await blobsMoved();
+        if (t.failure !== undefined)
+            throw t.failure;
         const problem = (await Promise.all(t.checks)).find((e) => e !== undefined);
         if (problem !== undefined)
             throw problem;
-        await publishReferrers(t, closure);
-        await writeLegacyTags(t, closure);
+        await allOrFirstError([publishReferrers(t, closure), writeLegacyTags(t, closure)]);
         await writeTags(t, closure, plan);
         const changed = t.report.blobs.uploaded + t.report.blobs.mounted + t.report.manifests.pushed > 0 ||
             plan.tags.some((p) => p.destination === t.index && p.action !== 'unchanged');
@@ -6552,7 +6557,13 @@ async function finishDestination(t, closure, plan, logger) {
     }
     finalize(t);
 }
-async function pushManifests(t, closure, plan) {
+async function allOrFirstError(work) {
+    const settled = await Promise.allSettled(work);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+}
+async function pushManifests(t, closure, plan, blobsMoved) {
     const repo = t.destination.repository;
     const client = t.client;
     const pushed = new Map();
@@ -6581,6 +6592,11 @@ async function pushManifests(t, closure, plan) {
                     .map(pushManifest));
                 if (!plan.manifests.find((p) => p.digest === m.descriptor.digest)?.push.includes(t.index))
                     return;
+                if (!isIndex(m.manifest)) {
+                    await blobsMoved(new Set([m.manifest.config, ...m.manifest.layers].map((b) => b.digest)));
+                }
+                if (t.failure !== undefined)
+                    throw t.failure;
                 await put(m);
                 t.report.manifests.pushed++;
                 if (m.role === 'referrer')
@@ -6605,17 +6621,17 @@ async function publishReferrers(t, closure) {
         bySubject.set(r.subject, list);
     }
     const written = new Set(t.writtenManifests.map((m) => m.descriptor.digest));
-    for (const [subject, descriptors] of bySubject) {
+    const publish = async (subject, descriptors) => {
         const listedBefore = t.observed.listed.get(subject);
         if (descriptors.every((d) => listedBefore?.has(d.digest) && !written.has(d.digest))) {
             t.report.referrers += descriptors.length;
-            continue;
+            return;
         }
         if (client.capabilities.referrersApi !== true) {
             const initial = closure.tagSchemaIndexes.get(subject);
             await client.addToReferrersTag(repo, subject, descriptors, initial);
             t.report.referrers += descriptors.length;
-            continue;
+            return;
         }
         const found = await client.getReferrers(repo, subject);
         const listed = new Set(found.descriptors.map((d) => d.digest));
@@ -6624,15 +6640,16 @@ async function publishReferrers(t, closure) {
             throw new RegistryError('PROTOCOL_ERROR', { registry: client.registry, repository: repo, operation: `verify referrers of ${subject}` }, `${missing.length} referrer(s) not discoverable`);
         }
         t.report.referrers += descriptors.length;
-    }
+    };
+    await allOrFirstError([...bySubject].map(([subject, descriptors]) => publish(subject, descriptors)));
 }
 async function writeLegacyTags(t, closure) {
-    for (const legacy of closure.legacyTags) {
+    await allOrFirstError(closure.legacyTags.map(async (legacy) => {
         if (t.observed.legacyTags.get(legacy.tag) === legacy.digest)
-            continue;
+            return;
         const node = closure.manifests.find((m) => m.descriptor.digest === legacy.digest);
         await t.client.putManifest(t.destination.repository, legacy.tag, node.bytes, node.descriptor.mediaType);
-    }
+    }));
 }
 async function writeTags(t, closure, plan) {
     const repo = t.destination.repository;
@@ -7038,10 +7055,7 @@ async function copyImage(registries, source, destinations, options = {}) {
         moves.openEarly();
         for (const b of plan.blobs)
             moves.start(b);
-        await Promise.allSettled(targets.map(async (t) => {
-            await moves.forDestination(t.index);
-            await finishDestination(t, closure, plan, logger);
-        }));
+        await Promise.allSettled(targets.map((t) => finishDestination(t, closure, plan, logger, (digests) => moves.forDestination(t.index, digests))));
         await moves.all();
     }
     finally {

@@ -1878,7 +1878,7 @@ const {
   tildeTrimReplace,
   caretTrimReplace,
 } = __webpack_require__(3191)
-const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __webpack_require__(8114)
+const { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = __webpack_require__(5733)
 
 // unbounded global build-metadata stripper used by parseRange
 const BUILDSTRIPRE = new RegExp(src[t.BUILD], 'g')
@@ -2231,7 +2231,7 @@ const testSet = (set, version, options) => {
 
 
 const debug = __webpack_require__(5519)
-const { MAX_LENGTH, MAX_SAFE_INTEGER } = __webpack_require__(8114)
+const { MAX_LENGTH, MAX_SAFE_INTEGER } = __webpack_require__(5733)
 const { safeRe: re, t } = __webpack_require__(3191)
 
 const parseOptions = __webpack_require__(7308)
@@ -3073,7 +3073,7 @@ module.exports = sort
 
 
 const parse = __webpack_require__(1817)
-const constants = __webpack_require__(8114)
+const constants = __webpack_require__(5733)
 const SemVer = __webpack_require__(1603)
 
 const truncate = (version, truncation, options) => {
@@ -3144,7 +3144,7 @@ module.exports = valid
 
 // just pre-load all the stuff that index.js lazily exports
 const internalRe = __webpack_require__(3191)
-const constants = __webpack_require__(8114)
+const constants = __webpack_require__(5733)
 const SemVer = __webpack_require__(1603)
 const identifiers = __webpack_require__(9916)
 const parse = __webpack_require__(1817)
@@ -3237,7 +3237,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8114:
+/***/ 5733:
 /***/ ((module) => {
 
 
@@ -3447,7 +3447,7 @@ const {
   MAX_SAFE_COMPONENT_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   MAX_LENGTH,
-} = __webpack_require__(8114)
+} = __webpack_require__(5733)
 const debug = __webpack_require__(5519)
 exports = module.exports = {}
 
@@ -3683,7 +3683,7 @@ const {
   MAX_LENGTH,
   MAX_SAFE_BUILD_LENGTH,
   WHITESPACE_CHARACTERS,
-} = __webpack_require__(8114)
+} = __webpack_require__(5733)
 
 /**
  * Remembers the last two rows of digits so their characters need not be reread.
@@ -5207,7 +5207,7 @@ exports.treeIteratorSymbol = Symbol('iterator of a tree/nesting-like structure')
 
 /***/ }),
 
-/***/ 5971:
+/***/ 8352:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -6645,7 +6645,7 @@ __exportStar(__webpack_require__(3037), exports);
 __exportStar(__webpack_require__(1401), exports);
 __exportStar(__webpack_require__(7047), exports);
 __exportStar(__webpack_require__(5222), exports);
-exports.Vulnerability = __importStar(__webpack_require__(6388));
+exports.Vulnerability = __importStar(__webpack_require__(4007));
 //# sourceMappingURL=index.js.map
 
 /***/ }),
@@ -7442,7 +7442,7 @@ exports.Credits = Credits;
 
 /***/ }),
 
-/***/ 6388:
+/***/ 4007:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -8099,7 +8099,7 @@ exports.VulnerabilityAnalysisNormalizer = exports.VulnerabilityAffectedVersionNo
 const iterable_1 = __webpack_require__(2706);
 const notUndefined_1 = __webpack_require__(3431);
 const tree_1 = __webpack_require__(2468);
-const uri_1 = __webpack_require__(5971);
+const uri_1 = __webpack_require__(8352);
 const license_1 = __webpack_require__(4293);
 const lifecycle_1 = __webpack_require__(8494);
 const tool_1 = __webpack_require__(5222);
@@ -9123,7 +9123,7 @@ exports.VulnerabilityAffectedVersionNormalizer = exports.VulnerabilityAffectNorm
 const iterable_1 = __webpack_require__(2706);
 const notUndefined_1 = __webpack_require__(3431);
 const tree_1 = __webpack_require__(2468);
-const uri_1 = __webpack_require__(5971);
+const uri_1 = __webpack_require__(8352);
 const models_1 = __webpack_require__(6186);
 const license_1 = __webpack_require__(4293);
 const lifecycle_1 = __webpack_require__(8494);
@@ -11239,8 +11239,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: HTTPError, evaluateVersions, extract7z, extractXar, findAllVersions, findFromManifest, getManifestFromRepo, isExplicitVersion
 
-// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/core.js + 7 modules
-var lib_core = __webpack_require__(3636);
+// EXTERNAL MODULE: ./node_modules/.pnpm/@actions+core@3.0.1_patch_hash=d0b80bc56d6f80bc514f67ef975951fbda464788b3aa5d8fb603b456c85c83ad/node_modules/@actions/core/lib/core.js + 6 modules
+var lib_core = __webpack_require__(2687);
 // EXTERNAL MODULE: ./node_modules/.pnpm/@actions+io@3.0.2/node_modules/@actions/io/lib/io.js
 var lib_io = __webpack_require__(681);
 // EXTERNAL MODULE: external "crypto"
