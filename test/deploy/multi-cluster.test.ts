@@ -113,3 +113,31 @@ describe('three clusters with a failure in the second', () => {
     expect(traffic.byImage[`${IMAGE}@${B}`]).toBeGreaterThan(0);
   });
 });
+
+describe('three clusters, the second unreachable', () => {
+  it('counts it as failed: rolls the first back, leaves the third alone, and reports where', async () => {
+    // Nothing here is meant to miss a deadline: room for a slow machine.
+    await writeFile(manifests, appManifests({ progressDeadlineSeconds: 30 }));
+    const first = await runDeployment(request(A));
+    expect(first.ok, JSON.stringify(first.error)).toBe(true);
+
+    // us-east goes away between the two runs: its API server refuses connections.
+    const down = clusters[1]!;
+    await down.stop();
+    clusters[1] = { ...down, stop: async () => undefined };
+    const untouched = clusters[2]!.mutatingRequests().length;
+    const report = await runDeployment(request(B));
+
+    expect(report.ok).toBe(false);
+    expect(report.error?.code).toBe('UNREACHABLE');
+    expect(report.error?.message).toMatch(/^us-east: .*ECONNREFUSED/);
+    expect(report.rolledBack).toBe(true);
+    expect(report.table).toEqual([
+      ['eu-west', 'rolled back', 'blue', 'switched to blue'],
+      ['us-east', 'failed', '', expect.stringContaining('ECONNREFUSED')],
+      ['ap-south', 'not started', '', 'skipped after the failure in us-east'],
+    ]);
+    expect(selector(clusters[0]!)[COLOR_LABEL]).toBe('blue');
+    expect(clusters[2]!.mutatingRequests().slice(untouched)).toEqual([]);
+  });
+});

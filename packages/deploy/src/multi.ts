@@ -21,16 +21,25 @@ export interface MultiClusterResult {
  * Deploys cluster by cluster, in order. Old colours stay warm until every cluster has passed (the
  * deployers run with deferScaleDown). When cluster N fails, clusters 1..N-1 that switched are switched
  * back (their previous colour is still warm), and the run fails with a table of what happened where.
+ * A cluster whose operation throws (it cannot be reached, say) has failed too, when there is more than one:
+ * `thrown` turns the error into its failed result. A single cluster's error is thrown as it is.
  */
 export async function deployToClusters(
   targets: ClusterTarget[],
   run: (d: BlueGreenDeployer) => Promise<DeployResult>,
   rollbackDeployer: (name: string) => BlueGreenDeployer,
+  thrown: (error: unknown) => DeployResult,
 ): Promise<MultiClusterResult> {
   const results: MultiClusterResult['results'] = [];
   let failedAt = -1;
   for (const [i, t] of targets.entries()) {
-    const r = await run(t.deployer);
+    let r: DeployResult;
+    try {
+      r = await run(t.deployer);
+    } catch (error) {
+      if (targets.length === 1) throw error;
+      r = thrown(error);
+    }
     results.push({ ...r, cluster: t.name });
     if (r.outcome === 'failed') {
       failedAt = i;

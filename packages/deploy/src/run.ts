@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ConfigurationError, InputError, type Logger, silentLogger } from '@deliverkit/action-kit';
+import {
+  BaseError,
+  ConfigurationError,
+  getErrorMessage,
+  InputError,
+  type Logger,
+  silentLogger,
+} from '@deliverkit/action-kit';
 import { BlueGreenDeployer } from './deployer';
 import { gitopsDeploy, gitopsRollback, type GitopsOptions, type GitopsResult } from './gitops';
 import type { KubeClient } from './kube';
@@ -254,16 +261,34 @@ export async function runDeployment(req: DeploymentRequest): Promise<DeploymentR
     }
   };
   const targets = specs.map((s, i) => ({ name: s?.name ?? `cluster-${i + 1}`, deployer: deployerFor(s) }));
-  const multi = await deployToClusters(targets, act, (name) => {
-    const spec = specs.find((s) => s?.name === name);
-    return deployerFor(spec, {
-      ...options(name),
-      deferScaleDown: false,
-      smokeChecks: [],
-      verifyWindowMs: 0,
-      scaleDownDelayMs: 0,
-    });
-  });
+  const multi = await deployToClusters(
+    targets,
+    act,
+    (name) => {
+      const spec = specs.find((s) => s?.name === name);
+      return deployerFor(spec, {
+        ...options(name),
+        deferScaleDown: false,
+        smokeChecks: [],
+        verifyWindowMs: 0,
+        scaleDownDelayMs: 0,
+      });
+    },
+    // An operation that threw on one of several clusters (unreachable, an unknown kind) failed there: the clusters
+    // before it are switched back like after any other failure.
+    (error): DeployResult => ({
+      action: req.action,
+      outcome: 'failed',
+      app,
+      namespace: req.namespace,
+      switched: false,
+      rolledBack: false,
+      timeline: [],
+      probes: [],
+      apiCalls: 0,
+      error: { code: error instanceof BaseError ? error.code : 'INTERNAL', message: getErrorMessage(error) },
+    }),
+  );
   const results = multi.results;
   const failed = results.find((r) => r.outcome === 'failed');
   const last = results[results.length - 1];
