@@ -16,6 +16,7 @@ import {
   type K8sEmulator,
 } from '@deliverkit/testing-k8s-emulator';
 import https from 'node:https';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestbedCa } from '@deliverkit/testing-testbed';
 
@@ -435,6 +436,32 @@ describe('the simulated controllers', () => {
     const answer = await get(`${emu.url}/api/v1/namespaces/default/services/web:80/proxy/version`);
     expect(answer.status).toBe(200);
     expect((JSON.parse(answer.body) as { digest: string }).digest).toBe('sha256:' + 'a'.repeat(64));
+  });
+
+  it('gives a pod another address when its own is taken (emulators in parallel workers share 127/8)', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(8080, '127.99.0.2', resolve));
+    const other = await startK8sEmulator({ tls: await getTestbedCa(), podNetwork: '127.99' });
+    try {
+      const otherKc = new KubeConfig();
+      otherKc.loadFromString(other.kubeconfig);
+      const otherApps = otherKc.makeApiClient(AppsV1Api);
+      await otherApps.createNamespacedDeployment({
+        namespace: 'default',
+        body: deployment('taken', 'registry.local/taken@sha256:' + 'c'.repeat(64)),
+      });
+      await until(async () => {
+        const live = await otherApps.readNamespacedDeployment({ namespace: 'default', name: 'taken' });
+        return live.status?.availableReplicas === 2 ? live : undefined;
+      });
+      const pods = await otherKc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'default' });
+      const ips = pods.items.map((p) => p.status?.podIP);
+      expect(ips).toHaveLength(2);
+      expect(ips).not.toContain('127.99.0.2');
+    } finally {
+      await other.stop();
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   it('reports ProgressDeadlineExceeded for an image that crash-loops, and keeps the old pods serving', async () => {

@@ -436,15 +436,29 @@ export class SimulatedCluster {
     });
   }
 
+  /**
+   * Listens on the pod's ports at its IP. Pod networks are picked at random per emulator, and emulators in other
+   * test workers share the loopback range: an address already taken gets the pod a fresh IP (its status is written
+   * after this), instead of a pod that never starts.
+   */
   private async startServers(p: SimPod): Promise<void> {
-    for (const port of [...new Set(p.containerPorts)]) {
-      const server = http.createServer((req, res) => this.servePod(p, req, res));
-      server.keepAliveTimeout = 1000;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, p.ip, () => resolve());
-      });
-      p.servers.push(server);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for (const port of [...new Set(p.containerPorts)]) {
+          const server = http.createServer((req, res) => this.servePod(p, req, res));
+          server.keepAliveTimeout = 1000;
+          await new Promise<void>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(port, p.ip, () => resolve());
+          });
+          p.servers.push(server);
+        }
+        return;
+      } catch (error) {
+        await this.closeServers(p);
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw error;
+        p.ip = this.allocateIp();
+      }
     }
   }
 

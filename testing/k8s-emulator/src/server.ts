@@ -54,6 +54,8 @@ export interface K8sEmulatorOptions {
   readyDelayMs?: number;
   terminationGraceMs?: number;
   tickMs?: number;
+  /** The pods' addresses: `<podNetwork>.<n>.<m>` (two octets, e.g. `127.120`); a random 127.100–249 by default. */
+  podNetwork?: string;
 }
 
 export interface K8sEmulator {
@@ -152,8 +154,9 @@ export async function startK8sEmulator(options: K8sEmulatorOptions): Promise<K8s
   for (const ns of store.namespaces) {
     store.upsertInternal(RESOURCE_TYPES[0] as ResourceType, '', { metadata: { name: ns } }, 'emulator');
   }
-  // A pod network per emulator, so that emulators in parallel test files never share addresses.
-  const podNetwork = `127.${100 + Math.floor(Math.random() * 150)}`;
+  // A pod network per emulator, so that emulators in parallel test files rarely share addresses (a pod whose
+  // address is taken gets another: SimulatedCluster.startServers).
+  const podNetwork = options.podNetwork ?? `127.${100 + Math.floor(Math.random() * 150)}`;
   const cluster = new SimulatedCluster(store, {
     podStartMs: options.podStartMs ?? 150,
     readyDelayMs: options.readyDelayMs ?? 150,
