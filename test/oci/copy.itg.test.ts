@@ -49,6 +49,23 @@ function registriesFor(handles: RegistryHandle[], extra: Partial<RegistriesOptio
   });
 }
 
+/**
+ * Every request in order, as `start|end <host> <METHOD> <path><query>`: when it went out and when its answer came
+ * (an upload's answer comes once its body has crossed; a read's body may still be coming).
+ */
+function recordRequests(registries: Registries): string[] {
+  const events: string[] = [];
+  const request = registries.transport.request.bind(registries.transport);
+  registries.transport.request = async (req) => {
+    const what = `${req.url.host} ${req.method} ${req.url.pathname}${req.url.search}`;
+    events.push(`start ${what}`);
+    const res = await request(req);
+    events.push(`end ${what}`);
+    return res;
+  };
+  return events;
+}
+
 function blobGets(handle: RegistryHandle): string[] {
   return handle
     .proxy!.hits.filter((h) => h.method === 'GET' && /\/blobs\/sha256:/.test(h.path))
@@ -338,16 +355,7 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     it("moves the image's blobs while those are still being looked up, and the copy is complete", async () => {
       const dest = await startRegistry('plain', { proxy: true });
       const registries = registriesFor([source, dest]);
-      // Every request in order: when it went out and when its answer came.
-      const events: string[] = [];
-      const request = registries.transport.request.bind(registries.transport);
-      registries.transport.request = async (req) => {
-        const what = `${req.url.host} ${req.method} ${req.url.pathname}`;
-        events.push(`start ${what}`);
-        const res = await request(req);
-        events.push(`end ${what}`);
-        return res;
-      };
+      const events = recordRequests(registries);
       // Referrers by the tag schema and legacy cosign tags are both `sha256-<hex>` tags.
       source.proxy!.setFaults([{ path: /\/manifests\/sha256-/, fault: { delayMs: 1000 } }]);
       try {
@@ -385,16 +393,7 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     it("pushes the other platform's manifest and the referrers before that layer has landed, and the tag after it", async () => {
       const dest = await startRegistry('plain', { proxy: true });
       const registries = registriesFor([source, dest]);
-      const events: string[] = [];
-      const request = registries.transport.request.bind(registries.transport);
-      registries.transport.request = async (req) => {
-        const what = `${req.url.host} ${req.method} ${req.url.pathname}${req.url.search}`;
-        events.push(`start ${what}`);
-        const res = await request(req);
-        // An upload's answer comes once its body has crossed; a read's body is not over yet, which is fine here.
-        events.push(`end ${what}`);
-        return res;
-      };
+      const events = recordRequests(registries);
       const client = registries.client(source.host);
       const [fast, slow] = await Promise.all(
         image.platformDigests.map(async (d) => (await client.getManifest('team/app', d)).manifest),
