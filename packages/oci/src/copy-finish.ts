@@ -117,7 +117,8 @@ async function pushManifests(
     }
     return done;
   };
-  await Promise.all(closure.manifests.map(pushManifest));
+  // Every push settles before a failure is reported: none is left in flight when the destination is given up.
+  await allOrFirstError(closure.manifests.map(pushManifest));
 }
 
 /**
