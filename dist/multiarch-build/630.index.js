@@ -6608,7 +6608,7 @@ async function pushManifests(t, closure, plan, blobsMoved) {
         }
         return done;
     };
-    await Promise.all(closure.manifests.map(pushManifest));
+    await allOrFirstError(closure.manifests.map(pushManifest));
 }
 async function publishReferrers(t, closure) {
     const repo = t.destination.repository;
