@@ -3,7 +3,14 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { BlobSource, Registries, RegistryClient } from './client';
-import { type CopyOptions, type CopyResult, fail, type Target, wroteBlob } from './copy-target';
+import {
+  allOrFirstError,
+  type CopyOptions,
+  type CopyResult,
+  fail,
+  type Target,
+  wroteBlob,
+} from './copy-target';
 import { fanOut } from './fan-out';
 import { Semaphore } from './limiter';
 import type { BlobPlan, CopyPlan } from './plan';
@@ -74,10 +81,8 @@ export class BlobMoves {
   }
 
   /** Every move, rejecting with a failed one's error once all have settled. */
-  async all(): Promise<void> {
-    const done = [...this.moving.values()];
-    await Promise.allSettled(done);
-    await Promise.all(done);
+  all(): Promise<void> {
+    return allOrFirstError([...this.moving.values()]);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@deliverkit/action-kit';
 import { referrerDescriptor } from './client';
 import type { ClosureManifest, ImageClosure } from './closure';
-import { fail, finalize, settle, type Target } from './copy-target';
+import { allOrFirstError, fail, finalize, settle, type Target } from './copy-target';
 import { RegistryError } from './errors';
 import { type Descriptor, isIndex } from '@deliverkit/oci-core';
 import type { CopyPlan } from './plan';
@@ -48,13 +48,6 @@ export async function finishDestination(
     fail(t, error);
   }
   finalize(t);
-}
-
-/** Waits for every one of them (none is left running), then rejects with the first failure. */
-async function allOrFirstError(work: Promise<unknown>[]): Promise<void> {
-  const settled = await Promise.allSettled(work);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
 }
 
 /**

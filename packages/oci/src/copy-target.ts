@@ -138,6 +138,13 @@ export function finalize(t: Target): void {
   t.report.capabilities = { ...t.client.capabilities };
 }
 
+/** Waits for every one of them (none is left running), then rejects with the first failure. */
+export async function allOrFirstError(work: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Settles to undefined or the error, so a check that fails before it is awaited is not an unhandled rejection. */
 export function settle(check: Promise<unknown>): Promise<unknown> {
   return check.then(
