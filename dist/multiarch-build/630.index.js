@@ -6227,6 +6227,12 @@ function finalize(t) {
     t.report.durationMs = Date.now() - t.started;
     t.report.capabilities = { ...t.client.capabilities };
 }
+async function allOrFirstError(work) {
+    const settled = await Promise.allSettled(work);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+}
 function settle(check) {
     return check.then(() => undefined, (error) => error ?? new Error('verification failed'));
 }
@@ -6347,10 +6353,8 @@ class BlobMoves {
             .filter((b) => (!digests || digests.has(b.digest)) && touches(b))
             .map((b) => this.moving.get(b.digest)));
     }
-    async all() {
-        const done = [...this.moving.values()];
-        await Promise.allSettled(done);
-        await Promise.all(done);
+    all() {
+        return allOrFirstError([...this.moving.values()]);
     }
 }
 class BlobMover {
@@ -6556,12 +6560,6 @@ async function finishDestination(t, closure, plan, logger, blobsMoved) {
         fail(t, error);
     }
     finalize(t);
-}
-async function allOrFirstError(work) {
-    const settled = await Promise.allSettled(work);
-    const failed = settled.find((r) => r.status === 'rejected');
-    if (failed)
-        throw failed.reason;
 }
 async function pushManifests(t, closure, plan, blobsMoved) {
     const repo = t.destination.repository;
