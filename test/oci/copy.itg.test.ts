@@ -433,6 +433,40 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
     });
   });
 
+  describe("when the destination is slow to answer the re-read of the image's index", () => {
+    it('reads the sha256-<hex> referrers index meanwhile, and writes it and the tag only after that re-read', async () => {
+      const dest = await startRegistry('plain', { proxy: true });
+      const registries = registriesFor([source, dest]);
+      const events = recordRequests(registries);
+      // At a destination the index is only GET by digest to re-read it after its PUT (inspection uses HEAD).
+      dest.proxy!.setFaults([
+        { method: 'GET', path: new RegExp(`/manifests/${image.indexDigest}$`), fault: { delayMs: 800 } },
+      ]);
+      try {
+        const result = await copyImage(registries, `${source.proxy!.host}/team/app:v1`, [
+          { registry: dest.proxy!.host, repository: 'prefetch/app', tags: ['v1'] },
+        ]);
+        expect(result.destinations[0]!.status).toBe('copied');
+      } finally {
+        dest.proxy!.clearFaults();
+        registries.close();
+      }
+      const host = dest.proxy!.host.replace(/[.]/g, '\\.');
+      const at = (pattern: string) => events.findIndex((e) => new RegExp(`^${pattern}$`).test(e));
+      const reread = at(`end ${host} GET .*/manifests/${image.indexDigest}`);
+      const listingRead = at(`start ${host} GET .*/manifests/${referrersTag(image.indexDigest)}`);
+      const listingWrite = at(`start ${host} PUT .*/manifests/${referrersTag(image.indexDigest)}`);
+      const tagWrite = at(`start ${host} PUT .*/manifests/v1`);
+      expect(reread).toBeGreaterThan(0);
+      expect(listingRead).toBeGreaterThan(0);
+      expect(listingRead).toBeLessThan(reread);
+      expect(listingWrite).toBeGreaterThan(reread);
+      expect(tagWrite).toBeGreaterThan(listingWrite);
+      await expectSameAsSource(dest, 'prefetch/app', 'v1');
+      await dest.stop();
+    });
+  });
+
   describe('with spool: true, when an upload is cut mid-body', () => {
     it('retries from the spool file and reads the source blob only once', async () => {
       const dest = await startRegistry('plain', { proxy: true });

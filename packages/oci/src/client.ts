@@ -14,7 +14,7 @@ import { CapabilityProbe } from './capabilities';
 import { KeyedSemaphores } from './limiter';
 import { Manifests } from './manifests';
 import { computeDigest, type Descriptor, type Manifest } from '@deliverkit/oci-core';
-import { Referrers } from './referrers';
+import { Referrers, referrersTag } from './referrers';
 import { RegistryHttp } from './registry-http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, sleep as defaultSleep } from './retry';
 import { HttpTransport } from './transport';
@@ -373,8 +373,14 @@ export class RegistryClient {
     subject: string,
     descriptors: Descriptor[],
     initial?: { bytes: Buffer; mediaType: string },
+    current?: Promise<FetchedManifest | undefined>,
   ): Promise<boolean> {
-    return this.referrers.addToReferrersTag(repository, subject, descriptors, initial);
+    return this.referrers.addToReferrersTag(repository, subject, descriptors, initial, current);
+  }
+
+  /** The `sha256-<hex>` referrers index of `subject` as it is now (undefined: no such tag). */
+  readReferrersTag(repository: string, subject: string): Promise<FetchedManifest | undefined> {
+    return this.manifests.getManifestIfExists(repository, referrersTag(subject));
   }
 
   /**

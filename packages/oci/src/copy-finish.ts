@@ -1,5 +1,5 @@
 import type { Logger } from '@deliverkit/action-kit';
-import { referrerDescriptor } from './client';
+import { type FetchedManifest, referrerDescriptor } from './client';
 import type { ClosureManifest, ImageClosure } from './closure';
 import { allOrFirstError, fail, finalize, settle, type Target } from './copy-target';
 import { RegistryError } from './errors';
@@ -31,13 +31,16 @@ export async function finishDestination(
       return finalize(t);
     }
     await pushManifests(t, closure, plan, blobsMoved);
+    // The `sha256-<hex>` indexes to extend are read now, while the last re-reads are out: one round trip less
+    // before the tags, and nothing is written before those re-reads are in.
+    const listings = referrerListings(t, closure);
     // Every blob this run moved there has landed (the manifests needed theirs; this covers any other) and every
     // re-read of what it wrote (started as each write completed) must have found it.
     await blobsMoved();
     if (t.failure !== undefined) throw t.failure;
     const problem = (await Promise.all(t.checks)).find((e) => e !== undefined);
     if (problem !== undefined) throw problem;
-    await allOrFirstError([publishReferrers(t, closure), writeLegacyTags(t, closure)]);
+    await allOrFirstError([publishReferrers(t, closure, listings), writeLegacyTags(t, closure)]);
     await writeTags(t, closure, plan);
     const changed =
       t.report.blobs.uploaded + t.report.blobs.mounted + t.report.manifests.pushed > 0 ||
@@ -114,33 +117,59 @@ async function pushManifests(
   await allOrFirstError(closure.manifests.map(pushManifest));
 }
 
+/** One subject's referrers at a destination: what to list, and its `sha256-<hex>` index as read before writing. */
+interface Listing {
+  descriptors: Descriptor[];
+  /** Nothing to add (listed there when inspected, none pushed since): nothing to write or re-check. */
+  listed: boolean;
+  /** Where the `sha256-<hex>` index is the listing and needs writing: its content, read as soon as known. */
+  current?: Promise<FetchedManifest | undefined>;
+}
+
+function referrerListings(t: Target, closure: ImageClosure): Map<string, Listing> {
+  const bySubject = new Map<string, Listing>();
+  for (const r of closure.referrers) {
+    const node = closure.manifests.find((m) => m.descriptor.digest === r.descriptor.digest)!;
+    const listing = bySubject.get(r.subject) ?? { descriptors: [], listed: false };
+    listing.descriptors.push(referrerDescriptor(node.manifest, node.descriptor));
+    bySubject.set(r.subject, listing);
+  }
+  const written = new Set(t.writtenManifests.map((m) => m.descriptor.digest));
+  for (const [subject, listing] of bySubject) {
+    const listedBefore = t.observed.listed.get(subject);
+    listing.listed = listing.descriptors.every((d) => listedBefore?.has(d.digest) && !written.has(d.digest));
+    if (!listing.listed && t.client.capabilities.referrersApi !== true) {
+      const current = t.client.readReferrersTag(t.destination.repository, subject);
+      // Awaited by publishReferrers, unless a failure ends the destination first.
+      current.catch(() => undefined);
+      listing.current = current;
+    }
+  }
+  return bySubject;
+}
+
 /**
  * Makes every referrer discoverable: referrers the registry does not index itself go into the `sha256-<hex>`
  * index; a registry that indexes them is asked whether it listed them all.
  */
-async function publishReferrers(t: Target, closure: ImageClosure): Promise<void> {
+async function publishReferrers(
+  t: Target,
+  closure: ImageClosure,
+  listings: Map<string, Listing>,
+): Promise<void> {
   const repo = t.destination.repository;
   const client = t.client;
-  const bySubject = new Map<string, Descriptor[]>();
-  for (const r of closure.referrers) {
-    const node = closure.manifests.find((m) => m.descriptor.digest === r.descriptor.digest)!;
-    const list = bySubject.get(r.subject) ?? [];
-    list.push(referrerDescriptor(node.manifest, node.descriptor));
-    bySubject.set(r.subject, list);
-  }
-  const written = new Set(t.writtenManifests.map((m) => m.descriptor.digest));
   // Each subject's listing is a tag of its own: all at once.
-  const publish = async (subject: string, descriptors: Descriptor[]): Promise<void> => {
-    // Listed there when inspected and none pushed since: nothing to add, nothing to re-check.
-    const listedBefore = t.observed.listed.get(subject);
-    if (descriptors.every((d) => listedBefore?.has(d.digest) && !written.has(d.digest))) {
+  const publish = async (subject: string, listing: Listing): Promise<void> => {
+    const { descriptors } = listing;
+    if (listing.listed) {
       t.report.referrers += descriptors.length;
       return;
     }
     if (client.capabilities.referrersApi !== true) {
-      // The `sha256-<hex>` index is the listing: read here, and written (digest checked) when it lacked any.
+      // The `sha256-<hex>` index is the listing: written (digest checked) when it lacked any.
       const initial = closure.tagSchemaIndexes.get(subject);
-      await client.addToReferrersTag(repo, subject, descriptors, initial);
+      await client.addToReferrersTag(repo, subject, descriptors, initial, listing.current);
       t.report.referrers += descriptors.length;
       return;
     }
@@ -156,7 +185,7 @@ async function publishReferrers(t: Target, closure: ImageClosure): Promise<void>
     }
     t.report.referrers += descriptors.length;
   };
-  await allOrFirstError([...bySubject].map(([subject, descriptors]) => publish(subject, descriptors)));
+  await allOrFirstError([...listings].map(([subject, listing]) => publish(subject, listing)));
 }
 
 async function writeLegacyTags(t: Target, closure: ImageClosure): Promise<void> {

@@ -8,7 +8,7 @@ import {
   MediaType,
   referrerArtifactType,
 } from '@deliverkit/oci-core';
-import type { ReferrersResult } from './client';
+import type { FetchedManifest, ReferrersResult } from './client';
 import { RegistryError } from './errors';
 import { describeError, header, pull, tooLarge } from './http-util';
 import { KeyedMutex } from './limiter';
@@ -129,16 +129,19 @@ export class Referrers {
   /**
    * Adds descriptors to the tag-schema index of `subject` (creating it from `initial` bytes when the
    * tag does not exist yet, to keep a copied index digest-identical). Returns true when it wrote.
+   * `current`: the tag's content read moments ago by the caller (`readReferrersTag`), so the read overlaps other
+   * work instead of adding a round trip; without it the tag is read here.
    */
   async addToReferrersTag(
     repository: string,
     subject: string,
     descriptors: Descriptor[],
     initial?: { bytes: Buffer; mediaType: string },
+    current?: Promise<FetchedManifest | undefined>,
   ): Promise<boolean> {
     const tag = referrersTag(subject);
     return this.tagSchemaLock.run(`${repository}@${tag}`, async () => {
-      const existing = await this.manifests.getManifestIfExists(repository, tag);
+      const existing = await (current ?? this.manifests.getManifestIfExists(repository, tag));
       if (!existing && initial) {
         const index = JSON.parse(initial.bytes.toString('utf8')) as ImageIndex;
         const listed = new Set(index.manifests.map((d) => d.digest));
