@@ -4046,10 +4046,10 @@ class Referrers {
         }
         return descriptor;
     }
-    async addToReferrersTag(repository, subject, descriptors, initial) {
+    async addToReferrersTag(repository, subject, descriptors, initial, current) {
         const tag = referrersTag(subject);
         return this.tagSchemaLock.run(`${repository}@${tag}`, async () => {
-            const existing = await this.manifests.getManifestIfExists(repository, tag);
+            const existing = await (current ?? this.manifests.getManifestIfExists(repository, tag));
             if (!existing && initial) {
                 const index = JSON.parse(initial.bytes.toString('utf8'));
                 const listed = new Set(index.manifests.map((d) => d.digest));
@@ -4677,8 +4677,11 @@ class RegistryClient {
     pushReferrer(repository, bytes, mediaType) {
         return this.referrers.pushReferrer(repository, bytes, mediaType);
     }
-    addToReferrersTag(repository, subject, descriptors, initial) {
-        return this.referrers.addToReferrersTag(repository, subject, descriptors, initial);
+    addToReferrersTag(repository, subject, descriptors, initial, current) {
+        return this.referrers.addToReferrersTag(repository, subject, descriptors, initial, current);
+    }
+    readReferrersTag(repository, subject) {
+        return this.manifests.getManifestIfExists(repository, referrersTag(subject));
     }
     probeCapabilities(repository, options = {}) {
         return this.probe.probeCapabilities(repository, options);
@@ -6543,13 +6546,14 @@ async function finishDestination(t, closure, plan, logger, blobsMoved) {
             return finalize(t);
         }
         await pushManifests(t, closure, plan, blobsMoved);
+        const listings = referrerListings(t, closure);
         await blobsMoved();
         if (t.failure !== undefined)
             throw t.failure;
         const problem = (await Promise.all(t.checks)).find((e) => e !== undefined);
         if (problem !== undefined)
             throw problem;
-        await allOrFirstError([publishReferrers(t, closure), writeLegacyTags(t, closure)]);
+        await allOrFirstError([publishReferrers(t, closure, listings), writeLegacyTags(t, closure)]);
         await writeTags(t, closure, plan);
         const changed = t.report.blobs.uploaded + t.report.blobs.mounted + t.report.manifests.pushed > 0 ||
             plan.tags.some((p) => p.destination === t.index && p.action !== 'unchanged');
@@ -6608,26 +6612,38 @@ async function pushManifests(t, closure, plan, blobsMoved) {
     };
     await allOrFirstError(closure.manifests.map(pushManifest));
 }
-async function publishReferrers(t, closure) {
-    const repo = t.destination.repository;
-    const client = t.client;
+function referrerListings(t, closure) {
     const bySubject = new Map();
     for (const r of closure.referrers) {
         const node = closure.manifests.find((m) => m.descriptor.digest === r.descriptor.digest);
-        const list = bySubject.get(r.subject) ?? [];
-        list.push(referrerDescriptor(node.manifest, node.descriptor));
-        bySubject.set(r.subject, list);
+        const listing = bySubject.get(r.subject) ?? { descriptors: [], listed: false };
+        listing.descriptors.push(referrerDescriptor(node.manifest, node.descriptor));
+        bySubject.set(r.subject, listing);
     }
     const written = new Set(t.writtenManifests.map((m) => m.descriptor.digest));
-    const publish = async (subject, descriptors) => {
+    for (const [subject, listing] of bySubject) {
         const listedBefore = t.observed.listed.get(subject);
-        if (descriptors.every((d) => listedBefore?.has(d.digest) && !written.has(d.digest))) {
+        listing.listed = listing.descriptors.every((d) => listedBefore?.has(d.digest) && !written.has(d.digest));
+        if (!listing.listed && t.client.capabilities.referrersApi !== true) {
+            const current = t.client.readReferrersTag(t.destination.repository, subject);
+            current.catch(() => undefined);
+            listing.current = current;
+        }
+    }
+    return bySubject;
+}
+async function publishReferrers(t, closure, listings) {
+    const repo = t.destination.repository;
+    const client = t.client;
+    const publish = async (subject, listing) => {
+        const { descriptors } = listing;
+        if (listing.listed) {
             t.report.referrers += descriptors.length;
             return;
         }
         if (client.capabilities.referrersApi !== true) {
             const initial = closure.tagSchemaIndexes.get(subject);
-            await client.addToReferrersTag(repo, subject, descriptors, initial);
+            await client.addToReferrersTag(repo, subject, descriptors, initial, listing.current);
             t.report.referrers += descriptors.length;
             return;
         }
@@ -6639,7 +6655,7 @@ async function publishReferrers(t, closure) {
         }
         t.report.referrers += descriptors.length;
     };
-    await allOrFirstError([...bySubject].map(([subject, descriptors]) => publish(subject, descriptors)));
+    await allOrFirstError([...listings].map(([subject, listing]) => publish(subject, listing)));
 }
 async function writeLegacyTags(t, closure) {
     await allOrFirstError(closure.legacyTags.map(async (legacy) => {
