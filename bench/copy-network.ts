@@ -11,7 +11,8 @@
  * (`make -j3`), `crane copy` ×3 and `regctl image copy --referrers` ×3 in parallel, each into fresh repositories.
  *
  * Prints per contender: wall time, bytes through each link (the router's veth counters), blob bytes the source
- * served (its access log), peak RSS; then ours / physical limit (the image's bytes over the busiest link at its
+ * served (its access log), peak RSS, when each destination was done (ours: from its per-destination `durationMs`);
+ * then ours / physical limit (the image's bytes over the busiest link at its
  * shaped rate; target ≤ 1.15), ours vs the best peer (never slower), source bytes (1.00×), and a re-run of ours
  * into destinations that already hold everything: requests per destination from the registries' access logs
  * (0 blob requests, ≤ 1 per manifest) and its wall time vs a bare `node` start (within 1 s).
@@ -203,10 +204,13 @@ function classify(r: LogRequest): 'blob' | 'manifest' | 'other' {
 interface Timed {
   ms: number;
   rssKb: number[];
+  /** When each destination's copy was done, ms from the start (in destination order). */
+  doneMs: number[];
 }
 
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed & { stdout: string }> {
   const started = performance.now();
+  const startedAt = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -218,7 +222,11 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Tim
       const ms = performance.now() - started;
       if (code !== 0) return reject(new Error(`${cmd} exited with ${code}:\n${stdout}\n${stderr}`));
       const rssKb = [...stderr.matchAll(/MAXRSS_KB=(\d+)/g)].map((m) => Number(m[1]));
-      resolve({ ms, rssKb, stdout });
+      // `done <n> <epoch ms>` lines: a make target's copy ended (see makeRun).
+      const doneMs = [...stdout.matchAll(/^done (\d+) (\d+)$/gm)]
+        .sort((a, b) => Number(a[1]) - Number(b[1]))
+        .map((m) => Number(m[2]) - startedAt);
+      resolve({ ms, rssKb, stdout, doneMs });
     });
   });
 }
@@ -244,7 +252,11 @@ async function makeRun(
   const lines = [`.PHONY: all ${targets.join(' ')}`, `all: ${targets.join(' ')}`];
   for (const [i, command] of commands.entries()) {
     const wrapped = ['/usr/bin/time', '-f', 'MAXRSS_KB=%M', ...command];
-    lines.push(`${targets[i]}:`, `\t@${wrapped.map(recipeWord).join(' ')} >/dev/null`);
+    // Then the moment it ended, for each destination's time.
+    lines.push(
+      `${targets[i]}:`,
+      `\t@${wrapped.map(recipeWord).join(' ')} >/dev/null && echo "done ${i + 1} $$(date +%s%3N)"`,
+    );
   }
   await writeFile(makefile, `${lines.join('\n')}\n`);
   return timed('make', ['-s', '-f', makefile, `-j${jobs}`], env);
@@ -261,6 +273,8 @@ interface Outcome {
   requests: Record<string, LogRequest[]>;
   /** The runner namespace's TCP counters over the run: segments re-sent, retransmission timeouts, tail-loss probes. */
   tcp: TcpCounters;
+  /** When each destination was done, ms from the start. */
+  doneMs: number[];
 }
 
 async function insideRunner(work: string, args: string[]): Promise<void> {
@@ -387,6 +401,7 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
       sourceBlobBytes,
       requests,
       tcp,
+      doneMs: t.doneMs,
     };
   };
 
@@ -409,7 +424,17 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
         // BENCH_NODE_OPTIONS=--require=… preloads a tracer into ours (e.g. a diagnostics_channel request log).
         ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
       };
-      return timed('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', process.execPath, bundle], actionEnv);
+      const t = await timed('/usr/bin/time', ['-f', 'MAXRSS_KB=%M', process.execPath, bundle], actionEnv);
+      // Each destination's `durationMs` (the action's `json` output) ends it; the slowest ends with the process.
+      const out = await readFile(path.join(dir, 'out'), 'utf8');
+      const json = /^json<<(\S+)\n([\s\S]*?)\n\1$/m.exec(out)?.[2];
+      const durations = json
+        ? (JSON.parse(json) as { destinations: { durationMs: number }[] }).destinations.map(
+            (d) => d.durationMs,
+          )
+        : [];
+      const last = Math.max(...durations);
+      return { ...t, doneMs: durations.map((d) => t.ms - (last - d)) };
     };
   };
   // skopeo remembers where it saw each blob (its blob-info cache) and mounts from there: each copy gets an empty
@@ -492,7 +517,7 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
       process.stdout.write(`round ${round}: ${name} … `);
       const o = await measure(name, run);
       console.log(
-        `${(o.ms / 1000).toFixed(2)} s (${busiest.link}: first bytes ${(o.busiestLink.firstMs / 1000).toFixed(2)} s, 99 % ${(o.busiestLink.at99Ms / 1000).toFixed(2)} s; TCP: ${o.tcp.retransSegs} segments re-sent, ${o.tcp.timeouts} timeouts, ${o.tcp.lossProbes} loss probes)`,
+        `${(o.ms / 1000).toFixed(2)} s (${busiest.link}: first bytes ${(o.busiestLink.firstMs / 1000).toFixed(2)} s, 99 % ${(o.busiestLink.at99Ms / 1000).toFixed(2)} s; TCP: ${o.tcp.retransSegs} segments re-sent, ${o.tcp.timeouts} timeouts, ${o.tcp.lossProbes} loss probes; destinations done at ${o.doneMs.map((d) => (d / 1000).toFixed(2)).join(' / ')} s)`,
       );
       results[index] = o;
     }
@@ -578,6 +603,7 @@ function printTables(
       'd3↓ MB'.padStart(7),
       'RSS MB max/sum'.padStart(15),
       `${image.busiest.link}: start/99 %/end s`.padStart(28),
+      'd1/d2/d3 done s'.padStart(19),
     ].join(' '),
   );
   const summary = names.map((name, i) => {
@@ -603,6 +629,10 @@ function printTables(
           .map((x) => (x / 1000).toFixed(2))
           .join(' / ')
           .padStart(28),
+        runs[0]!.doneMs
+          .map((_, d) => (pick((o) => o.doneMs[d] ?? NaN) / 1000).toFixed(1))
+          .join(' / ')
+          .padStart(19),
       ].join(' '),
     );
     return { name, ms, srcRatio };

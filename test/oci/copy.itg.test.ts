@@ -8,6 +8,7 @@ import {
   copyImage,
   CopyError,
   type CopyDestination,
+  type CopyResult,
   parseReference,
   Registries,
   RegistryError,
@@ -464,6 +465,65 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
       expect(tagWrite).toBeGreaterThan(listingWrite);
       await expectSameAsSource(dest, 'prefetch/app', 'v1');
       await dest.stop();
+    });
+  });
+
+  describe('when one destination takes uploads much slower than another', () => {
+    it('finishes the fast one at its own pace: the slow link does not hold it back', async () => {
+      const fastDest = await startRegistry('plain', { proxy: true });
+      const slowDest = await startRegistry('plain', { proxy: true });
+      const registries = registriesFor([source, fastDest, slowDest]);
+      // A layer larger than what socket buffers absorb, so the slow link shows.
+      await pushBaseImage(source, 'team/big', 'base');
+      const big = await buildFixtureImage(registries.client(source.host), 'team/big', {
+        layerSizes: [24 * 1024 * 1024, 64 * 1024],
+      });
+      const events = recordRequests(registries);
+      // Each upload body of the slow one crosses at 12 MiB/s: the 24 MiB layer takes two seconds.
+      slowDest.proxy!.setFaults([
+        {
+          method: 'PUT',
+          path: /\/blobs\/uploads\//,
+          minRequestBytes: 1024 * 1024,
+          fault: { bytesPerSecond: 12 * 1024 * 1024, bytesPerSecondOn: 'request' },
+        },
+      ]);
+      let result: CopyResult;
+      try {
+        result = await copyImage(registries, `${source.proxy!.host}/team/big:v1`, [
+          { registry: fastDest.proxy!.host, repository: 'fast/app', tags: ['v1'] },
+          { registry: slowDest.proxy!.host, repository: 'slow/app', tags: ['v1'] },
+        ]);
+      } finally {
+        slowDest.proxy!.clearFaults();
+        registries.close();
+      }
+      expect(result.destinations.map((d) => d.status)).toEqual(['copied', 'copied']);
+      // Each blob was still read from the source once.
+      expect(result.sourceBytesRead).toBe(result.closure.bytes);
+      const [fast, slow] = result.destinations;
+      expect(slow!.durationMs).toBeGreaterThan(1500);
+      // Paced by the slow one, the fast one would end only when the source was read through: most of the way.
+      expect(fast!.durationMs).toBeLessThan(slow!.durationMs * 0.4);
+      const fastHost = fastDest.proxy!.host.replace(/[.]/g, '\\.');
+      const slowHost = slowDest.proxy!.host.replace(/[.]/g, '\\.');
+      const fastTagged = events.findIndex((e) => new RegExp(`^end ${fastHost} PUT .*/manifests/v1$`).test(e));
+      const slowLayers = events.flatMap((e, i) =>
+        new RegExp(`^end ${slowHost} PUT .*/blobs/uploads/`).test(e) ? [i] : [],
+      );
+      expect(fastTagged).toBeGreaterThan(0);
+      expect(Math.max(...slowLayers)).toBeGreaterThan(fastTagged);
+      for (const [dest, repo] of [
+        [fastDest, 'fast/app'],
+        [slowDest, 'slow/app'],
+      ] as const) {
+        expect(computeDigest(await skopeoInspectRaw(dest, `${repo}:v1`))).toBe(big.indexDigest);
+        for (const digest of big.platformDigests) {
+          expect(computeDigest(await skopeoInspectRaw(dest, `${repo}@${digest}`))).toBe(digest);
+        }
+      }
+      await fastDest.stop();
+      await slowDest.stop();
     });
   });
 

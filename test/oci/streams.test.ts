@@ -1,5 +1,10 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough, Readable, Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { finished } from 'node:stream/promises';
+import { describe, expect, it, vi } from 'vitest';
 import { computeDigest } from '@deliverkit/oci-core';
 import { VerifyingStream } from '../../packages/oci/src/digest';
 import { SpoolError } from '../../packages/oci/src/errors';
@@ -16,6 +21,29 @@ function collect(): { sink: Writable; data: () => Buffer } {
     },
   });
   return { sink, data: () => Buffer.concat(chunks) };
+}
+
+/** A sink that takes nothing until opened. */
+function gated(): { sink: Writable; data: () => Buffer; open: () => void } {
+  const chunks: Buffer[] = [];
+  let opened = false;
+  const held: (() => void)[] = [];
+  const sink = new Writable({
+    highWaterMark: 16 * 1024,
+    write(chunk: Buffer, _e, cb) {
+      chunks.push(chunk);
+      if (opened) setImmediate(cb);
+      else held.push(cb);
+    },
+  });
+  return {
+    sink,
+    data: () => Buffer.concat(chunks),
+    open: () => {
+      opened = true;
+      for (const cb of held.splice(0)) cb();
+    },
+  };
 }
 
 describe('fanOut', () => {
@@ -59,6 +87,67 @@ describe('fanOut', () => {
       expect(error).toBeInstanceOf(SpoolError);
       expect((error as SpoolError).code).toBe('SPOOL_WRITE_FAILED');
       expect(upload.destroyed).toBe(true);
+    });
+  });
+
+  describe('with a spill file, when one sink is much slower than the other', () => {
+    it('feeds the fast sink at its own pace and the slow one, from the file, with every byte; then removes the file', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'fan-out-'));
+      const spillPath = path.join(dir, 'blob.spill');
+      const parts = Array.from({ length: 64 }, (_, i) => Buffer.alloc(16 * 1024, i));
+      const fast = collect();
+      const slow = gated();
+      await fanOut(Readable.from(parts), [fast.sink, slow.sink], undefined, {
+        spillPath,
+        lagBytes: 64 * 1024,
+      });
+      // The source is read through and the fast sink has everything while the slow one has taken little.
+      expect(fast.data().equals(Buffer.concat(parts))).toBe(true);
+      expect(slow.data().length).toBeLessThan(256 * 1024);
+      expect(existsSync(spillPath)).toBe(true);
+      slow.open();
+      await finished(slow.sink);
+      expect(slow.data().equals(Buffer.concat(parts))).toBe(true);
+      await vi.waitFor(() => expect(existsSync(spillPath)).toBe(false));
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('never spills a single sink: it sets the pace', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'fan-out-'));
+      const spillPath = path.join(dir, 'blob.spill');
+      const parts = Array.from({ length: 64 }, (_, i) => Buffer.alloc(16 * 1024, i));
+      const slow = gated();
+      let done = false;
+      const copying = fanOut(Readable.from(parts), [slow.sink], undefined, {
+        spillPath,
+        lagBytes: 64 * 1024,
+      }).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(done).toBe(false);
+      expect(existsSync(spillPath)).toBe(false);
+      slow.open();
+      await copying;
+      await finished(slow.sink);
+      expect(slow.data().equals(Buffer.concat(parts))).toBe(true);
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('destroys the sink fed from the file when the input fails after it fell behind', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'fan-out-'));
+      const spillPath = path.join(dir, 'blob.spill');
+      async function* failing(): AsyncGenerator<Buffer> {
+        for (let i = 0; i < 32; i++) yield Buffer.alloc(16 * 1024, i);
+        throw new Error('digest does not match');
+      }
+      const fast = collect();
+      const slow = gated();
+      await expect(
+        fanOut(failing(), [fast.sink, slow.sink], undefined, { spillPath, lagBytes: 64 * 1024 }),
+      ).rejects.toThrow(/does not match/);
+      expect(slow.sink.destroyed).toBe(true);
+      expect(fast.sink.destroyed).toBe(true);
+      await vi.waitFor(() => expect(existsSync(spillPath)).toBe(false));
+      await rm(dir, { recursive: true, force: true });
     });
   });
 

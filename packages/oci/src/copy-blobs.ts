@@ -21,6 +21,8 @@ const DEFAULT_MEMORY_BLOB_LIMIT = 1024 * 1024;
 export class BlobMoves {
   readonly plans = new Map<string, BlobPlan>();
   private readonly moving = new Map<string, Promise<void>>();
+  /** Blob → destination → its part of the move settled (rejecting when the source broke). */
+  private readonly landing = new Map<string, Map<number, Settled>>();
   // Bounds blobs in flight (memory for small ones, spool files for large ones), whatever the image size.
   private readonly inFlight: Semaphore;
   // A large blob holds a request slot at each host until its last byte: early moves leave one for the walk and
@@ -42,8 +44,20 @@ export class BlobMoves {
     if (this.plans.has(plan.digest)) return;
     this.plans.set(plan.digest, plan);
     if (plan.upload.length + plan.mountFromSource.length + plan.mountFromPeer.length === 0) return;
-    const run = () => this.inFlight.use(() => this.mover.move(plan));
+    // Each destination's part of the move settles on its own: a destination that has the blob goes on (its
+    // manifests, its tags) while a slower one is still receiving it.
+    const landing = new Map(destinationsOf(plan).map((i) => [i, settled()] as const));
+    this.landing.set(plan.digest, landing);
+    const run = () => this.inFlight.use(() => this.mover.move(plan, (i) => landing.get(i)?.resolve()));
     const done = early ? this.gated(run) : run();
+    done.then(
+      () => {
+        for (const l of landing.values()) l.resolve();
+      },
+      (error: unknown) => {
+        for (const l of landing.values()) l.reject(error);
+      },
+    );
     // Awaited once everything is planned; a source that breaks before then is no unhandled rejection.
     done.catch(() => undefined);
     this.moving.set(plan.digest, done);
@@ -65,18 +79,15 @@ export class BlobMoves {
   }
 
   /**
-   * Settles when every move that writes to destination `index` has (rejecting if one of them did); with `digests`,
-   * just the moves of those blobs.
+   * Settles when the blobs this run moves to destination `index` are there (or its upload of them failed: the
+   * target records it), rejecting when the source broke; with `digests`, just those blobs. Slower destinations of
+   * the same blobs are not waited for.
    */
   async forDestination(index: number, digests?: ReadonlySet<string>): Promise<void> {
-    const touches = (b: BlobPlan) =>
-      b.upload.includes(index) ||
-      b.mountFromSource.includes(index) ||
-      b.mountFromPeer.some((m) => m.destination === index || m.from === index);
     await Promise.all(
       [...this.plans.values()]
-        .filter((b) => (!digests || digests.has(b.digest)) && touches(b))
-        .map((b) => this.moving.get(b.digest)),
+        .filter((b) => (!digests || digests.has(b.digest)) && destinationsOf(b).includes(index))
+        .map((b) => this.landing.get(b.digest)?.get(index)?.promise ?? this.moving.get(b.digest)),
     );
   }
 
@@ -107,13 +118,17 @@ export class BlobMover {
     return t.failure === undefined ? t : undefined;
   }
 
-  async move(blob: CopyPlan['blobs'][number]): Promise<void> {
+  /**
+   * Moves one blob to every destination of its plan; `landed(i)` as destination i's part settles (the blob is
+   * there, or its failure is recorded on the target), before slower destinations are done.
+   */
+  async move(blob: CopyPlan['blobs'][number], landed: (index: number) => void = () => {}): Promise<void> {
     const descriptor = { digest: blob.digest, size: blob.size };
     const uploads = new Set(blob.upload);
     await Promise.all(
       blob.mountFromSource.map(async (i) => {
         const t = this.alive(i);
-        if (!t) return;
+        if (!t) return landed(i);
         try {
           if (
             (await t.client.mountBlob(t.destination.repository, blob.digest, this.sourceRepository)) ===
@@ -121,7 +136,9 @@ export class BlobMover {
           ) {
             t.report.blobs.mounted++;
             wroteBlob(t, descriptor);
-          } else uploads.add(i);
+            return landed(i);
+          }
+          uploads.add(i);
         } catch {
           uploads.add(i);
         }
@@ -130,18 +147,39 @@ export class BlobMover {
     // Peers can only mount from a destination that holds the blob; if the planned uploader is gone,
     // promote the first peer to upload.
     const peers = blob.mountFromPeer.filter((m) => this.alive(m.destination));
+    for (const m of blob.mountFromPeer) if (!peers.includes(m)) landed(m.destination);
     for (const m of peers)
       if (!this.alive(m.from) && ![...uploads].some((u) => this.alive(u))) uploads.add(m.destination);
 
     const uploadTargets = [...uploads].map((i) => this.alive(i)).filter((t): t is Target => Boolean(t));
-    let data: BlobData | undefined;
+    for (const i of uploads) if (!this.alive(i)) landed(i);
+    // Each uploader's part, for the peers that mount from it.
+    const uploaded = new Map(uploadTargets.map((t) => [t.index, settled()] as const));
+    const onUploaded = (index: number) => {
+      uploaded.get(index)?.resolve();
+      landed(index);
+    };
+    const transferring =
+      uploadTargets.length > 0
+        ? this.transfer(descriptor, uploadTargets, onUploaded)
+        : Promise.resolve(undefined);
+    // A transfer that failed before an upload settled has failed those targets: their peers go on.
+    void transferring.then(
+      () => uploaded.forEach((u) => u.resolve()),
+      () => uploaded.forEach((u) => u.resolve()),
+    );
+    // The blob again for a peer whose mount was refused: what the transfer read (once it is over), or the source.
+    let reread: Promise<BlobData> | undefined;
+    const again = async (): Promise<BlobData> =>
+      (await transferring.catch(() => undefined)) ?? (await (reread ??= this.transfer(descriptor, [])));
     try {
-      if (uploadTargets.length > 0) data = await this.transfer(descriptor, uploadTargets);
       const remaining = peers.filter((m) => !uploads.has(m.destination));
-      await Promise.all(
-        remaining.map(async (m) => {
+      await allOrFirstError([
+        transferring,
+        ...remaining.map(async (m) => {
           const t = this.alive(m.destination);
-          if (!t) return;
+          if (!t) return landed(m.destination);
+          await uploaded.get(m.from)?.promise;
           const from = this.targets[m.from]!;
           try {
             if (
@@ -154,17 +192,17 @@ export class BlobMover {
             ) {
               t.report.blobs.mounted++;
               wroteBlob(t, descriptor);
-              return;
+              return landed(m.destination);
             }
           } catch {
             // fall through to upload
           }
-          data ??= await this.transfer(descriptor, []);
-          await this.uploadFrom(t, descriptor, { open: data.open });
+          await this.uploadFrom(t, descriptor, { open: (await again()).open });
+          landed(m.destination);
         }),
-      );
+      ]);
     } finally {
-      await data?.dispose();
+      for (const data of [transferring, reread]) await (await data?.catch(() => undefined))?.dispose();
     }
   }
 
@@ -190,12 +228,17 @@ export class BlobMover {
   }
 
   /**
-   * Reads the blob from the source once. Small blobs are kept in memory; large ones are streamed
-   * straight into each target's upload while being written to a spool file, so a target whose upload
-   * fails can retry (or a peer whose mount was refused can upload later) without reading the source
-   * again. Memory stays bounded by stream buffers, whatever the blob size.
+   * Reads the blob from the source once. Small blobs are kept in memory; large ones are streamed straight into
+   * each target's upload (and, with `spool`, a spool file, so a failed upload retries without reading the source
+   * again). The source is read at the pace of the fastest target: one that falls behind goes on from a spill file
+   * (the rest of the blob, on disk), so a slow registry does not hold the others' uploads back. Memory stays
+   * bounded by stream buffers, whatever the blob size. `onUploaded(i)` as each target's upload settles.
    */
-  private async transfer(descriptor: { digest: string; size: number }, targets: Target[]): Promise<BlobData> {
+  private async transfer(
+    descriptor: { digest: string; size: number },
+    targets: Target[],
+    onUploaded: (index: number) => void = () => {},
+  ): Promise<BlobData> {
     const countRead = (n: number) => (this.result.sourceBytesRead += n);
     if (descriptor.size <= this.memoryLimit) {
       let bytes: Buffer;
@@ -214,7 +257,11 @@ export class BlobMover {
         open: async (offset) => Readable.from([bytes.subarray(offset)]),
         dispose: async () => {},
       };
-      await Promise.all(targets.map((t) => this.uploadFrom(t, descriptor, { open: data.open })));
+      await Promise.all(
+        targets.map((t) =>
+          this.uploadFrom(t, descriptor, { open: data.open }).then(() => onUploaded(t.index)),
+        ),
+      );
       return data;
     }
 
@@ -245,13 +292,18 @@ export class BlobMover {
         onBytes: countRead,
         signal: this.options.signal,
       });
-      spooled = fanOut(input, sinks, useSpool ? createWriteStream(spoolPath) : undefined);
+      // A destination slower than the others goes on from a spill file: the fast ones are not held back.
+      spooled = fanOut(input, sinks, useSpool ? createWriteStream(spoolPath) : undefined, {
+        spillPath: `${spoolPath}.spill`,
+      });
       // Retries wait until the whole blob has been read and verified once.
       const open = async (offset: number) => {
         await spooled;
         return useSpool ? createReadStream(spoolPath, { start: offset }) : reread(offset, true);
       };
-      const uploads = targets.map((t, k) => this.uploadFrom(t, descriptor, { first: sinks[k], open }, true));
+      const uploads = targets.map((t, k) =>
+        this.uploadFrom(t, descriptor, { first: sinks[k], open }, true).then(() => onUploaded(t.index)),
+      );
       try {
         await spooled;
       } catch (error) {
@@ -288,4 +340,29 @@ async function* skipBytes(chunks: AsyncIterable<Buffer>, n: number): AsyncGenera
     yield left > 0 ? chunk.subarray(left) : chunk;
     left = 0;
   }
+}
+
+/** The destinations a blob's plan writes to (uploads and mounts). */
+function destinationsOf(plan: BlobPlan): number[] {
+  return [
+    ...new Set([...plan.upload, ...plan.mountFromSource, ...plan.mountFromPeer.map((m) => m.destination)]),
+  ];
+}
+
+interface Settled {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** A promise settled from outside; marked handled (a rejection nobody waits for is no crash). */
+function settled(): Settled {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }

@@ -1,17 +1,33 @@
 import type { WriteStream } from 'node:fs';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { SpoolError } from './errors';
 
+export interface FanOutOptions {
+  /**
+   * Where a sink that falls behind the others goes on from (a temp file, created when first needed): it then reads
+   * the rest of the blob from there at its own pace while the source is read at the pace of the fastest sinks.
+   * Without it every sink waits for the slowest one. A single sink never spills.
+   */
+  spillPath?: string;
+  /** How far (buffered bytes) a sink may fall behind before it goes on from the spill file. Default 2 MiB. */
+  lagBytes?: number;
+}
+
+const DEFAULT_LAG_BYTES = 2 * 1024 * 1024;
+
 /**
- * Writes every chunk of `input` to all sinks (and the spool file, if any), waiting for the slowest
- * live sink (backpressure), and detaches sinks that error or close early. Resolves when the input
- * ended and the spool has flushed; rejects when the input fails (e.g. digest mismatch) or the spool
- * fails.
+ * Writes every chunk of `input` to all sinks (and the spool file, if any), detaching sinks that error or close
+ * early. The source is read at the pace of the fastest live sink when a spill file is allowed (a sink that falls
+ * behind is fed from that file, so a slow destination does not hold the fast ones back), else at the pace of the
+ * slowest. Resolves when the input ended and the spool has flushed (a sink fed from the spill file may still be
+ * reading it); rejects when the input fails (e.g. digest mismatch) or the spool fails.
  */
 export async function fanOut(
   input: AsyncIterable<Buffer>,
   uploads: Writable[],
   spool?: Writable,
+  options: FanOutOptions = {},
 ): Promise<void> {
   const sinks = spool ? [spool, ...uploads] : uploads;
   const dead = new Set<Writable>();
@@ -19,46 +35,208 @@ export async function fanOut(
     sink.on('error', () => dead.add(sink));
     sink.on('close', () => dead.add(sink));
   }
+  const spill =
+    options.spillPath !== undefined && uploads.length > 1 ? new Spill(options.spillPath) : undefined;
   try {
-    await writeAll(input, sinks, spool, dead);
+    await writeAll(input, uploads, spool, dead, spill, options.lagBytes ?? DEFAULT_LAG_BYTES);
   } catch (error) {
     for (const sink of sinks) sink.destroy(error as Error);
+    spill?.fail(error as Error);
     throw error;
   }
-  for (const sink of sinks) if (!dead.has(sink) && !sink.destroyed && sink !== spool) sink.end();
+  spill?.end();
+  for (const sink of sinks) {
+    if (!dead.has(sink) && !sink.destroyed && sink !== spool && !spill?.feeds(sink)) sink.end();
+  }
   if (spool) {
     await new Promise<void>((resolve, reject) => {
-      (spool as WriteStream).end(() => resolve());
-      spool.once('error', reject);
+      const failed = () => reject(new SpoolError('SPOOL_WRITE_FAILED', 'spool file write failed'));
+      if (spool.destroyed) return failed();
+      (spool as WriteStream).end((error?: Error | null) => (error ? failed() : resolve()));
+      spool.once('error', failed);
     });
   }
 }
 
 async function writeAll(
   input: AsyncIterable<Buffer>,
-  sinks: Writable[],
+  uploads: Writable[],
   spool: Writable | undefined,
   dead: Set<Writable>,
+  spill: Spill | undefined,
+  lagBytes: number,
 ): Promise<void> {
+  // The uploads still written directly (the others are fed from the spill file).
+  let direct = [...uploads];
+  let offset = 0;
+  const drains = new DrainWatch();
   for await (const chunk of input) {
-    if (spool && dead.has(spool)) throw new SpoolError('SPOOL_WRITE_FAILED', 'spool file write failed');
-    const waits: Promise<void>[] = [];
-    for (const sink of sinks) {
-      if (dead.has(sink) || sink.destroyed) continue;
-      if (!sink.write(chunk)) {
-        waits.push(
-          new Promise((resolve) => {
-            const done = () => {
-              sink.off('drain', done);
-              sink.off('close', done);
-              resolve();
-            };
-            sink.on('drain', done);
-            sink.on('close', done);
-          }),
-        );
+    if (spool && (dead.has(spool) || spool.destroyed)) {
+      throw new SpoolError('SPOOL_WRITE_FAILED', 'spool file write failed');
+    }
+    direct = direct.filter((s) => !dead.has(s) && !s.destroyed);
+    const full: Writable[] = [];
+    // Each full sink is watched from the moment it says so: a drain during the spill write below is not missed.
+    if (spool && !spool.write(chunk)) full.push(spool);
+    for (const sink of direct) if (!sink.write(chunk)) full.push(sink);
+    for (const sink of full) drains.arm(sink);
+    offset += chunk.length;
+    if (spill?.started) await spill.append(chunk);
+    if (spill) {
+      // A sink this far behind while another keeps up goes on from the spill file: it has every byte up to here.
+      const behind = direct.filter((s) => s.writableLength > lagBytes);
+      if (behind.length > 0 && behind.length < direct.length) {
+        for (const sink of behind) spill.feed(sink, offset);
+        direct = direct.filter((s) => !behind.includes(s));
       }
     }
-    await Promise.all(waits);
+    const spoolFull = spool !== undefined && full.includes(spool);
+    const fullDirect = full.filter((s) => direct.includes(s));
+    if (spill && direct.length > 1) {
+      // The fastest sink sets the pace: the others' buffers grow until they spill. The spool takes every byte.
+      if (spoolFull) await drains.of(spool);
+      if (fullDirect.length === direct.length) await Promise.race(fullDirect.map((s) => drains.of(s)));
+    } else {
+      await Promise.all([...(spoolFull ? [spool] : []), ...fullDirect].map((s) => drains.of(s)));
+    }
+  }
+}
+
+/** Per sink, the wait for the drain after its last write that said it was full. */
+class DrainWatch {
+  private readonly waits = new Map<Writable, Promise<void>>();
+  /** Sinks whose wait has not settled yet: one listener each, however many full writes. */
+  private readonly pending = new Set<Writable>();
+
+  /** Right after a write said the sink is full: its next drain (or close) is what `of` waits for. */
+  arm(sink: Writable): void {
+    if (this.pending.has(sink)) return;
+    this.pending.add(sink);
+    this.waits.set(
+      sink,
+      drained(sink).then(() => void this.pending.delete(sink)),
+    );
+  }
+
+  of(sink: Writable): Promise<void> {
+    return this.waits.get(sink) ?? Promise.resolve();
+  }
+}
+
+/** Settles when the sink can take more, or is gone. Ask right after a write said it is full. */
+function drained(sink: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sink.off('drain', done);
+      sink.off('close', done);
+      resolve();
+    };
+    sink.on('drain', done);
+    sink.on('close', done);
+  });
+}
+
+/**
+ * The bytes of a blob from the moment a sink first fell behind, in a temp file: appended as the source is read,
+ * and read by each sink that fell behind from where it left off, waiting for more when it catches up. The file is
+ * removed when its last reader is done.
+ */
+class Spill {
+  private file: Promise<FileHandle> | undefined;
+  /** Blob offset of the file's first byte. */
+  private start = 0;
+  /** Bytes in the file. */
+  private written = 0;
+  private ended = false;
+  private error: Error | undefined;
+  private waiters: (() => void)[] = [];
+  private readonly readers = new Set<Writable>();
+  private active = 0;
+
+  constructor(private readonly path: string) {}
+
+  get started(): boolean {
+    return this.file !== undefined;
+  }
+
+  feeds(sink: Writable): boolean {
+    return this.readers.has(sink);
+  }
+
+  async append(chunk: Buffer): Promise<void> {
+    if (this.error) return;
+    try {
+      const file = await this.file!;
+      await file.write(chunk, 0, chunk.length, this.written);
+      this.written += chunk.length;
+    } catch (error) {
+      this.fail(new SpoolError('SPOOL_WRITE_FAILED', `spill file write failed: ${(error as Error).message}`));
+    }
+    this.wake();
+  }
+
+  /** Feeds `sink` from blob offset `from` on (it already holds every byte before it). */
+  feed(sink: Writable, from: number): void {
+    if (!this.file) {
+      this.start = from;
+      this.file = open(this.path, 'w+');
+      // A failure to create it reaches the readers through append.
+      this.file.catch(() => undefined);
+    }
+    this.readers.add(sink);
+    this.active++;
+    void this.pump(sink, from - this.start).finally(() => {
+      if (--this.active === 0 && (this.ended || this.error)) void this.dispose();
+    });
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake();
+    if (this.active === 0) void this.dispose();
+  }
+
+  fail(error: Error): void {
+    this.error ??= error;
+    for (const sink of this.readers) sink.destroy(error);
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async pump(sink: Writable, position: number): Promise<void> {
+    let at = position;
+    try {
+      const file = await this.file!;
+      for (;;) {
+        if (this.error) throw this.error;
+        if (sink.destroyed) return;
+        if (at >= this.written) {
+          if (this.ended) break;
+          await new Promise<void>((resolve) => this.waiters.push(resolve));
+          continue;
+        }
+        // A fresh buffer per read: the sink may still hold the previous one.
+        const buffer = Buffer.allocUnsafe(Math.min(256 * 1024, this.written - at));
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
+        at += bytesRead;
+        if (!sink.write(buffer.subarray(0, bytesRead))) await drained(sink);
+      }
+      sink.end();
+    } catch (error) {
+      sink.destroy(error as Error);
+    }
+  }
+
+  private async dispose(): Promise<void> {
+    const file = this.file;
+    this.file = undefined;
+    if (!file) return;
+    await file.then((f) => f.close()).catch(() => undefined);
+    await rm(this.path, { force: true });
   }
 }

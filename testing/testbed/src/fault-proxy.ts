@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getTestbedCa } from './ca';
 import { registerStopper } from './cleanup';
@@ -27,8 +27,10 @@ export interface Fault {
   resetOn?: 'response' | 'request';
   /** Wait this long before acting. */
   delayMs?: number;
-  /** Forward, but drip the response body at this rate (a slow body; headers come at once). */
+  /** Forward, but drip a body at this rate (a slow link; headers come at once). */
   bytesPerSecond?: number;
+  /** Which body `bytesPerSecond` drips: the response's (downloads, default) or the request's (a slow upload). */
+  bytesPerSecondOn?: 'response' | 'request';
 }
 
 export interface FaultRule {
@@ -188,6 +190,12 @@ export async function startFaultProxy(
         upstream.destroy();
         killConnection(req.socket);
       });
+    } else if (fault?.bytesPerSecond !== undefined && fault.bytesPerSecondOn === 'request') {
+      // Read from the client no faster than the rate: its sends back up as on a slow link.
+      drip(req, upstream, fault.bytesPerSecond).catch(() => {
+        upstream.destroy();
+        res.destroy();
+      });
     } else {
       req.pipe(upstream);
     }
@@ -211,7 +219,7 @@ export async function startFaultProxy(
         upstream.destroy();
         killConnection(req.socket);
       });
-    } else if (fault?.bytesPerSecond !== undefined) {
+    } else if (fault?.bytesPerSecond !== undefined && fault.bytesPerSecondOn !== 'request') {
       await drip(response, res, fault.bytesPerSecond).catch(() => {
         upstream.destroy();
         res.destroy();
@@ -324,7 +332,7 @@ function killConnection(socket: Socket): void {
   }
 }
 
-async function drip(source: Readable, sink: http.ServerResponse, bytesPerSecond: number): Promise<void> {
+async function drip(source: Readable, sink: Writable, bytesPerSecond: number): Promise<void> {
   const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
   for await (const chunk of source as AsyncIterable<Buffer>) {
     for (let offset = 0; offset < chunk.length; offset += slice) {
