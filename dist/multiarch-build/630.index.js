@@ -6250,52 +6250,202 @@ function wroteBlob(t, descriptor) {
 
 ;// CONCATENATED MODULE: ./packages/oci/src/fan-out.ts
 
-async function fanOut(input, uploads, spool) {
+
+const DEFAULT_LAG_BYTES = 2 * 1024 * 1024;
+async function fanOut(input, uploads, spool, options = {}) {
     const sinks = spool ? [spool, ...uploads] : uploads;
     const dead = new Set();
     for (const sink of sinks) {
         sink.on('error', () => dead.add(sink));
         sink.on('close', () => dead.add(sink));
     }
+    const spill = options.spillPath !== undefined && uploads.length > 1 ? new Spill(options.spillPath) : undefined;
     try {
-        await writeAll(input, sinks, spool, dead);
+        await writeAll(input, uploads, spool, dead, spill, options.lagBytes ?? DEFAULT_LAG_BYTES);
     }
     catch (error) {
         for (const sink of sinks)
             sink.destroy(error);
+        spill?.fail(error);
         throw error;
     }
-    for (const sink of sinks)
-        if (!dead.has(sink) && !sink.destroyed && sink !== spool)
+    spill?.end();
+    for (const sink of sinks) {
+        if (!dead.has(sink) && !sink.destroyed && sink !== spool && !spill?.feeds(sink))
             sink.end();
+    }
     if (spool) {
         await new Promise((resolve, reject) => {
-            spool.end(() => resolve());
-            spool.once('error', reject);
+            const failed = () => reject(new SpoolError('SPOOL_WRITE_FAILED', 'spool file write failed'));
+            if (spool.destroyed)
+                return failed();
+            spool.end((error) => (error ? failed() : resolve()));
+            spool.once('error', failed);
         });
     }
 }
-async function writeAll(input, sinks, spool, dead) {
+async function writeAll(input, uploads, spool, dead, spill, lagBytes) {
+    let direct = [...uploads];
+    let offset = 0;
+    const drains = new DrainWatch();
     for await (const chunk of input) {
-        if (spool && dead.has(spool))
+        if (spool && (dead.has(spool) || spool.destroyed)) {
             throw new SpoolError('SPOOL_WRITE_FAILED', 'spool file write failed');
-        const waits = [];
-        for (const sink of sinks) {
-            if (dead.has(sink) || sink.destroyed)
-                continue;
-            if (!sink.write(chunk)) {
-                waits.push(new Promise((resolve) => {
-                    const done = () => {
-                        sink.off('drain', done);
-                        sink.off('close', done);
-                        resolve();
-                    };
-                    sink.on('drain', done);
-                    sink.on('close', done);
-                }));
+        }
+        direct = direct.filter((s) => !dead.has(s) && !s.destroyed);
+        const full = [];
+        if (spool && !spool.write(chunk))
+            full.push(spool);
+        for (const sink of direct)
+            if (!sink.write(chunk))
+                full.push(sink);
+        for (const sink of full)
+            drains.arm(sink);
+        offset += chunk.length;
+        if (spill?.started)
+            await spill.append(chunk);
+        if (spill) {
+            const behind = direct.filter((s) => s.writableLength > lagBytes);
+            if (behind.length > 0 && behind.length < direct.length) {
+                for (const sink of behind)
+                    spill.feed(sink, offset);
+                direct = direct.filter((s) => !behind.includes(s));
             }
         }
-        await Promise.all(waits);
+        const spoolFull = spool !== undefined && full.includes(spool);
+        const fullDirect = full.filter((s) => direct.includes(s));
+        if (spill && direct.length > 1) {
+            if (spoolFull)
+                await drains.of(spool);
+            if (fullDirect.length === direct.length)
+                await Promise.race(fullDirect.map((s) => drains.of(s)));
+        }
+        else {
+            await Promise.all([...(spoolFull ? [spool] : []), ...fullDirect].map((s) => drains.of(s)));
+        }
+    }
+}
+class DrainWatch {
+    waits = new Map();
+    pending = new Set();
+    arm(sink) {
+        if (this.pending.has(sink))
+            return;
+        this.pending.add(sink);
+        this.waits.set(sink, drained(sink).then(() => void this.pending.delete(sink)));
+    }
+    of(sink) {
+        return this.waits.get(sink) ?? Promise.resolve();
+    }
+}
+function drained(sink) {
+    return new Promise((resolve) => {
+        const done = () => {
+            sink.off('drain', done);
+            sink.off('close', done);
+            resolve();
+        };
+        sink.on('drain', done);
+        sink.on('close', done);
+    });
+}
+class Spill {
+    path;
+    file;
+    start = 0;
+    written = 0;
+    ended = false;
+    error;
+    waiters = [];
+    readers = new Set();
+    active = 0;
+    constructor(path) {
+        this.path = path;
+    }
+    get started() {
+        return this.file !== undefined;
+    }
+    feeds(sink) {
+        return this.readers.has(sink);
+    }
+    async append(chunk) {
+        if (this.error)
+            return;
+        try {
+            const file = await this.file;
+            await file.write(chunk, 0, chunk.length, this.written);
+            this.written += chunk.length;
+        }
+        catch (error) {
+            this.fail(new SpoolError('SPOOL_WRITE_FAILED', `spill file write failed: ${error.message}`));
+        }
+        this.wake();
+    }
+    feed(sink, from) {
+        if (!this.file) {
+            this.start = from;
+            this.file = (0,promises_.open)(this.path, 'w+');
+            this.file.catch(() => undefined);
+        }
+        this.readers.add(sink);
+        this.active++;
+        void this.pump(sink, from - this.start).finally(() => {
+            if (--this.active === 0 && (this.ended || this.error))
+                void this.dispose();
+        });
+    }
+    end() {
+        this.ended = true;
+        this.wake();
+        if (this.active === 0)
+            void this.dispose();
+    }
+    fail(error) {
+        this.error ??= error;
+        for (const sink of this.readers)
+            sink.destroy(error);
+        this.wake();
+    }
+    wake() {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const w of waiters)
+            w();
+    }
+    async pump(sink, position) {
+        let at = position;
+        try {
+            const file = await this.file;
+            for (;;) {
+                if (this.error)
+                    throw this.error;
+                if (sink.destroyed)
+                    return;
+                if (at >= this.written) {
+                    if (this.ended)
+                        break;
+                    await new Promise((resolve) => this.waiters.push(resolve));
+                    continue;
+                }
+                const buffer = Buffer.allocUnsafe(Math.min(256 * 1024, this.written - at));
+                const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
+                at += bytesRead;
+                if (!sink.write(buffer.subarray(0, bytesRead)))
+                    await drained(sink);
+            }
+            sink.end();
+        }
+        catch (error) {
+            sink.destroy(error);
+        }
+    }
+    async dispose() {
+        const file = this.file;
+        this.file = undefined;
+        if (!file)
+            return;
+        await file.then((f) => f.close()).catch(() => undefined);
+        await (0,promises_.rm)(this.path, { force: true });
     }
 }
 
@@ -6312,6 +6462,7 @@ class BlobMoves {
     mover;
     plans = new Map();
     moving = new Map();
+    landing = new Map();
     inFlight;
     early;
     opened;
@@ -6327,8 +6478,17 @@ class BlobMoves {
         this.plans.set(plan.digest, plan);
         if (plan.upload.length + plan.mountFromSource.length + plan.mountFromPeer.length === 0)
             return;
-        const run = () => this.inFlight.use(() => this.mover.move(plan));
+        const landing = new Map(destinationsOf(plan).map((i) => [i, settled()]));
+        this.landing.set(plan.digest, landing);
+        const run = () => this.inFlight.use(() => this.mover.move(plan, (i) => landing.get(i)?.resolve()));
         const done = early ? this.gated(run) : run();
+        done.then(() => {
+            for (const l of landing.values())
+                l.resolve();
+        }, (error) => {
+            for (const l of landing.values())
+                l.reject(error);
+        });
         done.catch(() => undefined);
         this.moving.set(plan.digest, done);
     }
@@ -6349,12 +6509,9 @@ class BlobMoves {
         }
     }
     async forDestination(index, digests) {
-        const touches = (b) => b.upload.includes(index) ||
-            b.mountFromSource.includes(index) ||
-            b.mountFromPeer.some((m) => m.destination === index || m.from === index);
         await Promise.all([...this.plans.values()]
-            .filter((b) => (!digests || digests.has(b.digest)) && touches(b))
-            .map((b) => this.moving.get(b.digest)));
+            .filter((b) => (!digests || digests.has(b.digest)) && destinationsOf(b).includes(index))
+            .map((b) => this.landing.get(b.digest)?.get(index)?.promise ?? this.moving.get(b.digest)));
     }
     all() {
         return allOrFirstError([...this.moving.values()]);
@@ -6383,57 +6540,76 @@ class BlobMover {
         const t = this.targets[index];
         return t.failure === undefined ? t : undefined;
     }
-    async move(blob) {
+    async move(blob, landed = () => { }) {
         const descriptor = { digest: blob.digest, size: blob.size };
         const uploads = new Set(blob.upload);
         await Promise.all(blob.mountFromSource.map(async (i) => {
             const t = this.alive(i);
             if (!t)
-                return;
+                return landed(i);
             try {
                 if ((await t.client.mountBlob(t.destination.repository, blob.digest, this.sourceRepository)) ===
                     'mounted') {
                     t.report.blobs.mounted++;
                     wroteBlob(t, descriptor);
+                    return landed(i);
                 }
-                else
-                    uploads.add(i);
+                uploads.add(i);
             }
             catch {
                 uploads.add(i);
             }
         }));
         const peers = blob.mountFromPeer.filter((m) => this.alive(m.destination));
+        for (const m of blob.mountFromPeer)
+            if (!peers.includes(m))
+                landed(m.destination);
         for (const m of peers)
             if (!this.alive(m.from) && ![...uploads].some((u) => this.alive(u)))
                 uploads.add(m.destination);
         const uploadTargets = [...uploads].map((i) => this.alive(i)).filter((t) => Boolean(t));
-        let data;
+        for (const i of uploads)
+            if (!this.alive(i))
+                landed(i);
+        const uploaded = new Map(uploadTargets.map((t) => [t.index, settled()]));
+        const onUploaded = (index) => {
+            uploaded.get(index)?.resolve();
+            landed(index);
+        };
+        const transferring = uploadTargets.length > 0
+            ? this.transfer(descriptor, uploadTargets, onUploaded)
+            : Promise.resolve(undefined);
+        void transferring.then(() => uploaded.forEach((u) => u.resolve()), () => uploaded.forEach((u) => u.resolve()));
+        let reread;
+        const again = async () => (await transferring.catch(() => undefined)) ?? (await (reread ??= this.transfer(descriptor, [])));
         try {
-            if (uploadTargets.length > 0)
-                data = await this.transfer(descriptor, uploadTargets);
             const remaining = peers.filter((m) => !uploads.has(m.destination));
-            await Promise.all(remaining.map(async (m) => {
-                const t = this.alive(m.destination);
-                if (!t)
-                    return;
-                const from = this.targets[m.from];
-                try {
-                    if (from.failure === undefined &&
-                        (await t.client.mountBlob(t.destination.repository, blob.digest, from.destination.repository)) === 'mounted') {
-                        t.report.blobs.mounted++;
-                        wroteBlob(t, descriptor);
-                        return;
+            await allOrFirstError([
+                transferring,
+                ...remaining.map(async (m) => {
+                    const t = this.alive(m.destination);
+                    if (!t)
+                        return landed(m.destination);
+                    await uploaded.get(m.from)?.promise;
+                    const from = this.targets[m.from];
+                    try {
+                        if (from.failure === undefined &&
+                            (await t.client.mountBlob(t.destination.repository, blob.digest, from.destination.repository)) === 'mounted') {
+                            t.report.blobs.mounted++;
+                            wroteBlob(t, descriptor);
+                            return landed(m.destination);
+                        }
                     }
-                }
-                catch {
-                }
-                data ??= await this.transfer(descriptor, []);
-                await this.uploadFrom(t, descriptor, { open: data.open });
-            }));
+                    catch {
+                    }
+                    await this.uploadFrom(t, descriptor, { open: (await again()).open });
+                    landed(m.destination);
+                }),
+            ]);
         }
         finally {
-            await data?.dispose();
+            for (const data of [transferring, reread])
+                await (await data?.catch(() => undefined))?.dispose();
         }
     }
     async uploadFrom(t, descriptor, source, slotHeld = false) {
@@ -6451,7 +6627,7 @@ class BlobMover {
             fail(t, error);
         }
     }
-    async transfer(descriptor, targets) {
+    async transfer(descriptor, targets, onUploaded = () => { }) {
         const countRead = (n) => (this.result.sourceBytesRead += n);
         if (descriptor.size <= this.memoryLimit) {
             let bytes;
@@ -6472,7 +6648,7 @@ class BlobMover {
                 open: async (offset) => external_node_stream_.Readable.from([bytes.subarray(offset)]),
                 dispose: async () => { },
             };
-            await Promise.all(targets.map((t) => this.uploadFrom(t, descriptor, { open: data.open })));
+            await Promise.all(targets.map((t) => this.uploadFrom(t, descriptor, { open: data.open }).then(() => onUploaded(t.index))));
             return data;
         }
         const spoolPath = external_node_path_default().join(this.spoolDir, descriptor.digest.replace(':', '-'));
@@ -6494,12 +6670,14 @@ class BlobMover {
                 onBytes: countRead,
                 signal: this.options.signal,
             });
-            spooled = fanOut(input, sinks, useSpool ? (0,external_node_fs_.createWriteStream)(spoolPath) : undefined);
+            spooled = fanOut(input, sinks, useSpool ? (0,external_node_fs_.createWriteStream)(spoolPath) : undefined, {
+                spillPath: `${spoolPath}.spill`,
+            });
             const open = async (offset) => {
                 await spooled;
                 return useSpool ? (0,external_node_fs_.createReadStream)(spoolPath, { start: offset }) : reread(offset, true);
             };
-            const uploads = targets.map((t, k) => this.uploadFrom(t, descriptor, { first: sinks[k], open }, true));
+            const uploads = targets.map((t, k) => this.uploadFrom(t, descriptor, { first: sinks[k], open }, true).then(() => onUploaded(t.index)));
             try {
                 await spooled;
             }
@@ -6532,6 +6710,21 @@ async function* skipBytes(chunks, n) {
         yield left > 0 ? chunk.subarray(left) : chunk;
         left = 0;
     }
+}
+function destinationsOf(plan) {
+    return [
+        ...new Set([...plan.upload, ...plan.mountFromSource, ...plan.mountFromPeer.map((m) => m.destination)]),
+    ];
+}
+function settled() {
+    let resolve;
+    let reject;
+    const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+    });
+    promise.catch(() => undefined);
+    return { promise, resolve, reject };
 }
 
 ;// CONCATENATED MODULE: ./packages/oci/src/copy-finish.ts
