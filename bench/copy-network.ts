@@ -428,11 +428,12 @@ async function insideRunner(work: string, args: string[]): Promise<void> {
       // Each destination's `durationMs` (the action's `json` output) ends it; the slowest ends with the process.
       const out = await readFile(path.join(dir, 'out'), 'utf8');
       const json = /^json<<(\S+)\n([\s\S]*?)\n\1$/m.exec(out)?.[2];
-      const durations = json
-        ? (JSON.parse(json) as { destinations: { durationMs: number }[] }).destinations.map(
-            (d) => d.durationMs,
-          )
-        : [];
+      const record = json
+        ? (JSON.parse(json) as { 'image-record': { destinations: Record<string, { durationMs: number }> } })[
+            'image-record'
+          ].destinations
+        : {};
+      const durations = dests.map((d) => record[`${d}/${repo}`]?.durationMs ?? NaN);
       const last = Math.max(...durations);
       return { ...t, doneMs: durations.map((d) => t.ms - (last - d)) };
     };

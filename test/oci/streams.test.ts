@@ -215,6 +215,18 @@ describe('Semaphore', () => {
     await Promise.all([work(['a', 'b']), work(['b', 'a']), work(['a', 'a', 'b']), work(['b'])]);
     expect(k.get('a').inUse + k.get('b').inUse).toBe(0);
   });
+
+  it('acquireAll frees one key early (a host the task is done with) and the rest once', async () => {
+    const k = new KeyedSemaphores(2);
+    const release = await k.acquireAll(['src', 'fast', 'slow', 'slow']);
+    expect([k.get('src').inUse, k.get('fast').inUse, k.get('slow').inUse]).toEqual([1, 1, 2]);
+    release('fast');
+    release('fast');
+    expect([k.get('src').inUse, k.get('fast').inUse, k.get('slow').inUse]).toEqual([1, 0, 2]);
+    release();
+    release();
+    expect([k.get('src').inUse, k.get('fast').inUse, k.get('slow').inUse]).toEqual([0, 0, 0]);
+  });
 });
 
 describe('KeyedMutex', () => {

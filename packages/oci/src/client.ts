@@ -153,8 +153,14 @@ export class Registries {
   private credentialProvider: CredentialProvider | undefined;
 
   /** Takes one permit per listed registry (repeats count), in a deadlock-free order. */
-  acquireTransfer(registries: readonly string[]): Promise<() => void> {
-    return this.limits.acquireAll(registries.map((r) => this.client(r).host));
+  /** A request slot at each registry's host for one transfer; the release frees one host (done with it) or all. */
+  acquireTransfer(registries: readonly string[]): Promise<(registry?: string) => void> {
+    return this.limits
+      .acquireAll(registries.map((r) => this.client(r).host))
+      .then(
+        (release) => (registry?: string) =>
+          release(registry === undefined ? undefined : this.client(registry).host),
+      );
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {

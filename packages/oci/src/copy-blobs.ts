@@ -301,8 +301,17 @@ export class BlobMover {
         await spooled;
         return useSpool ? createReadStream(spoolPath, { start: offset }) : reread(offset, true);
       };
+      // A destination done with this blob frees its host's slot for the next blob there, while a slower one still
+      // reads its spill file (the source's slot stays: a retry may read it again).
+      const left = new Map<string, number>();
+      for (const t of targets) left.set(t.client.host, (left.get(t.client.host) ?? 0) + 1);
       const uploads = targets.map((t, k) =>
-        this.uploadFrom(t, descriptor, { first: sinks[k], open }, true).then(() => onUploaded(t.index)),
+        this.uploadFrom(t, descriptor, { first: sinks[k], open }, true).then(() => {
+          const host = t.client.host;
+          left.set(host, left.get(host)! - 1);
+          if (left.get(host) === 0 && host !== this.source.host) release(t.client.registry);
+          onUploaded(t.index);
+        }),
       );
       try {
         await spooled;

@@ -69,12 +69,17 @@ export class KeyedSemaphores {
    * Takes permits on several keys at once, always in sorted key order so that two tasks needing
    * overlapping hosts cannot each hold one and wait for the other.
    */
-  async acquireAll(keys: readonly string[]): Promise<() => void> {
+  async acquireAll(keys: readonly string[]): Promise<(key?: string) => void> {
     const counts = new Map<string, number>();
     for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-    const releases: (() => void)[] = [];
-    for (const key of [...counts.keys()].sort()) releases.push(await this.get(key).acquire(counts.get(key)));
-    return () => releases.reverse().forEach((release) => release());
+    const releases = new Map<string, () => void>();
+    for (const key of [...counts.keys()].sort())
+      releases.set(key, await this.get(key).acquire(counts.get(key)));
+    // One key's permits (a host the task is done with), or every one still held.
+    return (key?: string) => {
+      if (key !== undefined) return releases.get(key)?.();
+      [...releases.values()].reverse().forEach((release) => release());
+    };
   }
 }
 
