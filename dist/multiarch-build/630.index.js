@@ -3787,10 +3787,14 @@ class KeyedSemaphores {
         const counts = new Map();
         for (const key of keys)
             counts.set(key, (counts.get(key) ?? 0) + 1);
-        const releases = [];
+        const releases = new Map();
         for (const key of [...counts.keys()].sort())
-            releases.push(await this.get(key).acquire(counts.get(key)));
-        return () => releases.reverse().forEach((release) => release());
+            releases.set(key, await this.get(key).acquire(counts.get(key)));
+        return (key) => {
+            if (key !== undefined)
+                return releases.get(key)?.();
+            [...releases.values()].reverse().forEach((release) => release());
+        };
     }
 }
 class KeyedMutex {
@@ -4585,7 +4589,9 @@ class Registries {
     }
     credentialProvider;
     acquireTransfer(registries) {
-        return this.limits.acquireAll(registries.map((r) => this.client(r).host));
+        return this.limits
+            .acquireAll(registries.map((r) => this.client(r).host))
+            .then((release) => (registry) => release(registry === undefined ? undefined : this.client(registry).host));
     }
     sleep(ms, signal) {
         return this.options.sleep ? this.options.sleep(ms) : sleep(ms, signal);
@@ -6677,7 +6683,16 @@ class BlobMover {
                 await spooled;
                 return useSpool ? (0,external_node_fs_.createReadStream)(spoolPath, { start: offset }) : reread(offset, true);
             };
-            const uploads = targets.map((t, k) => this.uploadFrom(t, descriptor, { first: sinks[k], open }, true).then(() => onUploaded(t.index)));
+            const left = new Map();
+            for (const t of targets)
+                left.set(t.client.host, (left.get(t.client.host) ?? 0) + 1);
+            const uploads = targets.map((t, k) => this.uploadFrom(t, descriptor, { first: sinks[k], open }, true).then(() => {
+                const host = t.client.host;
+                left.set(host, left.get(host) - 1);
+                if (left.get(host) === 0 && host !== this.source.host)
+                    release(t.client.registry);
+                onUploaded(t.index);
+            }));
             try {
                 await spooled;
             }
