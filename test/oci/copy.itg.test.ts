@@ -15,6 +15,7 @@ import {
 } from '@deliverkit/oci';
 import { StaticCredentials } from '../../packages/oci/src/auth';
 import { type RegistriesOptions, referrersTag } from '../../packages/oci/src/client';
+import type { CopyOptions } from '../../packages/oci/src/copy';
 import {
   ensureTestbed,
   pushBaseImage,
@@ -469,17 +470,17 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
   });
 
   describe('when one destination takes uploads much slower than another', () => {
-    it('finishes the fast one at its own pace: the slow link does not hold it back', async () => {
+    /** Copies a two-platform image with a 24 MiB layer to a fast destination and one taking uploads at 12 MiB/s. */
+    async function copyFastAndSlow(repo: string, options: CopyOptions = {}) {
       const fastDest = await startRegistry('plain', { proxy: true });
       const slowDest = await startRegistry('plain', { proxy: true });
       const registries = registriesFor([source, fastDest, slowDest]);
       // A layer larger than what socket buffers absorb, so the slow link shows.
-      await pushBaseImage(source, 'team/big', 'base');
-      const big = await buildFixtureImage(registries.client(source.host), 'team/big', {
+      await pushBaseImage(source, repo, 'base');
+      const big = await buildFixtureImage(registries.client(source.host), repo, {
         layerSizes: [24 * 1024 * 1024, 64 * 1024],
       });
       const events = recordRequests(registries);
-      // Each upload body of the slow one crosses at 12 MiB/s: the 24 MiB layer takes two seconds.
       slowDest.proxy!.setFaults([
         {
           method: 'PUT',
@@ -490,10 +491,15 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
       ]);
       let result: CopyResult;
       try {
-        result = await copyImage(registries, `${source.proxy!.host}/team/big:v1`, [
-          { registry: fastDest.proxy!.host, repository: 'fast/app', tags: ['v1'] },
-          { registry: slowDest.proxy!.host, repository: 'slow/app', tags: ['v1'] },
-        ]);
+        result = await copyImage(
+          registries,
+          `${source.proxy!.host}/${repo}:v1`,
+          [
+            { registry: fastDest.proxy!.host, repository: 'fast/app', tags: ['v1'] },
+            { registry: slowDest.proxy!.host, repository: 'slow/app', tags: ['v1'] },
+          ],
+          options,
+        );
       } finally {
         slowDest.proxy!.clearFaults();
         registries.close();
@@ -501,29 +507,41 @@ describe('copyImage to plain, basic+TLS and token+TLS registries', () => {
       expect(result.destinations.map((d) => d.status)).toEqual(['copied', 'copied']);
       // Each blob was still read from the source once.
       expect(result.sourceBytesRead).toBe(result.closure.bytes);
-      const [fast, slow] = result.destinations;
-      expect(slow!.durationMs).toBeGreaterThan(1500);
-      // Paced by the slow one, the fast one would end only when the source was read through: most of the way.
-      expect(fast!.durationMs).toBeLessThan(slow!.durationMs * 0.4);
-      const fastHost = fastDest.proxy!.host.replace(/[.]/g, '\\.');
-      const slowHost = slowDest.proxy!.host.replace(/[.]/g, '\\.');
-      const fastTagged = events.findIndex((e) => new RegExp(`^end ${fastHost} PUT .*/manifests/v1$`).test(e));
-      const slowLayers = events.flatMap((e, i) =>
-        new RegExp(`^end ${slowHost} PUT .*/blobs/uploads/`).test(e) ? [i] : [],
-      );
-      expect(fastTagged).toBeGreaterThan(0);
-      expect(Math.max(...slowLayers)).toBeGreaterThan(fastTagged);
-      for (const [dest, repo] of [
+      for (const [dest, name] of [
         [fastDest, 'fast/app'],
         [slowDest, 'slow/app'],
       ] as const) {
-        expect(computeDigest(await skopeoInspectRaw(dest, `${repo}:v1`))).toBe(big.indexDigest);
+        expect(computeDigest(await skopeoInspectRaw(dest, `${name}:v1`))).toBe(big.indexDigest);
         for (const digest of big.platformDigests) {
-          expect(computeDigest(await skopeoInspectRaw(dest, `${repo}@${digest}`))).toBe(digest);
+          expect(computeDigest(await skopeoInspectRaw(dest, `${name}@${digest}`))).toBe(digest);
         }
       }
       await fastDest.stop();
       await slowDest.stop();
+      return { result, events, fastHost: fastDest.proxy!.host, slowHost: slowDest.proxy!.host };
+    }
+
+    it('finishes the fast one at its own pace: the slow link does not hold it back', async () => {
+      const { result, events, fastHost, slowHost } = await copyFastAndSlow('team/big');
+      const [fast, slow] = result.destinations;
+      expect(slow!.durationMs).toBeGreaterThan(1500);
+      // Paced by the slow one, the fast one would end only when the source was read through: most of the way.
+      expect(fast!.durationMs).toBeLessThan(slow!.durationMs * 0.4);
+      const escape = (host: string) => host.replace(/[.]/g, '\\.');
+      const fastTagged = events.findIndex((e) =>
+        new RegExp(`^end ${escape(fastHost)} PUT .*/manifests/v1$`).test(e),
+      );
+      const slowLayers = events.flatMap((e, i) =>
+        new RegExp(`^end ${escape(slowHost)} PUT .*/blobs/uploads/`).test(e) ? [i] : [],
+      );
+      expect(fastTagged).toBeGreaterThan(0);
+      expect(Math.max(...slowLayers)).toBeGreaterThan(fastTagged);
+    });
+
+    it("with no spill budget, keeps the fast one at the slow one's pace (as before spill files)", async () => {
+      const { result } = await copyFastAndSlow('team/big-paced', { spillBudget: 0 });
+      const [fast, slow] = result.destinations;
+      expect(fast!.durationMs).toBeGreaterThan(slow!.durationMs * 0.6);
     });
   });
 

@@ -16,6 +16,7 @@ import { Semaphore } from './limiter';
 import type { BlobPlan, CopyPlan } from './plan';
 
 const DEFAULT_MEMORY_BLOB_LIMIT = 1024 * 1024;
+const DEFAULT_SPILL_BUDGET = 2 * 1024 * 1024 * 1024;
 
 /** The blob moves of one copy, each started once: early (an image's blobs, while the walk goes on) or planned. */
 export class BlobMoves {
@@ -23,8 +24,11 @@ export class BlobMoves {
   private readonly moving = new Map<string, Promise<void>>();
   /** Blob → destination → its part of the move settled (rejecting when the source broke). */
   private readonly landing = new Map<string, Map<number, Settled>>();
-  // Bounds blobs in flight (memory for small ones, spool files for large ones), whatever the image size.
+  // Bounds blobs being read from the source, whatever the image size. A blob whose read is over leaves its place
+  // to the next while slower destinations still upload it (from memory, or a spill file within the spill budget):
+  // they are bounded apart, so the fast destinations go on to the next blobs.
   private readonly inFlight: Semaphore;
+  private readonly uploading: Semaphore;
   // A large blob holds a request slot at each host until its last byte: early moves leave one for the walk and
   // the inspection, until `openEarly` (then the ones still waiting go too).
   private readonly early: Semaphore;
@@ -37,6 +41,7 @@ export class BlobMoves {
     earlyConcurrency: number,
   ) {
     this.inFlight = new Semaphore(blobConcurrency);
+    this.uploading = new Semaphore(4 * blobConcurrency);
     this.early = new Semaphore(earlyConcurrency);
   }
 
@@ -48,7 +53,15 @@ export class BlobMoves {
     // manifests, its tags) while a slower one is still receiving it.
     const landing = new Map(destinationsOf(plan).map((i) => [i, settled()] as const));
     this.landing.set(plan.digest, landing);
-    const run = () => this.inFlight.use(() => this.mover.move(plan, (i) => landing.get(i)?.resolve()));
+    const run = () =>
+      this.uploading.use(async () => {
+        const read = await this.inFlight.acquire();
+        try {
+          await this.mover.move(plan, (i) => landing.get(i)?.resolve(), read);
+        } finally {
+          read();
+        }
+      });
     const done = early ? this.gated(run) : run();
     done.then(
       () => {
@@ -100,6 +113,8 @@ export class BlobMoves {
 /** Moves blobs: mounts first, then one source read fanned out to every uploading destination. */
 export class BlobMover {
   private readonly memoryLimit: number;
+  /** Spill-file bytes the blobs in flight may still take (see CopyOptions.spillBudget). */
+  private spillLeft: number;
 
   constructor(
     private readonly registries: Registries,
@@ -111,6 +126,7 @@ export class BlobMover {
     private readonly spoolDir: string,
   ) {
     this.memoryLimit = options.memoryBlobLimit ?? DEFAULT_MEMORY_BLOB_LIMIT;
+    this.spillLeft = options.spillBudget ?? DEFAULT_SPILL_BUDGET;
   }
 
   private alive(index: number): Target | undefined {
@@ -122,7 +138,11 @@ export class BlobMover {
    * Moves one blob to every destination of its plan; `landed(i)` as destination i's part settles (the blob is
    * there, or its failure is recorded on the target), before slower destinations are done.
    */
-  async move(blob: CopyPlan['blobs'][number], landed: (index: number) => void = () => {}): Promise<void> {
+  async move(
+    blob: CopyPlan['blobs'][number],
+    landed: (index: number) => void = () => {},
+    sourceRead: () => void = () => {},
+  ): Promise<void> {
     const descriptor = { digest: blob.digest, size: blob.size };
     const uploads = new Set(blob.upload);
     await Promise.all(
@@ -161,7 +181,7 @@ export class BlobMover {
     };
     const transferring =
       uploadTargets.length > 0
-        ? this.transfer(descriptor, uploadTargets, onUploaded)
+        ? this.transfer(descriptor, uploadTargets, onUploaded, sourceRead)
         : Promise.resolve(undefined);
     // A transfer that failed before an upload settled has failed those targets: their peers go on.
     void transferring.then(
@@ -232,12 +252,14 @@ export class BlobMover {
    * each target's upload (and, with `spool`, a spool file, so a failed upload retries without reading the source
    * again). The source is read at the pace of the fastest target: one that falls behind goes on from a spill file
    * (the rest of the blob, on disk), so a slow registry does not hold the others' uploads back. Memory stays
-   * bounded by stream buffers, whatever the blob size. `onUploaded(i)` as each target's upload settles.
+   * bounded by stream buffers, whatever the blob size. `onUploaded(i)` as each target's upload settles,
+   * `sourceRead()` once the source has been read through.
    */
   private async transfer(
     descriptor: { digest: string; size: number },
     targets: Target[],
     onUploaded: (index: number) => void = () => {},
+    sourceRead: () => void = () => {},
   ): Promise<BlobData> {
     const countRead = (n: number) => (this.result.sourceBytesRead += n);
     if (descriptor.size <= this.memoryLimit) {
@@ -253,6 +275,7 @@ export class BlobMover {
         for (const t of targets) fail(t, error);
         throw error;
       }
+      sourceRead();
       const data: BlobData = {
         open: async (offset) => Readable.from([bytes.subarray(offset)]),
         dispose: async () => {},
@@ -271,6 +294,7 @@ export class BlobMover {
       ...targets.map((t) => t.client.registry),
     ]);
     let spooled: Promise<void>;
+    let spillReserved = 0;
     const sinks = targets.map(() => new PassThrough({ highWaterMark: 1024 * 1024 }));
     const useSpool = this.options.spool ?? false;
     // Without a spool, a retry re-reads the source (verified, skipping what the registry already has).
@@ -292,9 +316,15 @@ export class BlobMover {
         onBytes: countRead,
         signal: this.options.signal,
       });
-      // A destination slower than the others goes on from a spill file: the fast ones are not held back.
+      // A destination slower than the others goes on from a spill file (the fast ones are not held back), as long
+      // as the blob fits what is left of the spill budget; it is given back when the blob's uploads are over.
+      const spill = targets.length > 1 && descriptor.size <= this.spillLeft;
+      if (spill) {
+        this.spillLeft -= descriptor.size;
+        spillReserved = descriptor.size;
+      }
       spooled = fanOut(input, sinks, useSpool ? createWriteStream(spoolPath) : undefined, {
-        spillPath: `${spoolPath}.spill`,
+        spillPath: spill ? `${spoolPath}.spill` : undefined,
       });
       // Retries wait until the whole blob has been read and verified once.
       const open = async (offset: number) => {
@@ -315,6 +345,7 @@ export class BlobMover {
       );
       try {
         await spooled;
+        sourceRead();
       } catch (error) {
         for (const sink of sinks) sink.destroy(error as Error);
         for (const t of targets) fail(t, error);
@@ -323,6 +354,7 @@ export class BlobMover {
       }
       await Promise.all(uploads);
     } finally {
+      this.spillLeft += spillReserved;
       release();
     }
     return {

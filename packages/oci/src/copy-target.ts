@@ -16,9 +16,15 @@ export interface CopyOptions {
   /**
    * Also write large blobs to a temp file while streaming them, so a failed upload retries from disk
    * instead of reading the source again (a slow or rate-limited source). Default false: retries
-   * re-read the source, verified, and the happy path touches no disk.
+   * re-read the source, verified.
    */
   spool?: boolean;
+  /**
+   * Disk (in `spoolDir`) that destinations falling behind the others may use for the blobs in flight: such a
+   * destination is fed the rest of a blob from a spill file, so it does not hold the fast ones back. A blob that
+   * would take the total past this goes at the pace of its slowest destination instead. Default 2 GiB; 0: never.
+   */
+  spillBudget?: number;
   /** Upload in PATCH chunks of this size instead of one PUT per blob. */
   chunkSize?: number;
   /** Blobs moved at once (default 8); each host's request limit applies on top. */
