@@ -6464,18 +6464,21 @@ class Spill {
 
 
 const DEFAULT_MEMORY_BLOB_LIMIT = 1024 * 1024;
+const DEFAULT_SPILL_BUDGET = 2 * 1024 * 1024 * 1024;
 class BlobMoves {
     mover;
     plans = new Map();
     moving = new Map();
     landing = new Map();
     inFlight;
+    uploading;
     early;
     opened;
     open = new Promise((resolve) => (this.opened = () => resolve(undefined)));
     constructor(mover, blobConcurrency, earlyConcurrency) {
         this.mover = mover;
         this.inFlight = new Semaphore(blobConcurrency);
+        this.uploading = new Semaphore(4 * blobConcurrency);
         this.early = new Semaphore(earlyConcurrency);
     }
     start(plan, early = false) {
@@ -6486,7 +6489,15 @@ class BlobMoves {
             return;
         const landing = new Map(destinationsOf(plan).map((i) => [i, settled()]));
         this.landing.set(plan.digest, landing);
-        const run = () => this.inFlight.use(() => this.mover.move(plan, (i) => landing.get(i)?.resolve()));
+        const run = () => this.uploading.use(async () => {
+            const read = await this.inFlight.acquire();
+            try {
+                await this.mover.move(plan, (i) => landing.get(i)?.resolve(), read);
+            }
+            finally {
+                read();
+            }
+        });
         const done = early ? this.gated(run) : run();
         done.then(() => {
             for (const l of landing.values())
@@ -6532,6 +6543,7 @@ class BlobMover {
     result;
     spoolDir;
     memoryLimit;
+    spillLeft;
     constructor(registries, source, sourceRepository, targets, options, result, spoolDir) {
         this.registries = registries;
         this.source = source;
@@ -6541,12 +6553,13 @@ class BlobMover {
         this.result = result;
         this.spoolDir = spoolDir;
         this.memoryLimit = options.memoryBlobLimit ?? DEFAULT_MEMORY_BLOB_LIMIT;
+        this.spillLeft = options.spillBudget ?? DEFAULT_SPILL_BUDGET;
     }
     alive(index) {
         const t = this.targets[index];
         return t.failure === undefined ? t : undefined;
     }
-    async move(blob, landed = () => { }) {
+    async move(blob, landed = () => { }, sourceRead = () => { }) {
         const descriptor = { digest: blob.digest, size: blob.size };
         const uploads = new Set(blob.upload);
         await Promise.all(blob.mountFromSource.map(async (i) => {
@@ -6583,7 +6596,7 @@ class BlobMover {
             landed(index);
         };
         const transferring = uploadTargets.length > 0
-            ? this.transfer(descriptor, uploadTargets, onUploaded)
+            ? this.transfer(descriptor, uploadTargets, onUploaded, sourceRead)
             : Promise.resolve(undefined);
         void transferring.then(() => uploaded.forEach((u) => u.resolve()), () => uploaded.forEach((u) => u.resolve()));
         let reread;
@@ -6633,7 +6646,7 @@ class BlobMover {
             fail(t, error);
         }
     }
-    async transfer(descriptor, targets, onUploaded = () => { }) {
+    async transfer(descriptor, targets, onUploaded = () => { }, sourceRead = () => { }) {
         const countRead = (n) => (this.result.sourceBytesRead += n);
         if (descriptor.size <= this.memoryLimit) {
             let bytes;
@@ -6650,6 +6663,7 @@ class BlobMover {
                     fail(t, error);
                 throw error;
             }
+            sourceRead();
             const data = {
                 open: async (offset) => external_node_stream_.Readable.from([bytes.subarray(offset)]),
                 dispose: async () => { },
@@ -6663,6 +6677,7 @@ class BlobMover {
             ...targets.map((t) => t.client.registry),
         ]);
         let spooled;
+        let spillReserved = 0;
         const sinks = targets.map(() => new external_node_stream_.PassThrough({ highWaterMark: 1024 * 1024 }));
         const useSpool = this.options.spool ?? false;
         const reread = (offset, slotHeld) => external_node_stream_.Readable.from(skipBytes(this.source.readBlob(this.sourceRepository, descriptor, {
@@ -6676,8 +6691,13 @@ class BlobMover {
                 onBytes: countRead,
                 signal: this.options.signal,
             });
+            const spill = targets.length > 1 && descriptor.size <= this.spillLeft;
+            if (spill) {
+                this.spillLeft -= descriptor.size;
+                spillReserved = descriptor.size;
+            }
             spooled = fanOut(input, sinks, useSpool ? (0,external_node_fs_.createWriteStream)(spoolPath) : undefined, {
-                spillPath: `${spoolPath}.spill`,
+                spillPath: spill ? `${spoolPath}.spill` : undefined,
             });
             const open = async (offset) => {
                 await spooled;
@@ -6695,6 +6715,7 @@ class BlobMover {
             }));
             try {
                 await spooled;
+                sourceRead();
             }
             catch (error) {
                 for (const sink of sinks)
@@ -6707,6 +6728,7 @@ class BlobMover {
             await Promise.all(uploads);
         }
         finally {
+            this.spillLeft += spillReserved;
             release();
         }
         return {
