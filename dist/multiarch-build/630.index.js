@@ -6258,6 +6258,7 @@ function wroteBlob(t, descriptor) {
 
 
 const DEFAULT_LAG_BYTES = 2 * 1024 * 1024;
+const SPILL_AFTER_MS = 250;
 async function fanOut(input, uploads, spool, options = {}) {
     const sinks = spool ? [spool, ...uploads] : uploads;
     const dead = new Set();
@@ -6294,6 +6295,7 @@ async function writeAll(input, uploads, spool, dead, spill, lagBytes) {
     let direct = [...uploads];
     let offset = 0;
     const drains = new DrainWatch();
+    const paced = new Map();
     for await (const chunk of input) {
         if (spool && (dead.has(spool) || spool.destroyed)) {
             throw new SpoolError('SPOOL_WRITE_FAILED', 'spool file write failed');
@@ -6310,20 +6312,40 @@ async function writeAll(input, uploads, spool, dead, spill, lagBytes) {
         offset += chunk.length;
         if (spill?.started)
             await spill.append(chunk);
+        let pacing = [];
         if (spill) {
-            const behind = direct.filter((s) => s.writableLength > lagBytes);
-            if (behind.length > 0 && behind.length < direct.length) {
-                for (const sink of behind)
+            const now = performance.now();
+            const slow = direct.filter((s) => {
+                const p = paced.get(s);
+                return p !== undefined && p.waitedMs > SPILL_AFTER_MS && p.waitedMs > ((now - p.since) * 2) / 3;
+            });
+            if (slow.length > 0 && slow.length < direct.length) {
+                for (const sink of slow)
                     spill.feed(sink, offset);
-                direct = direct.filter((s) => !behind.includes(s));
+                direct = direct.filter((s) => !slow.includes(s));
             }
+            pacing = direct.filter((s) => s.writableLength > lagBytes);
+            for (const s of pacing)
+                if (!paced.has(s))
+                    paced.set(s, { since: now, waitedMs: 0 });
         }
         const spoolFull = spool !== undefined && full.includes(spool);
         const fullDirect = full.filter((s) => direct.includes(s));
         if (spill && direct.length > 1) {
             if (spoolFull)
                 await drains.of(spool);
-            if (fullDirect.length === direct.length)
+            if (pacing.length > 0) {
+                const started = performance.now();
+                let timer;
+                await Promise.race([
+                    Promise.all(pacing.map((s) => drains.of(s))),
+                    new Promise((resolve) => (timer = setTimeout(resolve, SPILL_AFTER_MS))),
+                ]);
+                clearTimeout(timer);
+                for (const s of pacing)
+                    paced.get(s).waitedMs += performance.now() - started;
+            }
+            else if (fullDirect.length === direct.length)
                 await Promise.race(fullDirect.map((s) => drains.of(s)));
         }
         else {
