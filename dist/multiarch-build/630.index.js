@@ -6259,6 +6259,7 @@ function wroteBlob(t, descriptor) {
 
 const DEFAULT_LAG_BYTES = 2 * 1024 * 1024;
 const SPILL_AFTER_MS = 250;
+const SPILL_WRITE_BYTES = 1024 * 1024;
 async function fanOut(input, uploads, spool, options = {}) {
     const sinks = spool ? [spool, ...uploads] : uploads;
     const dead = new Set();
@@ -6276,7 +6277,7 @@ async function fanOut(input, uploads, spool, options = {}) {
         spill?.fail(error);
         throw error;
     }
-    spill?.end();
+    await spill?.end();
     for (const sink of sinks) {
         if (!dead.has(sink) && !sink.destroyed && sink !== spool && !spill?.feeds(sink))
             sink.end();
@@ -6317,7 +6318,7 @@ async function writeAll(input, uploads, spool, dead, spill, lagBytes) {
             const now = performance.now();
             const slow = direct.filter((s) => {
                 const p = paced.get(s);
-                return p !== undefined && p.waitedMs > SPILL_AFTER_MS && p.waitedMs > ((now - p.since) * 2) / 3;
+                return p !== undefined && p.waitedMs > SPILL_AFTER_MS && p.waitedMs > (now - p.since) / 2;
             });
             if (slow.length > 0 && slow.length < direct.length) {
                 for (const sink of slow)
@@ -6396,13 +6397,31 @@ class Spill {
     feeds(sink) {
         return this.readers.has(sink);
     }
+    pending = [];
+    pendingBytes = 0;
     async append(chunk) {
         if (this.error)
             return;
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes >= SPILL_WRITE_BYTES)
+            await this.flush();
+    }
+    async flush() {
+        const buffers = this.pending;
+        const bytes = this.pendingBytes;
+        this.pending = [];
+        this.pendingBytes = 0;
+        if (this.error || bytes === 0)
+            return;
         try {
             const file = await this.file;
-            await file.write(chunk, 0, chunk.length, this.written);
-            this.written += chunk.length;
+            let at = 0;
+            while (at < bytes) {
+                const { bytesWritten } = await file.writev(at === 0 ? buffers : [Buffer.concat(buffers).subarray(at)], this.written + at);
+                at += bytesWritten;
+            }
+            this.written += bytes;
         }
         catch (error) {
             this.fail(new SpoolError('SPOOL_WRITE_FAILED', `spill file write failed: ${error.message}`));
@@ -6422,7 +6441,9 @@ class Spill {
                 void this.dispose();
         });
     }
-    end() {
+    async end() {
+        if (this.started)
+            await this.flush();
         this.ended = true;
         this.wake();
         if (this.active === 0)
@@ -6455,7 +6476,7 @@ class Spill {
                     await new Promise((resolve) => this.waiters.push(resolve));
                     continue;
                 }
-                const buffer = Buffer.allocUnsafe(Math.min(256 * 1024, this.written - at));
+                const buffer = Buffer.allocUnsafe(Math.min(SPILL_WRITE_BYTES, this.written - at));
                 const { bytesRead } = await file.read(buffer, 0, buffer.length, at);
                 at += bytesRead;
                 if (!sink.write(buffer.subarray(0, bytesRead)))
