@@ -9,7 +9,7 @@ export interface CopyOptions {
   includeReferrers?: boolean;
   /** Resolve, check destinations and plan, but write nothing. */
   dryRun?: boolean;
-  /** Blobs up to this size are held in memory; larger ones stream through a temp-file spool. */
+  /** Blobs up to this size are read into memory; larger ones are streamed to the destinations (see spillBudget). */
   memoryBlobLimit?: number;
   /** Directory for spool files (default: the OS temp dir). */
   spoolDir?: string;
