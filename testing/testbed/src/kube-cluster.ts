@@ -356,6 +356,9 @@ export async function startKubeCluster(options: StartKubeClusterOptions = {}): P
       await node?.stop().catch(() => {});
       // Node and controllers first, etcd last, so nothing logs storage errors on the way down.
       for (const { child } of [...children].reverse()) await terminate(child, 10_000);
+      // Again, now that kubelet and containerd are gone: pods they restarted after the first kill left shims (and
+      // containers) that would outlive the run.
+      await node?.stop().catch(() => {});
       if (netns) await runCommand('ip', ['route', 'del', serviceCidr]).catch(() => {});
       await netns?.remove();
       // The kubelet leaves its volume mounts (and its root dir's bind mount) behind: deepest first.
