@@ -23,7 +23,7 @@ export class BlobMoves {
   readonly plans = new Map<string, BlobPlan>();
   private readonly moving = new Map<string, Promise<void>>();
   /** Blob → destination → its part of the move settled (rejecting when the source broke). */
-  private readonly landing = new Map<string, Map<number, Settled>>();
+  private readonly landing = new Map<string, Map<number, Deferred>>();
   // Bounds blobs being read from the source, whatever the image size. A blob whose read is over leaves its place
   // to the next while slower destinations still upload it (from memory, or a spill file within the spill budget):
   // they are bounded apart, so the fast destinations go on to the next blobs.
@@ -51,7 +51,7 @@ export class BlobMoves {
     if (plan.upload.length + plan.mountFromSource.length + plan.mountFromPeer.length === 0) return;
     // Each destination's part of the move settles on its own: a destination that has the blob goes on (its
     // manifests, its tags) while a slower one is still receiving it.
-    const landing = new Map(destinationsOf(plan).map((i) => [i, settled()] as const));
+    const landing = new Map(destinationsOf(plan).map((i) => [i, deferred()] as const));
     this.landing.set(plan.digest, landing);
     const run = () =>
       this.uploading.use(async () => {
@@ -97,10 +97,11 @@ export class BlobMoves {
    * the same blobs are not waited for.
    */
   async forDestination(index: number, digests?: ReadonlySet<string>): Promise<void> {
+    // Every started move with work has a landing per destination it writes to.
     await Promise.all(
-      [...this.plans.values()]
-        .filter((b) => (!digests || digests.has(b.digest)) && destinationsOf(b).includes(index))
-        .map((b) => this.landing.get(b.digest)?.get(index)?.promise ?? this.moving.get(b.digest)),
+      [...this.landing]
+        .filter(([digest]) => !digests || digests.has(digest))
+        .map(([, landing]) => landing.get(index)?.promise),
     );
   }
 
@@ -174,7 +175,7 @@ export class BlobMover {
     const uploadTargets = [...uploads].map((i) => this.alive(i)).filter((t): t is Target => Boolean(t));
     for (const i of uploads) if (!this.alive(i)) landed(i);
     // Each uploader's part, for the peers that mount from it.
-    const uploaded = new Map(uploadTargets.map((t) => [t.index, settled()] as const));
+    const uploaded = new Map(uploadTargets.map((t) => [t.index, deferred()] as const));
     const onUploaded = (index: number) => {
       uploaded.get(index)?.resolve();
       landed(index);
@@ -390,14 +391,14 @@ function destinationsOf(plan: BlobPlan): number[] {
   ];
 }
 
-interface Settled {
+interface Deferred {
   promise: Promise<void>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 /** A promise settled from outside; marked handled (a rejection nobody waits for is no crash). */
-function settled(): Settled {
+function deferred(): Deferred {
   let resolve!: () => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<void>((res, rej) => {

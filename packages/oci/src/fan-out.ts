@@ -179,6 +179,10 @@ class Spill {
   private waiters: (() => void)[] = [];
   private readonly readers = new Set<Writable>();
   private active = 0;
+  private disposed = false;
+  /** Chunks not written yet: they go to the file a MiB at a time (one write, not one per network chunk). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(private readonly path: string) {}
 
@@ -189,10 +193,6 @@ class Spill {
   feeds(sink: Writable): boolean {
     return this.readers.has(sink);
   }
-
-  /** Chunks not written yet: they go to the file a MiB at a time (one write, not one per network chunk). */
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
 
   async append(chunk: Buffer): Promise<void> {
     if (this.error) return;
@@ -283,9 +283,10 @@ class Spill {
   }
 
   private async dispose(): Promise<void> {
+    // Once: the last reader and `end` may both get here. `file` stays set, so `started` still says it was.
     const file = this.file;
-    this.file = undefined;
-    if (!file) return;
+    if (!file || this.disposed) return;
+    this.disposed = true;
     await file.then((f) => f.close()).catch(() => undefined);
     await rm(this.path, { force: true });
   }
