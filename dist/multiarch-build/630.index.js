@@ -6388,6 +6388,9 @@ class Spill {
     waiters = [];
     readers = new Set();
     active = 0;
+    disposed = false;
+    pending = [];
+    pendingBytes = 0;
     constructor(path) {
         this.path = path;
     }
@@ -6397,8 +6400,6 @@ class Spill {
     feeds(sink) {
         return this.readers.has(sink);
     }
-    pending = [];
-    pendingBytes = 0;
     async append(chunk) {
         if (this.error)
             return;
@@ -6490,9 +6491,9 @@ class Spill {
     }
     async dispose() {
         const file = this.file;
-        this.file = undefined;
-        if (!file)
+        if (!file || this.disposed)
             return;
+        this.disposed = true;
         await file.then((f) => f.close()).catch(() => undefined);
         await (0,promises_.rm)(this.path, { force: true });
     }
@@ -6530,7 +6531,7 @@ class BlobMoves {
         this.plans.set(plan.digest, plan);
         if (plan.upload.length + plan.mountFromSource.length + plan.mountFromPeer.length === 0)
             return;
-        const landing = new Map(destinationsOf(plan).map((i) => [i, settled()]));
+        const landing = new Map(destinationsOf(plan).map((i) => [i, deferred()]));
         this.landing.set(plan.digest, landing);
         const run = () => this.uploading.use(async () => {
             const read = await this.inFlight.acquire();
@@ -6569,9 +6570,9 @@ class BlobMoves {
         }
     }
     async forDestination(index, digests) {
-        await Promise.all([...this.plans.values()]
-            .filter((b) => (!digests || digests.has(b.digest)) && destinationsOf(b).includes(index))
-            .map((b) => this.landing.get(b.digest)?.get(index)?.promise ?? this.moving.get(b.digest)));
+        await Promise.all([...this.landing]
+            .filter(([digest]) => !digests || digests.has(digest))
+            .map(([, landing]) => landing.get(index)?.promise));
     }
     all() {
         return allOrFirstError([...this.moving.values()]);
@@ -6633,7 +6634,7 @@ class BlobMover {
         for (const i of uploads)
             if (!this.alive(i))
                 landed(i);
-        const uploaded = new Map(uploadTargets.map((t) => [t.index, settled()]));
+        const uploaded = new Map(uploadTargets.map((t) => [t.index, deferred()]));
         const onUploaded = (index) => {
             uploaded.get(index)?.resolve();
             landed(index);
@@ -6796,7 +6797,7 @@ function destinationsOf(plan) {
         ...new Set([...plan.upload, ...plan.mountFromSource, ...plan.mountFromPeer.map((m) => m.destination)]),
     ];
 }
-function settled() {
+function deferred() {
     let resolve;
     let reject;
     const promise = new Promise((res, rej) => {
